@@ -1,0 +1,226 @@
+//! Tests of the institutions pallet. Every test ends with the pallet's try-state checks.
+
+use crate::{mock::*, Authorities, Error, Event, InstitutionCount, Institutions, MemberCount};
+use medfed_primitives::{Membership, MembershipError, MembershipStatus, PublicKey, Role};
+use polkadot_sdk::{
+	frame_support::{assert_noop, assert_ok},
+	sp_runtime::DispatchError,
+};
+
+const HOSPITAL: u64 = 10;
+const AUTHORITY: u64 = 11;
+
+fn admit(who: u64, role: Role, key: Option<PublicKey>) -> polkadot_sdk::sp_runtime::DispatchResult {
+	Institutions::admit(RuntimeOrigin::root(), who, role, b"Member".to_vec(), key)
+}
+
+#[docify::export]
+#[test]
+fn admit_adds_a_member() {
+	new_test_ext(|| {
+		assert_ok!(Institutions::admit(
+			RuntimeOrigin::root(),
+			HOSPITAL,
+			Role::Hospital,
+			b"St. Mary".to_vec(),
+			None,
+		));
+		System::assert_last_event(
+			Event::InstitutionAdmitted { institution: HOSPITAL, role: Role::Hospital }.into(),
+		);
+		assert_eq!(Institutions::active_role(&HOSPITAL), Ok(Role::Hospital));
+		assert_eq!(MemberCount::<Test>::get(), 2);
+	});
+}
+
+#[test]
+fn genesis_authority_is_member_and_initialises_the_collective() {
+	new_test_ext(|| {
+		assert_eq!(Institutions::active_role(&FOUNDER), Ok(Role::Authority));
+		assert_eq!(Authorities::<Test>::get().into_inner(), vec![FOUNDER]);
+		assert_eq!(CollectiveMembers::get(), vec![FOUNDER]);
+		assert_eq!((InstitutionCount::<Test>::get(), MemberCount::<Test>::get()), (1, 1));
+	});
+}
+
+#[test]
+fn admitting_an_authority_updates_the_collective_in_order() {
+	new_test_ext(|| {
+		assert_ok!(admit(AUTHORITY, Role::Authority, Some(key())));
+		assert_ok!(admit(0, Role::Authority, Some(key())));
+		assert_eq!(Authorities::<Test>::get().into_inner(), vec![0, FOUNDER, AUTHORITY]);
+		assert_eq!(CollectiveMembers::get(), vec![0, FOUNDER, AUTHORITY]);
+	});
+}
+
+#[test]
+fn admit_needs_the_admin_origin() {
+	new_test_ext(|| {
+		assert_noop!(
+			Institutions::admit(RuntimeOrigin::signed(FOUNDER), HOSPITAL, Role::Hospital, b"X".to_vec(), None),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn admit_refuses_a_current_member() {
+	new_test_ext(|| {
+		assert_ok!(admit(HOSPITAL, Role::Hospital, None));
+		assert_noop!(admit(HOSPITAL, Role::Clinic, None), Error::<Test>::AlreadyMember);
+		assert_noop!(admit(FOUNDER, Role::Authority, Some(key())), Error::<Test>::AlreadyMember);
+	});
+}
+
+#[test]
+fn authorities_and_only_authorities_carry_a_valid_proxy_key() {
+	new_test_ext(|| {
+		assert_noop!(admit(AUTHORITY, Role::Authority, None), Error::<Test>::ProxyKeyRequired);
+		assert_noop!(admit(HOSPITAL, Role::Lab, Some(key())), Error::<Test>::ProxyKeyNotAllowed);
+		let mut off_curve = [0xffu8; 33];
+		off_curve[0] = 0x02;
+		assert_noop!(
+			admit(AUTHORITY, Role::Authority, Some(PublicKey(off_curve))),
+			Error::<Test>::InvalidProxyKey
+		);
+	});
+}
+
+#[test]
+fn names_must_be_non_empty_utf8_within_the_bound() {
+	new_test_ext(|| {
+		let call = |name: &[u8]| {
+			Institutions::admit(RuntimeOrigin::root(), HOSPITAL, Role::Clinic, name.to_vec(), None)
+		};
+		assert_noop!(call(b""), Error::<Test>::InvalidName);
+		assert_noop!(call(&[0xff, 0xfe]), Error::<Test>::InvalidName);
+		assert_noop!(call(&[b'a'; 17]), Error::<Test>::NameTooLong);
+		assert_ok!(call(&[b'a'; 16]));
+	});
+}
+
+#[test]
+fn the_region_keeps_at_most_max_institutions() {
+	new_test_ext(|| {
+		for who in 100..107 {
+			assert_ok!(admit(who, Role::Lab, None));
+		}
+		assert_eq!(InstitutionCount::<Test>::get(), 8);
+		assert_noop!(admit(200, Role::Lab, None), Error::<Test>::TooManyInstitutions);
+		// A removed institution still counts, but may come back without a new slot.
+		assert_ok!(Institutions::remove(RuntimeOrigin::root(), 100));
+		assert_noop!(admit(200, Role::Lab, None), Error::<Test>::TooManyInstitutions);
+		assert_ok!(admit(100, Role::Lab, None));
+		assert_eq!(InstitutionCount::<Test>::get(), 8);
+	});
+}
+
+#[test]
+fn the_region_keeps_at_most_max_authorities() {
+	new_test_ext(|| {
+		assert_ok!(admit(20, Role::Authority, Some(key())));
+		assert_ok!(admit(21, Role::Authority, Some(key())));
+		assert_noop!(admit(22, Role::Authority, Some(key())), Error::<Test>::TooManyAuthorities);
+	});
+}
+
+#[test]
+fn remove_keeps_the_entry_and_ends_membership() {
+	new_test_ext(|| {
+		assert_ok!(admit(HOSPITAL, Role::Hospital, None));
+		System::set_block_number(5);
+		assert_ok!(Institutions::remove(RuntimeOrigin::root(), HOSPITAL));
+		System::assert_last_event(Event::InstitutionRemoved { institution: HOSPITAL }.into());
+		let entry = Institutions::<Test>::get(HOSPITAL).expect("kept");
+		assert_eq!(entry.status, MembershipStatus::Removed { at: 5 });
+		assert_eq!(Institutions::active_role(&HOSPITAL), Err(MembershipError::Removed));
+		assert_eq!(Institutions::active_role(&99), Err(MembershipError::NotMember));
+		assert_eq!(MemberCount::<Test>::get(), 1);
+	});
+}
+
+#[test]
+fn removing_an_authority_updates_the_collective() {
+	new_test_ext(|| {
+		assert_ok!(admit(AUTHORITY, Role::Authority, Some(key())));
+		assert_ok!(Institutions::remove(RuntimeOrigin::root(), FOUNDER));
+		assert_eq!(Authorities::<Test>::get().into_inner(), vec![AUTHORITY]);
+		assert_eq!(CollectiveMembers::get(), vec![AUTHORITY]);
+	});
+}
+
+#[test]
+fn remove_errors() {
+	new_test_ext(|| {
+		assert_noop!(Institutions::remove(RuntimeOrigin::signed(FOUNDER), FOUNDER), DispatchError::BadOrigin);
+		assert_noop!(Institutions::remove(RuntimeOrigin::root(), 99), Error::<Test>::NotMember);
+		assert_noop!(Institutions::remove(RuntimeOrigin::root(), FOUNDER), Error::<Test>::LastAuthority);
+		assert_ok!(admit(HOSPITAL, Role::Hospital, None));
+		assert_ok!(Institutions::remove(RuntimeOrigin::root(), HOSPITAL));
+		assert_noop!(
+			Institutions::remove(RuntimeOrigin::root(), HOSPITAL),
+			Error::<Test>::InstitutionRemoved
+		);
+	});
+}
+
+#[test]
+fn readmission_after_removal_may_change_the_role() {
+	new_test_ext(|| {
+		assert_ok!(admit(HOSPITAL, Role::Hospital, None));
+		assert_ok!(Institutions::remove(RuntimeOrigin::root(), HOSPITAL));
+		assert_ok!(admit(HOSPITAL, Role::Authority, Some(key())));
+		assert_eq!(Institutions::active_role(&HOSPITAL), Ok(Role::Authority));
+		assert_eq!(Authorities::<Test>::get().into_inner(), vec![FOUNDER, HOSPITAL]);
+	});
+}
+
+#[test]
+fn an_authority_rotates_its_proxy_key() {
+	new_test_ext(|| {
+		let new_key = key();
+		assert_ok!(Institutions::set_proxy_key(RuntimeOrigin::signed(FOUNDER), new_key));
+		System::assert_last_event(Event::ProxyKeyRotated { authority: FOUNDER }.into());
+		assert_eq!(Institutions::<Test>::get(FOUNDER).and_then(|i| i.proxy_key), Some(new_key));
+	});
+}
+
+#[test]
+fn set_proxy_key_errors() {
+	new_test_ext(|| {
+		assert_noop!(Institutions::set_proxy_key(RuntimeOrigin::root(), key()), DispatchError::BadOrigin);
+		assert_noop!(
+			Institutions::set_proxy_key(RuntimeOrigin::signed(99), key()),
+			Error::<Test>::NotMember
+		);
+		assert_ok!(admit(HOSPITAL, Role::Hospital, None));
+		assert_noop!(
+			Institutions::set_proxy_key(RuntimeOrigin::signed(HOSPITAL), key()),
+			Error::<Test>::NotAuthority
+		);
+		assert_noop!(
+			Institutions::set_proxy_key(RuntimeOrigin::signed(FOUNDER), PublicKey([0u8; 33])),
+			Error::<Test>::InvalidProxyKey
+		);
+		assert_ok!(admit(AUTHORITY, Role::Authority, Some(key())));
+		assert_ok!(Institutions::remove(RuntimeOrigin::root(), AUTHORITY));
+		assert_noop!(
+			Institutions::set_proxy_key(RuntimeOrigin::signed(AUTHORITY), key()),
+			Error::<Test>::InstitutionRemoved
+		);
+	});
+}
+
+#[test]
+fn runtime_api_views_show_members_and_removed_ones() {
+	new_test_ext(|| {
+		assert_ok!(admit(HOSPITAL, Role::Hospital, None));
+		assert_ok!(Institutions::remove(RuntimeOrigin::root(), HOSPITAL));
+		let info = Institutions::info(HOSPITAL).expect("known");
+		assert_eq!((info.role, info.name, info.proxy_key), (Role::Hospital, b"Member".to_vec(), None));
+		assert_eq!(info.status, MembershipStatus::Removed { at: 1 });
+		let mut all: Vec<u64> = Institutions::all_info().into_iter().map(|i| i.account).collect();
+		all.sort();
+		assert_eq!(all, vec![FOUNDER, HOSPITAL]);
+	});
+}

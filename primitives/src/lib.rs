@@ -1,0 +1,199 @@
+//! # MedFed primitives
+//!
+//! Types shared by the MedFed pallets, runtimes and the `ehr` client, and the runtime APIs
+//! through which clients read chain state without decoding raw storage.
+//!
+//! - [`cid`]: IPFS content identifiers, parsed and validated (CIDv0 and CIDv1).
+//! - [`fhir`]: FHIR R4 resource type names.
+//! - [`umbral`]: Umbral public keys and capsules, checked to be curve points.
+//! - Record and institution metadata as the runtime APIs return them.
+//!
+//! Nothing here holds plaintext health data or secret key material.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub mod cid;
+pub mod fhir;
+pub mod umbral;
+
+use alloc::vec::Vec;
+use codec::{Codec, Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+
+use scale_info::TypeInfo;
+
+pub use crate::{
+	cid::{Cid, CidError},
+	fhir::ResourceType,
+	umbral::{Capsule, KeyError, PublicKey},
+};
+
+/// Identifies a record within its region; assigned in order from 0.
+pub type RecordId = u64;
+
+/// SHA-256 digest of a record's ciphertext, as stored on IPFS.
+pub type CiphertextHash = [u8; 32];
+
+/// What an institution is within its alliance.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Debug,
+)]
+pub enum Role {
+	/// Governs the alliance's membership, runs a collator, an IPFS node and a re-encryption
+	/// proxy. Carries an Umbral public key.
+	Authority,
+	/// A hospital.
+	Hospital,
+	/// A clinic or practice.
+	Clinic,
+	/// A laboratory.
+	Lab,
+}
+
+/// Whether an institution is a member now.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Debug,
+)]
+pub enum MembershipStatus<BlockNumber> {
+	/// A member since the given block.
+	Active { since: BlockNumber },
+	/// Removed at the given block; its records stay, it can register no more.
+	Removed { at: BlockNumber },
+}
+
+/// An institution as the institutions runtime API returns it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct InstitutionInfo<AccountId, BlockNumber> {
+	/// The institution's account.
+	pub account: AccountId,
+	/// Its role in the alliance.
+	pub role: Role,
+	/// Its display name, UTF-8.
+	pub name: Vec<u8>,
+	/// The Umbral public key it uses as a re-encryption proxy (authorities only).
+	pub proxy_key: Option<PublicKey>,
+	/// Member now, or removed.
+	pub status: MembershipStatus<BlockNumber>,
+}
+
+/// A patient known to the region: the Umbral public key records are encrypted to.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Debug,
+)]
+pub struct Patient<BlockNumber> {
+	/// The patient's Umbral public key.
+	pub key: PublicKey,
+	/// When the patient registered.
+	pub registered_at: BlockNumber,
+	/// How many records the region holds for the patient.
+	pub record_count: u32,
+}
+
+/// Metadata of one encrypted record. The document itself is on IPFS, encrypted to the
+/// patient's key; nothing here reveals its content.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Debug,
+)]
+pub struct Record<AccountId, BlockNumber> {
+	/// Whose record it is.
+	pub patient: AccountId,
+	/// The member institution that registered it.
+	pub issuer: AccountId,
+	/// FHIR resource type of the document.
+	pub resource_type: ResourceType,
+	/// Where the ciphertext is on IPFS.
+	pub cid: Cid,
+	/// SHA-256 of the ciphertext, checked by readers before decrypting.
+	pub ciphertext_hash: CiphertextHash,
+	/// Umbral capsule encapsulating the document key to the patient's public key.
+	pub capsule: Capsule,
+	/// Size of the ciphertext in bytes.
+	pub size: u64,
+	/// Block in which it was registered.
+	pub created_at: BlockNumber,
+	/// The earlier version this record corrects, if any.
+	pub supersedes: Option<RecordId>,
+}
+
+/// A record with its id and, if it has been corrected, the id of its correction.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct RecordInfo<AccountId, BlockNumber> {
+	/// The record's id.
+	pub id: RecordId,
+	/// Its metadata.
+	pub record: Record<AccountId, BlockNumber>,
+	/// The record that corrects this one, if any.
+	pub superseded_by: Option<RecordId>,
+}
+
+/// One page of a list of records.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct RecordPage<AccountId, BlockNumber> {
+	/// How many records the whole list holds.
+	pub total: u32,
+	/// The records of this page, in the list's order.
+	pub records: Vec<RecordInfo<AccountId, BlockNumber>>,
+}
+
+polkadot_sdk::sp_api::decl_runtime_apis! {
+	/// Read access to a region's records and patients.
+	pub trait RecordsApi<AccountId, BlockNumber>
+	where
+		AccountId: Codec,
+		BlockNumber: Codec,
+	{
+		/// One record by id.
+		fn record(id: RecordId) -> Option<RecordInfo<AccountId, BlockNumber>>;
+		/// A patient's records in the order they were registered: at most `limit` (capped by
+		/// the runtime) from the `start`-th on.
+		fn records_of_patient(
+			patient: AccountId,
+			start: u32,
+			limit: u32,
+		) -> RecordPage<AccountId, BlockNumber>;
+		/// The records an institution registered, paged like `records_of_patient`.
+		fn records_of_institution(
+			institution: AccountId,
+			start: u32,
+			limit: u32,
+		) -> RecordPage<AccountId, BlockNumber>;
+		/// A registered patient.
+		fn patient(patient: AccountId) -> Option<Patient<BlockNumber>>;
+	}
+
+	/// Read access to a region's member institutions.
+	pub trait InstitutionsApi<AccountId, BlockNumber>
+	where
+		AccountId: Codec,
+		BlockNumber: Codec,
+	{
+		/// One institution, member or removed.
+		fn institution(account: AccountId) -> Option<InstitutionInfo<AccountId, BlockNumber>>;
+		/// Every institution the region has known, member or removed.
+		fn institutions() -> Vec<InstitutionInfo<AccountId, BlockNumber>>;
+	}
+}
+
+/// Why an account may not act as a member institution.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum MembershipError {
+	/// The account was never admitted.
+	NotMember,
+	/// The account was admitted and has since been removed.
+	Removed,
+}
+
+/// What other pallets may ask about the alliance's member institutions.
+pub trait Membership<AccountId> {
+	/// The role of `who` if it is a member now, or why it is not.
+	fn active_role(who: &AccountId) -> Result<Role, MembershipError>;
+
+	/// Makes `who` a member with `role`, for benchmarks of pallets that need one.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn admit_for_benchmarks(who: &AccountId, role: Role);
+}

@@ -1,0 +1,144 @@
+//! Umbral public keys and capsules as the chain keeps them.
+//!
+//! Patients and authority proxies publish Umbral public keys (compressed secp256k1 points,
+//! 33 bytes); every record carries the Umbral capsule that encapsulates its document key
+//! (98 bytes: the points `E` and `V`, compressed, then the scalar `s`, big-endian, the layout
+//! of `umbral_pre::Capsule::to_bytes_simple`). Both are decoded when they enter the chain, so a
+//! key that is not a curve point or a capsule that cannot be opened is refused at once, not
+//! discovered by the first reader.
+//!
+//! Neither is secret: a public key and a capsule reveal nothing of the document or the
+//! patient's secret key.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+
+use scale_info::TypeInfo;
+
+/// Length of a compressed secp256k1 point.
+pub const PUBLIC_KEY_LEN: usize = 33;
+
+/// Length of a capsule in the simple layout: two compressed points and a scalar.
+pub const CAPSULE_LEN: usize = 2 * PUBLIC_KEY_LEN + 32;
+
+/// The order of the secp256k1 group, big-endian: a canonical scalar is below it.
+const CURVE_ORDER: [u8; 32] = [
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
+	0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
+];
+
+/// Why key or capsule bytes were refused.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum KeyError {
+	/// The bytes have the wrong length.
+	Length,
+	/// The bytes are not a compressed point on secp256k1.
+	NotOnCurve,
+	/// The capsule's scalar is not below the group order.
+	NonCanonicalScalar,
+}
+
+/// Accepts only the SEC1 compressed form (tag 2 or 3): the backend also decodes other 33-byte
+/// forms, which would give one key several encodings.
+fn check_point(bytes: &[u8]) -> Result<(), KeyError> {
+	if !matches!(bytes.first(), Some(0x02 | 0x03)) {
+		return Err(KeyError::NotOnCurve);
+	}
+	umbral_pre::PublicKey::try_from_compressed_bytes(bytes)
+		.map(|_| ())
+		.map_err(|_| KeyError::NotOnCurve)
+}
+
+/// An Umbral public key: a compressed secp256k1 point, checked to be on the curve.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Debug,
+)]
+pub struct PublicKey(pub [u8; PUBLIC_KEY_LEN]);
+
+impl PublicKey {
+	/// Decodes and checks a compressed public key.
+	pub fn parse(bytes: &[u8]) -> Result<Self, KeyError> {
+		let array: [u8; PUBLIC_KEY_LEN] = bytes.try_into().map_err(|_| KeyError::Length)?;
+		check_point(&array)?;
+		Ok(PublicKey(array))
+	}
+
+	/// The key as umbral-pre uses it.
+	pub fn to_umbral(&self) -> Result<umbral_pre::PublicKey, KeyError> {
+		umbral_pre::PublicKey::try_from_compressed_bytes(&self.0).map_err(|_| KeyError::NotOnCurve)
+	}
+}
+
+/// An Umbral capsule in the simple layout, with both points checked to be on the curve and the
+/// scalar canonical.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Debug,
+)]
+pub struct Capsule(pub [u8; CAPSULE_LEN]);
+
+impl Capsule {
+	/// Decodes and checks a capsule.
+	pub fn parse(bytes: &[u8]) -> Result<Self, KeyError> {
+		let array: [u8; CAPSULE_LEN] = bytes.try_into().map_err(|_| KeyError::Length)?;
+		check_point(&array[..PUBLIC_KEY_LEN])?;
+		check_point(&array[PUBLIC_KEY_LEN..2 * PUBLIC_KEY_LEN])?;
+		if array[2 * PUBLIC_KEY_LEN..] >= CURVE_ORDER[..] {
+			return Err(KeyError::NonCanonicalScalar);
+		}
+		Ok(Capsule(array))
+	}
+
+	/// The capsule of an umbral-pre encryption.
+	pub fn from_umbral(capsule: &umbral_pre::Capsule) -> Self {
+		let bytes = capsule.to_bytes_simple();
+		let mut array = [0u8; CAPSULE_LEN];
+		array.copy_from_slice(&bytes);
+		Capsule(array)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use serde_bytes::ByteBuf;
+
+	#[test]
+	fn public_keys_must_be_curve_points() {
+		let secret = umbral_pre::SecretKey::random();
+		let compressed = secret.public_key().to_compressed_bytes();
+		let key = PublicKey::parse(&compressed).expect("a real key parses");
+		assert_eq!(key.to_umbral().expect("and converts back"), secret.public_key());
+
+		assert_eq!(PublicKey::parse(&compressed[..32]), Err(KeyError::Length));
+		let mut off_curve = [0xffu8; PUBLIC_KEY_LEN];
+		off_curve[0] = 0x02;
+		assert_eq!(PublicKey::parse(&off_curve), Err(KeyError::NotOnCurve));
+		let mut bad_prefix = [0u8; PUBLIC_KEY_LEN];
+		bad_prefix.copy_from_slice(&compressed);
+		bad_prefix[0] = 0x05;
+		assert_eq!(PublicKey::parse(&bad_prefix), Err(KeyError::NotOnCurve));
+	}
+
+	#[test]
+	fn capsules_of_real_encryptions_parse_and_tampered_ones_do_not() {
+		let secret = umbral_pre::SecretKey::random();
+		let (capsule, _ciphertext) =
+			umbral_pre::encrypt(&secret.public_key(), b"not stored anywhere").expect("encrypts");
+		let ours = Capsule::from_umbral(&capsule);
+		assert_eq!(Capsule::parse(&ours.0), Ok(ours));
+		// The simple layout is the one umbral-pre serialises: same three fields, same order.
+		let packed: (ByteBuf, ByteBuf, ByteBuf) =
+			rmp_serde::from_slice(&rmp_serde::to_vec(&capsule).expect("serialises"))
+				.expect("three byte strings");
+		assert_eq!([packed.0.to_vec(), packed.1.to_vec(), packed.2.to_vec()].concat(), ours.0.to_vec());
+
+		assert_eq!(Capsule::parse(&ours.0[..97]), Err(KeyError::Length));
+		let mut bad_point = ours.0;
+		bad_point[0] = 0x07;
+		assert_eq!(Capsule::parse(&bad_point), Err(KeyError::NotOnCurve));
+		let mut bad_scalar = ours.0;
+		bad_scalar[2 * PUBLIC_KEY_LEN..].copy_from_slice(&CURVE_ORDER);
+		assert_eq!(Capsule::parse(&bad_scalar), Err(KeyError::NonCanonicalScalar));
+	}
+}
