@@ -38,7 +38,7 @@ pub type CiphertextHash = [u8; 32];
 /// What an institution is within its alliance.
 #[derive(
 	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-	Debug,
+	Debug, serde::Serialize, serde::Deserialize,
 )]
 pub enum Role {
 	/// Governs the alliance's membership, runs a collator, an IPFS node and a re-encryption

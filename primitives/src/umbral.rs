@@ -26,6 +26,14 @@ const CURVE_ORDER: [u8; 32] = [
 	0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
 ];
 
+/// The secp256k1 generator point, compressed: a valid public key (of the secret key 1, so never
+/// one to encrypt to). Benchmarks use it where they need a key or a point.
+pub const GENERATOR: PublicKey = PublicKey([
+	0x02, 0x79, 0xbe, 0x66, 0x7e, 0xf9, 0xdc, 0xbb, 0xac, 0x55, 0xa0, 0x62, 0x95, 0xce, 0x87, 0x0b,
+	0x07, 0x02, 0x9b, 0xfc, 0xdb, 0x2d, 0xce, 0x28, 0xd9, 0x59, 0xf2, 0x81, 0x5b, 0x16, 0xf8, 0x17,
+	0x98,
+]);
+
 /// Why key or capsule bytes were refused.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum KeyError {
@@ -69,6 +77,24 @@ impl PublicKey {
 	}
 }
 
+/// In chain specs and JSON a key is its compressed bytes in `0x`-prefixed hex.
+impl serde::Serialize for PublicKey {
+	fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+		let mut text = alloc::string::String::from("0x");
+		text.push_str(&hex::encode(self.0));
+		serializer.serialize_str(&text)
+	}
+}
+
+impl<'de> serde::Deserialize<'de> for PublicKey {
+	fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+		let text = <alloc::string::String as serde::Deserialize>::deserialize(deserializer)?;
+		let bytes = hex::decode(text.trim_start_matches("0x")).map_err(serde::de::Error::custom)?;
+		PublicKey::parse(&bytes)
+			.map_err(|e| serde::de::Error::custom(alloc::format!("invalid Umbral public key: {e:?}")))
+	}
+}
+
 /// An Umbral capsule in the simple layout, with both points checked to be on the curve and the
 /// scalar canonical.
 #[derive(
@@ -102,6 +128,20 @@ impl Capsule {
 mod tests {
 	use super::*;
 	use serde_bytes::ByteBuf;
+
+	#[test]
+	fn the_generator_is_a_valid_key() {
+		assert_eq!(PublicKey::parse(&GENERATOR.0), Ok(GENERATOR));
+	}
+
+	#[test]
+	fn keys_are_hex_in_json_and_checked_when_read() {
+		let json = serde_json::to_string(&GENERATOR).expect("serialises");
+		assert_eq!(json, format!("\"0x{}\"", hex::encode(GENERATOR.0)));
+		assert_eq!(serde_json::from_str::<PublicKey>(&json).expect("reads back"), GENERATOR);
+		let off_curve = format!("\"0x02{}\"", "ff".repeat(32));
+		assert!(serde_json::from_str::<PublicKey>(&off_curve).is_err());
+	}
 
 	#[test]
 	fn public_keys_must_be_curve_points() {

@@ -79,7 +79,7 @@ pub mod pallet {
 
 	/// Configuration of the institutions pallet.
 	#[pallet::config]
-	pub trait Config: frame_system::Config {
+	pub trait Config: polkadot_sdk::frame_system::Config {
 		/// Who may admit and remove institutions: the alliance's authorities acting together.
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 

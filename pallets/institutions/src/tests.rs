@@ -1,6 +1,6 @@
 //! Tests of the institutions pallet. Every test ends with the pallet's try-state checks.
 
-use crate::{mock::*, Authorities, Error, Event, InstitutionCount, Institutions, MemberCount};
+use crate::{mock::*, Authorities, Error, Event, InstitutionCount, Institutions as InstitutionStore, MemberCount};
 use medfed_primitives::{Membership, MembershipError, MembershipStatus, PublicKey, Role};
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok},
@@ -131,7 +131,7 @@ fn remove_keeps_the_entry_and_ends_membership() {
 		System::set_block_number(5);
 		assert_ok!(Institutions::remove(RuntimeOrigin::root(), HOSPITAL));
 		System::assert_last_event(Event::InstitutionRemoved { institution: HOSPITAL }.into());
-		let entry = Institutions::<Test>::get(HOSPITAL).expect("kept");
+		let entry = InstitutionStore::<Test>::get(HOSPITAL).expect("kept");
 		assert_eq!(entry.status, MembershipStatus::Removed { at: 5 });
 		assert_eq!(Institutions::active_role(&HOSPITAL), Err(MembershipError::Removed));
 		assert_eq!(Institutions::active_role(&99), Err(MembershipError::NotMember));
@@ -181,7 +181,7 @@ fn an_authority_rotates_its_proxy_key() {
 		let new_key = key();
 		assert_ok!(Institutions::set_proxy_key(RuntimeOrigin::signed(FOUNDER), new_key));
 		System::assert_last_event(Event::ProxyKeyRotated { authority: FOUNDER }.into());
-		assert_eq!(Institutions::<Test>::get(FOUNDER).and_then(|i| i.proxy_key), Some(new_key));
+		assert_eq!(InstitutionStore::<Test>::get(FOUNDER).and_then(|i| i.proxy_key), Some(new_key));
 	});
 }
 

@@ -2,11 +2,11 @@
 
 use codec::{Decode, Encode, MaxEncodedLen};
 use medfed_primitives::{MembershipStatus, PublicKey, Role};
-use polkadot_sdk::{frame_support::pallet_prelude::*, sp_runtime::RuntimeDebug};
+use polkadot_sdk::frame_support::pallet_prelude::*;
 use scale_info::TypeInfo;
 
 /// An institution the alliance has admitted, whether still a member or removed.
-#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, RuntimeDebug)]
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 #[scale_info(skip_type_params(MaxNameLen))]
 pub struct Institution<BlockNumber, MaxNameLen: Get<u32>> {
 	/// Its role in the alliance.

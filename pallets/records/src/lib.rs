@@ -59,6 +59,7 @@ use medfed_primitives::{
 use polkadot_sdk::{
 	frame_support::pallet_prelude::*,
 	frame_system::{self, pallet_prelude::*},
+	sp_runtime::traits::Zero,
 };
 
 /// The log target of this pallet.
@@ -80,7 +81,7 @@ pub mod pallet {
 
 	/// Configuration of the records pallet.
 	#[pallet::config]
-	pub trait Config: frame_system::Config {
+	pub trait Config: polkadot_sdk::frame_system::Config {
 		/// Who is a member institution of the alliance, and which are removed.
 		type Membership: Membership<Self::AccountId>;
 

@@ -1,0 +1,104 @@
+//! Benchmarks of the records pallet, each at its worst case.
+
+use super::*;
+use medfed_primitives::{
+	cid::{CidVersion, Codec, HashAlg},
+	umbral::GENERATOR,
+	Role,
+};
+use polkadot_sdk::{
+	frame_benchmarking::v2::*,
+	frame_system::RawOrigin,
+	sp_runtime::{traits::Hash, BoundedVec},
+};
+
+/// A capsule that passes every check: both points the generator, scalar 1.
+fn capsule() -> Vec<u8> {
+	let mut bytes = Vec::with_capacity(medfed_primitives::umbral::CAPSULE_LEN);
+	bytes.extend_from_slice(&GENERATOR.0);
+	bytes.extend_from_slice(&GENERATOR.0);
+	bytes.extend_from_slice(&[0u8; 31]);
+	bytes.push(1);
+	bytes
+}
+
+/// The longest CID text MedFed accepts: CIDv1, dag-json, sha2-512, base32.
+fn longest_cid() -> Vec<u8> {
+	Cid {
+		version: CidVersion::V1,
+		codec: Codec::DagJson,
+		hash: HashAlg::Sha2_512,
+		digest: BoundedVec::truncate_from(alloc::vec![0xab; 64]),
+	}
+	.to_text()
+	.into_bytes()
+}
+
+fn ciphertext_hash<T: Config>(n: u32) -> CiphertextHash {
+	let digest = T::Hashing::hash_of(&n);
+	let mut hash = [0u8; 32];
+	let bytes = digest.as_ref();
+	hash[..bytes.len().min(32)].copy_from_slice(&bytes[..bytes.len().min(32)]);
+	hash
+}
+
+fn register_patient_for_benchmarks<T: Config>(who: &T::AccountId) {
+	Patients::<T>::insert(
+		who,
+		Patient { key: GENERATOR, registered_at: Zero::zero(), record_count: 0 },
+	);
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_patient() {
+		let patient: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(patient.clone()), GENERATOR.0.to_vec());
+
+		assert!(Patients::<T>::contains_key(&patient));
+	}
+
+	/// A correction with the longest CID: every check and every write the call can make.
+	#[benchmark]
+	fn register_record() -> Result<(), BenchmarkError> {
+		let issuer: T::AccountId = whitelisted_caller();
+		T::Membership::admit_for_benchmarks(&issuer, Role::Hospital);
+		let patient: T::AccountId = account("patient", 0, 0);
+		register_patient_for_benchmarks::<T>(&patient);
+		let first = Pallet::<T>::check_record(
+			patient.clone(),
+			issuer.clone(),
+			b"Observation",
+			&longest_cid(),
+			ciphertext_hash::<T>(0),
+			&capsule(),
+			1024,
+			None,
+		)
+		.map_err(|_| BenchmarkError::Stop("first record is invalid"))?;
+		Pallet::<T>::do_register_record(first)?;
+		let size = T::MaxRecordSize::get();
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(issuer),
+			patient.clone(),
+			b"MedicinalProductUndesirableEffect".to_vec(),
+			longest_cid(),
+			ciphertext_hash::<T>(1),
+			capsule(),
+			size,
+			Some(0),
+		);
+
+		assert_eq!(SupersededBy::<T>::get(0), Some(1));
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);
+}

@@ -1,0 +1,132 @@
+//! A minimal runtime for the records pallet's tests, with the real institutions pallet for
+//! membership.
+
+use crate as pallet_records;
+use medfed_primitives::{cid::{Codec, CidVersion, HashAlg}, Capsule, CiphertextHash, Cid, PublicKey, Role};
+use polkadot_sdk::{
+	frame_support::{construct_runtime, derive_impl, parameter_types},
+	frame_system::{self, EnsureRoot},
+	sp_io,
+	sp_runtime::{BoundedVec, BuildStorage},
+};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+construct_runtime!(
+	pub enum Test {
+		System: frame_system,
+		Institutions: pallet_institutions,
+		Records: pallet_records,
+	}
+);
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+}
+
+parameter_types! {
+	pub const MaxInstitutions: u32 = 16;
+	pub const MaxAuthorities: u32 = 4;
+	pub const MaxNameLen: u32 = 32;
+	pub const MaxRecordsPerPatient: u32 = 4;
+	pub const MaxRecordSize: u64 = 1 << 30;
+	pub const MaxPageSize: u32 = 3;
+}
+
+impl pallet_institutions::Config for Test {
+	type AdminOrigin = EnsureRoot<u64>;
+	type AuthoritiesChanged = ();
+	type AuthoritiesInitialized = ();
+	type MaxInstitutions = MaxInstitutions;
+	type MaxAuthorities = MaxAuthorities;
+	type MaxNameLen = MaxNameLen;
+	type WeightInfo = ();
+}
+
+impl pallet_records::Config for Test {
+	type Membership = Institutions;
+	type MaxRecordsPerPatient = MaxRecordsPerPatient;
+	type MaxRecordSize = MaxRecordSize;
+	type MaxPageSize = MaxPageSize;
+	type WeightInfo = ();
+}
+
+/// The region's authority.
+pub const AUTHORITY: u64 = 1;
+/// A member hospital.
+pub const HOSPITAL: u64 = 10;
+/// Another member hospital.
+pub const CLINIC: u64 = 11;
+/// A hospital that was admitted and then removed.
+pub const REMOVED: u64 = 12;
+/// A patient with a registered key.
+pub const PATIENT: u64 = 100;
+/// Another patient with a registered key.
+pub const OTHER_PATIENT: u64 = 101;
+
+/// A fresh, real Umbral key pair.
+pub fn keys() -> (umbral_pre::SecretKey, PublicKey) {
+	let secret = umbral_pre::SecretKey::random();
+	let public = PublicKey::parse(&secret.public_key().to_compressed_bytes()).expect("real key");
+	(secret, public)
+}
+
+/// What a client submits for a document: its CID text, ciphertext hash and capsule bytes, from a
+/// real Umbral encryption of `document` to `key`.
+pub struct Upload {
+	pub cid: Vec<u8>,
+	pub hash: CiphertextHash,
+	pub capsule: Vec<u8>,
+	pub size: u64,
+}
+
+pub fn upload(key: &PublicKey, document: &[u8]) -> Upload {
+	let umbral_key = key.to_umbral().expect("valid key");
+	let (capsule, ciphertext) = umbral_pre::encrypt(&umbral_key, document).expect("encrypts");
+	let hash = sp_io::hashing::sha2_256(&ciphertext);
+	let cid = Cid {
+		version: CidVersion::V1,
+		codec: Codec::Raw,
+		hash: HashAlg::Sha2_256,
+		digest: BoundedVec::truncate_from(hash.to_vec()),
+	};
+	Upload {
+		cid: cid.to_text().into_bytes(),
+		hash,
+		capsule: Capsule::from_umbral(&capsule).0.to_vec(),
+		size: ciphertext.len() as u64,
+	}
+}
+
+/// The test region: one authority, two hospitals, one removed hospital, two patients.
+pub fn new_bench_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().expect("builds");
+	pallet_institutions::GenesisConfig::<Test> {
+		institutions: vec![
+			(AUTHORITY, Role::Authority, b"Authority".to_vec(), Some(keys().1)),
+			(HOSPITAL, Role::Hospital, b"Hospital".to_vec(), None),
+			(CLINIC, Role::Clinic, b"Clinic".to_vec(), None),
+			(REMOVED, Role::Hospital, b"Removed".to_vec(), None),
+		],
+	}
+	.assimilate_storage(&mut storage)
+	.expect("valid genesis");
+	storage.into()
+}
+
+/// Runs `test` in the test region at block 1, after the patients registered and `REMOVED` was
+/// removed, and checks every storage invariant of both pallets after it.
+pub fn new_test_ext(test: impl FnOnce()) {
+	new_bench_ext().execute_with(|| {
+		System::set_block_number(1);
+		Institutions::remove(RuntimeOrigin::root(), REMOVED).expect("removable");
+		for patient in [PATIENT, OTHER_PATIENT] {
+			Records::register_patient(RuntimeOrigin::signed(patient), keys().1 .0.to_vec())
+				.expect("registers");
+		}
+		test();
+		Institutions::do_try_state().expect("institutions invariants hold");
+		Records::do_try_state().expect("records invariants hold");
+	});
+}
