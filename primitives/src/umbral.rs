@@ -124,10 +124,45 @@ impl Capsule {
 	}
 }
 
+/// Development identities' Umbral keys, derived from their names (`Alice`, `Bob`, …) like the
+/// `//Alice` development accounts: anyone can derive them, so they protect nothing. Genesis
+/// presets give them to the development authorities; the `ehr` client derives the same secret
+/// keys for `--dev` identities. Never use them for real health data.
+pub mod dev {
+	use super::PublicKey;
+	use sha2::{Digest, Sha256};
+	use umbral_pre::{SecretKey, SecretKeyFactory};
+
+	/// The development secret key named `name`.
+	pub fn secret_key(name: &str) -> SecretKey {
+		let seed = Sha256::digest(b"MedFed development Umbral keys: public knowledge, never for real data");
+		SecretKeyFactory::from_secure_randomness(&seed)
+			.expect("a SHA-256 digest is 32 bytes, the factory's seed size")
+			.make_key(name.as_bytes())
+	}
+
+	/// The development public key named `name`.
+	pub fn public_key(name: &str) -> PublicKey {
+		let compressed = secret_key(name).public_key().to_compressed_bytes();
+		let mut key = [0u8; super::PUBLIC_KEY_LEN];
+		key.copy_from_slice(&compressed);
+		PublicKey(key)
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
 	use serde_bytes::ByteBuf;
+
+	#[test]
+	fn development_keys_are_stable_valid_and_distinct() {
+		let alice = dev::public_key("Alice");
+		assert_eq!(PublicKey::parse(&alice.0), Ok(alice));
+		assert_eq!(alice, dev::public_key("Alice"));
+		assert_ne!(alice, dev::public_key("Bob"));
+		assert_eq!(alice.to_umbral().expect("valid"), dev::secret_key("Alice").public_key());
+	}
 
 	#[test]
 	fn the_generator_is_a_valid_key() {

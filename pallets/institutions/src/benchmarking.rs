@@ -19,7 +19,7 @@ fn fill_authorities<T: Config>(n: u32) -> Result<(), BenchmarkError> {
 		let who: T::AccountId = account("authority", i, 0);
 		let entry = Pallet::<T>::new_institution(Role::Authority, longest_name::<T>(), Some(proxy_key()), Zero::zero())
 			.map_err(|_| BenchmarkError::Stop("invalid benchmark institution"))?;
-		Pallet::<T>::insert_member(&who, entry)
+		Pallet::<T>::admit_member(&who, entry)
 			.map_err(|_| BenchmarkError::Stop("MaxInstitutions below MaxAuthorities"))?;
 		i += 1;
 	}

@@ -151,6 +151,7 @@ pub mod pallet {
 				Pallet::<T>::insert_member(account, institution)
 					.expect("genesis institutions must fit the runtime's limits");
 			}
+			// The collective learns the founding authorities once, here.
 			T::AuthoritiesInitialized::initialize_members(&Authorities::<T>::get());
 		}
 	}
@@ -235,7 +236,7 @@ pub mod pallet {
 			T::AdminOrigin::ensure_origin(origin)?;
 			let now = frame_system::Pallet::<T>::block_number();
 			let entry = Self::new_institution(role, name, proxy_key, now)?;
-			Self::insert_member(&institution, entry)?;
+			Self::admit_member(&institution, entry)?;
 			Self::deposit_event(Event::InstitutionAdmitted { institution, role });
 			Ok(())
 		}
@@ -308,7 +309,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Stores `entry` for `who`, who must not be a member now, and updates the counters and the
-	/// authority set. Writes nothing if it fails.
+	/// authority set. Writes nothing if it fails. Does not tell [`Config::AuthoritiesChanged`]:
+	/// see [`Self::admit_member`].
 	fn insert_member(
 		who: &T::AccountId,
 		entry: Institution<BlockNumberFor<T>, T::MaxNameLen>,
@@ -323,7 +325,6 @@ impl<T: Config> Pallet<T> {
 			let mut authorities = Authorities::<T>::get();
 			let position = authorities.binary_search(who).err().ok_or(Error::<T>::AlreadyMember)?;
 			authorities.try_insert(position, who.clone()).map_err(|_| Error::<T>::TooManyAuthorities)?;
-			T::AuthoritiesChanged::change_members_sorted(&[who.clone()], &[], &authorities);
 			Authorities::<T>::put(authorities);
 		}
 		if previous.is_none() {
@@ -331,6 +332,20 @@ impl<T: Config> Pallet<T> {
 		}
 		MemberCount::<T>::mutate(|n| *n = n.saturating_add(1));
 		Institutions::<T>::insert(who, entry);
+		Ok(())
+	}
+
+	/// Admits `who` with `entry` and, for an authority, tells [`Config::AuthoritiesChanged`] the
+	/// new authority set.
+	fn admit_member(
+		who: &T::AccountId,
+		entry: Institution<BlockNumberFor<T>, T::MaxNameLen>,
+	) -> Result<(), Error<T>> {
+		let authority = entry.role == Role::Authority;
+		Self::insert_member(who, entry)?;
+		if authority {
+			T::AuthoritiesChanged::change_members_sorted(&[who.clone()], &[], &Authorities::<T>::get());
+		}
 		Ok(())
 	}
 
@@ -373,7 +388,7 @@ impl<T: Config> Membership<T::AccountId> for Pallet<T> {
 		let proxy_key = (role == Role::Authority).then(benchmarking::proxy_key);
 		let entry = Self::new_institution(role, b"Benchmark institution".to_vec(), proxy_key, Zero::zero())
 			.expect("the benchmark institution is valid");
-		let _ = Self::insert_member(who, entry);
+		let _ = Self::admit_member(who, entry);
 	}
 }
 

@@ -40,6 +40,8 @@ impl ChangeMembers<u64> for RecordCollective {
 }
 impl frame_support::traits::InitializeMembers<u64> for RecordCollective {
 	fn initialize_members(members: &[u64]) {
+		// Like pallet-collective: initialising twice, or after a change, is a bug.
+		assert!(CollectiveMembers::get().is_empty(), "members are already initialised");
 		CollectiveMembers::set(members.to_vec());
 	}
 }
@@ -65,6 +67,7 @@ pub fn key() -> PublicKey {
 
 /// The test region: `FOUNDER` is its one authority.
 pub fn new_bench_ext() -> sp_io::TestExternalities {
+	CollectiveMembers::set(vec![]);
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().expect("builds");
 	pallet_institutions::GenesisConfig::<Test> {
 		institutions: vec![(FOUNDER, Role::Authority, b"Founder".to_vec(), Some(key()))],

@@ -59,8 +59,9 @@ use medfed_primitives::{
 use polkadot_sdk::{
 	frame_support::pallet_prelude::*,
 	frame_system::{self, pallet_prelude::*},
-	sp_runtime::traits::Zero,
 };
+#[cfg(feature = "runtime-benchmarks")]
+use polkadot_sdk::sp_runtime::traits::Zero;
 
 /// The log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::records";

@@ -1,0 +1,307 @@
+//! The connection to a region's chain: signing and submitting calls, reading runtime APIs.
+
+use anyhow::{anyhow, bail, Context, Result};
+use codec::{Decode, Encode};
+use medfed_primitives::{InstitutionInfo, Patient, RecordId, RecordInfo, RecordPage};
+use std::str::FromStr;
+use subxt::{
+	config::RpcConfigFor,
+	dynamic::{At, Value},
+	error::{DispatchError, TransactionEventsError},
+	ext::scale_value::{Composite, ValueDef},
+	extrinsics::ExtrinsicEvents,
+	rpcs::{LegacyRpcMethods, RpcClient},
+	transactions::TransactionStatus,
+	utils::AccountId32,
+	OnlineClient, SubstrateConfig,
+};
+use subxt_signer::{sr25519::Keypair, SecretUri};
+
+/// The chain configuration: MedFed uses Substrate's standard types.
+pub type Config = SubstrateConfig;
+
+/// A record as the runtime API returns it.
+pub type Record = RecordInfo<AccountId32, u32>;
+/// An institution as the runtime API returns it.
+pub type Institution = InstitutionInfo<AccountId32, u32>;
+
+/// A connection to one region's chain.
+pub struct Chain {
+	api: OnlineClient<Config>,
+	rpc: LegacyRpcMethods<RpcConfigFor<Config>>,
+}
+
+/// Loads a signing key from a secret URI: a dev URI like `//Alice`, or a mnemonic or hex seed
+/// with optional derivation path.
+pub fn keypair(secret_uri: &str) -> Result<Keypair> {
+	let uri = SecretUri::from_str(secret_uri).map_err(|e| anyhow!("invalid secret URI: {e}"))?;
+	Keypair::from_uri(&uri).map_err(|e| anyhow!("cannot derive a key from the secret URI: {e}"))
+}
+
+/// Parses an SS58 account address.
+pub fn account(ss58: &str) -> Result<AccountId32> {
+	AccountId32::from_str(ss58).map_err(|e| anyhow!("'{ss58}' is not an SS58 account address: {e}"))
+}
+
+impl Chain {
+	/// Connects to the node's WebSocket RPC endpoint.
+	pub async fn connect(url: &str) -> Result<Self> {
+		let rpc = RpcClient::from_insecure_url(url)
+			.await
+			.with_context(|| format!("cannot connect to {url}: is the node running?"))?;
+		let api = OnlineClient::<Config>::from_rpc_client(rpc.clone())
+			.await
+			.with_context(|| format!("{url} does not look like a MedFed chain"))?;
+		Ok(Chain { api, rpc: LegacyRpcMethods::new(rpc) })
+	}
+
+	/// Signs `call` with `signer`, submits it and waits until it is in a best block; returns its
+	/// events, or the dispatch error with the runtime's explanation.
+	pub async fn submit(
+		&self,
+		call: subxt::transactions::DynamicPayload<Composite<()>>,
+		signer: &Keypair,
+	) -> Result<ExtrinsicEvents<Config>> {
+		let at = self.at_best().await?;
+		let who = signer.public_key().to_account_id();
+		let nonce = self.rpc.system_account_next_index(&who).await?;
+		let params = subxt::config::SubstrateExtrinsicParamsBuilder::<Config>::new()
+			.nonce(nonce)
+			.mortal(256)
+			.build();
+		let mut progress = at
+			.tx()
+			.sign_and_submit_then_watch(&call, signer, params)
+			.await
+			.map_err(|e| anyhow!("the node refused the transaction: {e}"))?;
+		while let Some(status) = progress.next().await {
+			match status? {
+				TransactionStatus::InBestBlock(block) | TransactionStatus::InFinalizedBlock(block) => {
+					return block.wait_for_success().await.map_err(|e| match e {
+						TransactionEventsError::ExtrinsicFailed(error) => anyhow!(describe(&error)),
+						other => anyhow!(other),
+					});
+				},
+				TransactionStatus::Error { message } |
+				TransactionStatus::Invalid { message } |
+				TransactionStatus::Dropped { message } => bail!("transaction rejected: {message}"),
+				_ => continue,
+			}
+		}
+		bail!("the node stopped reporting on the transaction")
+	}
+
+	/// Submits a motion of the authority collective to dispatch `call`, with `threshold` votes.
+	/// Returns the motion's hash and index, and whether it already executed (threshold 1).
+	pub async fn propose(
+		&self,
+		call: subxt::transactions::DynamicPayload<Composite<()>>,
+		threshold: u32,
+		signer: &Keypair,
+	) -> Result<Proposal> {
+		let at = self.at_best().await?;
+		let length = at.tx().call_data(&call)?.len() as u128;
+		let propose = subxt::dynamic::tx(
+			"AuthorityCollective",
+			"propose",
+			Composite::unnamed([
+				Value::u128(threshold.into()),
+				call.into_value(),
+				Value::u128(length),
+			]),
+		);
+		let events = self.submit(propose, signer).await?;
+		Proposal::from_events(&events, &at.metadata())
+	}
+
+	/// Votes on an open motion of the authority collective.
+	pub async fn vote(&self, hash: [u8; 32], index: u32, approve: bool, signer: &Keypair) -> Result<()> {
+		let call = subxt::dynamic::tx(
+			"AuthorityCollective",
+			"vote",
+			Composite::unnamed([Value::from_bytes(hash), Value::u128(index.into()), Value::bool(approve)]),
+		);
+		self.submit(call, signer).await.map(|_| ())
+	}
+
+	/// Closes a motion that has its votes, executing it; returns its outcome.
+	pub async fn close(&self, hash: [u8; 32], index: u32, signer: &Keypair) -> Result<Proposal> {
+		let at = self.at_best().await?;
+		let max_weight = Value::named_composite([
+			("ref_time", Value::u128(u64::MAX as u128 / 4)),
+			("proof_size", Value::u128(5 * 1024 * 1024)),
+		]);
+		let call = subxt::dynamic::tx(
+			"AuthorityCollective",
+			"close",
+			Composite::unnamed([
+				Value::from_bytes(hash),
+				Value::u128(index.into()),
+				max_weight,
+				Value::u128(u32::MAX.into()),
+			]),
+		);
+		let events = self.submit(call, signer).await?;
+		Proposal::from_events(&events, &at.metadata())
+	}
+
+	async fn at_best(&self) -> Result<subxt::client::ClientAtBlock<Config, OnlineClient<Config>>> {
+		let best = self
+			.rpc
+			.chain_get_block_hash(None)
+			.await?
+			.ok_or_else(|| anyhow!("the node reports no best block"))?;
+		Ok(self.api.at_block(best).await?)
+	}
+
+	/// Calls runtime API function `name` (`Trait_method`) with SCALE-encoded `args` at the best
+	/// block and decodes the result.
+	async fn call<R: Decode>(&self, name: &str, args: impl Encode) -> Result<R> {
+		let at = self.at_best().await?;
+		let bytes = at
+			.runtime_apis()
+			.call_raw(name, Some(&args.encode()))
+			.await
+			.with_context(|| format!("runtime API {name} failed: is this a MedFed region chain?"))?;
+		R::decode(&mut &bytes[..]).with_context(|| format!("cannot decode the answer of {name}"))
+	}
+
+	/// A record by id.
+	pub async fn record(&self, id: RecordId) -> Result<Option<Record>> {
+		self.call("RecordsApi_record", id).await
+	}
+
+	/// A page of a patient's records.
+	pub async fn records_of_patient(
+		&self,
+		patient: &AccountId32,
+		start: u32,
+		limit: u32,
+	) -> Result<RecordPage<AccountId32, u32>> {
+		self.call("RecordsApi_records_of_patient", (patient, start, limit)).await
+	}
+
+	/// A registered patient.
+	pub async fn patient(&self, patient: &AccountId32) -> Result<Option<Patient<u32>>> {
+		self.call("RecordsApi_patient", patient).await
+	}
+
+	/// One institution.
+	pub async fn institution(&self, account: &AccountId32) -> Result<Option<Institution>> {
+		self.call("InstitutionsApi_institution", account).await
+	}
+
+	/// Every institution of the region.
+	pub async fn institutions(&self) -> Result<Vec<Institution>> {
+		self.call("InstitutionsApi_institutions", ()).await
+	}
+
+	/// How many members the authority collective has: a majority motion needs more than half.
+	pub async fn authority_count(&self) -> Result<u32> {
+		let at = self.at_best().await?;
+		let members = at
+			.storage()
+			.fetch(subxt::dynamic::storage::<(), Value>("AuthorityCollective", "Members"), ())
+			.await?
+			.decode()?;
+		match members.value {
+			ValueDef::Composite(c) => Ok(c.values().count() as u32),
+			_ => bail!("unexpected shape of AuthorityCollective.Members"),
+		}
+	}
+}
+
+/// A motion of the authority collective.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+	/// The motion's hash.
+	pub hash: [u8; 32],
+	/// Its index, needed to vote and close.
+	pub index: Option<u32>,
+	/// `Some` once the motion executed: its dispatch result.
+	pub executed: Option<Result<(), String>>,
+}
+
+impl Proposal {
+	fn from_events(events: &ExtrinsicEvents<Config>, metadata: &subxt::Metadata) -> Result<Self> {
+		let mut proposal: Option<Proposal> = None;
+		for event in events.iter() {
+			let event = event?;
+			if event.pallet_name() != "AuthorityCollective" {
+				continue;
+			}
+			let fields: Value = event.decode_fields_unchecked_as::<Value>()?;
+			let hash = fields
+				.at("proposal_hash")
+				.and_then(bytes32)
+				.ok_or_else(|| anyhow!("collective event without a proposal hash"))?;
+			let entry = proposal.get_or_insert(Proposal { hash, index: None, executed: None });
+			match event.event_name() {
+				"Proposed" =>
+					entry.index = fields.at("proposal_index").and_then(|v| v.as_u128()).map(|i| i as u32),
+				"Executed" => entry.executed = Some(dispatch_result(fields.at("result"), metadata)),
+				"Disapproved" => entry.executed = Some(Err("the authorities voted it down".into())),
+				_ => {},
+			}
+		}
+		proposal.ok_or_else(|| anyhow!("the collective reported no motion"))
+	}
+}
+
+fn bytes32(value: &Value) -> Option<[u8; 32]> {
+	let bytes: Vec<u8> = match &value.value {
+		ValueDef::Composite(c) => c.values().filter_map(|v| v.as_u128().map(|b| b as u8)).collect(),
+		_ => return None,
+	};
+	bytes.try_into().ok()
+}
+
+/// Reads a `Result<(), DispatchError>` event field, naming a module error with its docs.
+fn dispatch_result(value: Option<&Value>, metadata: &subxt::Metadata) -> Result<(), String> {
+	let Some(Value { value: ValueDef::Variant(variant), .. }) = value else {
+		return Err("the motion's result is missing".into());
+	};
+	if variant.name == "Ok" {
+		return Ok(());
+	}
+	let error = variant.values.values().next();
+	let module = error.and_then(|e| e.at("Module").or_else(|| e.at(0)));
+	let described = module.and_then(|m| {
+		let pallet = m.at("index")?.as_u128()? as u8;
+		let index = m.at("error")?.at(0)?.as_u128()? as u8;
+		let pallet = metadata.pallet_by_error_index(pallet)?;
+		let variant = pallet.error_variant_by_index(index)?;
+		Some(format!("{}.{}: {}", pallet.name(), variant.name, variant.docs.join(" ").trim()))
+	});
+	Err(described.unwrap_or_else(|| format!("{error:?}")))
+}
+
+/// "Pallet.Error: docs" for a dispatch error.
+pub fn describe(error: &DispatchError) -> String {
+	match error {
+		DispatchError::Module(module) => match module.details() {
+			Ok(details) => {
+				let docs = details.variant.docs.join(" ");
+				format!("{}.{}: {}", details.pallet.name(), details.variant.name, docs.trim())
+			},
+			Err(_) => module.to_string(),
+		},
+		other => other.to_string(),
+	}
+}
+
+/// The id in a `Records.RecordRegistered` event among `events`.
+pub fn registered_record_id(events: &ExtrinsicEvents<Config>) -> Result<RecordId> {
+	for event in events.iter() {
+		let event = event?;
+		if event.pallet_name() == "Records" && event.event_name() == "RecordRegistered" {
+			let fields: Value = event.decode_fields_unchecked_as::<Value>()?;
+			return fields
+				.at("id")
+				.and_then(|v| v.as_u128())
+				.map(|id| id as RecordId)
+				.ok_or_else(|| anyhow!("RecordRegistered without an id"));
+		}
+	}
+	bail!("the chain did not report a registered record")
+}

@@ -1,0 +1,133 @@
+//! Genesis presets of the region runtime: one per development alliance.
+//!
+//! - `region-a` (para 2000): authorities Alice and Bob, who also collate; Charlie a clinic,
+//!   Dave a lab.
+//! - `region-b` (para 2001): authorities Eve and Ferdie, who also collate; One a hospital, Two a
+//!   lab.
+//! - `development` (para 2000): region A with Alice the only collator, for one node alone
+//!   (`medfed-node --dev`).
+//!
+//! Authorities' proxy keys are the development Umbral keys of their names
+//! ([`medfed_primitives::umbral::dev`]): public knowledge, like the accounts themselves.
+
+use crate::{AccountId, BalancesConfig, CollatorSelectionConfig, ParachainInfoConfig,
+	PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
+	InstitutionsConfig, EXISTENTIAL_DEPOSIT, UNIT};
+use alloc::{vec, vec::Vec};
+use medfed_primitives::{umbral::dev, Role};
+use polkadot_sdk::{
+	cumulus_primitives_core::ParaId,
+	frame_support::build_struct_json_patch,
+	sp_consensus_aura::sr25519::AuthorityId as AuraId,
+	sp_genesis_builder::{self, PresetId},
+	sp_keyring::Sr25519Keyring,
+	staging_xcm as xcm,
+};
+
+/// Region A's preset id.
+pub const REGION_A: &str = "region-a";
+/// Region B's preset id.
+pub const REGION_B: &str = "region-b";
+/// Para id of region A.
+pub const REGION_A_PARA_ID: u32 = 2000;
+/// Para id of region B.
+pub const REGION_B_PARA_ID: u32 = 2001;
+
+/// Every development account starts with this much.
+const ENDOWMENT: u128 = 1_000_000 * UNIT;
+
+/// What distinguishes one alliance's genesis from another's.
+struct Alliance {
+	para_id: u32,
+	collators: Vec<Sr25519Keyring>,
+	institutions: Vec<(Sr25519Keyring, Role, &'static str)>,
+	sudo: Sr25519Keyring,
+}
+
+fn genesis(alliance: Alliance) -> serde_json::Value {
+	let account = |k: &Sr25519Keyring| -> AccountId { k.to_account_id() };
+	let institutions: Vec<_> = alliance
+		.institutions
+		.iter()
+		.map(|(who, role, name)| {
+			let proxy_key =
+				(*role == Role::Authority).then(|| dev::public_key(&who.to_string()));
+			(account(who), *role, name.as_bytes().to_vec(), proxy_key)
+		})
+		.collect();
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig {
+			balances: Sr25519Keyring::iter().map(|k| (k.to_account_id(), ENDOWMENT)).collect(),
+		},
+		parachain_info: ParachainInfoConfig { parachain_id: ParaId::from(alliance.para_id) },
+		collator_selection: CollatorSelectionConfig {
+			invulnerables: alliance.collators.iter().map(account).collect(),
+			candidacy_bond: EXISTENTIAL_DEPOSIT * 16,
+		},
+		session: SessionConfig {
+			keys: alliance
+				.collators
+				.iter()
+				.map(|k| {
+					let aura: AuraId = k.public().into();
+					(account(k), account(k), SessionKeys { aura })
+				})
+				.collect(),
+		},
+		polkadot_xcm: PolkadotXcmConfig { safe_xcm_version: Some(xcm::prelude::XCM_VERSION) },
+		sudo: SudoConfig { key: Some(account(&alliance.sudo)) },
+		institutions: InstitutionsConfig { institutions },
+	})
+}
+
+fn region_a(collators: Vec<Sr25519Keyring>) -> serde_json::Value {
+	genesis(Alliance {
+		para_id: REGION_A_PARA_ID,
+		collators,
+		institutions: vec![
+			(Sr25519Keyring::Alice, Role::Authority, "Alpine University Hospital"),
+			(Sr25519Keyring::Bob, Role::Authority, "Alpine Regional Health Authority"),
+			(Sr25519Keyring::Charlie, Role::Clinic, "Lakeside Family Clinic"),
+			(Sr25519Keyring::Dave, Role::Lab, "Valley Diagnostics Laboratory"),
+		],
+		sudo: Sr25519Keyring::Alice,
+	})
+}
+
+fn region_b() -> serde_json::Value {
+	genesis(Alliance {
+		para_id: REGION_B_PARA_ID,
+		collators: vec![Sr25519Keyring::Eve, Sr25519Keyring::Ferdie],
+		institutions: vec![
+			(Sr25519Keyring::Eve, Role::Authority, "Coastal General Hospital"),
+			(Sr25519Keyring::Ferdie, Role::Authority, "Harbour Health Board"),
+			(Sr25519Keyring::One, Role::Hospital, "Bayside Children's Hospital"),
+			(Sr25519Keyring::Two, Role::Lab, "Dune Pathology Laboratory"),
+		],
+		sudo: Sr25519Keyring::Eve,
+	})
+}
+
+/// The JSON of preset `id`, if there is one.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		REGION_A => region_a(vec![Sr25519Keyring::Alice, Sr25519Keyring::Bob]),
+		REGION_B => region_b(),
+		sp_genesis_builder::DEV_RUNTIME_PRESET => region_a(vec![Sr25519Keyring::Alice]),
+		_ => return None,
+	};
+	Some(
+		serde_json::to_string(&patch)
+			.expect("serialising a JSON value cannot fail")
+			.into_bytes(),
+	)
+}
+
+/// The ids of every preset.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(REGION_A),
+		PresetId::from(REGION_B),
+		PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET),
+	]
+}

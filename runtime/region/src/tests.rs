@@ -1,0 +1,177 @@
+//! Runtime integration tests: the genesis presets build the alliances they describe, and the
+//! pallets are wired as configured (authority collective → institutions → records).
+
+use crate::{
+	genesis_config_presets::{get_preset, preset_names, REGION_A, REGION_B},
+	AuthorityCollective, Institutions, ParachainInfo, Records, Runtime, RuntimeCall,
+	RuntimeEvent, RuntimeGenesisConfig, RuntimeOrigin, System,
+};
+use codec::Encode;
+use medfed_primitives::{umbral::dev, Capsule, Cid, Membership, Role};
+use polkadot_sdk::{
+	frame_support::{assert_ok, dispatch::GetDispatchInfo, traits::BuildGenesisConfig},
+	pallet_collective,
+	sp_io,
+	sp_keyring::Sr25519Keyring,
+	sp_runtime::traits::{Dispatchable, Hash},
+};
+
+/// Merges a preset's JSON patch into the default genesis config, as chain spec builders do.
+fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+	match (base, patch) {
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
+			for (key, value) in patch {
+				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
+			},
+		(base, patch) => *base = patch,
+	}
+}
+
+/// The externalities of a chain started from preset `id`, at block 1.
+fn chain(id: &str) -> sp_io::TestExternalities {
+	let patch: serde_json::Value =
+		serde_json::from_slice(&get_preset(&id.into()).expect("preset exists")).expect("JSON");
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serialises");
+	merge(&mut config, patch);
+	let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("a valid genesis config");
+	let mut ext = sp_io::TestExternalities::new_empty();
+	ext.execute_with(|| {
+		config.build();
+		System::set_block_number(1);
+	});
+	ext
+}
+
+fn account(k: Sr25519Keyring) -> crate::AccountId {
+	k.to_account_id()
+}
+
+#[test]
+fn every_preset_builds_a_chain() {
+	for id in preset_names() {
+		chain(&id).execute_with(|| {
+			assert!(ParachainInfo::parachain_id() == 2000u32.into() || ParachainInfo::parachain_id() == 2001u32.into());
+			#[cfg(feature = "try-runtime")]
+			{
+				use polkadot_sdk::frame_support::traits::{TryState, TryStateSelect};
+				crate::AllPalletsWithSystem::try_state(1, TryStateSelect::All)
+					.expect("every pallet's invariants hold at genesis");
+			}
+		});
+	}
+}
+
+#[test]
+fn regions_differ_by_genesis() {
+	chain(REGION_A).execute_with(|| {
+		assert_eq!(ParachainInfo::parachain_id(), 2000u32.into());
+		assert_eq!(Institutions::active_role(&account(Sr25519Keyring::Charlie)), Ok(Role::Clinic));
+		assert!(Institutions::active_role(&account(Sr25519Keyring::Eve)).is_err());
+		let alice = Institutions::info(account(Sr25519Keyring::Alice)).expect("member");
+		assert_eq!(alice.proxy_key, Some(dev::public_key("Alice")));
+	});
+	chain(REGION_B).execute_with(|| {
+		assert_eq!(ParachainInfo::parachain_id(), 2001u32.into());
+		assert_eq!(Institutions::active_role(&account(Sr25519Keyring::Eve)), Ok(Role::Authority));
+		assert!(Institutions::active_role(&account(Sr25519Keyring::Alice)).is_err());
+	});
+}
+
+#[test]
+fn the_authority_collective_is_the_set_of_authorities() {
+	chain(REGION_A).execute_with(|| {
+		let mut expected = vec![account(Sr25519Keyring::Alice), account(Sr25519Keyring::Bob)];
+		expected.sort();
+		assert_eq!(pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get(), expected);
+	});
+}
+
+fn admit_call(who: crate::AccountId) -> RuntimeCall {
+	RuntimeCall::Institutions(pallet_institutions::Call::admit {
+		institution: who,
+		role: Role::Hospital,
+		name: b"Northern Hospital".to_vec(),
+		proxy_key: None,
+	})
+}
+
+fn propose(by: Sr25519Keyring, threshold: u32, call: RuntimeCall) -> polkadot_sdk::sp_core::H256 {
+	let length = call.encoded_size() as u32;
+	let hash = <Runtime as polkadot_sdk::frame_system::Config>::Hashing::hash_of(&call);
+	assert_ok!(RuntimeCall::AuthorityCollective(pallet_collective::Call::propose {
+		threshold,
+		proposal: Box::new(call),
+		length_bound: length,
+	})
+	.dispatch(RuntimeOrigin::signed(account(by))));
+	hash
+}
+
+#[test]
+fn a_majority_of_authorities_admits_an_institution() {
+	chain(REGION_A).execute_with(|| {
+		let newcomer = account(Sr25519Keyring::Ferdie);
+		let call = admit_call(newcomer.clone());
+		let weight = call.get_dispatch_info().call_weight;
+		let hash = propose(Sr25519Keyring::Alice, 2, call.clone());
+		// A proposal is not a vote: both authorities vote.
+		for authority in [Sr25519Keyring::Alice, Sr25519Keyring::Bob] {
+			assert!(Institutions::active_role(&newcomer).is_err(), "not before the majority");
+			assert_ok!(AuthorityCollective::vote(RuntimeOrigin::signed(account(authority)), hash, 0, true));
+		}
+		assert_ok!(AuthorityCollective::close(
+			RuntimeOrigin::signed(account(Sr25519Keyring::Bob)),
+			hash,
+			0,
+			weight,
+			call.encoded_size() as u32,
+		));
+		assert_eq!(Institutions::active_role(&newcomer), Ok(Role::Hospital));
+	});
+}
+
+#[test]
+fn one_authority_alone_cannot_admit() {
+	chain(REGION_A).execute_with(|| {
+		let newcomer = account(Sr25519Keyring::Ferdie);
+		propose(Sr25519Keyring::Alice, 1, admit_call(newcomer.clone()));
+		assert!(Institutions::active_role(&newcomer).is_err());
+		let executed = System::events().into_iter().find_map(|r| match r.event {
+			RuntimeEvent::AuthorityCollective(pallet_collective::Event::Executed { result, .. }) => Some(result),
+			_ => None,
+		});
+		assert_eq!(executed, Some(Err(polkadot_sdk::sp_runtime::DispatchError::BadOrigin)));
+		// Nor can an institution admit itself, or a clinic anyone.
+		assert!(admit_call(newcomer.clone())
+			.dispatch(RuntimeOrigin::signed(account(Sr25519Keyring::Charlie)))
+			.is_err());
+	});
+}
+
+#[test]
+fn a_member_registers_a_record_that_the_runtime_api_reads_back() {
+	chain(REGION_A).execute_with(|| {
+		let patient = account(Sr25519Keyring::Ferdie);
+		let secret = umbral_pre::SecretKey::random();
+		let key = secret.public_key().to_compressed_bytes().to_vec();
+		assert_ok!(Records::register_patient(RuntimeOrigin::signed(patient.clone()), key));
+		let (capsule, ciphertext) =
+			umbral_pre::encrypt(&secret.public_key(), br#"{"resourceType":"Observation"}"#).expect("encrypts");
+		let hash = sp_io::hashing::sha2_256(&ciphertext);
+		let cid = Cid::v0(hash).to_text();
+		assert_ok!(RuntimeCall::Records(pallet_records::Call::register_record {
+			patient: patient.clone(),
+			resource_type: b"Observation".to_vec(),
+			cid: cid.clone().into_bytes(),
+			ciphertext_hash: hash,
+			capsule: Capsule::from_umbral(&capsule).0.to_vec(),
+			size: ciphertext.len() as u64,
+			supersedes: None,
+		})
+		.dispatch(RuntimeOrigin::signed(account(Sr25519Keyring::Charlie))));
+		let page = Records::records_of_patient(patient, 0, 10);
+		assert_eq!(page.total, 1);
+		assert_eq!(page.records[0].record.cid.to_text(), cid);
+		assert_eq!(page.records[0].record.issuer, account(Sr25519Keyring::Charlie));
+	});
+}
