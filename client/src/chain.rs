@@ -25,6 +25,9 @@ pub type Record = RecordInfo<AccountId32, u32>;
 /// An institution as the runtime API returns it.
 pub type Institution = InstitutionInfo<AccountId32, u32>;
 
+/// The chain's state at one block.
+type AtBlock = subxt::client::ClientAtBlock<Config, subxt::client::OnlineClientAtBlockImpl<Config>>;
+
 /// A connection to one region's chain.
 pub struct Chain {
 	api: OnlineClient<Config>,
@@ -145,7 +148,7 @@ impl Chain {
 		Proposal::from_events(&events, &at.metadata())
 	}
 
-	async fn at_best(&self) -> Result<subxt::client::ClientAtBlock<Config, OnlineClient<Config>>> {
+	async fn at_best(&self) -> Result<AtBlock> {
 		let best = self
 			.rpc
 			.chain_get_block_hash(None)

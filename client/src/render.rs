@@ -1,0 +1,239 @@
+//! How the client shows what it reads: readable text by default, JSON with `--json`.
+
+use crate::chain::{Institution, Record};
+use medfed_primitives::{MembershipStatus, Patient, RecordPage, Role};
+use serde::Serialize;
+use subxt::utils::AccountId32;
+
+/// A record as the client prints it.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct RecordView {
+	pub id: u64,
+	pub patient: String,
+	pub issuer: String,
+	pub resource_type: String,
+	pub cid: String,
+	pub ciphertext_sha256: String,
+	pub capsule: String,
+	pub size: u64,
+	pub created_at: u32,
+	pub supersedes: Option<u64>,
+	pub superseded_by: Option<u64>,
+}
+
+impl From<&Record> for RecordView {
+	fn from(info: &Record) -> Self {
+		let r = &info.record;
+		RecordView {
+			id: info.id,
+			patient: r.patient.to_string(),
+			issuer: r.issuer.to_string(),
+			resource_type: r.resource_type.as_str().into(),
+			cid: r.cid.to_text(),
+			ciphertext_sha256: hex::encode(r.ciphertext_hash),
+			capsule: hex::encode(r.capsule.0),
+			size: r.size,
+			created_at: r.created_at,
+			supersedes: r.supersedes,
+			superseded_by: info.superseded_by,
+		}
+	}
+}
+
+/// A page of records as the client prints it.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct PageView {
+	pub total: u32,
+	pub start: u32,
+	pub records: Vec<RecordView>,
+}
+
+/// An institution as the client prints it.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct InstitutionView {
+	pub account: String,
+	pub role: &'static str,
+	pub name: String,
+	pub proxy_key: Option<String>,
+	pub member: bool,
+	/// Block since which it is a member, or at which it was removed.
+	pub since: u32,
+}
+
+impl From<&Institution> for InstitutionView {
+	fn from(i: &Institution) -> Self {
+		let (member, since) = match i.status {
+			MembershipStatus::Active { since } => (true, since),
+			MembershipStatus::Removed { at } => (false, at),
+		};
+		InstitutionView {
+			account: i.account.to_string(),
+			role: role_name(i.role),
+			name: String::from_utf8_lossy(&i.name).into_owned(),
+			proxy_key: i.proxy_key.map(|k| format!("0x{}", hex::encode(k.0))),
+			member,
+			since,
+		}
+	}
+}
+
+/// A patient as the client prints it.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct PatientView {
+	pub account: String,
+	pub umbral_public_key: String,
+	pub registered_at: u32,
+	pub records: u32,
+}
+
+impl PatientView {
+	pub fn new(account: &AccountId32, p: &Patient<u32>) -> Self {
+		PatientView {
+			account: account.to_string(),
+			umbral_public_key: format!("0x{}", hex::encode(p.key.0)),
+			registered_at: p.registered_at,
+			records: p.record_count,
+		}
+	}
+}
+
+/// The lower-case name of a role, as the CLI accepts and prints it.
+pub fn role_name(role: Role) -> &'static str {
+	match role {
+		Role::Authority => "authority",
+		Role::Hospital => "hospital",
+		Role::Clinic => "clinic",
+		Role::Lab => "lab",
+	}
+}
+
+pub fn page_view(page: &RecordPage<AccountId32, u32>, start: u32) -> PageView {
+	PageView { total: page.total, start, records: page.records.iter().map(RecordView::from).collect() }
+}
+
+/// Prints `value` as JSON, or as text with `text`.
+pub fn print<T: Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) {
+	if json {
+		match serde_json::to_string_pretty(value) {
+			Ok(s) => println!("{s}"),
+			Err(e) => eprintln!("error: cannot render JSON: {e}"),
+		}
+	} else {
+		println!("{}", text(value));
+	}
+}
+
+pub fn record_text(r: &RecordView) -> String {
+	let mut lines = vec![
+		format!("Record {}", r.id),
+		format!("  patient        {}", r.patient),
+		format!("  issuer         {}", r.issuer),
+		format!("  FHIR type      {}", r.resource_type),
+		format!("  CID            {}", r.cid),
+		format!("  SHA-256        {}", r.ciphertext_sha256),
+		format!("  size           {} bytes", r.size),
+		format!("  registered at  block {}", r.created_at),
+	];
+	if let Some(old) = r.supersedes {
+		lines.push(format!("  corrects       record {old}"));
+	}
+	if let Some(new) = r.superseded_by {
+		lines.push(format!("  corrected by   record {new}"));
+	}
+	lines.join("\n")
+}
+
+pub fn page_text(p: &PageView) -> String {
+	if p.records.is_empty() {
+		return format!("No records (the patient has {} in all).", p.total);
+	}
+	let mut lines = vec![format!(
+		"Records {}–{} of {}:",
+		p.start + 1,
+		p.start as usize + p.records.len(),
+		p.total
+	)];
+	for r in &p.records {
+		let status = match r.superseded_by {
+			Some(new) => format!(" (corrected by {new})"),
+			None => String::new(),
+		};
+		lines.push(format!(
+			"  #{:<6} {:<22} {:>10} B  block {:<8} {}{}",
+			r.id, r.resource_type, r.size, r.created_at, r.cid, status
+		));
+	}
+	lines.join("\n")
+}
+
+pub fn institution_text(i: &InstitutionView) -> String {
+	let status = if i.member { format!("member since block {}", i.since) } else { format!("removed at block {}", i.since) };
+	let key = i.proxy_key.as_deref().map(|k| format!("\n  proxy key  {k}")).unwrap_or_default();
+	format!("{} ({})\n  account    {}\n  status     {status}{key}", i.name, i.role, i.account)
+}
+
+pub fn institutions_text(list: &Vec<InstitutionView>) -> String {
+	list.iter().map(institution_text).collect::<Vec<_>>().join("\n")
+}
+
+pub fn patient_text(p: &PatientView) -> String {
+	format!(
+		"Patient {}\n  Umbral key     {}\n  registered at  block {}\n  records        {}",
+		p.account, p.umbral_public_key, p.registered_at, p.records
+	)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use medfed_primitives::{umbral::GENERATOR, Capsule, Cid, RecordInfo, ResourceType};
+
+	fn sample() -> Record {
+		let mut capsule = [0u8; 98];
+		capsule[..33].copy_from_slice(&GENERATOR.0);
+		capsule[33..66].copy_from_slice(&GENERATOR.0);
+		capsule[97] = 1;
+		RecordInfo {
+			id: 7,
+			record: medfed_primitives::Record {
+				patient: AccountId32([1; 32]),
+				issuer: AccountId32([2; 32]),
+				resource_type: ResourceType::parse(b"Bundle").expect("FHIR type"),
+				cid: Cid::parse(b"QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG").expect("CID"),
+				ciphertext_hash: [0xab; 32],
+				capsule: Capsule::parse(&capsule).expect("capsule"),
+				size: 1024,
+				created_at: 12,
+				supersedes: Some(3),
+			},
+			superseded_by: None,
+		}
+	}
+
+	#[test]
+	fn json_carries_every_field_in_readable_form() {
+		let view = RecordView::from(&sample());
+		let json: serde_json::Value = serde_json::to_value(&view).expect("serialises");
+		assert_eq!(json["id"], 7);
+		assert_eq!(json["cid"], "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG");
+		assert_eq!(json["resource_type"], "Bundle");
+		assert_eq!(json["ciphertext_sha256"], "ab".repeat(32));
+		assert_eq!(json["patient"], AccountId32([1; 32]).to_string());
+		assert_eq!(json["supersedes"], 3);
+		assert!(json["superseded_by"].is_null());
+	}
+
+	#[test]
+	fn text_names_the_correction_chain() {
+		let text = record_text(&RecordView::from(&sample()));
+		assert!(text.contains("corrects       record 3"), "{text}");
+		assert!(text.contains("FHIR type      Bundle"), "{text}");
+		assert!(!text.contains("corrected by"), "{text}");
+	}
+
+	#[test]
+	fn an_empty_page_says_so() {
+		let view = PageView { total: 0, start: 0, records: vec![] };
+		assert_eq!(page_text(&view), "No records (the patient has 0 in all).");
+	}
+}

@@ -1,0 +1,80 @@
+# Shared by MedFed's scripts: where builds go, and installing what they need.
+# Source it: `source "$(dirname "$0")/lib.sh"`.
+
+MEDFED_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# One persistent target directory outside the checkout, shared by every script, CI and your
+# shell, so builds stay warm across clones and sessions.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/medfed/target}"
+# The pinned toolchain, also for the runtime's wasm build (which runs outside the checkout).
+MEDFED_TOOLCHAIN="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$MEDFED_ROOT/rust-toolchain.toml")"
+export RUSTUP_TOOLCHAIN="$MEDFED_TOOLCHAIN"
+export WASM_BUILD_TOOLCHAIN="$MEDFED_TOOLCHAIN"
+MEDFED_NODE="$CARGO_TARGET_DIR/release/medfed-node"
+# Where the runtime wasm builds land, and where scripts keep copies of each flavour.
+MEDFED_WBUILD="$CARGO_TARGET_DIR/debug/wbuild/medfed-region-runtime/medfed_region_runtime.compact.compressed.wasm"
+MEDFED_ARTIFACTS="$CARGO_TARGET_DIR/medfed"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Installs the system packages and Rust components the builds need, if missing.
+ensure_deps() {
+	local missing=()
+	command -v protoc >/dev/null || missing+=(protobuf-compiler)
+	command -v clang >/dev/null || missing+=(clang)
+	[ -e /usr/lib/llvm-14/lib/libclang.so ] || ls /usr/lib/llvm-*/lib/libclang*.so >/dev/null 2>&1 || missing+=(libclang-dev)
+	command -v make >/dev/null || missing+=(make)
+	command -v pkg-config >/dev/null || missing+=(pkg-config)
+	if [ ${#missing[@]} -gt 0 ]; then
+		log "installing ${missing[*]}"
+		local sudo=""
+		[ "$(id -u)" -eq 0 ] || sudo="sudo"
+		$sudo apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+	fi
+	if ! rustup toolchain list | grep -q "^$MEDFED_TOOLCHAIN"; then
+		log "installing Rust $MEDFED_TOOLCHAIN"
+		rustup toolchain install "$MEDFED_TOOLCHAIN" --profile minimal
+	fi
+	local installed
+	installed="$(rustup target list --installed --toolchain "$MEDFED_TOOLCHAIN")"
+	for target in wasm32v1-none wasm32-unknown-unknown; do
+		grep -qx "$target" <<<"$installed" || rustup target add --toolchain "$MEDFED_TOOLCHAIN" "$target"
+	done
+	rustup component list --installed --toolchain "$MEDFED_TOOLCHAIN" | grep -q '^rust-src' ||
+		rustup component add --toolchain "$MEDFED_TOOLCHAIN" rust-src
+}
+
+# Builds the region runtime's wasm (production flavour, or with `bench` the one with
+# benchmarks) and prints the path of a copy that later builds do not overwrite.
+build_runtime_wasm() {
+	local flavour="${1:-production}" features=()
+	[ "$flavour" = bench ] && features=(--features runtime-benchmarks)
+	log "building the region runtime wasm ($flavour)"
+	(cd "$MEDFED_ROOT" && cargo check -q -p medfed-region-runtime "${features[@]}") >&2
+	mkdir -p "$MEDFED_ARTIFACTS"
+	cp "$MEDFED_WBUILD" "$MEDFED_ARTIFACTS/region-runtime-$flavour.wasm"
+	echo "$MEDFED_ARTIFACTS/region-runtime-$flavour.wasm"
+}
+
+# Builds the collator node (one hour cold on a 2-core machine, minutes when warm).
+build_node() {
+	log "building medfed-node (release): about an hour the first time on a small machine"
+	(cd "$MEDFED_ROOT" && cargo build --release -q -p medfed-node) >&2
+}
+
+# Writes the chain spec of `preset` (region-a, region-b, development) for `wasm` and prints
+# its path.
+chain_spec() {
+	local preset="$1" wasm="$2" para_id
+	case "$preset" in
+		region-b) para_id=2001 ;;
+		*) para_id=2000 ;;
+	esac
+	mkdir -p "$MEDFED_ARTIFACTS"
+	local out="$MEDFED_ARTIFACTS/$preset.json"
+	"$MEDFED_NODE" chain-spec-builder --chain-spec-path "$out" create \
+		--chain-name "MedFed $preset" --chain-id "medfed-$preset" -t local \
+		--relay-chain rococo-local --para-id "$para_id" --runtime "$wasm" --verify \
+		named-preset "$preset" >&2
+	echo "$out"
+}
