@@ -9,6 +9,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/medfed/target}"
 MEDFED_TOOLCHAIN="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$MEDFED_ROOT/rust-toolchain.toml")"
 export RUSTUP_TOOLCHAIN="$MEDFED_TOOLCHAIN"
 export WASM_BUILD_TOOLCHAIN="$MEDFED_TOOLCHAIN"
+# The wasm build runs in the target directory, outside the checkout: point it at our Cargo.lock.
+export WASM_BUILD_WORKSPACE_HINT="$MEDFED_ROOT"
 MEDFED_NODE="$CARGO_TARGET_DIR/release/medfed-node"
 # Where the runtime wasm builds land, and where scripts keep copies of each flavour.
 MEDFED_WBUILD="$CARGO_TARGET_DIR/debug/wbuild/medfed-region-runtime/medfed_region_runtime.compact.compressed.wasm"

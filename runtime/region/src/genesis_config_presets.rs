@@ -13,7 +13,7 @@
 use crate::{AccountId, BalancesConfig, CollatorSelectionConfig, ParachainInfoConfig,
 	PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
 	InstitutionsConfig, EXISTENTIAL_DEPOSIT, UNIT};
-use alloc::{vec, vec::Vec};
+use alloc::{string::ToString, vec, vec::Vec};
 use medfed_primitives::{umbral::dev, Role};
 use polkadot_sdk::{
 	cumulus_primitives_core::ParaId,
