@@ -130,9 +130,10 @@ impl Chain {
 	/// Closes a motion that has its votes, executing it; returns its outcome.
 	pub async fn close(&self, hash: [u8; 32], index: u32, signer: &Keypair) -> Result<Proposal> {
 		let at = self.at_best().await?;
-		let max_weight = Value::named_composite([
-			("ref_time", Value::u128(u64::MAX as u128 / 4)),
-			("proof_size", Value::u128(5 * 1024 * 1024)),
+		let (ref_time, proof_size, length) = self.motion_weight(hash).await?;
+		let weight = Value::named_composite([
+			("ref_time", Value::u128(ref_time.into())),
+			("proof_size", Value::u128(proof_size.into())),
 		]);
 		let call = subxt::dynamic::tx(
 			"AuthorityCollective",
@@ -140,12 +141,65 @@ impl Chain {
 			Composite::unnamed([
 				Value::from_bytes(hash),
 				Value::u128(index.into()),
-				max_weight,
-				Value::u128(u32::MAX.into()),
+				weight,
+				Value::u128(length.into()),
 			]),
 		);
 		let events = self.submit(call, signer).await?;
 		Proposal::from_events(&events, &at.metadata())
+	}
+
+	/// Whether an open motion can be closed now: it has its majority, or can no longer get it.
+	pub async fn motion_decided(&self, hash: [u8; 32]) -> Result<bool> {
+		let at = self.at_best().await?;
+		let votes = at
+			.storage()
+			.try_fetch(
+				subxt::dynamic::storage::<([u8; 32],), Value>("AuthorityCollective", "Voting"),
+				(hash,),
+			)
+			.await?
+			.ok_or_else(|| anyhow!("no open motion 0x{}", hex::encode(hash)))?
+			.decode()?;
+		let count = |field: &str| match votes.at(field).map(|v| &v.value) {
+			Some(ValueDef::Composite(c)) => c.values().count() as u32,
+			_ => 0,
+		};
+		let threshold = votes.at("threshold").and_then(|v| v.as_u128()).unwrap_or(u128::MAX) as u32;
+		let members = self.authority_count().await?;
+		Ok(count("ayes") >= threshold || count("nays") > members.saturating_sub(threshold))
+	}
+
+	/// The weight and encoded length of the call an open motion would dispatch, as the runtime
+	/// computes them: closing needs both as bounds.
+	async fn motion_weight(&self, hash: [u8; 32]) -> Result<(u64, u64, u32)> {
+		let at = self.at_best().await?;
+		let call = at
+			.storage()
+			.try_fetch(
+				subxt::dynamic::storage::<([u8; 32],), Value>("AuthorityCollective", "ProposalOf"),
+				(hash,),
+			)
+			.await?
+			.ok_or_else(|| anyhow!("no open motion 0x{}", hex::encode(hash)))?
+			.into_bytes();
+		let length = call.len() as u32;
+		let mut args = call;
+		length.encode_to(&mut args);
+		let answer = at
+			.runtime_apis()
+			.call_raw("TransactionPaymentCallApi_query_call_info", Some(&args))
+			.await?;
+		/// `RuntimeDispatchInfo` as the runtime encodes it.
+		#[derive(Decode)]
+		struct DispatchInfo {
+			ref_time: codec::Compact<u64>,
+			proof_size: codec::Compact<u64>,
+			_class: u8,
+			_partial_fee: u128,
+		}
+		let info = DispatchInfo::decode(&mut &answer[..]).context("cannot decode the motion's weight")?;
+		Ok((info.ref_time.0, info.proof_size.0, length))
 	}
 
 	async fn at_best(&self) -> Result<AtBlock> {

@@ -276,13 +276,11 @@ async fn motion(
 	let signer = keypair(suri)?;
 	let authorities = chain.authority_count().await?;
 	let threshold = authorities / 2 + 1;
-	let mut proposal = chain.propose(call, threshold, &signer).await?;
+	// With one authority the motion executes as it is proposed; otherwise the proposer votes.
+	let proposal = chain.propose(call, threshold, &signer).await?;
 	if proposal.executed.is_none() {
 		let index = proposal.index.context("the collective did not give the motion an index")?;
 		chain.vote(proposal.hash, index, true, &signer).await?;
-		if threshold <= 1 {
-			proposal = chain.close(proposal.hash, index, &signer).await?;
-		}
 	}
 	report_motion(json, &proposal, threshold)
 }
@@ -363,12 +361,11 @@ async fn run(cli: Cli) -> Result<()> {
 			chain.vote(hash, index, !nay, &key).await?;
 			let authorities = chain.authority_count().await?;
 			let threshold = authorities / 2 + 1;
-			// Close at once when the votes are in: anyone may, and the voter is here.
-			let proposal = match chain.close(hash, index, &key).await {
-				Ok(p) => p,
-				Err(e) if e.to_string().contains("TooEarly") =>
-					chain::Proposal { hash, index: Some(index), executed: None },
-				Err(e) => return Err(e),
+			// Close at once when the vote decided it: anyone may, and the voter is here.
+			let proposal = if chain.motion_decided(hash).await? {
+				chain.close(hash, index, &key).await?
+			} else {
+				chain::Proposal { hash, index: Some(index), executed: None }
 			};
 			report_motion(json, &proposal, threshold)
 		},
