@@ -149,18 +149,25 @@ impl Chain {
 		Proposal::from_events(&events, &at.metadata())
 	}
 
+	/// Reads storage `item` of the authority collective for open motion `hash` with `read`.
+	async fn motion_entry<R>(
+		&self,
+		item: &str,
+		hash: [u8; 32],
+		read: impl FnOnce(subxt::storage::StorageValue<'_, Value>) -> Result<R>,
+	) -> Result<R> {
+		let at = self.at_best().await?;
+		let entry = at
+			.storage()
+			.try_fetch(subxt::dynamic::storage::<([u8; 32],), Value>("AuthorityCollective", item), (hash,))
+			.await?
+			.ok_or_else(|| anyhow!("no open motion 0x{}", hex::encode(hash)))?;
+		read(entry)
+	}
+
 	/// Whether an open motion can be closed now: it has its majority, or can no longer get it.
 	pub async fn motion_decided(&self, hash: [u8; 32]) -> Result<bool> {
-		let at = self.at_best().await?;
-		let votes = at
-			.storage()
-			.try_fetch(
-				subxt::dynamic::storage::<([u8; 32],), Value>("AuthorityCollective", "Voting"),
-				(hash,),
-			)
-			.await?
-			.ok_or_else(|| anyhow!("no open motion 0x{}", hex::encode(hash)))?
-			.decode()?;
+		let votes = self.motion_entry("Voting", hash, |v| Ok(v.decode()?)).await?;
 		let count = |field: &str| match votes.at(field).map(|v| &v.value) {
 			Some(ValueDef::Composite(c)) => c.values().count() as u32,
 			_ => 0,
@@ -173,16 +180,8 @@ impl Chain {
 	/// The weight and encoded length of the call an open motion would dispatch, as the runtime
 	/// computes them: closing needs both as bounds.
 	async fn motion_weight(&self, hash: [u8; 32]) -> Result<(u64, u64, u32)> {
+		let call = self.motion_entry("ProposalOf", hash, |v| Ok(v.into_bytes())).await?;
 		let at = self.at_best().await?;
-		let call = at
-			.storage()
-			.try_fetch(
-				subxt::dynamic::storage::<([u8; 32],), Value>("AuthorityCollective", "ProposalOf"),
-				(hash,),
-			)
-			.await?
-			.ok_or_else(|| anyhow!("no open motion 0x{}", hex::encode(hash)))?
-			.into_bytes();
 		let length = call.len() as u32;
 		let mut args = call;
 		length.encode_to(&mut args);

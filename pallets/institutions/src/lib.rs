@@ -351,26 +351,25 @@ impl<T: Config> Pallet<T> {
 
 	/// An institution as the runtime API shows it.
 	pub fn info(account: T::AccountId) -> Option<InstitutionInfo<T::AccountId, BlockNumberFor<T>>> {
-		Institutions::<T>::get(&account).map(|i| InstitutionInfo {
+		Institutions::<T>::get(&account).map(|i| Self::to_info(account, i))
+	}
+
+	/// Every institution the region has known, as the runtime API shows them.
+	pub fn all_info() -> Vec<InstitutionInfo<T::AccountId, BlockNumberFor<T>>> {
+		Institutions::<T>::iter().map(|(account, i)| Self::to_info(account, i)).collect()
+	}
+
+	fn to_info(
+		account: T::AccountId,
+		i: Institution<BlockNumberFor<T>, T::MaxNameLen>,
+	) -> InstitutionInfo<T::AccountId, BlockNumberFor<T>> {
+		InstitutionInfo {
 			account,
 			role: i.role,
 			name: i.name.into_inner(),
 			proxy_key: i.proxy_key,
 			status: i.status,
-		})
-	}
-
-	/// Every institution the region has known, as the runtime API shows them.
-	pub fn all_info() -> Vec<InstitutionInfo<T::AccountId, BlockNumberFor<T>>> {
-		Institutions::<T>::iter()
-			.map(|(account, i)| InstitutionInfo {
-				account,
-				role: i.role,
-				name: i.name.into_inner(),
-				proxy_key: i.proxy_key,
-				status: i.status,
-			})
-			.collect()
+		}
 	}
 }
 
