@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$MEDFED_ROOT"
 ensure_deps
 [ -x "$MEDFED_NODE" ] || build_node
-wasm="$(build_runtime_wasm bench)"
+wasm="$(build_runtime_wasm bench)" || exit 1
 
 pallets=("$@")
 [ ${#pallets[@]} -gt 0 ] || pallets=(pallet_institutions pallet_records)

@@ -13,7 +13,8 @@ export WASM_BUILD_TOOLCHAIN="$MEDFED_TOOLCHAIN"
 export WASM_BUILD_WORKSPACE_HINT="$MEDFED_ROOT"
 MEDFED_NODE="$CARGO_TARGET_DIR/release/medfed-node"
 # Where the runtime wasm builds land, and where scripts keep copies of each flavour.
-MEDFED_WBUILD="$CARGO_TARGET_DIR/debug/wbuild/medfed-region-runtime/medfed_region_runtime.compact.compressed.wasm"
+# A debug-profile check builds the runtime wasm without compacting it: fine for a chain spec.
+MEDFED_WBUILD="$CARGO_TARGET_DIR/debug/wbuild/medfed-region-runtime/medfed_region_runtime.wasm"
 MEDFED_ARTIFACTS="$CARGO_TARGET_DIR/medfed"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
