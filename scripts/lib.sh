@@ -7,10 +7,6 @@ MEDFED_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/medfed/target}"
 # The pinned toolchain, also for the runtime's wasm build (which runs outside the checkout).
 MEDFED_TOOLCHAIN="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$MEDFED_ROOT/rust-toolchain.toml")"
-export RUSTUP_TOOLCHAIN="$MEDFED_TOOLCHAIN"
-export WASM_BUILD_TOOLCHAIN="$MEDFED_TOOLCHAIN"
-# The wasm build runs in the target directory, outside the checkout: point it at our Cargo.lock.
-export WASM_BUILD_WORKSPACE_HINT="$MEDFED_ROOT"
 MEDFED_NODE="$CARGO_TARGET_DIR/release/medfed-node"
 # Where the runtime wasm builds land, and where scripts keep copies of each flavour.
 # A debug-profile check builds the runtime wasm without compacting it: fine for a chain spec.
@@ -53,7 +49,10 @@ build_runtime_wasm() {
 	local flavour="${1:-production}" features=()
 	[ "$flavour" = bench ] && features=(--features runtime-benchmarks)
 	log "building the region runtime wasm ($flavour)"
-	(cd "$MEDFED_ROOT" && cargo check -q -p medfed-region-runtime "${features[@]}") >&2
+	# The wasm build runs in the target directory, outside the checkout: give it our toolchain
+	# and Cargo.lock. Only here: other builds' scripts rerun when these variables change.
+	(cd "$MEDFED_ROOT" && WASM_BUILD_TOOLCHAIN="$MEDFED_TOOLCHAIN" WASM_BUILD_WORKSPACE_HINT="$MEDFED_ROOT" \
+		cargo check -q -p medfed-region-runtime "${features[@]}") >&2
 	mkdir -p "$MEDFED_ARTIFACTS"
 	cp "$MEDFED_WBUILD" "$MEDFED_ARTIFACTS/region-runtime-$flavour.wasm"
 	echo "$MEDFED_ARTIFACTS/region-runtime-$flavour.wasm"
