@@ -6,6 +6,7 @@
 //! - [`cid`]: IPFS content identifiers, parsed and validated (CIDv0 and CIDv1).
 //! - [`fhir`]: FHIR R4 resource type names.
 //! - [`umbral`]: Umbral public keys and capsules, checked to be curve points.
+//! - [`envelope`]: the PRE envelope: documents encrypted to a patient's Umbral key.
 //! - Record and institution metadata as the runtime APIs return them.
 //!
 //! Nothing here holds plaintext health data or secret key material.
@@ -15,6 +16,7 @@
 extern crate alloc;
 
 pub mod cid;
+pub mod envelope;
 pub mod fhir;
 pub mod umbral;
 

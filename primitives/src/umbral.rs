@@ -43,6 +43,9 @@ pub enum KeyError {
 	NotOnCurve,
 	/// The capsule's scalar is not below the group order.
 	NonCanonicalScalar,
+	/// The capsule's points and scalar do not satisfy its self-check: it was not made by an
+	/// Umbral encryption.
+	InconsistentCapsule,
 }
 
 /// Accepts only the SEC1 compressed form (tag 2 or 3): the backend also decodes other 33-byte
@@ -113,6 +116,24 @@ impl Capsule {
 			return Err(KeyError::NonCanonicalScalar);
 		}
 		Ok(Capsule(array))
+	}
+
+	/// The capsule as umbral-pre uses it, after umbral-pre's own self-check (which
+	/// [`Capsule::parse`] does not run: it costs two scalar multiplications).
+	pub fn to_umbral(&self) -> Result<umbral_pre::Capsule, KeyError> {
+		use serde::de::{value::MapDeserializer, Deserialize};
+		// umbral-pre reads capsules only through serde; its human-readable form is the three
+		// fields in 0x-prefixed hex.
+		let field = |range: core::ops::Range<usize>| {
+			alloc::format!("0x{}", hex::encode(&self.0[range]))
+		};
+		let e = field(0..PUBLIC_KEY_LEN);
+		let v = field(PUBLIC_KEY_LEN..2 * PUBLIC_KEY_LEN);
+		let s = field(2 * PUBLIC_KEY_LEN..CAPSULE_LEN);
+		let fields = [("point_e", e.as_str()), ("point_v", v.as_str()), ("signature", s.as_str())];
+		let deserializer =
+			MapDeserializer::<_, serde::de::value::Error>::new(fields.into_iter());
+		umbral_pre::Capsule::deserialize(deserializer).map_err(|_| KeyError::InconsistentCapsule)
 	}
 
 	/// The capsule of an umbral-pre encryption.
