@@ -190,10 +190,22 @@ pub enum MembershipError {
 	Removed,
 }
 
+/// What other pallets may read of the region's records.
+pub trait RecordsInspect {
+	/// Every record id below this one has been assigned.
+	fn next_record_id() -> RecordId;
+
+	/// The IPFS CID of record `id`'s ciphertext.
+	fn cid(id: RecordId) -> Option<Cid>;
+}
+
 /// What other pallets may ask about the alliance's member institutions.
 pub trait Membership<AccountId> {
 	/// The role of `who` if it is a member now, or why it is not.
 	fn active_role(who: &AccountId) -> Result<Role, MembershipError>;
+
+	/// The active authority institutions, sorted.
+	fn authorities() -> Vec<AccountId>;
 
 	/// Makes `who` a member with `role`, for benchmarks of pallets that need one.
 	#[cfg(feature = "runtime-benchmarks")]

@@ -382,6 +382,10 @@ impl<T: Config> Membership<T::AccountId> for Pallet<T> {
 		}
 	}
 
+	fn authorities() -> Vec<T::AccountId> {
+		Authorities::<T>::get().into_inner()
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	fn admit_for_benchmarks(who: &T::AccountId, role: Role) {
 		let proxy_key = (role == Role::Authority).then(benchmarking::proxy_key);

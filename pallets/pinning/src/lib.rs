@@ -1,0 +1,424 @@
+//! # Pinning pallet
+//!
+//! Keeps every record's ciphertext pinned on the IPFS node of every authority institution, and
+//! the pin status of each record per authority on chain.
+//!
+//! ## Overview
+//!
+//! Records (see the records pallet) name their ciphertext by IPFS CID. An off-chain worker runs
+//! on the authority collators: it walks the records its authority has not pinned yet, asks the
+//! collator's own IPFS node to pin each CID through the Kubo RPC API (`/api/v0/pin/add`), checks
+//! that the node pinned exactly that CID, and reports the pinned records back on chain with
+//! [`Pallet::report_pins`].
+//!
+//! A report is signed with the collator's pinning key, a session key of type `pin_`. It is
+//! authorized, not paid for: the pallet accepts it only if the signature is valid and the key
+//! belongs (through [`Config::KeyOwner`]) to an active authority institution. Nobody else can
+//! forge one, and a collator needs no funds to report.
+//!
+//! Nothing is ever dropped. Each authority has a [`Cursor`]: every record below it is pinned by
+//! that authority. The worker starts at the cursor on every run, so a record that could not be
+//! pinned is tried again; while the IPFS node is unreachable the worker backs off
+//! exponentially (up to [`MAX_BACKOFF_BLOCKS`]) and then resumes where it stopped. An authority
+//! admitted later starts at record 0 and pins everything.
+//!
+//! The IPFS API address is node configuration, not chain state: the worker reads it from the
+//! node's persistent off-chain storage under [`IPFS_API_KEY`] (set with the
+//! `offchain_localStorageSet` RPC, or by `scripts/launch.sh`) and falls back to
+//! [`DEFAULT_IPFS_API`].
+//!
+//! ## Example
+//!
+//! A report of pinned records advances the authority's cursor:
+#![doc = docify::embed!("src/tests.rs", a_report_records_pins_and_advances_the_cursor)]
+//!
+//! ## Low-level notes
+//!
+//! - A report names at most [`Config::MaxPinsPerReport`] records, each below the next record id
+//!   and not yet pinned by that authority; anything else makes the whole report invalid, so a
+//!   stale or replayed report never reaches a block.
+//! - The cursor advances over at most `MaxPinsPerReport` records per report; a gap (a record
+//!   still unpinned) stops it.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+pub mod offchain;
+#[cfg(test)]
+mod tests;
+pub mod weights;
+
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+use medfed_primitives::{Membership, RecordId, RecordsInspect, Role};
+use polkadot_sdk::{
+	frame_support::pallet_prelude::*,
+	frame_system::{
+		self,
+		offchain::{CreateAuthorizedTransaction, SubmitTransaction},
+		pallet_prelude::*,
+	},
+	sp_runtime::{
+		traits::{Saturating, Zero},
+		RuntimeAppPublic,
+	},
+};
+
+/// The log target of this pallet.
+pub const LOG_TARGET: &str = "runtime::pinning";
+
+/// The key type of the collators' pinning keys.
+pub const KEY_TYPE: polkadot_sdk::sp_core::crypto::KeyTypeId =
+	polkadot_sdk::sp_core::crypto::KeyTypeId(*b"pin_");
+
+/// Where in the node's persistent off-chain storage the IPFS API address is.
+pub const IPFS_API_KEY: &[u8] = b"medfed::ipfs-api";
+
+/// The IPFS API the worker uses when the node is not configured otherwise.
+pub const DEFAULT_IPFS_API: &str = "http://127.0.0.1:5001";
+
+/// What pinning keys sign reports under.
+pub const SIGNING_CONTEXT: &[u8] = b"medfed:pinning:report";
+
+/// The pool priority of pin reports: above ordinary transactions, like other collator reports.
+pub const REPORT_PRIORITY: u64 = 1 << 20;
+
+/// The longest the worker waits between attempts while IPFS is unreachable, in blocks.
+pub const MAX_BACKOFF_BLOCKS: u32 = 64;
+
+/// The pinning key: sr25519, kept in the collator's keystore.
+pub mod crypto {
+	use polkadot_sdk::sp_application_crypto::{app_crypto, sr25519};
+	app_crypto!(sr25519, super::KEY_TYPE);
+}
+
+/// Who owns a pinning key: the runtime maps keys to collator accounts (through the session
+/// pallet's key owners).
+pub trait KeyOwner<Key, AccountId> {
+	/// The account that registered `key`, if any.
+	fn owner(key: &Key) -> Option<AccountId>;
+}
+
+/// What the benchmarks need from the runtime.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<Key, AccountId> {
+	/// An active authority institution that owns a pinning key in the keystore.
+	fn authority() -> (Key, AccountId);
+	/// Registers `n` more records.
+	fn add_records(n: u32);
+}
+
+/// What a collator reports: which records its authority's IPFS node has pinned.
+#[derive(
+	CloneNoBound,
+	PartialEqNoBound,
+	EqNoBound,
+	DebugNoBound,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+#[scale_info(skip_type_params(MaxPins))]
+pub struct PinReport<
+	Key: Clone + PartialEq + Eq + core::fmt::Debug,
+	BlockNumber: Clone + PartialEq + Eq + core::fmt::Debug,
+	MaxPins: Get<u32>,
+> {
+	/// The pinning key that signs the report.
+	pub key: Key,
+	/// The block the worker ran at: reports older than `ReportLongevity` are stale.
+	pub at: BlockNumber,
+	/// The records pinned, ascending.
+	pub pins: BoundedVec<RecordId, MaxPins>,
+}
+
+/// The report type of a runtime.
+pub type PinReportOf<T> =
+	PinReport<<T as Config>::AuthorityId, BlockNumberFor<T>, <T as Config>::MaxPinsPerReport>;
+
+#[polkadot_sdk::frame_support::pallet]
+pub mod pallet {
+	use super::*;
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Configuration of the pinning pallet.
+	///
+	/// The runtime must have `frame_system::AuthorizeCall` in its transaction extensions.
+	#[pallet::config]
+	pub trait Config: CreateAuthorizedTransaction<Call<Self>> + polkadot_sdk::frame_system::Config {
+		/// The collators' pinning key.
+		type AuthorityId: Member + Parameter + RuntimeAppPublic + Ord + MaxEncodedLen;
+
+		/// Who owns a pinning key.
+		type KeyOwner: KeyOwner<Self::AuthorityId, Self::AccountId>;
+
+		/// Which accounts are authority institutions.
+		type Membership: Membership<Self::AccountId>;
+
+		/// The records to pin.
+		type Records: RecordsInspect;
+
+		/// Most records one report names: also how many pins one worker run attempts.
+		#[pallet::constant]
+		type MaxPinsPerReport: Get<u32>;
+
+		/// How many blocks a report stays valid for inclusion.
+		#[pallet::constant]
+		type ReportLongevity: Get<BlockNumberFor<Self>>;
+
+		/// Weights of this pallet's calls, generated by its benchmarks.
+		type WeightInfo: WeightInfo;
+
+		/// Sets up authorities and records for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AuthorityId, Self::AccountId>;
+	}
+
+	/// When each authority's IPFS node pinned each record: `(record, authority) → block`.
+	#[pallet::storage]
+	pub type PinnedAt<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		RecordId,
+		Blake2_128Concat,
+		T::AccountId,
+		BlockNumberFor<T>,
+		OptionQuery,
+	>;
+
+	/// Per authority, the lowest record it has not pinned: every record below is pinned.
+	#[pallet::storage]
+	pub type Cursor<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, RecordId, ValueQuery>;
+
+	/// Events of the pinning pallet.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// An authority's IPFS node pinned records.
+		Pinned {
+			/// The authority institution.
+			authority: T::AccountId,
+			/// The records it pinned.
+			records: Vec<RecordId>,
+			/// Every record below this one is now pinned by the authority.
+			cursor: RecordId,
+		},
+	}
+
+	/// Errors of the pinning pallet.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The signing key belongs to no active authority institution.
+		NotAuthority,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn offchain_worker(now: BlockNumberFor<T>) {
+			offchain::run::<T>(now);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Records that an authority's IPFS node pinned the given records.
+		///
+		/// Origin: authorized, by a report signed with the pinning key of an active authority
+		/// institution (see [`Pallet::authorize_report`]); no fee.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::report_pins(report.pins.len() as u32))]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_report_pins(report.pins.len() as u32))]
+		#[pallet::authorize(Self::authorize_report)]
+		pub fn report_pins(
+			origin: OriginFor<T>,
+			report: PinReportOf<T>,
+			// Checked in `authorize_report`.
+			_signature: <T::AuthorityId as RuntimeAppPublic>::Signature,
+		) -> DispatchResult {
+			ensure_authorized(origin)?;
+			let authority = Self::authority_of(&report.key).ok_or(Error::<T>::NotAuthority)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			let mut records = Vec::with_capacity(report.pins.len());
+			for id in report.pins {
+				if !PinnedAt::<T>::contains_key(id, &authority) {
+					PinnedAt::<T>::insert(id, &authority, now);
+					records.push(id);
+				}
+			}
+			let cursor = Self::advance_cursor(&authority);
+			Self::deposit_event(Event::Pinned { authority, records, cursor });
+			Ok(())
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// The active authority institution that owns `key`.
+	pub fn authority_of(key: &T::AuthorityId) -> Option<T::AccountId> {
+		let owner = T::KeyOwner::owner(key)?;
+		(T::Membership::active_role(&owner) == Ok(Role::Authority)).then_some(owner)
+	}
+
+	/// Moves `authority`'s cursor over the records it has pinned, at most `MaxPinsPerReport`
+	/// of them, and returns it.
+	fn advance_cursor(authority: &T::AccountId) -> RecordId {
+		let next = T::Records::next_record_id();
+		let mut cursor = Cursor::<T>::get(authority);
+		for _ in 0..T::MaxPinsPerReport::get() {
+			if cursor >= next || !PinnedAt::<T>::contains_key(cursor, authority) {
+				break;
+			}
+			cursor.saturating_inc();
+		}
+		Cursor::<T>::insert(authority, cursor);
+		cursor
+	}
+
+	/// Accepts a report only when it is fresh, signed by an active authority's pinning key, and
+	/// names records that exist and that authority has not pinned, in ascending order.
+	fn authorize_report(
+		_source: TransactionSource,
+		report: &PinReportOf<T>,
+		signature: &<T::AuthorityId as RuntimeAppPublic>::Signature,
+	) -> TransactionValidityWithRefund {
+		let now = frame_system::Pallet::<T>::block_number();
+		if report.at > now || report.at.saturating_add(T::ReportLongevity::get()) < now {
+			return Err(InvalidTransaction::Stale.into());
+		}
+		let authority = Self::authority_of(&report.key).ok_or(InvalidTransaction::BadSigner)?;
+		let next = T::Records::next_record_id();
+		let ascending = report.pins.windows(2).all(|w| w[0] < w[1]);
+		let first = report.pins.first().copied().ok_or(InvalidTransaction::Call)?;
+		let last = report.pins.last().copied().unwrap_or(first);
+		if !ascending || last >= next || first < Cursor::<T>::get(&authority) {
+			return Err(InvalidTransaction::Call.into());
+		}
+		if report.pins.iter().any(|id| PinnedAt::<T>::contains_key(id, &authority)) {
+			return Err(InvalidTransaction::Stale.into());
+		}
+		// The signature last: it is the expensive check.
+		if !report.key.verify(&Self::signing_payload(report), signature) {
+			return Err(InvalidTransaction::BadProof.into());
+		}
+		let longevity: u64 = T::ReportLongevity::get().try_into().unwrap_or(16);
+		ValidTransaction::with_tag_prefix("MedFedPinning")
+			.priority(REPORT_PRIORITY)
+			.and_provides((authority, first))
+			.longevity(longevity)
+			.propagate(true)
+			.build()
+			.map(|valid| (valid, Weight::zero()))
+	}
+
+	/// What a pinning key signs: the report, bound to this chain by its genesis hash, so a key
+	/// reused in another region cannot have its reports replayed there.
+	pub fn signing_payload(report: &PinReportOf<T>) -> Vec<u8> {
+		let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
+		(SIGNING_CONTEXT, genesis, report).encode()
+	}
+
+	/// The pin status of record `id`: when each active authority pinned it, or `None` while
+	/// it is pending.
+	pub fn pin_status(id: RecordId) -> Vec<(T::AccountId, Option<BlockNumberFor<T>>)> {
+		T::Membership::authorities()
+			.into_iter()
+			.map(|authority| {
+				let at = PinnedAt::<T>::get(id, &authority);
+				(authority, at)
+			})
+			.collect()
+	}
+
+	/// How many records are at or above `authority`'s cursor: an upper bound of what it has
+	/// yet to pin (the worker pins in order, so it is exact but for a report in flight).
+	pub fn pending(authority: &T::AccountId) -> u64 {
+		T::Records::next_record_id().saturating_sub(Cursor::<T>::get(authority))
+	}
+
+	/// Submits a signed report of `pins` from the worker.
+	pub(crate) fn submit_report(
+		key: T::AuthorityId,
+		at: BlockNumberFor<T>,
+		pins: BoundedVec<RecordId, T::MaxPinsPerReport>,
+	) -> Result<(), &'static str> {
+		let report = PinReport { key, at, pins };
+		let signature = report.key.sign(&Self::signing_payload(&report)).ok_or("the pinning key cannot sign")?;
+		let call = Call::report_pins { report, signature };
+		let xt = T::create_authorized_transaction(call.into());
+		SubmitTransaction::<T, Call<T>>::submit_transaction(xt)
+			.map_err(|_| "the transaction pool refused the report")
+	}
+}
+
+impl<T: Config> polkadot_sdk::sp_runtime::BoundToRuntimeAppPublic for Pallet<T> {
+	type Public = T::AuthorityId;
+}
+
+/// Pinning keys are session keys; the pallet keeps no per-session state of its own, because
+/// [`Config::KeyOwner`] answers from the session pallet's key owners.
+impl<T: Config> polkadot_sdk::frame_support::traits::OneSessionHandler<T::AccountId> for Pallet<T> {
+	type Key = T::AuthorityId;
+
+	fn on_genesis_session<'a, I: 'a>(_validators: I)
+	where
+		I: Iterator<Item = (&'a T::AccountId, T::AuthorityId)>,
+	{
+	}
+
+	fn on_new_session<'a, I: 'a>(_changed: bool, _validators: I, _queued: I)
+	where
+		I: Iterator<Item = (&'a T::AccountId, T::AuthorityId)>,
+	{
+	}
+
+	fn on_disabled(_validator_index: u32) {}
+}
+
+#[cfg(any(feature = "try-runtime", test))]
+impl<T: Config> Pallet<T> {
+	/// Checks every invariant of this pallet's storage.
+	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		Self::try_state_pins_exist()?;
+		Self::try_state_cursors()
+	}
+
+	/// Every pin names an existing record.
+	fn try_state_pins_exist() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		let next = T::Records::next_record_id();
+		ensure!(PinnedAt::<T>::iter_keys().all(|(id, _)| id < next), "a pin names no record");
+		Ok(())
+	}
+
+	/// Every record below an authority's cursor is pinned by it.
+	fn try_state_cursors() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		for (authority, cursor) in Cursor::<T>::iter() {
+			ensure!(cursor <= T::Records::next_record_id(), "a cursor is past the last record");
+			ensure!(
+				(0..cursor).all(|id| PinnedAt::<T>::contains_key(id, &authority)),
+				"a record below a cursor is not pinned"
+			);
+		}
+		Ok(())
+	}
+}

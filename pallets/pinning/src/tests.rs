@@ -1,0 +1,330 @@
+//! Tests of the pinning pallet: reports, their authorization, and the off-chain worker against
+//! a scripted Kubo RPC API.
+
+use crate::{mock::*, offchain::*, Cursor, Event, PinReport, PinnedAt, DEFAULT_IPFS_API};
+use codec::{Decode, Encode};
+use medfed_primitives::RecordId;
+use polkadot_sdk::{
+	frame_support::{assert_noop, assert_ok, dispatch::DispatchResult, traits::Authorize, BoundedVec},
+	frame_system::RawOrigin,
+	sp_core::offchain::testing::PendingRequest,
+	sp_runtime::{
+		traits::Dispatchable,
+		transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
+		DispatchError, RuntimeAppPublic,
+	},
+};
+
+type Key = crate::crypto::Public;
+
+/// A report by `key` of `pins` at block `at`, signed by `key`'s secret in the keystore, or by
+/// `//Bob` for the other authority's key.
+fn report_call(key: &Key, at: u64, pins: &[RecordId]) -> RuntimeCall {
+	let report = PinReport { key: key.clone(), at, pins: BoundedVec::truncate_from(pins.to_vec()) };
+	let payload = Pinning::signing_payload(&report);
+	let signature = key
+		.sign(&payload)
+		.or_else(|| {
+			use polkadot_sdk::sp_core::{crypto::ByteArray, Pair};
+			let bob = polkadot_sdk::sp_core::sr25519::Pair::from_string("//Bob", None).ok()?;
+			crate::crypto::Signature::from_slice(bob.sign(&payload).as_slice()).ok()
+		})
+		.expect("a key of the test");
+	RuntimeCall::Pinning(crate::Call::report_pins { report, signature })
+}
+
+/// What the transaction pipeline does with a call: authorize it, then dispatch it as
+/// `Authorized`.
+fn include(call: RuntimeCall) -> Result<DispatchResult, TransactionValidityError> {
+	call.authorize(TransactionSource::External).expect("report_pins has authorize logic")?;
+	Ok(call.dispatch(RawOrigin::Authorized.into()).map(|_| ()).map_err(|e| e.error))
+}
+
+/// Includes every transaction the worker submitted.
+fn include_submitted(node: &Node) -> usize {
+	let txs: Vec<_> = node.pool.write().transactions.drain(..).collect();
+	for tx in &txs {
+		let xt = Extrinsic::decode(&mut &tx[..]).expect("the worker submits extrinsics");
+		assert_eq!(include(xt.function), Ok(Ok(())));
+	}
+	txs.len()
+}
+
+/// Scripts the IPFS node's answer to one `pin/add`.
+fn ipfs_pins(node: &Node, asked: &medfed_primitives::Cid, answered: &str) {
+	node.http.write().expect_request(PendingRequest {
+		method: "POST".into(),
+		uri: format!("{DEFAULT_IPFS_API}/api/v0/pin/add?arg={}", asked.to_text()),
+		response: Some(format!(r#"{{"Pins":["{answered}"]}}"#).into_bytes()),
+		sent: true,
+		..Default::default()
+	});
+}
+
+fn pinned(id: RecordId, who: u64) -> bool {
+	PinnedAt::<Test>::contains_key(id, who)
+}
+
+#[docify::export]
+#[test]
+fn a_report_records_pins_and_advances_the_cursor() {
+	let (mut ext, node) = new_test_ext();
+	ext.execute_with(|| {
+		add_records(3);
+		// Records 0 and 2 pinned: the cursor moves past 0 and stops at the gap.
+		assert_eq!(include(report_call(&node.keys[0], 1, &[0, 2])), Ok(Ok(())));
+		assert!(pinned(0, AUTHORITY) && !pinned(1, AUTHORITY) && pinned(2, AUTHORITY));
+		assert_eq!(Cursor::<Test>::get(AUTHORITY), 1);
+		System::assert_last_event(Event::Pinned { authority: AUTHORITY, records: vec![0, 2], cursor: 1 }.into());
+
+		// Record 1 closes the gap: the cursor reaches the end.
+		assert_eq!(include(report_call(&node.keys[0], 1, &[1])), Ok(Ok(())));
+		assert_eq!(Cursor::<Test>::get(AUTHORITY), 3);
+		assert_eq!(Pinning::pending(&AUTHORITY), 0);
+		assert_eq!(Pinning::pending(&OTHER_AUTHORITY), 3);
+		assert_eq!(Pinning::pin_status(1), vec![(AUTHORITY, Some(1)), (OTHER_AUTHORITY, None)]);
+		Pinning::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn the_other_authoritys_reports_count_for_it_alone() {
+	let (mut ext, node) = new_test_ext();
+	ext.execute_with(|| {
+		add_records(1);
+		assert_eq!(include(report_call(&node.keys[1], 1, &[0])), Ok(Ok(())));
+		assert!(pinned(0, OTHER_AUTHORITY) && !pinned(0, AUTHORITY));
+		Pinning::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn reports_are_authorized_only_when_fresh_signed_by_an_authority_and_new() {
+	let (mut ext, node) = new_test_ext();
+	ext.execute_with(|| {
+		add_records(3);
+		go_to(10);
+		let refused = |call: RuntimeCall, why: InvalidTransaction| {
+			assert_eq!(include(call), Err(why.into()));
+			assert_eq!(PinnedAt::<Test>::iter().count(), 0);
+		};
+		let alice = &node.keys[0];
+		// Too old (longevity 5), or from the future.
+		refused(report_call(alice, 4, &[0]), InvalidTransaction::Stale);
+		refused(report_call(alice, 11, &[0]), InvalidTransaction::Stale);
+		// Signed by a member that is no authority.
+		refused(report_call(&node.keys[2], 10, &[0]), InvalidTransaction::BadSigner);
+		// Nothing, records that do not exist, or not in ascending order.
+		refused(report_call(alice, 10, &[]), InvalidTransaction::Call);
+		refused(report_call(alice, 10, &[3]), InvalidTransaction::Call);
+		refused(report_call(alice, 10, &[1, 0]), InvalidTransaction::Call);
+		refused(report_call(alice, 10, &[1, 1]), InvalidTransaction::Call);
+		// A signature over another report.
+		let RuntimeCall::Pinning(crate::Call::report_pins { signature, .. }) = report_call(alice, 10, &[0]) else {
+			unreachable!()
+		};
+		let report = PinReport { key: alice.clone(), at: 10, pins: BoundedVec::truncate_from(vec![1]) };
+		refused(RuntimeCall::Pinning(crate::Call::report_pins { report, signature }), InvalidTransaction::BadProof);
+
+		// A replay of an included report is stale; so is one below the cursor.
+		assert_eq!(include(report_call(alice, 10, &[0])), Ok(Ok(())));
+		let before = PinnedAt::<Test>::iter().count();
+		assert_eq!(include(report_call(alice, 10, &[0])), Err(InvalidTransaction::Call.into()));
+		assert_eq!(include(report_call(alice, 10, &[1, 2])), Ok(Ok(())));
+		assert_eq!(include(report_call(alice, 10, &[2])), Err(InvalidTransaction::Call.into()));
+		assert_eq!(PinnedAt::<Test>::iter().count(), before + 2);
+		Pinning::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn a_removed_authority_can_no_longer_report() {
+	let (mut ext, node) = new_test_ext();
+	ext.execute_with(|| {
+		add_records(1);
+		assert_ok!(Institutions::remove(RuntimeOrigin::root(), AUTHORITY));
+		assert_eq!(include(report_call(&node.keys[0], 1, &[0])), Err(InvalidTransaction::BadSigner.into()));
+		assert_eq!(Pinning::pin_status(0), vec![(OTHER_AUTHORITY, None)]);
+		Pinning::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn reports_need_the_authorized_origin() {
+	let (mut ext, node) = new_test_ext();
+	ext.execute_with(|| {
+		add_records(1);
+		let RuntimeCall::Pinning(crate::Call::report_pins { report, signature }) = report_call(&node.keys[0], 1, &[0]) else {
+			unreachable!()
+		};
+		assert_noop!(
+			Pinning::report_pins(RuntimeOrigin::signed(AUTHORITY), report.clone(), signature.clone()),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(Pinning::report_pins(RuntimeOrigin::none(), report, signature), DispatchError::BadOrigin);
+		Pinning::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn the_worker_pins_through_the_kubo_api_and_reports() {
+	let (mut ext, node) = new_test_ext();
+	ext.execute_with(|| {
+		add_records(2);
+		ipfs_pins(&node, &cid(0), &cid(0).to_text());
+		ipfs_pins(&node, &cid(1), &cid(1).to_text());
+		run_worker();
+		// One report, for the local authority only (the hospital's key is ignored).
+		assert_eq!(include_submitted(&node), 1);
+		assert!(pinned(0, AUTHORITY) && pinned(1, AUTHORITY));
+		assert_eq!(Cursor::<Test>::get(AUTHORITY), 2);
+
+		// Nothing left: the next run asks IPFS nothing and submits nothing.
+		go_to(2);
+		run_worker();
+		assert_eq!(include_submitted(&node), 0);
+		Pinning::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn one_run_pins_at_most_max_pins_per_report_and_the_next_run_goes_on() {
+	let (mut ext, node) = new_test_ext();
+	ext.execute_with(|| {
+		add_records(5);
+		for n in 0..3 {
+			ipfs_pins(&node, &cid(n), &cid(n).to_text());
+		}
+		run_worker();
+		assert_eq!(include_submitted(&node), 1);
+		assert_eq!(Cursor::<Test>::get(AUTHORITY), 3);
+		go_to(2);
+		for n in 3..5 {
+			ipfs_pins(&node, &cid(n), &cid(n).to_text());
+		}
+		run_worker();
+		assert_eq!(include_submitted(&node), 1);
+		assert_eq!(Cursor::<Test>::get(AUTHORITY), 5);
+		Pinning::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn records_in_flight_are_not_pinned_or_reported_twice() {
+	let (mut ext, node) = new_test_ext();
+	ext.execute_with(|| {
+		add_records(1);
+		ipfs_pins(&node, &cid(0), &cid(0).to_text());
+		run_worker();
+		assert_eq!(node.pool.read().transactions.len(), 1);
+		// The report is not in a block yet; the next run leaves record 0 alone (no request is
+		// scripted, so one would fail the test).
+		go_to(2);
+		run_worker();
+		assert_eq!(node.pool.read().transactions.len(), 1);
+		assert_eq!(include_submitted(&node), 1);
+		Pinning::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn a_node_that_pins_another_cid_gets_nothing_reported() {
+	let (mut ext, node) = new_test_ext();
+	ext.execute_with(|| {
+		add_records(2);
+		ipfs_pins(&node, &cid(0), &cid(9).to_text());
+		ipfs_pins(&node, &cid(1), &cid(1).to_text());
+		run_worker();
+		assert_eq!(include_submitted(&node), 1);
+		assert!(!pinned(0, AUTHORITY) && pinned(1, AUTHORITY));
+		// Record 0 is still pending and tried again.
+		assert_eq!(Cursor::<Test>::get(AUTHORITY), 0);
+		go_to(2);
+		ipfs_pins(&node, &cid(0), &cid(0).to_text());
+		run_worker();
+		assert_eq!(include_submitted(&node), 1);
+		assert_eq!(Cursor::<Test>::get(AUTHORITY), 2);
+		Pinning::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn kubo_answers_are_checked() {
+	let (mut ext, node) = new_test_ext();
+	ext.execute_with(|| {
+		let asked = cid(7);
+		let answer = |body: &str| {
+			node.http.write().expect_request(PendingRequest {
+				method: "POST".into(),
+				uri: format!("http://ipfs:5001/api/v0/pin/add?arg={}", asked.to_text()),
+				response: Some(body.as_bytes().to_vec()),
+				sent: true,
+				..Default::default()
+			});
+			pin_add("http://ipfs:5001", &asked)
+		};
+		assert_eq!(answer(&format!(r#"{{"Pins":["{}"]}}"#, asked.to_text())), Ok(()));
+		// The same CID in another base is the same CID.
+		let base16 = format!("f01551220{}", "07".repeat(32));
+		assert_eq!(answer(&format!(r#"{{"Pins":["{base16}"]}}"#)), Ok(()));
+		assert_eq!(answer(&format!(r#"{{"Pins":["{}"]}}"#, cid(8).to_text())), Err(PinError::OtherCid));
+		assert_eq!(answer(r#"{"Pins":[]}"#), Err(PinError::OtherCid));
+		assert_eq!(answer(r#"{"Message":"no"}"#), Err(PinError::Malformed));
+		assert_eq!(answer("not json"), Err(PinError::Malformed));
+	});
+}
+
+#[test]
+fn unreachable_ipfs_backs_off_and_loses_nothing() {
+	let (mut ext, node) = new_test_ext();
+	ext.execute_with(|| {
+		add_records(3);
+		let key = node.keys[0].clone();
+		let down = |_: &medfed_primitives::Cid| Err(PinError::Unreachable);
+		let up = |_: &medfed_primitives::Cid| Ok(());
+
+		// Down at block 1: nothing reported, retry at block 2, then 4, then 8.
+		assert_eq!(run_for::<Test>(1, key.clone(), &AUTHORITY, down), Ok(0));
+		assert_eq!(run_for::<Test>(2, key.clone(), &AUTHORITY, down), Ok(0));
+		// Still backing off at block 3: IPFS is not even asked.
+		assert_eq!(run_for::<Test>(3, key.clone(), &AUTHORITY, |_| panic!("asked while backing off")), Ok(0));
+		assert_eq!(run_for::<Test>(4, key.clone(), &AUTHORITY, down), Ok(0));
+		assert!(node.pool.read().transactions.is_empty());
+		assert_eq!(Pinning::pending(&AUTHORITY), 3);
+
+		// Back at block 8: every record is pinned, the backoff is reset.
+		go_to(8);
+		assert_eq!(run_for::<Test>(8, key.clone(), &AUTHORITY, up), Ok(3));
+		assert_eq!(include_submitted(&node), 1);
+		assert_eq!(Pinning::pending(&AUTHORITY), 0);
+		add_records(1);
+		assert_eq!(run_for::<Test>(9, key, &AUTHORITY, up), Ok(1));
+		Pinning::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn a_signature_for_another_chain_does_not_count() {
+	let (mut ext, node) = new_test_ext();
+	ext.execute_with(|| {
+		add_records(1);
+		let report = PinReport { key: node.keys[0].clone(), at: 1, pins: BoundedVec::truncate_from(vec![0]) };
+		// Signed without the chain's genesis hash (as another region's worker would sign it).
+		let elsewhere = (crate::SIGNING_CONTEXT, [7u8; 32], &report).encode();
+		let signature = node.keys[0].sign(&elsewhere).unwrap();
+		let call = RuntimeCall::Pinning(crate::Call::report_pins { report, signature });
+		assert_eq!(include(call), Err(InvalidTransaction::BadProof.into()));
+		Pinning::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn the_backoff_doubles_up_to_its_cap() {
+	let mut backoff = Backoff::default();
+	let mut waits = Vec::new();
+	for now in [0u64; 9] {
+		backoff = backoff.failed(now);
+		waits.push(backoff.next_at);
+	}
+	assert_eq!(waits, vec![1, 2, 4, 8, 16, 32, 64, 64, 64]);
+}
