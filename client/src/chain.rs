@@ -2,7 +2,10 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use codec::{Decode, Encode};
-use medfed_primitives::{InstitutionInfo, Patient, RecordId, RecordInfo, RecordPage};
+use medfed_primitives::{
+	Capsule, CiphertextHash, Cid, InstitutionInfo, Patient, RecordId, RecordInfo, RecordPage,
+	ResourceType,
+};
 use std::str::FromStr;
 use subxt::{
 	config::RpcConfigFor,
@@ -304,11 +307,19 @@ impl Proposal {
 	}
 }
 
+/// Reads a 32-byte hash, whether it decodes as bytes or as a newtype around them (`H256`).
 fn bytes32(value: &Value) -> Option<[u8; 32]> {
-	let bytes: Vec<u8> = match &value.value {
-		ValueDef::Composite(c) => c.values().filter_map(|v| v.as_u128().map(|b| b as u8)).collect(),
-		_ => return None,
-	};
+	fn collect(value: &Value, out: &mut Vec<u8>) -> Option<()> {
+		match &value.value {
+			ValueDef::Composite(c) => c.values().try_for_each(|v| collect(v, out)),
+			_ => {
+				out.push(u8::try_from(value.as_u128()?).ok()?);
+				Some(())
+			},
+		}
+	}
+	let mut bytes = Vec::with_capacity(32);
+	collect(value, &mut bytes)?;
 	bytes.try_into().ok()
 }
 
@@ -344,6 +355,35 @@ pub fn describe(error: &DispatchError) -> String {
 		},
 		other => other.to_string(),
 	}
+}
+
+/// The `Records.register_record` call for checked arguments.
+pub fn register_record_call(
+	patient: &AccountId32,
+	resource_type: ResourceType,
+	cid: &Cid,
+	ciphertext_hash: &CiphertextHash,
+	capsule: &Capsule,
+	size: u64,
+	supersedes: Option<RecordId>,
+) -> subxt::transactions::DynamicPayload<Composite<()>> {
+	let supersedes = match supersedes {
+		Some(id) => Value::unnamed_variant("Some", [Value::u128(id.into())]),
+		None => Value::unnamed_variant("None", []),
+	};
+	subxt::dynamic::tx(
+		"Records",
+		"register_record",
+		Composite::named([
+			("patient", Value::from_bytes(patient.0)),
+			("resource_type", Value::from_bytes(resource_type.as_str().as_bytes())),
+			("cid", Value::from_bytes(cid.to_text().as_bytes())),
+			("ciphertext_hash", Value::from_bytes(ciphertext_hash)),
+			("capsule", Value::from_bytes(capsule.0)),
+			("size", Value::u128(size.into())),
+			("supersedes", supersedes),
+		]),
+	)
 }
 
 /// The id in a `Records.RecordRegistered` event among `events`.

@@ -7,12 +7,20 @@
 //!   and the motion executes once a majority approves.
 //! - `ehr patient register|show`: a patient publishes the Umbral key records are encrypted to.
 //! - `ehr record register|list|show`: record metadata, registered by member institutions.
+//! - `ehr keys new|list`: identities (an account and an Umbral key pair) in a keystore file
+//!   encrypted with a passphrase (EHR_PASSPHRASE, or asked for).
+//! - `ehr upload`: encrypts a FHIR R4 JSON document to its patient, adds the ciphertext to the
+//!   region's IPFS node and registers the record. `ehr fetch`: the patient fetches, checks and
+//!   decrypts it.
 //!
 //! Output is readable text, or JSON with `--json`. Every input is checked here with the same
 //! code the chain uses, so a bad CID or key is refused before it costs a fee.
 
 mod chain;
+mod ipfs;
+mod keystore;
 mod render;
+mod storage;
 
 use anyhow::{anyhow, bail, Context, Result};
 use chain::{account, keypair, Chain};
@@ -32,18 +40,45 @@ struct Cli {
 	#[arg(long, global = true)]
 	json: bool,
 
+	/// The keystore file.
+	#[arg(long, env = "EHR_KEYSTORE", global = true)]
+	keystore: Option<std::path::PathBuf>,
+
+	/// The region's IPFS node: its Kubo RPC API address.
+	#[arg(long, env = "EHR_IPFS", default_value = "http://127.0.0.1:5001", global = true)]
+	ipfs: String,
+
 	#[command(subcommand)]
 	command: Command,
 }
 
-/// Who signs: a secret URI (`//Alice` for development, or a mnemonic with optional
-/// derivation path).
+/// Who signs: an identity of the keystore, or a secret URI (`//Alice` for development, or a
+/// mnemonic with optional derivation path).
 #[derive(Args, Debug)]
+#[group(required = true, multiple = false)]
 struct Signer {
-	/// Secret URI of the signing account. Prefer the EHR_SURI variable: command lines are
-	/// visible to other users of the machine.
+	/// The keystore identity that signs.
+	#[arg(long = "key", env = "EHR_KEY")]
+	key: Option<String>,
+	/// Secret URI of the signing account, instead of a keystore identity. Prefer the EHR_SURI
+	/// variable: command lines are visible to other users of the machine.
 	#[arg(long = "as", env = "EHR_SURI", hide_env_values = true)]
-	suri: String,
+	suri: Option<String>,
+}
+
+impl Signer {
+	fn keypair(&self, keystore: &Option<std::path::PathBuf>) -> Result<subxt_signer::sr25519::Keypair> {
+		match (&self.key, &self.suri) {
+			(Some(name), _) => Ok(open_keystore(keystore)?.identity(name)?.signer),
+			(None, Some(suri)) => keypair(suri),
+			(None, None) => bail!("give --key (a keystore identity) or --as (a secret URI)"),
+		}
+	}
+}
+
+fn open_keystore(path: &Option<std::path::PathBuf>) -> Result<keystore::Keystore> {
+	let path = path.clone().unwrap_or_else(keystore::Keystore::default_path);
+	keystore::Keystore::open(&path, keystore::passphrase()?)
 }
 
 #[derive(Subcommand, Debug)]
@@ -60,6 +95,52 @@ enum Command {
 	/// Record metadata.
 	#[command(subcommand)]
 	Record(RecordCmd),
+	/// Identities in the keystore.
+	#[command(subcommand)]
+	Keys(KeysCmd),
+	/// Encrypts a FHIR R4 JSON document to its patient, adds it to IPFS and registers it, as a
+	/// member institution.
+	Upload {
+		#[command(flatten)]
+		signer: Signer,
+		/// The patient's account (SS58).
+		#[arg(long)]
+		patient: String,
+		/// The FHIR R4 JSON resource or bundle.
+		file: std::path::PathBuf,
+		/// The record this one corrects.
+		#[arg(long)]
+		supersedes: Option<u64>,
+	},
+	/// Fetches a record from IPFS, checks it against the chain and decrypts it, as its patient.
+	Fetch {
+		/// The patient's keystore identity.
+		#[arg(long = "key", env = "EHR_KEY")]
+		key: String,
+		/// The record's id.
+		id: u64,
+		/// Where to write the FHIR JSON (`-` for standard output).
+		#[arg(long, short)]
+		output: std::path::PathBuf,
+	},
+}
+
+#[derive(Subcommand, Debug)]
+enum KeysCmd {
+	/// Creates an identity with fresh keys (or, with --dev, a public development identity).
+	New {
+		/// Its name in the keystore.
+		name: String,
+		/// What it is for.
+		#[arg(long, value_enum)]
+		kind: keystore::Kind,
+		/// Use the public development keys of this name (`//Alice` and the Umbral key `Alice`):
+		/// for local networks only.
+		#[arg(long)]
+		dev: Option<String>,
+	},
+	/// Lists the identities: names, accounts and public keys, never secrets.
+	List,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -226,32 +307,16 @@ fn record_call(
 	supersedes: Option<u64>,
 ) -> Result<subxt::transactions::DynamicPayload<Composite<()>>> {
 	let patient = account(patient)?;
-	ResourceType::parse(resource_type.as_bytes())
+	let resource_type = ResourceType::parse(resource_type.as_bytes())
 		.ok_or_else(|| anyhow!("'{resource_type}' is not a FHIR R4 resource type (they are case-sensitive, e.g. Observation)"))?;
-	Cid::parse(cid.as_bytes()).map_err(|e| anyhow!("'{cid}' is not a CID MedFed accepts: {e:?}"))?;
+	let cid = Cid::parse(cid.as_bytes()).map_err(|e| anyhow!("'{cid}' is not a CID MedFed accepts: {e:?}"))?;
 	let hash = hash_arg("--sha256", sha256)?;
-	let capsule = hex_arg("--capsule", capsule)?;
-	Capsule::parse(&capsule).map_err(|e| anyhow!("--capsule is not an Umbral capsule: {e:?}"))?;
+	let capsule = Capsule::parse(&hex_arg("--capsule", capsule)?)
+		.map_err(|e| anyhow!("--capsule is not an Umbral capsule: {e:?}"))?;
 	if size == 0 {
 		bail!("--size must be the ciphertext's size in bytes, not 0");
 	}
-	let supersedes = match supersedes {
-		Some(id) => Value::unnamed_variant("Some", [Value::u128(id.into())]),
-		None => Value::unnamed_variant("None", []),
-	};
-	Ok(subxt::dynamic::tx(
-		"Records",
-		"register_record",
-		Composite::named([
-			("patient", Value::from_bytes(patient.0)),
-			("resource_type", Value::from_bytes(resource_type.as_bytes())),
-			("cid", Value::from_bytes(cid.as_bytes())),
-			("ciphertext_hash", Value::from_bytes(hash)),
-			("capsule", Value::from_bytes(&capsule)),
-			("size", Value::u128(size.into())),
-			("supersedes", supersedes),
-		]),
-	))
+	Ok(chain::register_record_call(&patient, resource_type, &cid, &hash, &capsule, size, supersedes))
 }
 
 fn role_value(role: Role) -> Value {
@@ -271,16 +336,15 @@ async fn motion(
 	chain: &Chain,
 	json: bool,
 	call: subxt::transactions::DynamicPayload<Composite<()>>,
-	suri: &str,
+	signer: &subxt_signer::sr25519::Keypair,
 ) -> Result<()> {
-	let signer = keypair(suri)?;
 	let authorities = chain.authority_count().await?;
 	let threshold = authorities / 2 + 1;
 	// With one authority the motion executes as it is proposed; otherwise the proposer votes.
-	let proposal = chain.propose(call, threshold, &signer).await?;
+	let proposal = chain.propose(call, threshold, signer).await?;
 	if proposal.executed.is_none() {
 		let index = proposal.index.context("the collective did not give the motion an index")?;
-		chain.vote(proposal.hash, index, true, &signer).await?;
+		chain.vote(proposal.hash, index, true, signer).await?;
 	}
 	report_motion(json, &proposal, threshold)
 }
@@ -308,9 +372,47 @@ fn report_motion(json: bool, proposal: &chain::Proposal, threshold: u32) -> Resu
 }
 
 async fn run(cli: Cli) -> Result<()> {
-	let chain = Chain::connect(&cli.url).await?;
 	let json = cli.json;
-	match cli.command {
+	let keystore = &cli.keystore;
+	// Keystore commands need no chain.
+	let command = match cli.command {
+		Command::Keys(command) => return keys(keystore, json, &command),
+		command => command,
+	};
+	let chain = Chain::connect(&cli.url).await?;
+	match command {
+		Command::Keys(command) => keys(keystore, json, &command),
+		Command::Upload { signer, patient, file, supersedes } => {
+			let patient = account(&patient)?;
+			let document = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+			let ipfs = ipfs::Ipfs::new(&cli.ipfs)?;
+			let (record, timings) =
+				storage::upload(&chain, &ipfs, &signer.keypair(keystore)?, &patient, &document, supersedes).await?;
+			let view = RecordView::from(&record);
+			print(json, &serde_json::json!({ "record": view, "timings": timings }), |_| {
+				format!(
+					"{}\n(encrypt {:.1} ms, IPFS add {:.1} ms, inclusion {:.1} ms)",
+					record_text(&view),
+					timings.encrypt_ms,
+					timings.ipfs_add_ms,
+					timings.inclusion_ms
+				)
+			});
+			Ok(())
+		},
+		Command::Fetch { key, id, output } => {
+			let identity = open_keystore(keystore)?.identity(&key)?;
+			let ipfs = ipfs::Ipfs::new(&cli.ipfs)?;
+			let document = zeroize::Zeroizing::new(storage::fetch(&chain, &ipfs, &identity, id).await?);
+			if output.as_os_str() == "-" {
+				use std::io::Write;
+				std::io::stdout().write_all(&document)?;
+			} else {
+				write_private(&output, &document)?;
+				eprintln!("record {id}: {} bytes decrypted to {}", document.len(), output.display());
+			}
+			Ok(())
+		},
 		Command::Institution(InstitutionCmd::Add { signer, account: who, role, name, proxy_key }) => {
 			let who = account(&who)?;
 			let role = Role::from(role);
@@ -332,7 +434,7 @@ async fn run(cli: Cli) -> Result<()> {
 					("proxy_key", key),
 				]),
 			);
-			motion(&chain, json, call, &signer.suri).await
+			motion(&chain, json, call, &signer.keypair(keystore)?).await
 		},
 		Command::Institution(InstitutionCmd::Remove { signer, account: who }) => {
 			let who = account(&who)?;
@@ -341,7 +443,7 @@ async fn run(cli: Cli) -> Result<()> {
 				"remove",
 				Composite::named([("institution", Value::from_bytes(who.0))]),
 			);
-			motion(&chain, json, call, &signer.suri).await
+			motion(&chain, json, call, &signer.keypair(keystore)?).await
 		},
 		Command::Institution(InstitutionCmd::List) => {
 			let list: Vec<InstitutionView> =
@@ -357,7 +459,7 @@ async fn run(cli: Cli) -> Result<()> {
 		},
 		Command::Proposal(ProposalCmd::Vote { signer, hash, index, nay }) => {
 			let hash = hash_arg("the motion hash", &hash)?;
-			let key = keypair(&signer.suri)?;
+			let key = signer.keypair(keystore)?;
 			chain.vote(hash, index, !nay, &key).await?;
 			let authorities = chain.authority_count().await?;
 			let threshold = authorities / 2 + 1;
@@ -375,7 +477,7 @@ async fn run(cli: Cli) -> Result<()> {
 				(None, Some(name)) => umbral::dev::public_key(&name),
 				(None, None) => bail!("give --umbral-key or --dev-key"),
 			};
-			let signer = keypair(&signer.suri)?;
+			let signer = signer.keypair(keystore)?;
 			let call = subxt::dynamic::tx(
 				"Records",
 				"register_patient",
@@ -395,7 +497,7 @@ async fn run(cli: Cli) -> Result<()> {
 		},
 		Command::Record(RecordCmd::Register { signer, patient, resource_type, cid, sha256, capsule, size, supersedes }) => {
 			let call = record_call(&patient, &resource_type, &cid, &sha256, &capsule, size, supersedes)?;
-			let events = chain.submit(call, &keypair(&signer.suri)?).await?;
+			let events = chain.submit(call, &signer.keypair(keystore)?).await?;
 			let id = chain::registered_record_id(&events)?;
 			let record = chain.record(id).await?.context("the record is not on chain after registering")?;
 			print(json, &RecordView::from(&record), record_text);
@@ -413,6 +515,51 @@ async fn run(cli: Cli) -> Result<()> {
 			Ok(())
 		},
 	}
+}
+
+fn keys(path: &Option<std::path::PathBuf>, json: bool, command: &KeysCmd) -> Result<()> {
+	let mut store = open_keystore(path)?;
+	match command {
+		KeysCmd::New { name, kind, dev } => {
+			let view = match dev {
+				Some(dev) => store.create_development(name, *kind, dev)?,
+				None => store.create(name, *kind)?,
+			};
+			print(json, &view, identity_text);
+		},
+		KeysCmd::List => print(json, &store.list()?, |list| {
+			if list.is_empty() {
+				return "The keystore has no identities yet: `ehr keys new <name> --kind <kind>`.".into();
+			}
+			list.iter().map(identity_text).collect::<Vec<_>>().join("\n\n")
+		}),
+	}
+	Ok(())
+}
+
+fn identity_text(view: &keystore::IdentityView) -> String {
+	format!(
+		"{} ({}{})\n  account:    {}\n  umbral key: 0x{}",
+		view.name,
+		view.kind,
+		if view.development { ", PUBLIC DEVELOPMENT KEYS" } else { "" },
+		view.account,
+		hex::encode(view.umbral_public_key.0)
+	)
+}
+
+/// Writes a decrypted document readable by its owner only; refuses to overwrite a file.
+fn write_private(path: &std::path::Path, data: &[u8]) -> Result<()> {
+	use std::io::Write;
+	let mut options = std::fs::OpenOptions::new();
+	options.write(true).create_new(true);
+	#[cfg(unix)]
+	std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+	let mut file = options
+		.open(path)
+		.with_context(|| format!("cannot create {} (an existing file is never overwritten)", path.display()))?;
+	file.write_all(data)?;
+	Ok(())
 }
 
 #[tokio::main]
