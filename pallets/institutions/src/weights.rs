@@ -42,8 +42,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `1671`
 		//  Estimated: `3683`
-		// Minimum execution time: 64_870_000 picoseconds.
-		Weight::from_parts(67_576_000, 3683)
+		// Minimum execution time: 65_161_000 picoseconds.
+		Weight::from_parts(72_004_000, 3683)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -63,8 +63,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `1857`
 		//  Estimated: `3683`
-		// Minimum execution time: 39_663_000 picoseconds.
-		Weight::from_parts(42_840_000, 3683)
+		// Minimum execution time: 39_894_000 picoseconds.
+		Weight::from_parts(47_238_000, 3683)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -74,8 +74,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `325`
 		//  Estimated: `3683`
-		// Minimum execution time: 45_144_000 picoseconds.
-		Weight::from_parts(46_917_000, 3683)
+		// Minimum execution time: 45_445_000 picoseconds.
+		Weight::from_parts(51_947_000, 3683)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -84,17 +84,17 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// Weights for `pallet_institutions` with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn admit() -> Weight {
-		Weight::from_parts(67_576_000, 3683)
+		Weight::from_parts(72_004_000, 3683)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn remove() -> Weight {
-		Weight::from_parts(42_840_000, 3683)
+		Weight::from_parts(47_238_000, 3683)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn set_proxy_key() -> Weight {
-		Weight::from_parts(46_917_000, 3683)
+		Weight::from_parts(51_947_000, 3683)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}

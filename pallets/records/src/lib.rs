@@ -33,7 +33,8 @@
 //! - A ciphertext hash is registered once: a second registration of the same ciphertext is
 //!   refused, so a client that retries after a timeout cannot create a duplicate.
 //! - A patient holds at most [`Config::MaxRecordsPerPatient`] records.
-//! - The weight of `register_record` is its worst case: with a superseded record.
+//! - `register_record` is weighed as a new record or as a correction, which also reads and
+//!   writes the version chain.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -54,7 +55,7 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use medfed_primitives::{
 	Capsule, CiphertextHash, Cid, CidError, Membership, MembershipError, Patient, PublicKey,
-	Record, RecordId, RecordInfo, RecordPage, ResourceType,
+	Record, RecordId, RecordInfo, RecordPage, RecordsInspect, ResourceType,
 };
 use polkadot_sdk::{
 	frame_support::pallet_prelude::*,
@@ -257,7 +258,7 @@ pub mod pallet {
 		///
 		/// Origin: signed by a member institution.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::register_record())]
+		#[pallet::weight(T::WeightInfo::register_record(supersedes.is_some().into()))]
 		pub fn register_record(
 			origin: OriginFor<T>,
 			patient: T::AccountId,
@@ -409,6 +410,16 @@ impl<T: Config> Pallet<T> {
 		let end = start.saturating_add(limit.min(T::MaxPageSize::get())).min(total);
 		let records = (start..end).filter_map(|n| nth(n).and_then(Self::record_info)).collect();
 		RecordPage { total, records }
+	}
+}
+
+impl<T: Config> RecordsInspect for Pallet<T> {
+	fn next_record_id() -> RecordId {
+		NextRecordId::<T>::get()
+	}
+
+	fn cid(id: RecordId) -> Option<Cid> {
+		Records::<T>::get(id).map(|record| record.cid)
 	}
 }
 

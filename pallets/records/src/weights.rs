@@ -17,7 +17,7 @@ use polkadot_sdk::frame_support::{traits::Get, weights::{constants::RocksDbWeigh
 /// Weight functions needed by `pallet_records`.
 pub trait WeightInfo {
 	fn register_patient() -> Weight;
-	fn register_record() -> Weight;
+	fn register_record(s: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_records`, with the runtime's database weights.
@@ -29,8 +29,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `3554`
-		// Minimum execution time: 42_168_000 picoseconds.
-		Weight::from_parts(43_481_000, 3554)
+		// Minimum execution time: 43_110_000 picoseconds.
+		Weight::from_parts(66_905_000, 3554)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -52,27 +52,37 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Records::RecordsByInstitution` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
 	/// Storage: `Records::RecordsByPatient` (r:0 w:1)
 	/// Proof: `Records::RecordsByPatient` (`max_values`: None, `max_size`: Some(68), added: 2543, mode: `MaxEncodedLen`)
-	fn register_record() -> Weight {
+	/// The range of component `s` is `[0, 1]`.
+	fn register_record(s: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `1049`
-		//  Estimated: `3806`
-		// Minimum execution time: 123_390_000 picoseconds.
-		Weight::from_parts(126_837_000, 3806)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(8_u64))
+		//  Measured:  `754 + s * (295 ±0)`
+		//  Estimated: `3683 + s * (3806 ±0)`
+		// Minimum execution time: 112_510_000 picoseconds.
+		Weight::from_parts(160_749_478, 3683)
+			// Standard Error: 2_437_457
+			.saturating_add(Weight::from_parts(31_143_330, 0).saturating_mul(s.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(s.into())))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(s.into())))
+			.saturating_add(Weight::from_parts(0, 3806).saturating_mul(s.into()))
 	}
 }
 
 /// Weights for `pallet_records` with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_patient() -> Weight {
-		Weight::from_parts(43_481_000, 3554)
+		Weight::from_parts(66_905_000, 3554)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
-	fn register_record() -> Weight {
-		Weight::from_parts(126_837_000, 3806)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(8_u64))
+	fn register_record(s: u32, ) -> Weight {
+		Weight::from_parts(160_749_478, 3683)
+			.saturating_add(Weight::from_parts(31_143_330, 0).saturating_mul(s.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(s.into())))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(s.into())))
+			.saturating_add(Weight::from_parts(0, 3806).saturating_mul(s.into()))
 	}
 }
