@@ -179,6 +179,19 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		/// Every institution the region has known, member or removed.
 		fn institutions() -> Vec<InstitutionInfo<AccountId, BlockNumber>>;
 	}
+
+	/// Read access to where records are pinned.
+	pub trait PinningApi<AccountId, BlockNumber>
+	where
+		AccountId: Codec,
+		BlockNumber: Codec,
+	{
+		/// For each active authority, the block its IPFS node's pin of record `id` was reported
+		/// in, or `None` while it is pending.
+		fn pin_status(id: RecordId) -> Vec<(AccountId, Option<BlockNumber>)>;
+		/// How many records an authority has yet to pin (those at or above its cursor).
+		fn pending_pins(authority: AccountId) -> u64;
+	}
 }
 
 /// Why an account may not act as a member institution.

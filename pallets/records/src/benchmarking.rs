@@ -49,6 +49,30 @@ fn register_patient_for_benchmarks<T: Config>(who: &T::AccountId) {
 	);
 }
 
+/// Registers `n` records of a benchmark patient, for other pallets' benchmarks.
+pub(crate) fn add_records<T: Config>(n: u32) {
+	let patient: T::AccountId = account("records benchmark patient", 0, 0);
+	let issuer: T::AccountId = account("records benchmark issuer", 0, 0);
+	if !Patients::<T>::contains_key(&patient) {
+		register_patient_for_benchmarks::<T>(&patient);
+	}
+	for _ in 0..n {
+		let next = NextRecordId::<T>::get();
+		let record = Record {
+			patient: patient.clone(),
+			issuer: issuer.clone(),
+			resource_type: ResourceType::parse(b"Observation").expect("a FHIR R4 type"),
+			cid: Cid::parse(&longest_cid()).expect("a valid CID"),
+			ciphertext_hash: ciphertext_hash::<T>(u32::MAX - next as u32),
+			capsule: Capsule::parse(&capsule()).expect("a valid capsule"),
+			size: 1024,
+			created_at: Zero::zero(),
+			supersedes: None,
+		};
+		let _ = Pallet::<T>::do_register_record(record);
+	}
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;

@@ -413,6 +413,14 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
+#[cfg(feature = "runtime-benchmarks")]
+impl<T: Config> Pallet<T> {
+	/// Registers `n` records of a benchmark patient, for other pallets' benchmarks.
+	pub fn add_records_for_benchmarks(n: u32) {
+		benchmarking::add_records::<T>(n)
+	}
+}
+
 impl<T: Config> RecordsInspect for Pallet<T> {
 	fn next_record_id() -> RecordId {
 		NextRecordId::<T>::get()

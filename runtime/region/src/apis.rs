@@ -277,6 +277,16 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl medfed_primitives::PinningApi<Block, AccountId, BlockNumber> for Runtime {
+		fn pin_status(id: RecordId) -> Vec<(AccountId, Option<BlockNumber>)> {
+			crate::Pinning::pin_status(id)
+		}
+
+		fn pending_pins(authority: AccountId) -> u64 {
+			crate::Pinning::pending(&authority)
+		}
+	}
+
 	impl xcm_runtime_apis::fees::XcmPaymentApi<Block> for Runtime {
 		fn query_acceptable_payment_assets(
 			xcm_version: xcm::Version,

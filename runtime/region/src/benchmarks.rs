@@ -1,13 +1,14 @@
 //! The benchmarks this runtime runs: MedFed's pallets, whose weights `scripts/bench.sh`
 //! generates from them. The SDK pallets use the weights they ship with.
 
-use crate::{Institutions, Records, Runtime};
+use crate::{Institutions, Pinning, Records, Runtime};
 use alloc::{string::String, vec::Vec};
 use polkadot_sdk::*;
 
 frame_benchmarking::define_benchmarks!(
 	[pallet_institutions, Institutions]
 	[pallet_records, Records]
+	[pallet_pinning, Pinning]
 );
 
 /// The benchmarks and storage this runtime knows.

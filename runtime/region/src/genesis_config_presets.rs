@@ -70,7 +70,8 @@ fn genesis(alliance: Alliance) -> serde_json::Value {
 				.iter()
 				.map(|k| {
 					let aura: AuraId = k.public().into();
-					(account(k), account(k), SessionKeys { aura })
+					let pinning: pallet_pinning::crypto::Public = k.public().into();
+					(account(k), account(k), SessionKeys { aura, pinning })
 				})
 				.collect(),
 		},

@@ -155,6 +155,8 @@ impl_opaque_keys! {
 	pub struct SessionKeys {
 		/// The Aura key it authors blocks with.
 		pub aura: Aura,
+		/// The key its off-chain worker signs pin reports with.
+		pub pinning: Pinning,
 	}
 }
 
@@ -281,6 +283,8 @@ mod runtime {
 	pub type Institutions = pallet_institutions;
 	#[runtime::pallet_index(51)]
 	pub type Records = pallet_records;
+	#[runtime::pallet_index(52)]
+	pub type Pinning = pallet_pinning;
 }
 
 cumulus_pallet_parachain_system::register_validate_block! {

@@ -201,3 +201,28 @@ fn block_capacity() {
 		assert!(by_ref_time.min(by_proof_size) > 0, "a block must fit at least one record");
 	}
 }
+
+/// Each genesis collator's pinning session key maps to its authority institution, and to no one
+/// else: the pinning pallet accepts its reports and nobody else's.
+#[test]
+fn genesis_collators_pin_as_their_authority_institutions() {
+	use pallet_pinning::crypto::Public;
+	for (id, collators, outsiders) in [
+		(REGION_A, [Sr25519Keyring::Alice, Sr25519Keyring::Bob], [Sr25519Keyring::Charlie, Sr25519Keyring::Eve]),
+		(REGION_B, [Sr25519Keyring::Eve, Sr25519Keyring::Ferdie], [Sr25519Keyring::One, Sr25519Keyring::Alice]),
+	] {
+		chain(id).execute_with(|| {
+			for k in collators {
+				let key: Public = k.public().into();
+				assert_eq!(crate::Pinning::authority_of(&key), Some(account(k)), "{id}: {k:?}");
+			}
+			for k in outsiders {
+				let key: Public = k.public().into();
+				assert_eq!(crate::Pinning::authority_of(&key), None, "{id}: {k:?}");
+			}
+			let status = crate::Pinning::pin_status(0);
+			assert_eq!(status.len(), 2);
+			assert!(status.iter().all(|(_, at)| at.is_none()));
+		});
+	}
+}

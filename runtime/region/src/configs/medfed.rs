@@ -1,8 +1,9 @@
-//! MedFed's own pallets: the authority collective, member institutions and records.
+//! MedFed's own pallets: the authority collective, member institutions, records and pinning.
 
 use crate::{
-	configs::RuntimeBlockWeights, AccountId, AuthorityCollective, BlockNumber, Institutions, Runtime,
-	RuntimeCall, RuntimeEvent, RuntimeOrigin, DAYS, MINUTES,
+	configs::RuntimeBlockWeights, AccountId, AuthorityCollective, BlockNumber, Institutions, Records,
+	Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, TxExtension, UncheckedExtrinsic, DAYS,
+	MINUTES,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -44,6 +45,8 @@ parameter_types! {
 	pub const MaxRecordSize: u64 = 4 << 30;
 	/// Most records one page of the records runtime API returns.
 	pub const MaxPageSize: u32 = 500;
+	pub const MaxPinsPerReport: u32 = 32;
+	pub const PinReportLongevity: BlockNumber = 16;
 }
 
 /// `fast` in builds with the `fast-runtime` feature (local networks and tests), `prod` otherwise.
@@ -88,4 +91,93 @@ impl pallet_records::Config for Runtime {
 	type MaxRecordSize = MaxRecordSize;
 	type MaxPageSize = MaxPageSize;
 	type WeightInfo = pallet_records::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_pinning::Config for Runtime {
+	type AuthorityId = pallet_pinning::crypto::Public;
+	type KeyOwner = SessionKeyOwner;
+	type Membership = Institutions;
+	type Records = Records;
+	type MaxPinsPerReport = MaxPinsPerReport;
+	type ReportLongevity = PinReportLongevity;
+	type WeightInfo = pallet_pinning::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = PinningBenchmarks;
+}
+
+/// A pinning key's owner: the collator that registered it as a session key. The pinning pallet
+/// then requires that collator to be an active authority institution.
+pub struct SessionKeyOwner;
+impl pallet_pinning::KeyOwner<pallet_pinning::crypto::Public, AccountId> for SessionKeyOwner {
+	fn owner(key: &pallet_pinning::crypto::Public) -> Option<AccountId> {
+		use polkadot_sdk::sp_core::crypto::ByteArray;
+		polkadot_sdk::pallet_session::Pallet::<Runtime>::key_owner(pallet_pinning::KEY_TYPE, key.as_slice())
+	}
+}
+
+/// Benchmark setup: an authority institution whose pinning key is in the benchmark keystore
+/// and registered with the session pallet, and records to pin.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct PinningBenchmarks;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_pinning::BenchmarkHelper<pallet_pinning::crypto::Public, AccountId> for PinningBenchmarks {
+	fn authority() -> (pallet_pinning::crypto::Public, AccountId) {
+		use medfed_primitives::{Membership, Role};
+		use polkadot_sdk::{sp_core::crypto::ByteArray, sp_runtime::RuntimeAppPublic};
+		let key = pallet_pinning::crypto::Public::generate_pair(None);
+		let who: AccountId = polkadot_sdk::frame_benchmarking::account("pinning authority", 0, 0);
+		Institutions::admit_for_benchmarks(&who, Role::Authority);
+		polkadot_sdk::pallet_session::KeyOwner::<Runtime>::insert(
+			(pallet_pinning::KEY_TYPE, ByteArray::to_raw_vec(&key)),
+			who.clone(),
+		);
+		(key, who)
+	}
+
+	fn add_records(n: u32) {
+		pallet_records::Pallet::<Runtime>::add_records_for_benchmarks(n);
+	}
+}
+
+impl<C> polkadot_sdk::frame_system::offchain::CreateTransactionBase<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	type RuntimeCall = RuntimeCall;
+	type Extrinsic = UncheckedExtrinsic;
+}
+
+impl<C> polkadot_sdk::frame_system::offchain::CreateTransaction<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	type Extension = TxExtension;
+
+	fn create_transaction(call: RuntimeCall, extension: TxExtension) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_transaction(call, extension)
+	}
+}
+
+/// Transactions the runtime authorizes itself (pin reports): no signer, so the nonce and fee
+/// extensions pass them by; immortal, because `authorize` bounds their life.
+impl<C> polkadot_sdk::frame_system::offchain::CreateAuthorizedTransaction<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	fn create_extension() -> TxExtension {
+		use polkadot_sdk::{frame_metadata_hash_extension, frame_system, pallet_transaction_payment};
+		(
+			frame_system::AuthorizeCall::<Runtime>::new(),
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(polkadot_sdk::sp_runtime::generic::Era::Immortal),
+			frame_system::CheckNonce::<Runtime>::from(0),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_metadata_hash_extension::CheckMetadataHash::<Runtime>::new(false),
+		)
+			.into()
+	}
 }
