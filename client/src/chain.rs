@@ -230,6 +230,12 @@ impl Chain {
 		self.call("RecordsApi_record", id).await
 	}
 
+	/// For each authority, when its IPFS node's pin of record `id` was reported (`None`:
+	/// pending).
+	pub async fn pin_status(&self, id: RecordId) -> Result<Vec<(AccountId32, Option<u32>)>> {
+		self.call("PinningApi_pin_status", id).await
+	}
+
 	/// A page of a patient's records.
 	pub async fn records_of_patient(
 		&self,

@@ -511,7 +511,14 @@ async fn run(cli: Cli) -> Result<()> {
 		},
 		Command::Record(RecordCmd::Show { id }) => {
 			let record = chain.record(id).await?.ok_or_else(|| anyhow!("no record {id} in this region"))?;
-			print(json, &RecordView::from(&record), record_text);
+			let mut view = RecordView::from(&record);
+			view.pins = chain
+				.pin_status(id)
+				.await?
+				.into_iter()
+				.map(|(authority, pinned_at)| PinView { authority: authority.to_string(), pinned_at })
+				.collect();
+			print(json, &view, record_text);
 			Ok(())
 		},
 	}

@@ -19,6 +19,17 @@ pub struct RecordView {
 	pub created_at: u32,
 	pub supersedes: Option<u64>,
 	pub superseded_by: Option<u64>,
+	/// Where the ciphertext is pinned: filled by `record show`, empty in lists.
+	#[serde(skip_serializing_if = "Vec::is_empty")]
+	pub pins: Vec<PinView>,
+}
+
+/// One authority's pin of a record.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct PinView {
+	pub authority: String,
+	/// The block the pin was reported in; `None` while pending.
+	pub pinned_at: Option<u32>,
 }
 
 impl From<&Record> for RecordView {
@@ -36,6 +47,7 @@ impl From<&Record> for RecordView {
 			created_at: r.created_at,
 			supersedes: r.supersedes,
 			superseded_by: info.superseded_by,
+			pins: Vec::new(),
 		}
 	}
 }
@@ -139,6 +151,13 @@ pub fn record_text(r: &RecordView) -> String {
 	}
 	if let Some(new) = r.superseded_by {
 		lines.push(format!("  corrected by   record {new}"));
+	}
+	for pin in &r.pins {
+		let state = match pin.pinned_at {
+			Some(at) => format!("pinned (block {at})"),
+			None => "pending".into(),
+		};
+		lines.push(format!("  IPFS pin       {state} by {}", pin.authority));
 	}
 	lines.join("\n")
 }
