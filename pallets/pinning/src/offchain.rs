@@ -73,12 +73,10 @@ fn local_key(kind: &str, authority: &impl Encode) -> Vec<u8> {
 	key
 }
 
-/// The IPFS API address this node is configured with.
+/// The IPFS API address this node is configured with: the raw UTF-8 bytes under
+/// [`IPFS_API_KEY`] (as `offchain_localStorageSet` writes them), else the default.
 pub fn ipfs_api() -> String {
-	StorageValueRef::persistent(IPFS_API_KEY)
-		.get::<Vec<u8>>()
-		.ok()
-		.flatten()
+	sp_io::offchain::local_storage_get(polkadot_sdk::sp_core::offchain::StorageKind::PERSISTENT, IPFS_API_KEY)
 		.and_then(|raw| String::from_utf8(raw).ok())
 		.filter(|url| url.starts_with("http://") || url.starts_with("https://"))
 		.map(|url| String::from(url.trim_end_matches('/')))

@@ -319,6 +319,20 @@ fn a_signature_for_another_chain_does_not_count() {
 }
 
 #[test]
+fn the_ipfs_api_is_node_configuration() {
+	use polkadot_sdk::{sp_core::offchain::StorageKind, sp_io::offchain::local_storage_set};
+	let (mut ext, _node) = new_test_ext();
+	ext.execute_with(|| {
+		assert_eq!(ipfs_api(), DEFAULT_IPFS_API);
+		local_storage_set(StorageKind::PERSISTENT, crate::IPFS_API_KEY, b"http://10.0.0.7:5001/");
+		assert_eq!(ipfs_api(), "http://10.0.0.7:5001");
+		// Anything but an HTTP URL is ignored.
+		local_storage_set(StorageKind::PERSISTENT, crate::IPFS_API_KEY, b"file:///etc/passwd");
+		assert_eq!(ipfs_api(), DEFAULT_IPFS_API);
+	});
+}
+
+#[test]
 fn the_backoff_doubles_up_to_its_cap() {
 	let mut backoff = Backoff::default();
 	let mut waits = Vec::new();
