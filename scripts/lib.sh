@@ -13,6 +13,10 @@ MEDFED_NODE="$CARGO_TARGET_DIR/release/medfed-node"
 MEDFED_WBUILD="$CARGO_TARGET_DIR/debug/wbuild/medfed-region-runtime/medfed_region_runtime.wasm"
 MEDFED_ARTIFACTS="$CARGO_TARGET_DIR/medfed"
 
+# The local IPFS node's packages (js-ipfs and the Node.js it needs), installed from the npm
+# registry by `ensure_ipfs`.
+export MEDFED_IPFS_HOME="${MEDFED_IPFS_HOME:-$HOME/.cache/medfed/ipfs}"
+
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # Installs the system packages and Rust components the builds need, if missing.
@@ -79,4 +83,47 @@ chain_spec() {
 		--relay-chain rococo-local --para-id "$para_id" --runtime "$wasm" --verify \
 		named-preset "$preset" >&2
 	echo "$out"
+}
+
+# Installs the local IPFS node's packages from ipfs/package-lock.json, if they are missing or
+# the lock changed.
+ensure_ipfs() {
+	if ! command -v npm >/dev/null; then
+		log "installing npm"
+		local sudo=""
+		[ "$(id -u)" -eq 0 ] || sudo="sudo"
+		$sudo apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq npm >/dev/null
+	fi
+	if cmp -s "$MEDFED_ROOT/ipfs/package-lock.json" "$MEDFED_IPFS_HOME/package-lock.json" &&
+		[ -x "$MEDFED_IPFS_HOME/node_modules/.bin/jsipfs" ]; then
+		return
+	fi
+	log "installing the local IPFS node (js-ipfs) into $MEDFED_IPFS_HOME"
+	mkdir -p "$MEDFED_IPFS_HOME"
+	cp "$MEDFED_ROOT/ipfs/package.json" "$MEDFED_ROOT/ipfs/package-lock.json" "$MEDFED_IPFS_HOME/"
+	# `npm install` with the lock in place installs the locked tree; `npm ci` stops here with
+	# "Missing: headless@ from lock file" although `npm install` leaves the lock unchanged.
+	(cd "$MEDFED_IPFS_HOME" && npm install --no-audit --no-fund --loglevel=error) >&2
+}
+
+# Waits until the Kubo RPC API at `url` answers, for at most `seconds`.
+wait_for_ipfs() {
+	local url="$1" seconds="${2:-60}"
+	for _ in $(seq "$seconds"); do
+		curl -sf -X POST "$url/api/v0/id" >/dev/null 2>&1 && return 0
+		sleep 1
+	done
+	return 1
+}
+
+# Sets `key` to `value` (both text) in the persistent off-chain storage of the node whose RPC
+# endpoint is `url` (http://…): node-local configuration such as the pinning worker's IPFS API.
+set_offchain() {
+	local url="$1" key value
+	key="0x$(printf %s "$2" | od -An -tx1 | tr -d ' \n')"
+	value="0x$(printf %s "$3" | od -An -tx1 | tr -d ' \n')"
+	curl -sf -H 'Content-Type: application/json' "$url" -d \
+		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"offchain_localStorageSet\",\"params\":[\"PERSISTENT\",\"$key\",\"$value\"]}" |
+		grep -q '"result"'
 }

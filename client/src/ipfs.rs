@@ -80,7 +80,13 @@ impl Ipfs {
 		let request = self
 			.http
 			.post(self.url("add"))
-			.query(&[("cid-version", "1"), ("raw-leaves", "true"), ("hash", "sha2-256"), ("pin", "true")])
+			.query(&[
+				("cid-version", "1"),
+				("cid-base", "base32"),
+				("raw-leaves", "true"),
+				("hash", "sha2-256"),
+				("pin", "true"),
+			])
 			.multipart(form);
 		let text = self.call(request, "add the ciphertext").await?.text().await?;
 		// One JSON object per line; the last names the added file.

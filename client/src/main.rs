@@ -218,8 +218,9 @@ enum PatientCmd {
 	Register {
 		#[command(flatten)]
 		signer: Signer,
-		/// The Umbral public key, 33 bytes compressed, in hex.
-		#[arg(long, conflicts_with = "dev_key", required_unless_present = "dev_key")]
+		/// The Umbral public key, 33 bytes compressed, in hex (default: the keystore
+		/// identity's).
+		#[arg(long, conflicts_with = "dev_key")]
 		umbral_key: Option<String>,
 		/// Use the public development key of this name (Alice, Bob, …): for local networks only.
 		#[arg(long)]
@@ -472,10 +473,11 @@ async fn run(cli: Cli) -> Result<()> {
 			report_motion(json, &proposal, threshold)
 		},
 		Command::Patient(PatientCmd::Register { signer, umbral_key, dev_key }) => {
-			let key = match (umbral_key, dev_key) {
-				(Some(k), _) => umbral_key_arg("--umbral-key", &k)?,
-				(None, Some(name)) => umbral::dev::public_key(&name),
-				(None, None) => bail!("give --umbral-key or --dev-key"),
+			let key = match (umbral_key, dev_key, &signer.key) {
+				(Some(k), _, _) => umbral_key_arg("--umbral-key", &k)?,
+				(None, Some(name), _) => umbral::dev::public_key(&name),
+				(None, None, Some(name)) => open_keystore(keystore)?.identity(name)?.umbral_public(),
+				(None, None, None) => bail!("give --umbral-key or --dev-key, or sign with a keystore identity (--key)"),
 			};
 			let signer = signer.keypair(keystore)?;
 			let call = subxt::dynamic::tx(
@@ -624,6 +626,6 @@ mod tests {
 		assert!(matches!(cli.command, Command::Record(RecordCmd::Show { id: 3 })));
 		let cli = Cli::try_parse_from(["ehr", "--json", "patient", "register", "--as", "//Alice", "--dev-key", "Alice"]).expect("parses");
 		assert!(cli.json);
-		assert!(Cli::try_parse_from(["ehr", "patient", "register", "--as", "//Alice"]).is_err());
+		assert!(Cli::try_parse_from(["ehr", "patient", "register"]).is_err(), "a signer is required");
 	}
 }

@@ -1,8 +1,9 @@
 //! End-to-end: the real collator in development mode, driven by the real `ehr` binary.
 //!
 //! Needs `MEDFED_NODE` (the `medfed-node` binary) and `MEDFED_RUNTIME_WASM` (the region
-//! runtime's wasm); `scripts/test.sh` sets both when the node is built, and otherwise this test
-//! says it is skipped.
+//! runtime's wasm); `scripts/test.sh` sets both when the node is built, and otherwise these
+//! tests say they are skipped. The storage test also runs a real IPFS node (`ipfs/run.sh`,
+//! packages installed by `scripts/lib.sh ensure_ipfs`).
 
 use medfed_primitives::{cid, umbral::dev, Capsule, Cid};
 use sha2::{Digest, Sha256};
@@ -47,7 +48,7 @@ fn free_port() -> u16 {
 	TcpListener::bind("127.0.0.1:0").expect("binds").local_addr().expect("has an address").port()
 }
 
-fn start_node(node: &Path, wasm: &Path, dir: &Path) -> (Node, String) {
+fn start_node(node: &Path, wasm: &Path, dir: &Path, extra: &[&str]) -> (Node, String) {
 	let spec = dir.join("spec.json");
 	let status = Command::new(node)
 		.args(["chain-spec-builder", "--chain-spec-path"])
@@ -66,6 +67,7 @@ fn start_node(node: &Path, wasm: &Path, dir: &Path) -> (Node, String) {
 		.arg("--base-path")
 		.arg(dir.join("db"))
 		.args(["--rpc-port", &port.to_string(), "--no-prometheus", "--no-telemetry"])
+		.args(extra)
 		.stdout(Stdio::null())
 		.stderr(log)
 		.spawn()
@@ -103,7 +105,7 @@ fn register_and_read_back_records_through_the_real_node() {
 	};
 	let dir = std::env::temp_dir().join(format!("medfed-e2e-{}", std::process::id()));
 	std::fs::create_dir_all(&dir).expect("temp dir");
-	let (_node, url) = start_node(&PathBuf::from(node), &PathBuf::from(wasm), &dir);
+	let (_node, url) = start_node(&PathBuf::from(node), &PathBuf::from(wasm), &dir, &[]);
 	let (ferdie, charlie, eve) = (account("Ferdie"), account("Charlie"), account("Eve"));
 
 	// The genesis institutions are there.
@@ -165,6 +167,161 @@ fn register_and_read_back_records_through_the_real_node() {
 	assert_eq!(done["executed"], true, "{done}");
 	let eve_info = ehr_ok(&url, &["institution", "show", &eve]);
 	assert_eq!((eve_info["role"].as_str(), eve_info["member"].as_bool()), (Some("hospital"), Some(true)));
+
+	let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A local IPFS node (js-ipfs, Kubo RPC API), stopped when the test ends.
+fn start_ipfs(dir: &Path) -> Option<(Node, String)> {
+	let run = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ipfs/run.sh");
+	let home = std::env::var_os("MEDFED_IPFS_HOME")
+		.map(PathBuf::from)
+		.or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/medfed/ipfs")))?;
+	if !home.join("node_modules/.bin/jsipfs").exists() {
+		return None;
+	}
+	let (api, swarm) = (free_port(), free_port());
+	let log = File::create(dir.join("ipfs.log")).expect("log file");
+	let child = Command::new(run)
+		.arg(dir.join("ipfs"))
+		.args([api.to_string(), swarm.to_string()])
+		.env("MEDFED_IPFS_HOME", &home)
+		.stdout(log.try_clone().expect("log file"))
+		.stderr(log)
+		.spawn()
+		.expect("the IPFS node starts");
+	let node = Node(child);
+	let url = format!("http://127.0.0.1:{api}");
+	let deadline = Instant::now() + Duration::from_secs(120);
+	while !curl(&format!("{url}/api/v0/id"), None) {
+		assert!(Instant::now() < deadline, "IPFS did not answer within 120 s; see {}", dir.join("ipfs.log").display());
+		std::thread::sleep(Duration::from_millis(500));
+	}
+	Some((node, url))
+}
+
+/// POSTs `body` (JSON) to `url`; whether it answered with success.
+fn curl(url: &str, body: Option<&str>) -> bool {
+	let mut command = Command::new("curl");
+	command.args(["-sf", "-X", "POST", url]);
+	if let Some(body) = body {
+		command.args(["-H", "Content-Type: application/json", "-d", body]);
+	}
+	command.stdout(Stdio::null()).stderr(Stdio::null()).status().map(|s| s.success()).unwrap_or(false)
+}
+
+/// Points the node's pinning worker at the IPFS API `api` (node-local off-chain storage).
+fn set_ipfs_api(rpc_ws: &str, api: &str) {
+	let rpc = rpc_ws.replace("ws://", "http://");
+	let body = format!(
+		r#"{{"jsonrpc":"2.0","id":1,"method":"offchain_localStorageSet","params":["PERSISTENT","0x{}","0x{}"]}}"#,
+		hex::encode("medfed::ipfs-api"),
+		hex::encode(api)
+	);
+	assert!(curl(&rpc, Some(&body)), "offchain_localStorageSet failed");
+}
+
+/// Whether any file below `dir` contains `needle`.
+fn tree_contains(dir: &Path, needle: &[u8]) -> bool {
+	std::fs::read_dir(dir).into_iter().flatten().flatten().any(|entry| {
+		let path = entry.path();
+		if path.is_dir() {
+			tree_contains(&path, needle)
+		} else {
+			std::fs::read(&path).map(|bytes| bytes.windows(needle.len()).any(|w| w == needle)).unwrap_or(false)
+		}
+	})
+}
+
+#[test]
+fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
+	let (Some(node), Some(wasm)) = (std::env::var_os("MEDFED_NODE"), std::env::var_os("MEDFED_RUNTIME_WASM")) else {
+		eprintln!("SKIPPED: set MEDFED_NODE and MEDFED_RUNTIME_WASM (scripts/test.sh does when the node is built)");
+		return;
+	};
+	let dir = std::env::temp_dir().join(format!("medfed-e2e-storage-{}", std::process::id()));
+	std::fs::create_dir_all(&dir).expect("temp dir");
+	let Some((_ipfs, ipfs)) = start_ipfs(&dir) else {
+		eprintln!("SKIPPED: no local IPFS node installed (scripts/test.sh installs it)");
+		return;
+	};
+	let (_node, url) = start_node(&PathBuf::from(node), &PathBuf::from(wasm), &dir, &["--offchain-worker", "always"]);
+	// The collator's IPFS is unreachable at first: pinning must wait, and lose nothing.
+	set_ipfs_api(&url, &format!("http://127.0.0.1:{}", free_port()));
+
+	let keystore = dir.join("keystore.json");
+	let ehr_k = |args: &[&str]| -> Output {
+		Command::new(env!("CARGO_BIN_EXE_ehr"))
+			.args(["--url", &url, "--ipfs", &ipfs, "--json", "--keystore"])
+			.arg(&keystore)
+			.args(args)
+			.env("EHR_PASSPHRASE", "correct horse battery staple")
+			.env_remove("EHR_SURI")
+			.output()
+			.expect("ehr runs")
+	};
+	let ok = |args: &[&str]| -> serde_json::Value {
+		let out = ehr_k(args);
+		assert!(out.status.success(), "ehr {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+		serde_json::from_slice(&out.stdout).expect("ehr prints JSON")
+	};
+	let patient = ok(&["keys", "new", "ferdie", "--kind", "patient", "--dev", "Ferdie"]);
+	ok(&["keys", "new", "clinic", "--kind", "institution", "--dev", "Charlie"]);
+	ok(&["patient", "register", "--key", "ferdie"]);
+
+	// A FHIR bundle with a marker that must never appear outside the patient's hands.
+	let marker = format!("MEDFED-PLAINTEXT-MARKER-{}", std::process::id());
+	let bundle = format!(
+		r#"{{"resourceType":"Bundle","type":"collection","entry":[{{"resource":{{"resourceType":"Observation","status":"final","note":[{{"text":"{marker}"}}]}}}}]}}"#
+	);
+	let file = dir.join("bundle.json");
+	std::fs::write(&file, &bundle).expect("writes the bundle");
+	let patient_account = patient["account"].as_str().expect("an account").to_owned();
+	let uploaded = ok(&["upload", "--key", "clinic", "--patient", &patient_account, file.to_str().expect("utf-8 path")]);
+	let id = uploaded["record"]["id"].as_u64().expect("a record id").to_string();
+	let cid = uploaded["record"]["cid"].as_str().expect("a CID").to_owned();
+	// One chunk, raw leaves: the CID is the SHA-256 of the ciphertext, as any CID tool says.
+	let sha = uploaded["record"]["ciphertext_sha256"].as_str().expect("a hash");
+	let expected = Cid {
+		version: cid::CidVersion::V1,
+		codec: cid::Codec::Raw,
+		hash: cid::HashAlg::Sha2_256,
+		digest: hex::decode(sha).expect("hex").try_into().expect("32 bytes"),
+	};
+	assert_eq!(cid, expected.to_text());
+
+	// Pending while the collator's IPFS is down (a few blocks), pinned once it is back.
+	let pins = |id: &str| ok(&["record", "show", id])["pins"].clone();
+	std::thread::sleep(Duration::from_secs(4));
+	assert!(pins(&id).as_array().expect("pins").iter().all(|p| p["pinned_at"].is_null()), "nothing pinned yet");
+	set_ipfs_api(&url, &ipfs);
+	let alice = account("Alice");
+	let deadline = Instant::now() + Duration::from_secs(150);
+	loop {
+		let pinned = pins(&id).as_array().expect("pins").iter().any(|p| p["authority"] == alice.as_str() && p["pinned_at"].is_u64());
+		if pinned {
+			break;
+		}
+		assert!(Instant::now() < deadline, "Alice's collator did not pin record {id} within 150 s; see {}", dir.join("node.log").display());
+		std::thread::sleep(Duration::from_secs(1));
+	}
+
+	// The patient gets the bundle back, byte for byte; nobody else can.
+	let out = dir.join("fetched.json");
+	let fetched = ehr_k(&["fetch", "--key", "ferdie", &id, "-o", out.to_str().expect("utf-8 path")]);
+	assert!(fetched.status.success(), "{}", String::from_utf8_lossy(&fetched.stderr));
+	assert_eq!(std::fs::read(&out).expect("written"), bundle.as_bytes());
+	let refused = ehr_k(&["fetch", "--key", "clinic", &id, "-o", dir.join("nope.json").to_str().expect("utf-8 path")]);
+	assert!(!refused.status.success());
+	assert!(String::from_utf8_lossy(&refused.stderr).contains("encrypted to its patient"));
+
+	// The marker is nowhere but in the patient's files: not in what the chain shows, not in the
+	// node's log, not in the IPFS repository.
+	let shown = ok(&["record", "show", &id]).to_string();
+	assert!(!shown.contains(&marker));
+	assert!(!std::fs::read_to_string(dir.join("node.log")).expect("node log").contains(&marker));
+	assert!(!tree_contains(&dir.join("ipfs"), marker.as_bytes()), "the marker is in the IPFS repository");
+	assert!(!tree_contains(&dir.join("db"), marker.as_bytes()), "the marker is in the chain database");
 
 	let _ = std::fs::remove_dir_all(&dir);
 }
