@@ -315,6 +315,21 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 	assert!(!refused.status.success());
 	assert!(String::from_utf8_lossy(&refused.stderr).contains("encrypted to its patient"));
 
+	// A member that cannot pay the fee: the chain refuses the registration after the upload,
+	// and the upload's pin is removed again, so nothing is left half-registered.
+	let broke = ok(&["keys", "new", "broke-lab", "--kind", "institution"]);
+	let broke = broke["account"].as_str().expect("an account").to_owned();
+	let motion = ehr_ok(&url, &["institution", "add", "--as", "//Alice", &broke, "--role", "lab", "--name", "Broke Lab"]);
+	let (hash, index) = (motion["motion"].as_str().expect("hash").to_owned(), motion["index"].as_u64().expect("index").to_string());
+	ehr_ok(&url, &["proposal", "vote", "--as", "//Bob", &hash, &index]);
+	let failed = ehr_k(&["upload", "--key", "broke-lab", "--patient", &patient_account, file.to_str().expect("utf-8 path")]);
+	assert!(!failed.status.success());
+	let why = String::from_utf8_lossy(&failed.stderr).into_owned();
+	assert!(why.contains("nothing is half-registered"), "{why}");
+	let orphan = why.split(|c: char| !c.is_ascii_alphanumeric()).find(|w| w.starts_with("bafk")).expect("the message names the CID");
+	assert!(!curl(&format!("{ipfs}/api/v0/pin/ls?arg={orphan}"), None), "{orphan} is still pinned");
+	assert_eq!(ok(&["record", "list", "--patient", &patient_account])["total"], 1);
+
 	// The marker is nowhere but in the patient's files: not in what the chain shows, not in the
 	// node's log, not in the IPFS repository.
 	let shown = ok(&["record", "show", &id]).to_string();
