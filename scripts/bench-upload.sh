@@ -61,7 +61,7 @@ done
 python3 - "$work/runs.jsonl" <<'PY'
 import json, statistics, sys
 runs = [json.loads(l) for l in open(sys.argv[1])]
-keys = ["encrypt_ms", "ipfs_add_ms", "inclusion_ms", "pinned_after_inclusion_ms"]
+keys = ["encrypt_ms", "ipfs_add_ms", "cid_check_ms", "inclusion_ms", "pinned_after_inclusion_ms"]
 print("median of %d runs, ciphertext %d bytes:" % (len(runs), runs[0]["bytes"]))
 for k in keys:
     print("  %-26s %8.1f ms" % (k, statistics.median(r[k] for r in runs)))

@@ -392,10 +392,11 @@ async fn run(cli: Cli) -> Result<()> {
 			let view = RecordView::from(&record);
 			print(json, &serde_json::json!({ "record": view, "timings": timings }), |_| {
 				format!(
-					"{}\n(encrypt {:.1} ms, IPFS add {:.1} ms, inclusion {:.1} ms)",
+					"{}\n(encrypt {:.1} ms, IPFS add {:.1} ms, CID check {:.1} ms, inclusion {:.1} ms)",
 					record_text(&view),
 					timings.encrypt_ms,
 					timings.ipfs_add_ms,
+					timings.cid_check_ms,
 					timings.inclusion_ms
 				)
 			});

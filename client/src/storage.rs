@@ -7,7 +7,10 @@ use crate::{
 	keystore::Identity,
 };
 use anyhow::{anyhow, bail, Context, Result};
-use medfed_primitives::{envelope, CiphertextHash, ResourceType};
+use medfed_primitives::{
+	cid::{CidVersion, Codec, HashAlg},
+	envelope, CiphertextHash, Cid, ResourceType,
+};
 use serde::Serialize;
 use std::{
 	io::IsTerminal,
@@ -21,6 +24,8 @@ use subxt_signer::sr25519::Keypair;
 pub struct Timings {
 	pub encrypt_ms: f64,
 	pub ipfs_add_ms: f64,
+	/// Checking that the CID is the ciphertext's (reading it back when it is a DAG).
+	pub cid_check_ms: f64,
 	pub inclusion_ms: f64,
 }
 
@@ -99,6 +104,12 @@ pub async fn upload(
 	let started = Instant::now();
 	let cid = ipfs.add(sealed.ciphertext, progress_reporter(size)).await?;
 	timings.ipfs_add_ms = ms(started.elapsed());
+	let started = Instant::now();
+	if let Err(error) = check_cid(ipfs, &cid, &hash).await {
+		let _ = ipfs.unpin(&cid).await;
+		return Err(error);
+	}
+	timings.cid_check_ms = ms(started.elapsed());
 
 	let call = chain::register_record_call(patient, resource_type, &cid, &hash, &sealed.capsule, size, supersedes);
 	let started = Instant::now();
@@ -113,6 +124,31 @@ pub async fn upload(
 	Ok((record, timings))
 }
 
+/// Whether `cid` names a raw block of exactly the bytes hashing to `hash`: `None` if the CID
+/// is a DAG (a ciphertext of more than one chunk), which only reading it back can tell.
+pub fn raw_cid_matches(cid: &Cid, hash: &CiphertextHash) -> Option<bool> {
+	(cid.version == CidVersion::V1 && cid.codec == Codec::Raw)
+		.then(|| cid.hash == HashAlg::Sha2_256 && cid.digest.as_slice() == hash.as_slice())
+}
+
+/// Makes sure the IPFS node's CID is the CID of the ciphertext we sent: computed for one chunk,
+/// read back and hashed for more. A node that answers with another CID is refused, so no
+/// record ever names content other than its ciphertext.
+async fn check_cid(ipfs: &Ipfs, cid: &Cid, hash: &CiphertextHash) -> Result<()> {
+	let matches = match raw_cid_matches(cid, hash) {
+		Some(matches) => matches,
+		None => &envelope::ciphertext_hash(&ipfs.cat(cid).await?) == hash,
+	};
+	if !matches {
+		bail!(
+			"the IPFS node answered the upload with {}, which is not the CID of the ciphertext \
+			 sent; nothing was registered. Check the node at the --ipfs address.",
+			cid.to_text()
+		);
+	}
+	Ok(())
+}
+
 /// After a failed registration: unless the record did reach the chain, removes the pin, and
 /// explains what happened and what to do.
 async fn undo_upload(
@@ -120,7 +156,7 @@ async fn undo_upload(
 	ipfs: &Ipfs,
 	patient: &AccountId32,
 	hash: &CiphertextHash,
-	cid: &medfed_primitives::Cid,
+	cid: &Cid,
 	error: anyhow::Error,
 ) -> anyhow::Error {
 	match find_by_hash(chain, patient, hash).await {
@@ -185,6 +221,24 @@ pub async fn fetch(chain: &Chain, ipfs: &Ipfs, patient: &Identity, id: u64) -> R
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	#[test]
+	fn a_raw_cid_must_be_the_hash_of_the_ciphertext() {
+		let hash = envelope::ciphertext_hash(b"ciphertext");
+		let raw = |hash_alg, digest: &[u8]| Cid {
+			version: CidVersion::V1,
+			codec: Codec::Raw,
+			hash: hash_alg,
+			digest: digest.to_vec().try_into().expect("fits"),
+		};
+		assert_eq!(raw_cid_matches(&raw(HashAlg::Sha2_256, &hash), &hash), Some(true));
+		let other = envelope::ciphertext_hash(b"other bytes");
+		assert_eq!(raw_cid_matches(&raw(HashAlg::Sha2_256, &other), &hash), Some(false));
+		assert_eq!(raw_cid_matches(&raw(HashAlg::Blake3, &hash), &hash), Some(false));
+		// A DAG root can only be checked by reading the content back.
+		let dag = Cid { codec: Codec::DagPb, ..raw(HashAlg::Sha2_256, &hash) };
+		assert_eq!(raw_cid_matches(&dag, &hash), None);
+	}
 
 	#[test]
 	fn only_fhir_json_is_uploaded() {
