@@ -290,19 +290,27 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 	};
 	assert_eq!(cid, expected.to_text());
 
-	// Pending while the collator's IPFS is down (a few blocks), pinned once it is back.
-	let pins = |id: &str| ok(&["record", "show", id])["pins"].clone();
-	std::thread::sleep(Duration::from_secs(4));
-	assert!(pins(&id).as_array().expect("pins").iter().all(|p| p["pinned_at"].is_null()), "nothing pinned yet");
-	set_ipfs_api(&url, &ipfs);
+	// More records while the collator's IPFS is down: all stay pending, none is lost, and every
+	// one is pinned once it is back.
+	let mut ids = vec![id.clone()];
+	for n in 0..2 {
+		let small = dir.join(format!("observation-{n}.json"));
+		std::fs::write(&small, format!(r#"{{"resourceType":"Observation","id":"e2e-{n}","status":"final"}}"#))
+			.expect("writes");
+		let more = ok(&["upload", "--key", "clinic", "--patient", &patient_account, small.to_str().expect("utf-8 path")]);
+		ids.push(more["record"]["id"].as_u64().expect("a record id").to_string());
+	}
 	let alice = account("Alice");
+	let pinned_by_alice = |id: &str| {
+		let pins = ok(&["record", "show", id])["pins"].clone();
+		pins.as_array().expect("pins").iter().any(|p| p["authority"] == alice.as_str() && p["pinned_at"].is_u64())
+	};
+	std::thread::sleep(Duration::from_secs(3));
+	assert!(ids.iter().all(|id| !pinned_by_alice(id)), "nothing is pinned while IPFS is unreachable");
+	set_ipfs_api(&url, &ipfs);
 	let deadline = Instant::now() + Duration::from_secs(150);
-	loop {
-		let pinned = pins(&id).as_array().expect("pins").iter().any(|p| p["authority"] == alice.as_str() && p["pinned_at"].is_u64());
-		if pinned {
-			break;
-		}
-		assert!(Instant::now() < deadline, "Alice's collator did not pin record {id} within 150 s; see {}", dir.join("node.log").display());
+	while !ids.iter().all(|id| pinned_by_alice(id)) {
+		assert!(Instant::now() < deadline, "Alice's collator did not pin {ids:?} within 150 s; see {}", dir.join("node.log").display());
 		std::thread::sleep(Duration::from_secs(1));
 	}
 
@@ -328,7 +336,7 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 	assert!(why.contains("nothing is half-registered"), "{why}");
 	let orphan = why.split(|c: char| !c.is_ascii_alphanumeric()).find(|w| w.starts_with("bafk")).expect("the message names the CID");
 	assert!(!curl(&format!("{ipfs}/api/v0/pin/ls?arg={orphan}"), None), "{orphan} is still pinned");
-	assert_eq!(ok(&["record", "list", "--patient", &patient_account])["total"], 1);
+	assert_eq!(ok(&["record", "list", "--patient", &patient_account])["total"], 3);
 
 	// The marker is nowhere but in the patient's files: not in what the chain shows, not in the
 	// node's log, not in the IPFS repository.
