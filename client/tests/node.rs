@@ -97,15 +97,22 @@ fn account(dev_name: &str) -> String {
 	pair.public_key().to_account_id().to_string()
 }
 
-#[test]
-fn register_and_read_back_records_through_the_real_node() {
+/// The node binary, the runtime wasm and a fresh directory for test `name`, or `None` (and a
+/// line saying the test is skipped) when the node is not built.
+fn setup(name: &str) -> Option<(PathBuf, PathBuf, PathBuf)> {
 	let (Some(node), Some(wasm)) = (std::env::var_os("MEDFED_NODE"), std::env::var_os("MEDFED_RUNTIME_WASM")) else {
 		eprintln!("SKIPPED: set MEDFED_NODE and MEDFED_RUNTIME_WASM (scripts/test.sh does when the node is built)");
-		return;
+		return None;
 	};
-	let dir = std::env::temp_dir().join(format!("medfed-e2e-{}", std::process::id()));
+	let dir = std::env::temp_dir().join(format!("medfed-e2e-{name}-{}", std::process::id()));
 	std::fs::create_dir_all(&dir).expect("temp dir");
-	let (_node, url) = start_node(&PathBuf::from(node), &PathBuf::from(wasm), &dir, &[]);
+	Some((node.into(), wasm.into(), dir))
+}
+
+#[test]
+fn register_and_read_back_records_through_the_real_node() {
+	let Some((node, wasm, dir)) = setup("records") else { return };
+	let (_node, url) = start_node(&node, &wasm, &dir, &[]);
 	let (ferdie, charlie, eve) = (account("Ferdie"), account("Charlie"), account("Eve"));
 
 	// The genesis institutions are there.
@@ -235,17 +242,12 @@ fn tree_contains(dir: &Path, needle: &[u8]) -> bool {
 
 #[test]
 fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
-	let (Some(node), Some(wasm)) = (std::env::var_os("MEDFED_NODE"), std::env::var_os("MEDFED_RUNTIME_WASM")) else {
-		eprintln!("SKIPPED: set MEDFED_NODE and MEDFED_RUNTIME_WASM (scripts/test.sh does when the node is built)");
-		return;
-	};
-	let dir = std::env::temp_dir().join(format!("medfed-e2e-storage-{}", std::process::id()));
-	std::fs::create_dir_all(&dir).expect("temp dir");
+	let Some((node, wasm, dir)) = setup("storage") else { return };
 	let Some((_ipfs, ipfs)) = start_ipfs(&dir) else {
 		eprintln!("SKIPPED: no local IPFS node installed (scripts/test.sh installs it)");
 		return;
 	};
-	let (_node, url) = start_node(&PathBuf::from(node), &PathBuf::from(wasm), &dir, &["--offchain-worker", "always"]);
+	let (_node, url) = start_node(&node, &wasm, &dir, &["--offchain-worker", "always"]);
 	// The collator's IPFS is unreachable at first: pinning must wait, and lose nothing.
 	set_ipfs_api(&url, &format!("http://127.0.0.1:{}", free_port()));
 
