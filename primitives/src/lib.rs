@@ -8,6 +8,8 @@
 //! - [`umbral`]: Umbral public keys and capsules, checked to be curve points.
 //! - [`envelope`]: the PRE envelope: documents encrypted to a patient's Umbral key.
 //! - Record and institution metadata as the runtime APIs return them.
+//! - [`coordinator`]: the coordinator's calls that regions send over XCM, encoded as the
+//!   coordinator's runtime decodes them.
 //!
 //! Nothing here holds plaintext health data or secret key material.
 
@@ -16,6 +18,7 @@
 extern crate alloc;
 
 pub mod cid;
+pub mod coordinator;
 pub mod envelope;
 pub mod fhir;
 pub mod umbral;
@@ -191,6 +194,37 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		fn pin_status(id: RecordId) -> Vec<(AccountId, Option<BlockNumber>)>;
 		/// How many records an authority has yet to pin (those at or above its cursor).
 		fn pending_pins(authority: AccountId) -> u64;
+	}
+
+	/// Read access to the coordinator's patient directory.
+	pub trait DirectoryApi<AccountId>
+	where
+		AccountId: Codec,
+	{
+		/// The para ids of the regions that hold records of `patient`, in the order they
+		/// announced the patient.
+		fn regions_of(patient: AccountId) -> Vec<u32>;
+		/// Every region of the federation: para id and name (UTF-8).
+		fn regions() -> Vec<(u32, Vec<u8>)>;
+	}
+}
+
+/// Told when a patient's first record in the region has been registered, so that the region
+/// can announce the patient to the coordinator's directory.
+pub trait OnFirstRecord<AccountId> {
+	/// `patient`'s first record in this region was registered. Must not fail the registration:
+	/// an announcement that cannot be made now is kept and made later.
+	fn on_first_record(patient: &AccountId);
+
+	/// The most `on_first_record` can weigh.
+	fn weight() -> polkadot_sdk::sp_runtime::Weight;
+}
+
+impl<AccountId> OnFirstRecord<AccountId> for () {
+	fn on_first_record(_: &AccountId) {}
+
+	fn weight() -> polkadot_sdk::sp_runtime::Weight {
+		polkadot_sdk::sp_runtime::Weight::zero()
 	}
 }
 

@@ -2,9 +2,11 @@
 //! membership.
 
 use crate as pallet_records;
-use medfed_primitives::{cid::{Codec, CidVersion, HashAlg}, Capsule, CiphertextHash, Cid, PublicKey, Role};
+use medfed_primitives::{
+	cid::{Codec, CidVersion, HashAlg}, Capsule, CiphertextHash, Cid, OnFirstRecord, PublicKey, Role,
+};
 use polkadot_sdk::{
-	frame_support::{construct_runtime, derive_impl, parameter_types},
+	frame_support::{construct_runtime, derive_impl, parameter_types, weights::Weight},
 	frame_system::{self, EnsureRoot},
 	sp_io,
 	sp_runtime::{BoundedVec, BuildStorage},
@@ -32,6 +34,23 @@ parameter_types! {
 	pub const MaxRecordsPerPatient: u32 = 4;
 	pub const MaxRecordSize: u64 = 1 << 30;
 	pub const MaxPageSize: u32 = 3;
+	/// The patients announced to the directory, in order.
+	pub static Announced: Vec<u64> = vec![];
+}
+
+/// What announcing a patient costs in this mock.
+pub const ANNOUNCE_WEIGHT: Weight = Weight::from_parts(7_000_000, 1_000);
+
+/// Stands in for the federation pallet: remembers whom it was told to announce.
+pub struct RememberAnnouncements;
+impl OnFirstRecord<u64> for RememberAnnouncements {
+	fn on_first_record(patient: &u64) {
+		Announced::mutate(|a| a.push(*patient));
+	}
+
+	fn weight() -> Weight {
+		ANNOUNCE_WEIGHT
+	}
 }
 
 impl pallet_institutions::Config for Test {
@@ -49,6 +68,7 @@ impl pallet_records::Config for Test {
 	type MaxRecordsPerPatient = MaxRecordsPerPatient;
 	type MaxRecordSize = MaxRecordSize;
 	type MaxPageSize = MaxPageSize;
+	type OnFirstRecord = RememberAnnouncements;
 	type WeightInfo = ();
 }
 
@@ -101,6 +121,7 @@ pub fn upload(key: &PublicKey, document: &[u8]) -> Upload {
 
 /// The test region: one authority, two hospitals, one removed hospital, two patients.
 pub fn new_bench_ext() -> sp_io::TestExternalities {
+	Announced::set(vec![]);
 	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().expect("builds");
 	pallet_institutions::GenesisConfig::<Test> {
 		institutions: vec![

@@ -3,8 +3,8 @@
 use crate::{mock::*, Error, Event, NextRecordId, Patients, RecordByHash, Records as RecordsMap, SupersededBy};
 use medfed_primitives::{Cid, RecordId};
 use polkadot_sdk::{
-	frame_support::{assert_noop, assert_ok},
-	sp_runtime::{DispatchError, DispatchResult},
+	frame_support::{assert_noop, assert_ok, dispatch::GetDispatchInfo},
+	sp_runtime::{DispatchError, DispatchResult, DispatchResultWithInfo},
 };
 
 fn upload_for(patient: u64, document: &[u8]) -> Upload {
@@ -12,6 +12,15 @@ fn upload_for(patient: u64, document: &[u8]) -> Upload {
 }
 
 fn register(issuer: u64, patient: u64, up: &Upload, supersedes: Option<RecordId>) -> DispatchResult {
+	register_with_info(issuer, patient, up, supersedes).map(|_| ()).map_err(|e| e.error)
+}
+
+fn register_with_info(
+	issuer: u64,
+	patient: u64,
+	up: &Upload,
+	supersedes: Option<RecordId>,
+) -> DispatchResultWithInfo<polkadot_sdk::frame_support::dispatch::PostDispatchInfo> {
 	Records::register_record(
 		RuntimeOrigin::signed(issuer),
 		patient,
@@ -254,5 +263,41 @@ fn pages_follow_registration_order_and_the_page_cap() {
 		assert_eq!(ids(Records::records_of_institution(HOSPITAL, 1, 1)), (3, vec![2]));
 		assert_eq!(ids(Records::records_of_patient(OTHER_PATIENT, 0, 10)), (0, vec![]));
 		assert_eq!(Records::record_info(99), None);
+	});
+}
+
+#[test]
+fn a_patients_first_record_announces_the_patient_and_pays_for_it() {
+	new_test_ext(|| {
+		let first = upload_for(PATIENT, b"first");
+		let second = upload_for(PATIENT, b"second");
+		let call = |up: &Upload| crate::Call::<Test>::register_record {
+			patient: PATIENT,
+			resource_type: b"Bundle".to_vec(),
+			cid: up.cid.clone(),
+			ciphertext_hash: up.hash,
+			capsule: up.capsule.clone(),
+			size: up.size,
+			supersedes: None,
+		};
+		let charged = call(&first).get_dispatch_info().call_weight;
+
+		let info = register_with_info(HOSPITAL, PATIENT, &first, None).expect("registers");
+		assert_eq!(Announced::get(), vec![PATIENT]);
+		assert_eq!(info.actual_weight, Some(charged));
+
+		// The second record announces nothing and is refunded the announcement.
+		let info = register_with_info(CLINIC, PATIENT, &second, None).expect("registers");
+		assert_eq!(Announced::get(), vec![PATIENT]);
+		assert_eq!(info.actual_weight, Some(charged - ANNOUNCE_WEIGHT));
+	});
+}
+
+#[test]
+fn a_refused_record_announces_nobody() {
+	new_test_ext(|| {
+		let up = upload_for(PATIENT, b"doc");
+		assert_noop!(register(REMOVED, PATIENT, &up, None), Error::<Test>::InstitutionRemoved);
+		assert!(Announced::get().is_empty());
 	});
 }
