@@ -1,7 +1,7 @@
 //! The benchmarks this runtime runs: MedFed's pallets, whose weights `scripts/bench.sh`
 //! generates from them. The SDK pallets use the weights they ship with.
 
-use crate::{Institutions, Pinning, Records, Runtime};
+use crate::{Federation, Institutions, Pinning, Records, Runtime};
 use alloc::{string::String, vec::Vec};
 use polkadot_sdk::*;
 
@@ -9,6 +9,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_institutions, Institutions]
 	[pallet_records, Records]
 	[pallet_pinning, Pinning]
+	[pallet_federation, Federation]
 );
 
 /// The benchmarks and storage this runtime knows.

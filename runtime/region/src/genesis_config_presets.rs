@@ -5,12 +5,14 @@
 //! - `region-b` (para 2001): authorities Eve and Ferdie, who also collate; One a hospital, Two a
 //!   lab.
 //! - `development` (para 2000): region A with Alice the only collator, for one node alone
-//!   (`medfed-node --dev`).
+//!   (`medfed-node --dev`), without a coordinator.
+//!
+//! Regions A and B belong to the federation whose coordinator is para 1000.
 //!
 //! Authorities' proxy keys are the development Umbral keys of their names
 //! ([`medfed_primitives::umbral::dev`]): public knowledge, like the accounts themselves.
 
-use crate::{AccountId, BalancesConfig, CollatorSelectionConfig, ParachainInfoConfig,
+use crate::{AccountId, BalancesConfig, CollatorSelectionConfig, FederationConfig, ParachainInfoConfig,
 	PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
 	InstitutionsConfig, EXISTENTIAL_DEPOSIT, UNIT};
 use alloc::{string::ToString, vec, vec::Vec};
@@ -33,6 +35,9 @@ pub const REGION_A_PARA_ID: u32 = 2000;
 /// Para id of region B.
 pub const REGION_B_PARA_ID: u32 = 2001;
 
+/// Para id of the coordinator the development alliances belong to.
+pub const COORDINATOR_PARA_ID: u32 = 1000;
+
 /// Every development account starts with this much.
 const ENDOWMENT: u128 = 1_000_000 * UNIT;
 
@@ -42,6 +47,8 @@ struct Alliance {
 	collators: Vec<Sr25519Keyring>,
 	institutions: Vec<(Sr25519Keyring, Role, &'static str)>,
 	sudo: Sr25519Keyring,
+	/// The coordinator's para id; `None` for a region that runs alone.
+	coordinator: Option<u32>,
 }
 
 fn genesis(alliance: Alliance) -> serde_json::Value {
@@ -78,13 +85,15 @@ fn genesis(alliance: Alliance) -> serde_json::Value {
 		polkadot_xcm: PolkadotXcmConfig { safe_xcm_version: Some(xcm::prelude::XCM_VERSION) },
 		sudo: SudoConfig { key: Some(account(&alliance.sudo)) },
 		institutions: InstitutionsConfig { institutions },
+		federation: FederationConfig { coordinator: alliance.coordinator },
 	})
 }
 
-fn region_a(collators: Vec<Sr25519Keyring>) -> serde_json::Value {
+fn region_a(collators: Vec<Sr25519Keyring>, coordinator: Option<u32>) -> serde_json::Value {
 	genesis(Alliance {
 		para_id: REGION_A_PARA_ID,
 		collators,
+		coordinator,
 		institutions: vec![
 			(Sr25519Keyring::Alice, Role::Authority, "Alpine University Hospital"),
 			(Sr25519Keyring::Bob, Role::Authority, "Alpine Regional Health Authority"),
@@ -99,6 +108,7 @@ fn region_b() -> serde_json::Value {
 	genesis(Alliance {
 		para_id: REGION_B_PARA_ID,
 		collators: vec![Sr25519Keyring::Eve, Sr25519Keyring::Ferdie],
+		coordinator: Some(COORDINATOR_PARA_ID),
 		institutions: vec![
 			(Sr25519Keyring::Eve, Role::Authority, "Coastal General Hospital"),
 			(Sr25519Keyring::Ferdie, Role::Authority, "Harbour Health Board"),
@@ -112,9 +122,9 @@ fn region_b() -> serde_json::Value {
 /// The JSON of preset `id`, if there is one.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
-		REGION_A => region_a(vec![Sr25519Keyring::Alice, Sr25519Keyring::Bob]),
+		REGION_A => region_a(vec![Sr25519Keyring::Alice, Sr25519Keyring::Bob], Some(COORDINATOR_PARA_ID)),
 		REGION_B => region_b(),
-		sp_genesis_builder::DEV_RUNTIME_PRESET => region_a(vec![Sr25519Keyring::Alice]),
+		sp_genesis_builder::DEV_RUNTIME_PRESET => region_a(vec![Sr25519Keyring::Alice], None),
 		_ => return None,
 	};
 	Some(

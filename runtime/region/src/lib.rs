@@ -285,6 +285,8 @@ mod runtime {
 	pub type Records = pallet_records;
 	#[runtime::pallet_index(52)]
 	pub type Pinning = pallet_pinning;
+	#[runtime::pallet_index(53)]
+	pub type Federation = pallet_federation;
 }
 
 cumulus_pallet_parachain_system::register_validate_block! {

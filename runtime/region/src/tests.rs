@@ -148,31 +148,72 @@ fn one_authority_alone_cannot_admit() {
 	});
 }
 
+/// Charlie (a clinic of region A) registers a record of a fresh patient, Ferdie; its CID.
+fn register_a_record_of_ferdie() -> alloc::string::String {
+	let patient = account(Sr25519Keyring::Ferdie);
+	let secret = umbral_pre::SecretKey::random();
+	let key = secret.public_key().to_compressed_bytes().to_vec();
+	assert_ok!(Records::register_patient(RuntimeOrigin::signed(patient.clone()), key));
+	let (capsule, ciphertext) =
+		umbral_pre::encrypt(&secret.public_key(), br#"{"resourceType":"Observation"}"#).expect("encrypts");
+	let hash = sp_io::hashing::sha2_256(&ciphertext);
+	let cid = Cid::v0(hash).to_text();
+	assert_ok!(RuntimeCall::Records(pallet_records::Call::register_record {
+		patient,
+		resource_type: b"Observation".to_vec(),
+		cid: cid.clone().into_bytes(),
+		ciphertext_hash: hash,
+		capsule: Capsule::from_umbral(&capsule).0.to_vec(),
+		size: ciphertext.len() as u64,
+		supersedes: None,
+	})
+	.dispatch(RuntimeOrigin::signed(account(Sr25519Keyring::Charlie))));
+	cid
+}
+
 #[test]
 fn a_member_registers_a_record_that_the_runtime_api_reads_back() {
 	chain(REGION_A).execute_with(|| {
-		let patient = account(Sr25519Keyring::Ferdie);
-		let secret = umbral_pre::SecretKey::random();
-		let key = secret.public_key().to_compressed_bytes().to_vec();
-		assert_ok!(Records::register_patient(RuntimeOrigin::signed(patient.clone()), key));
-		let (capsule, ciphertext) =
-			umbral_pre::encrypt(&secret.public_key(), br#"{"resourceType":"Observation"}"#).expect("encrypts");
-		let hash = sp_io::hashing::sha2_256(&ciphertext);
-		let cid = Cid::v0(hash).to_text();
-		assert_ok!(RuntimeCall::Records(pallet_records::Call::register_record {
-			patient: patient.clone(),
-			resource_type: b"Observation".to_vec(),
-			cid: cid.clone().into_bytes(),
-			ciphertext_hash: hash,
-			capsule: Capsule::from_umbral(&capsule).0.to_vec(),
-			size: ciphertext.len() as u64,
-			supersedes: None,
-		})
-		.dispatch(RuntimeOrigin::signed(account(Sr25519Keyring::Charlie))));
-		let page = Records::records_of_patient(patient, 0, 10);
+		let cid = register_a_record_of_ferdie();
+		let page = Records::records_of_patient(account(Sr25519Keyring::Ferdie), 0, 10);
 		assert_eq!(page.total, 1);
 		assert_eq!(page.records[0].record.cid.to_text(), cid);
 		assert_eq!(page.records[0].record.issuer, account(Sr25519Keyring::Charlie));
+	});
+}
+
+/// Without an HRMP channel to the coordinator (none is open in these tests) the real XCMP
+/// queue refuses the announcement: the record is registered all the same and the announcement
+/// waits.
+#[test]
+fn a_first_record_without_a_channel_to_the_coordinator_is_announced_later() {
+	chain(REGION_A).execute_with(|| {
+		register_a_record_of_ferdie();
+		let patient = account(Sr25519Keyring::Ferdie);
+		assert_eq!(Records::records_of_patient(patient.clone(), 0, 10).total, 1);
+		assert!(pallet_federation::Unannounced::<Runtime>::contains_key(&patient));
+		System::assert_has_event(pallet_federation::Event::AnnouncementDeferred { patient }.into());
+	});
+}
+
+/// With a channel open, the announcement leaves through the real XCMP queue at once.
+#[cfg(feature = "runtime-benchmarks")]
+#[test]
+fn a_first_record_is_announced_to_the_coordinator_over_hrmp() {
+	chain(REGION_A).execute_with(|| {
+		crate::ParachainSystem::open_outbound_hrmp_channel_for_benchmarks_or_tests(1000.into());
+		register_a_record_of_ferdie();
+		let patient = account(Sr25519Keyring::Ferdie);
+		assert!(!pallet_federation::Unannounced::<Runtime>::contains_key(&patient));
+		assert!(System::events().iter().any(|r| matches!(
+			&r.event,
+			RuntimeEvent::Federation(pallet_federation::Event::PatientAnnounced { patient: p, coordinator: 1000, .. })
+				if *p == patient
+		)));
+		use polkadot_sdk::cumulus_primitives_core::XcmpMessageSource;
+		let outbound = crate::XcmpQueue::take_outbound_messages(10, &[]);
+		assert_eq!(outbound.len(), 1);
+		assert_eq!(u32::from(outbound[0].0), 1000);
 	});
 }
 

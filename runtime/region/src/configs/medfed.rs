@@ -1,7 +1,8 @@
-//! MedFed's own pallets: the authority collective, member institutions, records and pinning.
+//! MedFed's own pallets: the authority collective, member institutions, records, pinning and
+//! the federation (announcements to the coordinator).
 
 use crate::{
-	configs::RuntimeBlockWeights, AccountId, AuthorityCollective, BlockNumber, Institutions, Records,
+	configs::RuntimeBlockWeights, AccountId, AuthorityCollective, BlockNumber, Federation, Institutions, Records,
 	Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, TxExtension, UncheckedExtrinsic, DAYS,
 	MINUTES,
 };
@@ -90,7 +91,27 @@ impl pallet_records::Config for Runtime {
 	type MaxRecordsPerPatient = MaxRecordsPerPatient;
 	type MaxRecordSize = MaxRecordSize;
 	type MaxPageSize = MaxPageSize;
+	// A patient's first record here is announced to the coordinator's directory.
+	type OnFirstRecord = Federation;
 	type WeightInfo = pallet_records::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_federation::Config for Runtime {
+	type XcmSender = super::xcm_config::XcmRouter;
+	type AdminOrigin = AuthorityMajority;
+	type WeightInfo = pallet_federation::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = FederationBenchmarks;
+}
+
+/// Benchmark setup: an open HRMP channel to the coordinator.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct FederationBenchmarks;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_federation::BenchmarkHelper for FederationBenchmarks {
+	fn open_channel(para: pallet_federation::ParaId) {
+		crate::ParachainSystem::open_outbound_hrmp_channel_for_benchmarks_or_tests(para.into());
+	}
 }
 
 impl pallet_pinning::Config for Runtime {

@@ -1,0 +1,84 @@
+//! Benchmarks of the directory pallet, each at its worst case.
+
+use super::*;
+use polkadot_sdk::frame_benchmarking::v2::*;
+
+fn longest_name<T: Config>() -> Vec<u8> {
+	alloc::vec![b'n'; T::MaxNameLen::get() as usize]
+}
+
+/// Adds regions from para id `first` on until the federation has `n`.
+fn fill_regions<T: Config>(first: ParaId, n: u32) -> Result<(), BenchmarkError> {
+	let mut id = first;
+	while Regions::<T>::count() < n {
+		if !Regions::<T>::contains_key(id) {
+			Pallet::<T>::do_add_region(id, longest_name::<T>())
+				.map_err(|_| BenchmarkError::Stop("cannot add a benchmark region"))?;
+		}
+		id += 1;
+	}
+	Ok(())
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	/// Noting a patient already listed in every region but the caller's.
+	#[benchmark]
+	fn note_patient() -> Result<(), BenchmarkError> {
+		let origin =
+			T::RegionOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let caller =
+			T::RegionOrigin::try_origin(origin.clone()).map_err(|_| BenchmarkError::Weightless)?;
+		if !Regions::<T>::contains_key(caller) {
+			Pallet::<T>::do_add_region(caller, longest_name::<T>())
+				.map_err(|_| BenchmarkError::Stop("cannot add the caller's region"))?;
+		}
+		fill_regions::<T>(10_000, T::MaxRegions::get())?;
+		let patient: T::AccountId = account("patient", 0, 0);
+		let others: Vec<ParaId> = Regions::<T>::iter_keys().filter(|r| *r != caller).collect();
+		let listed: BoundedVec<ParaId, T::MaxRegions> = others
+			.try_into()
+			.map_err(|_| BenchmarkError::Stop("more regions than MaxRegions"))?;
+		PatientRegions::<T>::insert(&patient, listed);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, patient.clone());
+
+		assert!(PatientRegions::<T>::get(&patient).contains(&caller));
+		Ok(())
+	}
+
+	/// Adding a region with the longest name to a federation one short of full.
+	#[benchmark]
+	fn add_region() -> Result<(), BenchmarkError> {
+		fill_regions::<T>(10_000, T::MaxRegions::get().saturating_sub(1))?;
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let region: ParaId = 9_999;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, region, longest_name::<T>());
+
+		assert!(Regions::<T>::contains_key(region));
+		Ok(())
+	}
+
+	/// Removing a region from a full federation.
+	#[benchmark]
+	fn remove_region() -> Result<(), BenchmarkError> {
+		fill_regions::<T>(10_000, T::MaxRegions::get())?;
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let region = Regions::<T>::iter_keys().next().ok_or(BenchmarkError::Stop("no region"))?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, region);
+
+		assert!(!Regions::<T>::contains_key(region));
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);
+}

@@ -1,0 +1,86 @@
+//! Genesis presets of the coordinator runtime.
+//!
+//! - `coordinator` (para 1000): the development federation's main chain. Its collators are
+//!   Alice (an authority of region A) and Eve (an authority of region B); its regions are A
+//!   (para 2000) and B (para 2001).
+//! - `development` (para 1000): the same with Alice the only collator, for one node alone
+//!   (`medfed-node --dev`).
+//!
+//! A real federation's genesis comes from its description: `medfed-federation` writes it as a
+//! patch over these defaults.
+
+use crate::{
+	AccountId, BalancesConfig, CollatorSelectionConfig, DirectoryConfig, ParachainInfoConfig,
+	PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
+	EXISTENTIAL_DEPOSIT, UNIT,
+};
+use alloc::{vec, vec::Vec};
+use polkadot_sdk::{
+	cumulus_primitives_core::ParaId,
+	frame_support::build_struct_json_patch,
+	sp_consensus_aura::sr25519::AuthorityId as AuraId,
+	sp_genesis_builder::{self, PresetId},
+	sp_keyring::Sr25519Keyring,
+	staging_xcm as xcm,
+};
+
+/// The development coordinator's preset id.
+pub const COORDINATOR: &str = "coordinator";
+/// The coordinator's para id.
+pub const COORDINATOR_PARA_ID: u32 = 1000;
+
+/// Every development account starts with this much.
+const ENDOWMENT: u128 = 1_000_000 * UNIT;
+
+fn genesis(collators: Vec<Sr25519Keyring>, regions: Vec<(u32, &str)>) -> serde_json::Value {
+	let account = |k: &Sr25519Keyring| -> AccountId { k.to_account_id() };
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig {
+			balances: Sr25519Keyring::iter().map(|k| (k.to_account_id(), ENDOWMENT)).collect(),
+		},
+		parachain_info: ParachainInfoConfig { parachain_id: ParaId::from(COORDINATOR_PARA_ID) },
+		collator_selection: CollatorSelectionConfig {
+			invulnerables: collators.iter().map(account).collect(),
+			candidacy_bond: EXISTENTIAL_DEPOSIT * 16,
+		},
+		session: SessionConfig {
+			keys: collators
+				.iter()
+				.map(|k| {
+					let aura: AuraId = k.public().into();
+					(account(k), account(k), SessionKeys { aura })
+				})
+				.collect(),
+		},
+		polkadot_xcm: PolkadotXcmConfig { safe_xcm_version: Some(xcm::prelude::XCM_VERSION) },
+		sudo: SudoConfig { key: Some(account(&Sr25519Keyring::Alice)) },
+		directory: DirectoryConfig {
+			regions: regions.into_iter().map(|(id, name)| (id, name.as_bytes().to_vec())).collect(),
+		},
+	})
+}
+
+fn development_regions() -> Vec<(u32, &'static str)> {
+	vec![(2000, "Region A"), (2001, "Region B")]
+}
+
+/// The JSON of preset `id`, if there is one.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		COORDINATOR =>
+			genesis(vec![Sr25519Keyring::Alice, Sr25519Keyring::Eve], development_regions()),
+		sp_genesis_builder::DEV_RUNTIME_PRESET =>
+			genesis(vec![Sr25519Keyring::Alice], development_regions()),
+		_ => return None,
+	};
+	Some(
+		serde_json::to_string(&patch)
+			.expect("serialising a JSON value cannot fail")
+			.into_bytes(),
+	)
+}
+
+/// The ids of every preset.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![PresetId::from(COORDINATOR), PresetId::from(sp_genesis_builder::DEV_RUNTIME_PRESET)]
+}

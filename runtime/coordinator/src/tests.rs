@@ -1,0 +1,168 @@
+//! Integration tests of the coordinator runtime: genesis, the call encoding regions rely on,
+//! and a region's `Transact` through the real XCM executor and barrier.
+
+use crate::{
+	configs::xcm_config::XcmConfig, genesis_config_presets, AccountId, Directory, RuntimeCall,
+	RuntimeGenesisConfig, System,
+};
+use codec::Encode;
+use polkadot_sdk::{
+	frame_support::{traits::BuildGenesisConfig, weights::Weight},
+	sp_genesis_builder::PresetId,
+	sp_io,
+	sp_keyring::Sr25519Keyring,
+	staging_xcm::latest::prelude::*,
+	staging_xcm_executor::XcmExecutor,
+};
+
+/// Merges a JSON patch into `base`, as chain spec builders merge a preset into the defaults.
+fn json_merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+	match (base, patch) {
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
+			for (key, value) in patch {
+				json_merge(base.entry(key).or_insert(serde_json::Value::Null), value);
+			},
+		(base, patch) => *base = patch,
+	}
+}
+
+/// The externalities of a chain started from preset `id` (a patch over the default genesis,
+/// merged as chain spec builders do), at block 1.
+fn chain(id: &str) -> sp_io::TestExternalities {
+	let preset =
+		genesis_config_presets::get_preset(&PresetId::from(id)).expect("the preset exists");
+	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serialises");
+	json_merge(&mut config, serde_json::from_slice(&preset).expect("JSON"));
+	let config: RuntimeGenesisConfig =
+		serde_json::from_value(config).expect("a valid genesis config");
+	let mut ext = sp_io::TestExternalities::new_empty();
+	ext.execute_with(|| {
+		config.build();
+		System::set_block_number(1);
+	});
+	ext
+}
+
+fn coordinator() -> sp_io::TestExternalities {
+	chain(genesis_config_presets::COORDINATOR)
+}
+
+fn patient() -> AccountId {
+	Sr25519Keyring::Ferdie.to_account_id()
+}
+
+/// What region `para` sends when a patient's first record is registered there.
+fn announcement(para: u32, patient: &AccountId) -> (Location, Xcm<RuntimeCall>) {
+	let message = Xcm(vec![
+		UnpaidExecution { weight_limit: Unlimited, check_origin: None },
+		Transact {
+			origin_kind: OriginKind::Xcm,
+			fallback_max_weight: None,
+			call: medfed_primitives::coordinator::note_patient(patient).into(),
+		},
+		SetTopic([7; 32]),
+	]);
+	(Location::new(1, [Parachain(para)]), message)
+}
+
+fn execute(origin: Location, message: Xcm<RuntimeCall>) -> Outcome {
+	let mut id = [7; 32];
+	XcmExecutor::<XcmConfig>::prepare_and_execute(
+		origin,
+		message,
+		&mut id,
+		Weight::MAX,
+		Weight::zero(),
+	)
+}
+
+#[test]
+fn the_regions_encoding_of_note_patient_is_the_coordinators() {
+	let patient = patient();
+	let ours =
+		RuntimeCall::Directory(pallet_directory::Call::note_patient { patient: patient.clone() });
+	assert_eq!(ours.encode(), medfed_primitives::coordinator::note_patient(&patient));
+}
+
+#[test]
+fn every_preset_builds_a_coordinator_of_both_regions() {
+	for id in genesis_config_presets::preset_names() {
+		chain(&id).execute_with(|| {
+			assert_eq!(crate::ParachainInfo::parachain_id(), 1000u32.into());
+			assert_eq!(
+				Directory::regions(),
+				vec![(2000, b"Region A".to_vec()), (2001, b"Region B".to_vec())]
+			);
+			#[cfg(feature = "try-runtime")]
+			{
+				use polkadot_sdk::frame_support::traits::{TryState, TryStateSelect};
+				crate::AllPalletsWithSystem::try_state(1, TryStateSelect::All)
+					.expect("every pallet's invariants hold at genesis");
+			}
+		});
+	}
+}
+
+#[test]
+fn a_regions_announcement_lists_the_patient() {
+	coordinator().execute_with(|| {
+		let (origin, message) = announcement(2000, &patient());
+		let outcome = execute(origin, message);
+		assert!(matches!(outcome, Outcome::Complete { .. }), "{outcome:?}");
+		assert_eq!(Directory::regions_of(patient()), vec![2000]);
+
+		let (origin, message) = announcement(2001, &patient());
+		assert!(matches!(execute(origin, message), Outcome::Complete { .. }));
+		assert_eq!(Directory::regions_of(patient()), vec![2000, 2001]);
+	});
+}
+
+#[test]
+fn a_parachain_outside_the_federation_cannot_execute_unpaid() {
+	coordinator().execute_with(|| {
+		let (origin, message) = announcement(3000, &patient());
+		let outcome = execute(origin, message);
+		assert!(
+			matches!(
+				outcome,
+				Outcome::Incomplete {
+					error: InstructionError { error: XcmError::Barrier, .. },
+					..
+				} | Outcome::Error(InstructionError { error: XcmError::Barrier, .. })
+			),
+			"{outcome:?}"
+		);
+		assert!(Directory::regions_of(patient()).is_empty());
+	});
+}
+
+#[test]
+fn a_region_may_transact_only_directory_calls() {
+	coordinator().execute_with(|| {
+		let remark = RuntimeCall::System(polkadot_sdk::frame_system::Call::remark_with_event {
+			remark: b"hi".to_vec(),
+		});
+		let message = Xcm(vec![
+			UnpaidExecution { weight_limit: Unlimited, check_origin: None },
+			Transact {
+				origin_kind: OriginKind::Xcm,
+				fallback_max_weight: None,
+				call: remark.encode().into(),
+			},
+		]);
+		let outcome = execute(Location::new(1, [Parachain(2000)]), message);
+		assert!(!matches!(outcome, Outcome::Complete { .. }), "{outcome:?}");
+		assert!(!System::events().iter().any(|e| matches!(
+			e.event,
+			crate::RuntimeEvent::System(polkadot_sdk::frame_system::Event::Remarked { .. })
+		)));
+	});
+}
+
+#[test]
+fn a_signed_account_cannot_write_the_directory() {
+	coordinator().execute_with(|| {
+		let origin = crate::RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id());
+		assert!(Directory::note_patient(origin, patient()).is_err());
+	});
+}
