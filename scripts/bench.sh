@@ -2,7 +2,7 @@
 # Runs MedFed's FRAME benchmarks on this machine and regenerates the pallets' weights.rs, then
 # reports how many `register_record` calls fit in a block by those weights.
 #
-#   scripts/bench.sh [pallet ...]     (default: pallet_institutions pallet_records)
+#   scripts/bench.sh [pallet ...]     (default: every MedFed pallet)
 #
 # Needs the collator (`cargo build --release -p medfed-node`), which carries the benchmark CLI.
 set -euo pipefail
@@ -10,13 +10,17 @@ source "$(dirname "$0")/lib.sh"
 cd "$MEDFED_ROOT"
 ensure_deps
 [ -x "$MEDFED_NODE" ] || build_node
-wasm="$(build_runtime_wasm bench)" || exit 1
 
 pallets=("$@")
-[ ${#pallets[@]} -gt 0 ] || pallets=(pallet_institutions pallet_records)
+[ ${#pallets[@]} -gt 0 ] ||
+	pallets=(pallet_institutions pallet_records pallet_pinning pallet_federation pallet_directory)
 for pallet in "${pallets[@]}"; do
+	# The directory is the coordinator's pallet; every other one is a region's.
+	runtime=region
+	[ "$pallet" = pallet_directory ] && runtime=coordinator
+	wasm="$(build_runtime_wasm bench "$runtime")" || exit 1
 	dir="pallets/${pallet#pallet_}/src"
-	log "benchmarking $pallet -> $dir/weights.rs"
+	log "benchmarking $pallet ($runtime runtime) -> $dir/weights.rs"
 	"$MEDFED_NODE" benchmark pallet \
 		--runtime "$wasm" --genesis-builder runtime --genesis-builder-preset development \
 		--pallet "$pallet" --extrinsic '*' --steps 50 --repeat 20 \

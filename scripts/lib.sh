@@ -8,9 +8,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/medfed/target}"
 # The pinned toolchain, also for the runtime's wasm build (which runs outside the checkout).
 MEDFED_TOOLCHAIN="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$MEDFED_ROOT/rust-toolchain.toml")"
 MEDFED_NODE="$CARGO_TARGET_DIR/release/medfed-node"
-# Where the runtime wasm builds land, and where scripts keep copies of each flavour.
-# A debug-profile check builds the runtime wasm without compacting it: fine for a chain spec.
-MEDFED_WBUILD="$CARGO_TARGET_DIR/debug/wbuild/medfed-region-runtime/medfed_region_runtime.wasm"
+# Where the runtime wasm builds land (a debug-profile check builds the wasm without compacting
+# it: fine for a chain spec), and where scripts keep copies of each runtime and flavour.
+MEDFED_WBUILD="$CARGO_TARGET_DIR/debug/wbuild"
 MEDFED_ARTIFACTS="$CARGO_TARGET_DIR/medfed"
 
 # The local IPFS node's packages (js-ipfs and the Node.js it needs), installed from the npm
@@ -47,25 +47,37 @@ ensure_deps() {
 		rustup component add --toolchain "$MEDFED_TOOLCHAIN" rust-src
 }
 
-# Builds the region runtime's wasm (production flavour, or with `bench` the one with
-# benchmarks) and prints the path of a copy that later builds do not overwrite.
+# Builds a runtime's wasm (`region` or `coordinator`; production flavour, or with `bench` the
+# one with benchmarks) and prints the path of a copy that later builds do not overwrite.
 build_runtime_wasm() {
-	local flavour="${1:-production}" features=()
+	local flavour="${1:-production}" runtime="${2:-region}" features=()
 	[ "$flavour" = bench ] && features=(--features runtime-benchmarks)
-	log "building the region runtime wasm ($flavour)"
+	log "building the $runtime runtime wasm ($flavour)"
 	# The wasm build runs in the target directory, outside the checkout: give it our toolchain
 	# and Cargo.lock. Only here: other builds' scripts rerun when these variables change.
 	(cd "$MEDFED_ROOT" && WASM_BUILD_TOOLCHAIN="$MEDFED_TOOLCHAIN" WASM_BUILD_WORKSPACE_HINT="$MEDFED_ROOT" \
-		cargo check -q -p medfed-region-runtime "${features[@]}") >&2
+		cargo check -q -p "medfed-$runtime-runtime" "${features[@]}") >&2
 	mkdir -p "$MEDFED_ARTIFACTS"
-	cp "$MEDFED_WBUILD" "$MEDFED_ARTIFACTS/region-runtime-$flavour.wasm"
-	echo "$MEDFED_ARTIFACTS/region-runtime-$flavour.wasm"
+	cp "$MEDFED_WBUILD/medfed-$runtime-runtime/medfed_${runtime}_runtime.wasm" \
+		"$MEDFED_ARTIFACTS/$runtime-runtime-$flavour.wasm"
+	echo "$MEDFED_ARTIFACTS/$runtime-runtime-$flavour.wasm"
 }
 
 # Builds the collator node (one hour cold on a 2-core machine, minutes when warm).
 build_node() {
 	log "building medfed-node (release): about an hour the first time on a small machine"
 	(cd "$MEDFED_ROOT" && cargo build --release -q -p medfed-node) >&2
+}
+
+MEDFED_RELAY="$CARGO_TARGET_DIR/release/polkadot"
+
+# Builds the relay chain node `polkadot` and its two PVF workers from crates.io (relay/), about
+# an hour the first time. Never in one cargo invocation with the node: see the root Cargo.toml.
+build_relay() {
+	log "building the relay chain node (release): about an hour the first time on a small machine"
+	# The Rococo runtime's wasm builds in the target directory: give it our toolchain and lock.
+	(cd "$MEDFED_ROOT" && WASM_BUILD_TOOLCHAIN="$MEDFED_TOOLCHAIN" WASM_BUILD_WORKSPACE_HINT="$MEDFED_ROOT" \
+		cargo build --release -q -p medfed-relay) >&2
 }
 
 # Writes the chain spec of `preset` (region-a, region-b, development) for `wasm` and prints
@@ -85,16 +97,38 @@ chain_spec() {
 	echo "$out"
 }
 
+# The zombienet CLI's packages, installed from the npm registry by `ensure_zombienet`.
+MEDFED_ZOMBIENET_HOME="${MEDFED_ZOMBIENET_HOME:-$HOME/.cache/medfed/zombienet}"
+MEDFED_ZOMBIENET="$MEDFED_ZOMBIENET_HOME/node_modules/.bin/zombienet"
+
+# Installs the zombienet CLI from zombienet/package-lock.json, if it is missing or the lock
+# changed. Only the native provider is used: it runs our binaries, it downloads nothing.
+ensure_zombienet() {
+	ensure_npm
+	if cmp -s "$MEDFED_ROOT/zombienet/package-lock.json" "$MEDFED_ZOMBIENET_HOME/package-lock.json" &&
+		[ -x "$MEDFED_ZOMBIENET" ]; then
+		return
+	fi
+	log "installing the zombienet CLI into $MEDFED_ZOMBIENET_HOME"
+	mkdir -p "$MEDFED_ZOMBIENET_HOME"
+	cp "$MEDFED_ROOT/zombienet/package.json" "$MEDFED_ROOT/zombienet/package-lock.json" "$MEDFED_ZOMBIENET_HOME/"
+	(cd "$MEDFED_ZOMBIENET_HOME" && npm ci --no-audit --no-fund --loglevel=error) >&2
+}
+
+# Installs npm from Debian's packages if it is missing.
+ensure_npm() {
+	command -v npm >/dev/null && return
+	log "installing npm"
+	local sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq npm >/dev/null
+}
+
 # Installs the local IPFS node's packages from ipfs/package-lock.json, if they are missing or
 # the lock changed.
 ensure_ipfs() {
-	if ! command -v npm >/dev/null; then
-		log "installing npm"
-		local sudo=""
-		[ "$(id -u)" -eq 0 ] || sudo="sudo"
-		$sudo apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq npm >/dev/null
-	fi
+	ensure_npm
 	if cmp -s "$MEDFED_ROOT/ipfs/package-lock.json" "$MEDFED_IPFS_HOME/package-lock.json" &&
 		[ -x "$MEDFED_IPFS_HOME/node_modules/.bin/jsipfs" ]; then
 		return
@@ -126,4 +160,25 @@ set_offchain() {
 	curl -sf -H 'Content-Type: application/json' "$url" -d \
 		"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"offchain_localStorageSet\",\"params\":[\"PERSISTENT\",\"$key\",\"$value\"]}" |
 		grep -q '"result"'
+}
+
+# Builds what `generate_federation` needs besides the node and the relay chain node: both
+# runtimes' production wasm and the `medfed-federation` generator.
+build_federation_tools() {
+	build_runtime_wasm production region >/dev/null
+	build_runtime_wasm production coordinator >/dev/null
+	log "building medfed-federation"
+	(cd "$MEDFED_ROOT" && cargo build -q -p medfed-client --bin medfed-federation) >&2
+}
+
+# Writes the federation described by `toml` into `dir`: the chain specs, zombienet.toml and
+# endpoints.tsv. Needs what `build_federation_tools` builds, the node and the relay chain node.
+generate_federation() {
+	local toml="$1" dir="$2"
+	log "writing the federation's chain specs and zombienet network into $dir"
+	"$CARGO_TARGET_DIR/debug/medfed-federation" \
+		--node "$MEDFED_NODE" --relay "$MEDFED_RELAY" \
+		--region-wasm "$MEDFED_ARTIFACTS/region-runtime-production.wasm" \
+		--coordinator-wasm "$MEDFED_ARTIFACTS/coordinator-runtime-production.wasm" \
+		--out "$dir" "$toml" >/dev/null
 }

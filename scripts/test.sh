@@ -7,24 +7,44 @@
 #    node build: minutes on a warm cache, well under an hour cold.
 # 2. End-to-end tests against the real collator and a real IPFS node (installed from npm here),
 #    when `medfed-node` is already built in the cache (`cargo build --release -p medfed-node`,
-#    an hour cold); otherwise they are skipped, and this says so. MEDFED_E2E=0 skips them.
+#    an hour cold); otherwise they are skipped, and this says so.
+# 3. The network test: the whole federation on zombienet (relay chain, coordinator, two
+#    regions, HRMP, IPFS), when the relay chain node is built too (`cargo build --release -p
+#    medfed-relay`, also about an hour cold); otherwise skipped, and this says so.
+# MEDFED_E2E=0 skips stages 2 and 3.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$MEDFED_ROOT"
 ensure_deps
 
 log "unit, benchmark and runtime tests"
-SKIP_WASM_BUILD=1 cargo test --workspace --exclude medfed-node --features runtime-benchmarks,try-runtime
+SKIP_WASM_BUILD=1 cargo test --workspace --exclude medfed-node --exclude medfed-relay \
+	--features runtime-benchmarks,try-runtime
 
 if [ -x "$MEDFED_NODE" ] && [ "${MEDFED_E2E:-1}" != 0 ]; then
 	log "end-to-end tests against the collator node and a local IPFS node"
 	ensure_ipfs
 	build_node
-	wasm="$(build_runtime_wasm production)"
+	wasm="$(build_runtime_wasm production region)"
 	MEDFED_NODE="$MEDFED_NODE" MEDFED_RUNTIME_WASM="$wasm" SKIP_WASM_BUILD=1 \
 		cargo test -p medfed-client --test node -- --nocapture
 elif [ -x "$MEDFED_NODE" ]; then
 	log "SKIPPED end-to-end tests: MEDFED_E2E=0"
 else
 	log "SKIPPED end-to-end tests: no collator at $MEDFED_NODE (build it with: cargo build --release -p medfed-node)"
+fi
+
+if [ -x "$MEDFED_NODE" ] && [ -x "$MEDFED_RELAY" ] && [ "${MEDFED_E2E:-1}" != 0 ]; then
+	log "network test: the federation on zombienet (scripts/launch.sh)"
+	ensure_zombienet
+	build_relay
+	build_federation_tools
+	# The test runs scripts/launch.sh, which must not build: cargo holds the target directory
+	# while the test runs.
+	MEDFED_FEDERATION=1 MEDFED_NO_BUILD=1 SKIP_WASM_BUILD=1 \
+		cargo test -p medfed-client --test federation -- --nocapture
+elif [ "${MEDFED_E2E:-1}" = 0 ]; then
+	log "SKIPPED network test: MEDFED_E2E=0"
+else
+	log "SKIPPED network test: needs $MEDFED_NODE and $MEDFED_RELAY (cargo build --release -p medfed-node, then -p medfed-relay)"
 fi

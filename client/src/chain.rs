@@ -221,7 +221,7 @@ impl Chain {
 			.runtime_apis()
 			.call_raw(name, Some(&args.encode()))
 			.await
-			.with_context(|| format!("runtime API {name} failed: is this a MedFed region chain?"))?;
+			.with_context(|| format!("runtime API {name} failed: is this the right MedFed chain (region or coordinator)?"))?;
 		R::decode(&mut &bytes[..]).with_context(|| format!("cannot decode the answer of {name}"))
 	}
 
@@ -254,6 +254,17 @@ impl Chain {
 	/// One institution.
 	pub async fn institution(&self, account: &AccountId32) -> Result<Option<Institution>> {
 		self.call("InstitutionsApi_institution", account).await
+	}
+
+	/// The para ids of the regions that hold records of `patient` (the coordinator's
+	/// directory).
+	pub async fn regions_of(&self, patient: &AccountId32) -> Result<Vec<u32>> {
+		self.call("DirectoryApi_regions_of", patient).await
+	}
+
+	/// The federation's regions, as the coordinator knows them: para id and name.
+	pub async fn regions(&self) -> Result<Vec<(u32, Vec<u8>)>> {
+		self.call("DirectoryApi_regions", ()).await
 	}
 
 	/// Every institution of the region.

@@ -98,6 +98,9 @@ enum Command {
 	/// Identities in the keystore.
 	#[command(subcommand)]
 	Keys(KeysCmd),
+	/// The coordinator's patient directory (`--url` of a coordinator node).
+	#[command(subcommand)]
+	Directory(DirectoryCmd),
 	/// Encrypts a FHIR R4 JSON document to its patient, adds it to IPFS and registers it, as a
 	/// member institution.
 	Upload {
@@ -231,6 +234,17 @@ enum PatientCmd {
 		/// The patient's account (SS58).
 		account: String,
 	},
+}
+
+#[derive(Subcommand, Debug)]
+enum DirectoryCmd {
+	/// The regions that hold records of a patient.
+	Show {
+		/// The patient's account (SS58).
+		patient: String,
+	},
+	/// The federation's regions.
+	Regions,
 }
 
 #[derive(Subcommand, Debug)]
@@ -504,6 +518,34 @@ async fn run(cli: Cli) -> Result<()> {
 			let id = chain::registered_record_id(&events)?;
 			let record = chain.record(id).await?.context("the record is not on chain after registering")?;
 			print(json, &RecordView::from(&record), record_text);
+			Ok(())
+		},
+		Command::Directory(DirectoryCmd::Show { patient }) => {
+			let patient = account(&patient)?;
+			let known: std::collections::BTreeMap<u32, String> = chain
+				.regions()
+				.await?
+				.into_iter()
+				.map(|(id, name)| (id, String::from_utf8_lossy(&name).into_owned()))
+				.collect();
+			let regions: Vec<render::RegionView> = chain
+				.regions_of(&patient)
+				.await?
+				.into_iter()
+				.map(|id| render::RegionView { para_id: id, name: known.get(&id).cloned().unwrap_or_default() })
+				.collect();
+			let view = render::DirectoryView { patient: patient.to_string(), regions };
+			print(json, &view, render::directory_text);
+			Ok(())
+		},
+		Command::Directory(DirectoryCmd::Regions) => {
+			let regions: Vec<render::RegionView> = chain
+				.regions()
+				.await?
+				.into_iter()
+				.map(|(id, name)| render::RegionView { para_id: id, name: String::from_utf8_lossy(&name).into_owned() })
+				.collect();
+			print(json, &regions, render::regions_text);
 			Ok(())
 		},
 		Command::Record(RecordCmd::List { patient, start, limit }) => {

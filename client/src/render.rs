@@ -256,3 +256,28 @@ mod tests {
 		assert_eq!(page_text(&view), "No records (the patient has 0 in all).");
 	}
 }
+
+/// A region of the federation.
+#[derive(Serialize)]
+pub struct RegionView {
+	pub para_id: u32,
+	pub name: String,
+}
+
+/// A patient's entry in the coordinator's directory.
+#[derive(Serialize)]
+pub struct DirectoryView {
+	pub patient: String,
+	pub regions: Vec<RegionView>,
+}
+
+pub fn regions_text(regions: &Vec<RegionView>) -> String {
+	regions.iter().map(|r| format!("para {:<6} {}", r.para_id, r.name)).collect::<Vec<_>>().join("\n")
+}
+
+pub fn directory_text(d: &DirectoryView) -> String {
+	if d.regions.is_empty() {
+		return format!("{}: no region has records of this patient", d.patient);
+	}
+	format!("{}: records in\n{}", d.patient, regions_text(&d.regions))
+}

@@ -1,0 +1,521 @@
+//! # medfed-federation
+//!
+//! Turns a federation description (one TOML file, see `zombienet/federation.toml`) into what
+//! runs it: a raw chain spec for the coordinator and for every region, and the zombienet
+//! network definition that starts the relay chain, the collators and the HRMP channels
+//! between the coordinator and every region.
+//!
+//! ```text
+//! medfed-federation --node medfed-node --relay polkadot \
+//!     --region-wasm region.wasm --coordinator-wasm coordinator.wasm \
+//!     --out DIR zombienet/federation.toml
+//! ```
+//!
+//! It writes `DIR/<chain>.patch.json` (each chain's genesis, readable), `DIR/<chain>.json`
+//! (raw chain specs, made by `medfed-node chain-spec-builder`), `DIR/zombienet.toml`, and
+//! `DIR/endpoints.tsv`: one line per node or IPFS node with its chain, name and ports, for
+//! scripts. Adding a region is an edit to the TOML file, not to code.
+
+use anyhow::{anyhow, ensure, Context, Result};
+use clap::Parser;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::{
+	collections::BTreeSet,
+	fmt::Write as _,
+	path::{Path, PathBuf},
+	process::Command,
+	str::FromStr,
+};
+use subxt::utils::AccountId32;
+use subxt_signer::{sr25519::Keypair, SecretUri};
+
+/// Every account a genesis endows starts with this much (1,000,000 units of 12 decimals).
+const ENDOWMENT: u128 = 1_000_000_000_000_000_000;
+/// The collator candidacy bond (16 × the existential deposit of 0.001 unit).
+const CANDIDACY_BOND: u128 = 16_000_000_000;
+/// HRMP channel limits: the rococo-local relay allows at most 8 messages and 8 KiB a channel.
+const HRMP_MAX_CAPACITY: u32 = 8;
+const HRMP_MAX_MESSAGE_SIZE: u32 = 8 * 1024;
+/// First RPC port of each group of nodes: relay validators, coordinator collators, then ten
+/// per region.
+const RELAY_RPC_PORT: u16 = 9900;
+const COORDINATOR_RPC_PORT: u16 = 9910;
+const REGION_RPC_PORT: u16 = 9920;
+
+#[derive(Parser)]
+#[command(about = "Writes the chain specs and zombienet network of a MedFed federation")]
+struct Args {
+	/// The collator binary (medfed-node): builds the chain specs, runs every parachain.
+	#[arg(long)]
+	node: PathBuf,
+	/// The relay chain binary (polkadot), with its workers beside it.
+	#[arg(long)]
+	relay: PathBuf,
+	/// The region runtime's wasm.
+	#[arg(long)]
+	region_wasm: PathBuf,
+	/// The coordinator runtime's wasm.
+	#[arg(long)]
+	coordinator_wasm: PathBuf,
+	/// Where to write the chain specs and the network definition.
+	#[arg(long)]
+	out: PathBuf,
+	/// The federation description.
+	federation: PathBuf,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Federation {
+	name: String,
+	relay: Relay,
+	coordinator: Coordinator,
+	regions: Vec<Region>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Relay {
+	chain: String,
+	validators: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Coordinator {
+	para_id: u32,
+	name: String,
+	sudo: String,
+	collators: Vec<CoordinatorCollator>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CoordinatorCollator {
+	node: String,
+	institution: String,
+	session_key: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Region {
+	id: String,
+	name: String,
+	para_id: u32,
+	sudo: String,
+	ipfs_api_port: u16,
+	ipfs_swarm_port: u16,
+	#[serde(default)]
+	endowed: Vec<String>,
+	institutions: Vec<Institution>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Institution {
+	account: String,
+	role: Role,
+	name: String,
+	/// The zombienet node name of the collator this institution runs, if it collates.
+	collator: Option<String>,
+	session_key: Option<String>,
+	/// The Umbral public key of its re-encryption proxy (authorities; hex, compressed). A
+	/// development account without one gets its development key.
+	proxy_key: Option<String>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "lowercase")]
+enum Role {
+	Authority,
+	Hospital,
+	Clinic,
+	Lab,
+}
+
+impl Role {
+	fn as_genesis(self) -> &'static str {
+		match self {
+			Role::Authority => "Authority",
+			Role::Hospital => "Hospital",
+			Role::Clinic => "Clinic",
+			Role::Lab => "Lab",
+		}
+	}
+}
+
+/// An account given as a development seed (`//Alice`) or an SS58 address.
+fn account(text: &str) -> Result<AccountId32> {
+	if text.starts_with("//") {
+		let uri = SecretUri::from_str(text).map_err(|e| anyhow!("bad seed {text}: {e}"))?;
+		let pair = Keypair::from_uri(&uri).map_err(|e| anyhow!("bad seed {text}: {e}"))?;
+		Ok(pair.public_key().to_account_id())
+	} else {
+		AccountId32::from_str(text)
+			.map_err(|e| anyhow!("{text} is neither a //seed nor an SS58 address: {e}"))
+	}
+}
+
+/// The seed zombienet gives node `name`: `//` and the name with its first letter capitalised.
+fn node_seed(name: &str) -> String {
+	let mut chars = name.chars();
+	let first = chars.next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+	format!("//{first}{}", chars.as_str())
+}
+
+/// A collator's session key: given, or derived from its node name as zombienet does.
+fn session_key(node: &str, given: &Option<String>) -> Result<String> {
+	let key = match given {
+		Some(key) => account(key)?,
+		None => account(&node_seed(node))?,
+	};
+	Ok(key.to_string())
+}
+
+/// The development Umbral key of a `//Name` account, as the runtime's presets use.
+fn proxy_key(institution: &Institution) -> Result<Option<String>> {
+	if institution.role != Role::Authority {
+		ensure!(
+			institution.proxy_key.is_none(),
+			"{}: only authorities carry a proxy key",
+			institution.name
+		);
+		return Ok(None);
+	}
+	if let Some(key) = &institution.proxy_key {
+		let bytes = hex::decode(key.trim_start_matches("0x")).context("proxy_key is not hex")?;
+		medfed_primitives::PublicKey::parse(&bytes).map_err(|e| {
+			anyhow!("{}: proxy_key is not an Umbral public key: {e:?}", institution.name)
+		})?;
+		return Ok(Some(format!("0x{}", hex::encode(bytes))));
+	}
+	let name = institution.account.strip_prefix("//").ok_or_else(|| {
+		anyhow!("{}: an authority with an SS58 account needs a proxy_key", institution.name)
+	})?;
+	Ok(Some(format!("0x{}", hex::encode(medfed_primitives::umbral::dev::public_key(name).0))))
+}
+
+fn check(federation: &Federation) -> Result<()> {
+	ensure!(!federation.relay.validators.is_empty(), "the relay chain needs validators");
+	ensure!(!federation.regions.is_empty(), "a federation needs at least one region");
+	let mut para_ids = BTreeSet::from([federation.coordinator.para_id]);
+	let mut ids = BTreeSet::new();
+	let mut nodes: BTreeSet<&str> =
+		federation.relay.validators.iter().map(String::as_str).collect();
+	ensure!(
+		nodes.len() == federation.relay.validators.len(),
+		"a relay validator name is used twice"
+	);
+	for region in &federation.regions {
+		ensure!(para_ids.insert(region.para_id), "para id {} is used twice", region.para_id);
+		ensure!(region.para_id >= 2000, "{}: regions need para ids from 2000 on", region.id);
+		ensure!(ids.insert(region.id.as_str()), "region id {} is used twice", region.id);
+		ensure!(region.ipfs_api_port != region.ipfs_swarm_port, "{}: IPFS ports clash", region.id);
+		let collators: Vec<_> = region
+			.institutions
+			.iter()
+			.filter_map(|i| i.collator.as_deref().map(|c| (i, c)))
+			.collect();
+		ensure!(!collators.is_empty(), "{}: no institution runs a collator", region.id);
+		ensure!(collators.len() <= 10, "{}: at most ten collators a region", region.id);
+		for (institution, node) in collators {
+			ensure!(
+				institution.role == Role::Authority,
+				"{}: {} collates but is not an authority",
+				region.id,
+				institution.name
+			);
+			ensure!(nodes.insert(node), "node name {node} is used twice");
+		}
+	}
+	let authorities: BTreeSet<String> = federation
+		.regions
+		.iter()
+		.flat_map(|r| r.institutions.iter().filter(|i| i.role == Role::Authority))
+		.map(|i| account(&i.account).map(|a| a.to_string()))
+		.collect::<Result<_>>()?;
+	ensure!(!federation.coordinator.collators.is_empty(), "the coordinator needs collators");
+	for collator in &federation.coordinator.collators {
+		ensure!(nodes.insert(&collator.node), "node name {} is used twice", collator.node);
+		ensure!(
+			authorities.contains(&account(&collator.institution)?.to_string()),
+			"coordinator collator {}: {} is not an authority institution of any region",
+			collator.node,
+			collator.institution
+		);
+	}
+	Ok(())
+}
+
+/// `(account, account, keys)` session entries and the invulnerable collators.
+fn collator_genesis(
+	collators: &[(String, String)],
+	with_pinning: bool,
+) -> (Vec<Value>, Vec<String>) {
+	let keys = collators
+		.iter()
+		.map(|(account, key)| {
+			let keys = if with_pinning {
+				json!({ "aura": key, "pinning": key })
+			} else {
+				json!({ "aura": key })
+			};
+			json!([account, account, keys])
+		})
+		.collect();
+	(keys, collators.iter().map(|(account, _)| account.clone()).collect())
+}
+
+fn endowments(accounts: impl IntoIterator<Item = String>) -> Vec<Value> {
+	let unique: BTreeSet<String> = accounts.into_iter().collect();
+	unique.into_iter().map(|a| json!([a, ENDOWMENT])).collect()
+}
+
+fn region_patch(region: &Region, coordinator: u32) -> Result<Value> {
+	let mut institutions = Vec::new();
+	let mut collators = Vec::new();
+	let mut endowed = vec![account(&region.sudo)?.to_string()];
+	for institution in &region.institutions {
+		let who = account(&institution.account)?.to_string();
+		institutions.push(json!([
+			who,
+			institution.role.as_genesis(),
+			institution.name.as_bytes(),
+			proxy_key(institution)?
+		]));
+		if let Some(node) = &institution.collator {
+			collators.push((who.clone(), session_key(node, &institution.session_key)?));
+		}
+		endowed.push(who);
+	}
+	for extra in &region.endowed {
+		endowed.push(account(extra)?.to_string());
+	}
+	let (keys, invulnerables) = collator_genesis(&collators, true);
+	Ok(json!({
+		"balances": { "balances": endowments(endowed) },
+		"parachainInfo": { "parachainId": region.para_id },
+		"collatorSelection": { "invulnerables": invulnerables, "candidacyBond": CANDIDACY_BOND },
+		"session": { "keys": keys },
+		"polkadotXcm": { "safeXcmVersion": 5 },
+		"sudo": { "key": account(&region.sudo)?.to_string() },
+		"institutions": { "institutions": institutions },
+		"federation": { "coordinator": coordinator },
+	}))
+}
+
+fn coordinator_patch(federation: &Federation) -> Result<Value> {
+	let coordinator = &federation.coordinator;
+	let collators = coordinator
+		.collators
+		.iter()
+		.map(|c| Ok((account(&c.institution)?.to_string(), session_key(&c.node, &c.session_key)?)))
+		.collect::<Result<Vec<_>>>()?;
+	let mut endowed = vec![account(&coordinator.sudo)?.to_string()];
+	endowed.extend(collators.iter().map(|(a, _)| a.clone()));
+	let (keys, invulnerables) = collator_genesis(&collators, false);
+	let regions: Vec<Value> = federation
+		.regions
+		.iter()
+		.map(|r| json!([r.para_id, r.name.as_bytes()]))
+		.collect();
+	Ok(json!({
+		"balances": { "balances": endowments(endowed) },
+		"parachainInfo": { "parachainId": coordinator.para_id },
+		"collatorSelection": { "invulnerables": invulnerables, "candidacyBond": CANDIDACY_BOND },
+		"session": { "keys": keys },
+		"polkadotXcm": { "safeXcmVersion": 5 },
+		"sudo": { "key": account(&coordinator.sudo)?.to_string() },
+		"directory": { "regions": regions },
+	}))
+}
+
+/// Writes `patch` and the raw chain spec built from it with `medfed-node chain-spec-builder`.
+fn chain_spec(
+	args: &Args,
+	relay: &str,
+	id: &str,
+	name: &str,
+	para_id: u32,
+	wasm: &Path,
+	patch: &Value,
+) -> Result<PathBuf> {
+	let patch_path = args.out.join(format!("{id}.patch.json"));
+	std::fs::write(&patch_path, serde_json::to_string_pretty(patch)?)?;
+	let spec = args.out.join(format!("{id}.json"));
+	let status = Command::new(&args.node)
+		.arg("chain-spec-builder")
+		.arg("--chain-spec-path")
+		.arg(&spec)
+		.args([
+			"create",
+			"--chain-name",
+			name,
+			"--chain-id",
+			&format!("medfed-{id}"),
+			"-t",
+			"local",
+		])
+		.args([
+			"--relay-chain",
+			relay,
+			"--para-id",
+			&para_id.to_string(),
+			"--raw-storage",
+			"--runtime",
+		])
+		.arg(wasm)
+		.arg("patch")
+		.arg(&patch_path)
+		.status()
+		.with_context(|| format!("running {}", args.node.display()))?;
+	ensure!(status.success(), "chain-spec-builder failed for {id}");
+	Ok(spec)
+}
+
+fn toml_string(s: &str) -> String {
+	serde_json::to_string(s).expect("a string serialises")
+}
+
+fn main() -> Result<()> {
+	let args = Args::parse();
+	let text = std::fs::read_to_string(&args.federation)
+		.with_context(|| format!("reading {}", args.federation.display()))?;
+	let federation: Federation = toml::from_str(&text)
+		.with_context(|| format!("{} is not a valid federation", args.federation.display()))?;
+	check(&federation)?;
+	std::fs::create_dir_all(&args.out)?;
+	let node = std::fs::canonicalize(&args.node).context("the collator binary")?;
+	let relay_bin = std::fs::canonicalize(&args.relay).context("the relay chain binary")?;
+	let relay = federation.relay.chain.as_str();
+
+	let coordinator = &federation.coordinator;
+	let coordinator_spec = chain_spec(
+		&args,
+		relay,
+		"coordinator",
+		&coordinator.name,
+		coordinator.para_id,
+		&args.coordinator_wasm,
+		&coordinator_patch(&federation)?,
+	)?;
+
+	let mut net = String::new();
+	let mut endpoints = String::new();
+	writeln!(
+		net,
+		"# Generated by medfed-federation from {}: do not edit.",
+		args.federation.display()
+	)?;
+	writeln!(net, "# {}\n", federation.name)?;
+	writeln!(net, "[settings]\ntimeout = 1200\nprovider = \"native\"\n")?;
+	writeln!(
+		net,
+		"[relaychain]\ndefault_command = {}\nchain = {}",
+		toml_string(&relay_bin.to_string_lossy()),
+		toml_string(relay)
+	)?;
+	writeln!(net, "default_args = [\"-lparachain=info,xcm=info\"]")?;
+	// The coordinator has a channel each way to every region (rococo-local allows 4).
+	let channels = federation.regions.len().max(4);
+	writeln!(net, "\n[relaychain.genesis.runtimeGenesis.patch.configuration.config]")?;
+	writeln!(net, "hrmp_max_parachain_outbound_channels = {channels}\nhrmp_max_parachain_inbound_channels = {channels}")?;
+	// Asynchronous backing, as on production relay chains: parachain blocks every 6 s.
+	writeln!(
+		net,
+		"\n[relaychain.genesis.runtimeGenesis.patch.configuration.config.async_backing_params]"
+	)?;
+	writeln!(net, "max_candidate_depth = 3\nallowed_ancestry_len = 2")?;
+	for (i, validator) in federation.relay.validators.iter().enumerate() {
+		let port = RELAY_RPC_PORT + i as u16;
+		writeln!(
+			net,
+			"\n[[relaychain.nodes]]\nname = {}\nvalidator = true\nrpc_port = {port}",
+			toml_string(validator)
+		)?;
+		writeln!(endpoints, "relay\t{validator}\t{port}")?;
+	}
+
+	let collator = |net: &mut String,
+	                endpoints: &mut String,
+	                chain: &str,
+	                name: &str,
+	                port: u16,
+	                key_types: &str|
+	 -> Result<()> {
+		writeln!(
+			net,
+			"\n[[parachains.collators]]\nname = {}\ncommand = {}",
+			toml_string(name),
+			toml_string(&node.to_string_lossy())
+		)?;
+		writeln!(net, "rpc_port = {port}\nkeystore_key_types = [{key_types}]")?;
+		writeln!(net, "args = [\"--offchain-worker=always\", \"-lruntime::federation=debug,runtime::pinning=info,xcm=info\"]")?;
+		writeln!(endpoints, "{chain}\t{name}\t{port}")?;
+		Ok(())
+	};
+
+	writeln!(
+		net,
+		"\n[[parachains]]\nid = {}\nchain_spec_path = {}\ncumulus_based = true",
+		coordinator.para_id,
+		toml_string(&coordinator_spec.to_string_lossy())
+	)?;
+	for (i, c) in coordinator.collators.iter().enumerate() {
+		collator(
+			&mut net,
+			&mut endpoints,
+			"coordinator",
+			&c.node,
+			COORDINATOR_RPC_PORT + i as u16,
+			"\"aura\"",
+		)?;
+	}
+
+	for (k, region) in federation.regions.iter().enumerate() {
+		let patch = region_patch(region, coordinator.para_id)?;
+		let spec = chain_spec(
+			&args,
+			relay,
+			&region.id,
+			&region.name,
+			region.para_id,
+			&args.region_wasm,
+			&patch,
+		)?;
+		writeln!(
+			net,
+			"\n[[parachains]]\nid = {}\nchain_spec_path = {}\ncumulus_based = true",
+			region.para_id,
+			toml_string(&spec.to_string_lossy())
+		)?;
+		let nodes = region.institutions.iter().filter_map(|i| i.collator.as_deref());
+		for (i, name) in nodes.enumerate() {
+			let port = REGION_RPC_PORT + 10 * k as u16 + i as u16;
+			collator(&mut net, &mut endpoints, &region.id, name, port, "\"aura\", \"pin_\"")?;
+		}
+		writeln!(
+			endpoints,
+			"{}\tipfs\t{}\t{}",
+			region.id, region.ipfs_api_port, region.ipfs_swarm_port
+		)?;
+	}
+
+	for region in &federation.regions {
+		for (sender, recipient) in
+			[(region.para_id, coordinator.para_id), (coordinator.para_id, region.para_id)]
+		{
+			writeln!(
+				net,
+				"\n[[hrmp_channels]]\nsender = {sender}\nrecipient = {recipient}\nmax_capacity = {HRMP_MAX_CAPACITY}\nmax_message_size = {HRMP_MAX_MESSAGE_SIZE}"
+			)?;
+		}
+	}
+
+	std::fs::write(args.out.join("zombienet.toml"), net)?;
+	std::fs::write(args.out.join("endpoints.tsv"), endpoints)?;
+	println!("{}", args.out.join("zombienet.toml").display());
+	Ok(())
+}

@@ -1,0 +1,543 @@
+//! The federation on a local network: `scripts/launch.sh` starts the real relay chain node
+//! (3 validators), the coordinator and both regions (two collators each) with zombienet, HRMP
+//! channels and one IPFS node per region; this test then checks, through the nodes' RPC:
+//!
+//! - every parachain produces and finalizes blocks, and reports when it first did;
+//! - the relay chain has the HRMP channels open both ways between the coordinator and each
+//!   region;
+//! - a record registered in region A puts its patient in the coordinator's directory, over XCM;
+//! - with one collator of region A killed, region A keeps finalizing blocks; restarted, the
+//!   collator catches up and has every record, including one registered while it was down;
+//! - 20 patients' first records are announced and all arrive; it prints the delivery latency
+//!   region → coordinator in relay blocks (median).
+//!
+//! Needs the built collator and relay chain node; `scripts/test.sh` builds the rest (runtime
+//! wasm, `medfed-federation`) and runs it when both are in the cache, and otherwise says it is
+//! skipped.
+
+use codec::{Decode, Encode};
+use medfed_primitives::{cid, Capsule, Cid};
+use sha2::{Digest, Sha256};
+use std::{
+	collections::BTreeMap,
+	os::unix::process::CommandExt,
+	path::{Path, PathBuf},
+	process::{Child, Command, Output, Stdio},
+	time::{Duration, Instant},
+};
+use subxt::{
+	config::RpcConfigFor,
+	dynamic::Value,
+	ext::scale_value::Composite,
+	rpcs::{LegacyRpcMethods, RpcClient},
+	utils::AccountId32,
+	OnlineClient, SubstrateConfig,
+};
+use subxt_signer::sr25519::{dev, Keypair};
+
+type Rpc = LegacyRpcMethods<RpcConfigFor<SubstrateConfig>>;
+
+/// RPC ports `medfed-federation` gives the nodes of zombienet/federation.toml.
+const RELAY: u16 = 9900;
+const COORDINATOR: u16 = 9910;
+const REGION_A: [u16; 2] = [9920, 9921];
+const REGION_B: u16 = 9930;
+
+/// A process group (the launch script, or a restarted collator) stopped when the test ends,
+/// however it ends.
+struct Group(Child);
+impl Drop for Group {
+	fn drop(&mut self) {
+		let pgid = self.0.id() as i32;
+		// SIGINT: the launch script stops the network and its IPFS nodes itself.
+		let _ = Command::new("kill").args(["-INT", "--", &format!("-{pgid}")]).status();
+		let deadline = Instant::now() + Duration::from_secs(60);
+		while Instant::now() < deadline {
+			if let Ok(Some(_)) = self.0.try_wait() {
+				return;
+			}
+			std::thread::sleep(Duration::from_millis(500));
+		}
+		let _ = Command::new("kill").args(["-KILL", "--", &format!("-{pgid}")]).status();
+		let _ = self.0.wait();
+	}
+}
+
+fn ehr(port: u16, args: &[&str]) -> Output {
+	Command::new(env!("CARGO_BIN_EXE_ehr"))
+		.arg("--url")
+		.arg(format!("ws://127.0.0.1:{port}"))
+		.arg("--json")
+		.args(args)
+		.output()
+		.expect("ehr runs")
+}
+
+fn ehr_ok(port: u16, args: &[&str]) -> serde_json::Value {
+	let out = ehr(port, args);
+	assert!(out.status.success(), "ehr {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+	serde_json::from_slice(&out.stdout).expect("ehr prints JSON")
+}
+
+async fn connect(port: u16) -> Option<(OnlineClient<SubstrateConfig>, Rpc)> {
+	let rpc = RpcClient::from_insecure_url(format!("ws://127.0.0.1:{port}")).await.ok()?;
+	let api = OnlineClient::<SubstrateConfig>::from_rpc_client(rpc.clone()).await.ok()?;
+	Some((api, LegacyRpcMethods::new(rpc)))
+}
+
+async fn finalized_number(rpc: &Rpc) -> Option<u32> {
+	let hash = rpc.chain_get_finalized_head().await.ok()?;
+	rpc.chain_get_header(Some(hash)).await.ok()??.number.try_into().ok()
+}
+
+async fn best_number(rpc: &Rpc) -> Option<u32> {
+	rpc.chain_get_header(None).await.ok()??.number.try_into().ok()
+}
+
+/// Waits until `check` (a block, which may await) holds, polling every second, for at most
+/// `limit`; panics with `what`.
+macro_rules! eventually {
+	($limit:expr, $what:expr, $check:block $(,)?) => {{
+		let limit: Duration = $limit;
+		let deadline = Instant::now() + limit;
+		loop {
+			let holds: bool = $check;
+			if holds {
+				break;
+			}
+			assert!(Instant::now() < deadline, "timed out after {limit:?}: {}", $what);
+			tokio::time::sleep(Duration::from_secs(1)).await;
+		}
+	}};
+}
+
+/// The para ids with an open HRMP channel to `recipient`, as the relay chain reports them.
+async fn inbound_channels(relay: &Rpc, recipient: u32) -> Vec<u32> {
+	let bytes = relay
+		.state_call("ParachainHost_inbound_hrmp_channels_contents", Some(&recipient.encode()), None)
+		.await
+		.expect("the relay chain answers");
+	let contents = BTreeMap::<u32, Vec<(u32, Vec<u8>)>>::decode(&mut &bytes[..]).expect("decodes");
+	contents.into_keys().collect()
+}
+
+/// The regions the coordinator's directory lists for `patient`.
+async fn regions_of(coordinator: &Rpc, patient: &AccountId32) -> Vec<u32> {
+	let bytes = coordinator
+		.state_call("DirectoryApi_regions_of", Some(&patient.0.encode()), None)
+		.await
+		.expect("the coordinator answers");
+	Vec::<u32>::decode(&mut &bytes[..]).expect("decodes")
+}
+
+/// The number of records region `rpc` holds for `patient`.
+async fn record_count(rpc: &Rpc, patient: &AccountId32) -> u32 {
+	let bytes = rpc
+		.state_call("RecordsApi_records_of_patient", Some(&(patient.0, 0u32, 0u32).encode()), None)
+		.await
+		.expect("the region answers");
+	u32::decode(&mut &bytes[..]).expect("a page starts with its total")
+}
+
+/// A record of a real Umbral encryption of a small FHIR document to `key`: the arguments of
+/// `Records.register_record`.
+fn record_args(patient: &AccountId32, key: &umbral_pre::PublicKey, n: u32) -> Composite<()> {
+	let document = format!(r#"{{"resourceType":"Observation","status":"final","id":"obs-{n}"}}"#);
+	let (capsule, ciphertext) = umbral_pre::encrypt(key, document.as_bytes()).expect("encrypts");
+	let hash: [u8; 32] = Sha256::digest(&ciphertext).into();
+	let cid = Cid {
+		version: cid::CidVersion::V1,
+		codec: cid::Codec::Raw,
+		hash: cid::HashAlg::Sha2_256,
+		digest: hash.to_vec().try_into().expect("32 bytes fit"),
+	};
+	Composite::named([
+		("patient", Value::from_bytes(patient.0)),
+		("resource_type", Value::from_bytes(b"Observation")),
+		("cid", Value::from_bytes(cid.to_text().as_bytes())),
+		("ciphertext_hash", Value::from_bytes(hash)),
+		("capsule", Value::from_bytes(Capsule::from_umbral(&capsule).0)),
+		("size", Value::u128(ciphertext.len() as u128)),
+		("supersedes", Value::unnamed_variant("None", [])),
+	])
+}
+
+/// Signs and submits `call` with an explicit nonce, without waiting: many calls of one signer
+/// go into the pool at once.
+async fn submit(
+	api: &OnlineClient<SubstrateConfig>,
+	rpc: &Rpc,
+	call: Composite<()>,
+	pallet: &str,
+	name: &str,
+	signer: &Keypair,
+	nonce: u64,
+) {
+	let best = rpc.chain_get_block_hash(None).await.expect("answers").expect("a best block");
+	let at = api.at_block(best).await.expect("the best block");
+	let params = subxt::config::SubstrateExtrinsicParamsBuilder::<SubstrateConfig>::new()
+		.nonce(nonce)
+		.mortal(256)
+		.build();
+	at.tx()
+		.sign_and_submit(&subxt::dynamic::tx(pallet, name, call), signer, params)
+		.await
+		.unwrap_or_else(|e| panic!("{pallet}.{name} refused: {e}"));
+}
+
+/// For each block of `rpc` from `from` to its best block: the relay parent number the block
+/// was built on, and the patients (first 32 bytes of the fields) of `pallet.event` in it.
+async fn events_with_relay_parent(
+	api: &OnlineClient<SubstrateConfig>,
+	rpc: &Rpc,
+	from: u32,
+	pallet: &str,
+	event: &str,
+) -> BTreeMap<[u8; 32], u32> {
+	let mut found = BTreeMap::new();
+	let best = best_number(rpc).await.expect("a best block");
+	for n in from..=best {
+		let hash = rpc
+			.chain_get_block_hash(Some(n.into()))
+			.await
+			.expect("answers")
+			.expect("a block");
+		let at = api.at_block(hash).await.expect("the block");
+		let relay_parent = at
+			.storage()
+			.fetch(
+				subxt::dynamic::storage::<(), Value>(
+					"ParachainSystem",
+					"LastRelayChainBlockNumber",
+				),
+				(),
+			)
+			.await
+			.expect("the relay parent");
+		let relay_parent =
+			u32::decode(&mut &relay_parent.into_bytes()[..]).expect("a block number");
+		for e in at.events().fetch().await.expect("events").iter() {
+			let e = e.expect("an event");
+			if e.pallet_name() == pallet && e.event_name() == event {
+				let patient: [u8; 32] = e.field_bytes()[..32].try_into().expect("an account first");
+				found.entry(patient).or_insert(relay_parent);
+			}
+		}
+	}
+	found
+}
+
+/// The process of collator `name` of the network, and its command line.
+fn collator_process(name: &str) -> Option<(i32, Vec<String>)> {
+	for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+		let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else { continue };
+		let Ok(raw) = std::fs::read(entry.path().join("cmdline")) else { continue };
+		let args: Vec<String> = raw
+			.split(|b| *b == 0)
+			.filter(|a| !a.is_empty())
+			.map(|a| String::from_utf8_lossy(a).into_owned())
+			.collect();
+		let named = args.windows(2).any(|w| w[0] == "--name" && w[1] == name);
+		if named && args.first().is_some_and(|a| a.ends_with("medfed-node")) {
+			return Some((pid, args));
+		}
+	}
+	None
+}
+
+fn setup() -> Option<PathBuf> {
+	if std::env::var("MEDFED_FEDERATION").as_deref() != Ok("1") {
+		eprintln!("SKIPPED: set MEDFED_FEDERATION=1 (scripts/test.sh does when medfed-node and polkadot are built)");
+		return None;
+	}
+	let dir = std::env::temp_dir().join(format!("medfed-federation-{}", std::process::id()));
+	std::fs::create_dir_all(&dir).expect("temp dir");
+	Some(dir)
+}
+
+fn launch(dir: &Path) -> Group {
+	let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace");
+	let log = std::fs::File::create(dir.join("launch.log")).expect("log file");
+	let child = Command::new("bash")
+		.arg(root.join("scripts/launch.sh"))
+		.env("MEDFED_STATE", dir.join("state"))
+		.env("MEDFED_READY", dir.join("ready"))
+		// Cargo holds the target directory while this test runs: scripts/test.sh built it all.
+		.env("MEDFED_NO_BUILD", "1")
+		.stdin(Stdio::null())
+		.stdout(log.try_clone().expect("log file"))
+		.stderr(log)
+		.process_group(0)
+		.spawn()
+		.expect("the launch script starts");
+	Group(child)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_federation_runs_routes_announcements_and_survives_a_collator_restart() {
+	let Some(dir) = setup() else { return };
+	let started = Instant::now();
+	let _network = launch(&dir);
+	eventually!(
+		Duration::from_secs(1800),
+		"the launch script reports the network up (see launch.log)",
+		{ dir.join("ready").exists() },
+	);
+	println!("network up {:.0} s after launch.sh started", started.elapsed().as_secs_f64());
+
+	// Every parachain produces and finalizes blocks.
+	let (_, relay) = connect(RELAY).await.expect("the relay chain answers");
+	let (coordinator_api, coordinator) =
+		connect(COORDINATOR).await.expect("the coordinator answers");
+	let (region_a_api, region_a) = connect(REGION_A[0]).await.expect("region A answers");
+	let (_, region_b) = connect(REGION_B).await.expect("region B answers");
+	let mut first_finalized = BTreeMap::new();
+	eventually!(Duration::from_secs(600), "all three parachains finalize blocks", {
+		for (name, rpc) in
+			[("coordinator", &coordinator), ("region-a", &region_a), ("region-b", &region_b)]
+		{
+			if !first_finalized.contains_key(name) && finalized_number(rpc).await.unwrap_or(0) >= 1
+			{
+				first_finalized.insert(name, started.elapsed().as_secs_f64());
+			}
+		}
+		first_finalized.len() == 3
+	});
+	for (name, secs) in &first_finalized {
+		println!("FIGURE first finalized block of {name}: {secs:.0} s after launch.sh started");
+	}
+	let (processes, rss) = group_memory(_network.0.id() as i32);
+	println!(
+		"FIGURE memory of the whole network: {:.2} GiB resident in {processes} processes",
+		rss as f64 / (1u64 << 30) as f64
+	);
+
+	// The HRMP channels are open both ways.
+	let mut to_coordinator = inbound_channels(&relay, 1000).await;
+	to_coordinator.sort();
+	assert_eq!(to_coordinator, vec![2000, 2001]);
+	assert_eq!(inbound_channels(&relay, 2000).await, vec![1000]);
+	assert_eq!(inbound_channels(&relay, 2001).await, vec![1000]);
+
+	// A record registered in region A puts its patient in the coordinator's directory.
+	let one = dev::one().public_key().to_account_id();
+	assert!(regions_of(&coordinator, &one).await.is_empty());
+	let key = umbral_pre::SecretKey::random().public_key();
+	let key_hex = hex::encode(key.to_compressed_bytes());
+	ehr_ok(REGION_A[0], &["patient", "register", "--as", "//One", "--umbral-key", &key_hex]);
+	submit(
+		&region_a_api,
+		&region_a,
+		record_args(&one, &key, 0),
+		"Records",
+		"register_record",
+		&dev::charlie(),
+		next_nonce(&region_a, &dev::charlie()).await,
+	)
+	.await;
+	eventually!(
+		Duration::from_secs(180),
+		"region A's announcement reaches the coordinator's directory",
+		{ regions_of(&coordinator, &one).await == vec![2000] },
+	);
+	let listed = ehr_ok(COORDINATOR, &["directory", "show", &one.to_string()]);
+	assert_eq!(listed["regions"][0]["para_id"], 2000);
+
+	// One collator of region A dies: the region goes on with the other.
+	let (pid, command) = collator_process("bob").expect("bob's collator runs");
+	let killed = Command::new("kill")
+		.args(["-KILL", &pid.to_string()])
+		.status()
+		.expect("kill runs");
+	assert!(killed.success());
+	let before = finalized_number(&region_a).await.expect("finalized");
+	eventually!(Duration::from_secs(240), "region A finalizes 3 more blocks with one collator", {
+		finalized_number(&region_a).await.unwrap_or(0) >= before + 3
+	},);
+	// A record registered while bob is down.
+	submit(
+		&region_a_api,
+		&region_a,
+		record_args(&one, &key, 1),
+		"Records",
+		"register_record",
+		&dev::charlie(),
+		next_nonce(&region_a, &dev::charlie()).await,
+	)
+	.await;
+	eventually!(Duration::from_secs(120), "the second record is registered", {
+		record_count(&region_a, &one).await == 2
+	});
+
+	// Restarted with the same command line and database, bob catches up and has everything.
+	let log = std::fs::File::create(dir.join("bob-restarted.log")).expect("log file");
+	let _bob = Group(
+		Command::new(&command[0])
+			.args(&command[1..])
+			.stdout(Stdio::null())
+			.stderr(log)
+			.process_group(0)
+			.spawn()
+			.expect("bob restarts"),
+	);
+	let target = finalized_number(&region_a).await.expect("finalized");
+	let mut bob = None;
+	eventually!(
+		Duration::from_secs(300),
+		"the restarted collator syncs to region A's finalized block",
+		{
+			if bob.is_none() {
+				bob = connect(REGION_A[1]).await;
+			}
+			match &bob {
+				Some((_, rpc)) => best_number(rpc).await.unwrap_or(0) >= target,
+				None => false,
+			}
+		},
+	);
+	let (_, bob_rpc) = bob.expect("connected");
+	assert_eq!(record_count(&bob_rpc, &one).await, 2, "the restarted collator lost a record");
+	let restart_finalized = finalized_number(&region_a).await.expect("finalized");
+	eventually!(Duration::from_secs(240), "region A keeps finalizing after the restart", {
+		finalized_number(&region_a).await.unwrap_or(0) >= restart_finalized + 2
+	});
+
+	// 20 patients' first records: every announcement arrives; latency in relay blocks.
+	let ferdie = dev::ferdie();
+	let patients: Vec<Keypair> = (0..20)
+		.map(|i| {
+			subxt_signer::sr25519::Keypair::from_uri(
+				&format!("//Patient{i}").parse().expect("a URI"),
+			)
+			.expect("a key")
+		})
+		.collect();
+	let mut nonce = next_nonce(&region_a, &ferdie).await;
+	for p in &patients {
+		let transfer = Composite::named([
+			("dest", Value::unnamed_variant("Id", [Value::from_bytes(p.public_key().0)])),
+			("value", Value::u128(1_000_000_000_000)),
+		]);
+		submit(
+			&region_a_api,
+			&region_a,
+			transfer,
+			"Balances",
+			"transfer_keep_alive",
+			&ferdie,
+			nonce,
+		)
+		.await;
+		nonce += 1;
+	}
+	eventually!(Duration::from_secs(180), "the patients are funded", {
+		let bytes = region_a
+			.state_call(
+				"AccountNonceApi_account_nonce",
+				Some(&dev::ferdie().public_key().0.encode()),
+				None,
+			)
+			.await
+			.expect("answers");
+		u32::decode(&mut &bytes[..]).map(|n| n as u64 >= nonce).unwrap_or(false)
+	});
+	let mut keys = Vec::new();
+	for p in &patients {
+		let key = umbral_pre::SecretKey::random().public_key();
+		let args = Composite::named([("key", Value::from_bytes(key.to_compressed_bytes()))]);
+		submit(&region_a_api, &region_a, args, "Records", "register_patient", p, 0).await;
+		keys.push(key);
+	}
+	eventually!(Duration::from_secs(180), "the patients are registered", {
+		let bytes = region_a
+			.state_call(
+				"RecordsApi_patient",
+				Some(&patients.last().expect("patients").public_key().0.encode()),
+				None,
+			)
+			.await
+			.expect("answers");
+		bytes.first() == Some(&1)
+	});
+	let from = best_number(&region_a).await.expect("best");
+	let coordinator_from = best_number(&coordinator).await.expect("best");
+	let mut nonce = next_nonce(&region_a, &dev::charlie()).await;
+	for (i, (p, key)) in patients.iter().zip(&keys).enumerate() {
+		let who = p.public_key().to_account_id();
+		submit(
+			&region_a_api,
+			&region_a,
+			record_args(&who, key, 100 + i as u32),
+			"Records",
+			"register_record",
+			&dev::charlie(),
+			nonce,
+		)
+		.await;
+		nonce += 1;
+	}
+	eventually!(Duration::from_secs(600), "all 20 announcements reach the directory", {
+		let mut all = true;
+		for p in &patients {
+			all &= regions_of(&coordinator, &p.public_key().to_account_id()).await == vec![2000];
+		}
+		all
+	});
+	let sent =
+		events_with_relay_parent(&region_a_api, &region_a, from, "Federation", "PatientAnnounced")
+			.await;
+	let noted = events_with_relay_parent(
+		&coordinator_api,
+		&coordinator,
+		coordinator_from,
+		"Directory",
+		"PatientNoted",
+	)
+	.await;
+	let mut latencies: Vec<u32> = patients
+		.iter()
+		.map(|p| {
+			let who = p.public_key().0;
+			let (s, n) = (sent.get(&who).expect("announced"), noted.get(&who).expect("noted"));
+			n.saturating_sub(*s)
+		})
+		.collect();
+	latencies.sort();
+	println!(
+		"FIGURE XCM delivery region A → coordinator over {} messages: median {} relay blocks (min {}, max {}; relay parents of the sending and the executing block)",
+		latencies.len(),
+		latencies[latencies.len() / 2],
+		latencies[0],
+		latencies[latencies.len() - 1],
+	);
+	assert_eq!(latencies.len(), 20);
+}
+
+/// How many processes process group `pgid` has, and their resident memory in bytes.
+fn group_memory(pgid: i32) -> (usize, u64) {
+	let page = 4096u64;
+	let mut count = 0;
+	let mut total = 0;
+	for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+		let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+		// Fields after the command name, which is in parentheses: state ppid pgrp ...
+		let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else { continue };
+		let fields: Vec<&str> = rest.split_whitespace().collect();
+		if fields.get(2).and_then(|g| g.parse::<i32>().ok()) != Some(pgid) {
+			continue;
+		}
+		let Ok(statm) = std::fs::read_to_string(entry.path().join("statm")) else { continue };
+		if let Some(resident) = statm.split_whitespace().nth(1).and_then(|r| r.parse::<u64>().ok())
+		{
+			count += 1;
+			total += resident * page;
+		}
+	}
+	(count, total)
+}
+
+async fn next_nonce(rpc: &Rpc, who: &Keypair) -> u64 {
+	rpc.system_account_next_index(&who.public_key().to_account_id())
+		.await
+		.expect("a nonce")
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Starts one MedFed region alone, in development mode (no relay chain), with its IPFS node, and
+# prints how to reach them. Builds what is missing first: the collator (about an hour the first
+# time on a 2-core machine), the runtime, and the IPFS node's packages.
+#
+#   scripts/launch-dev.sh [region-a|region-b]   (default region-a; Ctrl-C stops both)
+#   scripts/launch.sh --dev [region-a|region-b]  (the same)
+#
+# Environment: MEDFED_RPC_PORT (default 9944), MEDFED_IPFS_PORT (default 5001),
+# MEDFED_BLOCK_MS (default 3000).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$MEDFED_ROOT"
+preset="${1:-region-a}"
+case "$preset" in
+	region-a | region-b | development) ;;
+	*) echo "unknown region '$preset': use region-a or region-b" >&2; exit 2 ;;
+esac
+port="${MEDFED_RPC_PORT:-9944}"
+ipfs_port="${MEDFED_IPFS_PORT:-5001}"
+ipfs_api="http://127.0.0.1:$ipfs_port"
+
+ensure_deps
+ensure_ipfs
+build_node
+wasm="$(build_runtime_wasm production region)"
+spec="$(chain_spec "$preset" "$wasm")"
+
+# The region's IPFS node, with a throwaway repository like the chain's.
+state="$(mktemp -d)"
+pids=()
+cleanup() {
+	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$state"
+}
+trap cleanup EXIT INT TERM
+"$MEDFED_ROOT/ipfs/run.sh" "$state/ipfs" "$ipfs_port" "$((ipfs_port + 1000))" >"$state/ipfs.log" 2>&1 &
+pids+=($!)
+wait_for_ipfs "$ipfs_api" 120 || { echo "the IPFS node did not start; see $state/ipfs.log" >&2; exit 1; }
+
+"$MEDFED_NODE" --dev --chain "$spec" --rpc-port "$port" --base-path "$state/chain" \
+	--dev-block-time "${MEDFED_BLOCK_MS:-3000}" --offchain-worker always &
+pids+=($!)
+# The pinning worker reads its IPFS API from the node's own off-chain storage.
+for _ in $(seq 120); do
+	set_offchain "http://127.0.0.1:$port" "medfed::ipfs-api" "$ipfs_api" && break
+	sleep 1
+done
+
+cat <<TXT
+
+MedFed $preset is running in development mode (one collator, no relay chain).
+  RPC endpoint    ws://127.0.0.1:$port
+  polkadot-js     https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A$port#/explorer
+  IPFS (Kubo RPC) $ipfs_api
+  chain spec      $spec
+  try             cargo run -q -p medfed-client -- --url ws://127.0.0.1:$port institution list
+Ctrl-C stops both; their state is discarded.
+
+TXT
+wait -n "${pids[@]}"
