@@ -16,7 +16,7 @@
 //! skipped.
 
 use codec::{Decode, Encode};
-use medfed_primitives::{cid, Capsule, Cid};
+use medfed_primitives::{Capsule, Cid};
 use sha2::{Digest, Sha256};
 use std::{
 	collections::BTreeMap,
@@ -145,12 +145,7 @@ fn record_args(patient: &AccountId32, key: &umbral_pre::PublicKey, n: u32) -> Co
 	let document = format!(r#"{{"resourceType":"Observation","status":"final","id":"obs-{n}"}}"#);
 	let (capsule, ciphertext) = umbral_pre::encrypt(key, document.as_bytes()).expect("encrypts");
 	let hash: [u8; 32] = Sha256::digest(&ciphertext).into();
-	let cid = Cid {
-		version: cid::CidVersion::V1,
-		codec: cid::Codec::Raw,
-		hash: cid::HashAlg::Sha2_256,
-		digest: hash.to_vec().try_into().expect("32 bytes fit"),
-	};
+	let cid = Cid::raw_sha256(hash);
 	Composite::named([
 		("patient", Value::from_bytes(patient.0)),
 		("resource_type", Value::from_bytes(b"Observation")),

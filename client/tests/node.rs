@@ -5,7 +5,7 @@
 //! tests say they are skipped. The storage test also runs a real IPFS node (`ipfs/run.sh`,
 //! packages installed by `scripts/lib.sh ensure_ipfs`).
 
-use medfed_primitives::{cid, umbral::dev, Capsule, Cid};
+use medfed_primitives::{umbral::dev, Capsule, Cid};
 use sha2::{Digest, Sha256};
 use std::{
 	fs::File,
@@ -127,13 +127,7 @@ fn register_and_read_back_records_through_the_real_node() {
 	let (capsule, ciphertext) =
 		umbral_pre::encrypt(&dev::public_key("Ferdie").to_umbral().expect("valid key"), document).expect("encrypts");
 	let hash: [u8; 32] = Sha256::digest(&ciphertext).into();
-	let cid = Cid {
-		version: cid::CidVersion::V1,
-		codec: cid::Codec::Raw,
-		hash: cid::HashAlg::Sha2_256,
-		digest: hash.to_vec().try_into().expect("32 bytes fit"),
-	}
-	.to_text();
+	let cid = Cid::raw_sha256(hash).to_text();
 	let capsule = hex::encode(Capsule::from_umbral(&capsule).0);
 	let size = ciphertext.len().to_string();
 	let register = |signer: &str, sha: &str| {
@@ -284,12 +278,7 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 	let cid = uploaded["record"]["cid"].as_str().expect("a CID").to_owned();
 	// One chunk, raw leaves: the CID is the SHA-256 of the ciphertext, as any CID tool says.
 	let sha = uploaded["record"]["ciphertext_sha256"].as_str().expect("a hash");
-	let expected = Cid {
-		version: cid::CidVersion::V1,
-		codec: cid::Codec::Raw,
-		hash: cid::HashAlg::Sha2_256,
-		digest: hex::decode(sha).expect("hex").try_into().expect("32 bytes"),
-	};
+	let expected = Cid::raw_sha256(hex::decode(sha).expect("hex").try_into().expect("32 bytes"));
 	assert_eq!(cid, expected.to_text());
 
 	// More records while the collator's IPFS is down: all stay pending, none is lost, and every

@@ -203,6 +203,17 @@ impl Cid {
 		}
 	}
 
+	/// The CIDv1 of one raw block (codec raw, sha2-256): what IPFS gives content added as a
+	/// single chunk with raw leaves, and what `ehr upload` asks for.
+	pub fn raw_sha256(digest: [u8; 32]) -> Self {
+		Cid {
+			version: CidVersion::V1,
+			codec: Codec::Raw,
+			hash: HashAlg::Sha2_256,
+			digest: BoundedVec::truncate_from(digest.to_vec()),
+		}
+	}
+
 	fn from_v0_bytes(bytes: &[u8]) -> Result<Self, CidError> {
 		let (hash, digest) = parse_multihash(bytes)?;
 		if hash != HashAlg::Sha2_256 {

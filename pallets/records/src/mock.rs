@@ -2,14 +2,12 @@
 //! membership.
 
 use crate as pallet_records;
-use medfed_primitives::{
-	cid::{Codec, CidVersion, HashAlg}, Capsule, CiphertextHash, Cid, OnFirstRecord, PublicKey, Role,
-};
+use medfed_primitives::{Capsule, CiphertextHash, Cid, OnFirstRecord, PublicKey, Role};
 use polkadot_sdk::{
 	frame_support::{construct_runtime, derive_impl, parameter_types, weights::Weight},
 	frame_system::{self, EnsureRoot},
 	sp_io,
-	sp_runtime::{BoundedVec, BuildStorage},
+	sp_runtime::BuildStorage,
 };
 
 type Block = frame_system::mocking::MockBlock<Test>;
@@ -105,12 +103,7 @@ pub fn upload(key: &PublicKey, document: &[u8]) -> Upload {
 	let umbral_key = key.to_umbral().expect("valid key");
 	let (capsule, ciphertext) = umbral_pre::encrypt(&umbral_key, document).expect("encrypts");
 	let hash = sp_io::hashing::sha2_256(&ciphertext);
-	let cid = Cid {
-		version: CidVersion::V1,
-		codec: Codec::Raw,
-		hash: HashAlg::Sha2_256,
-		digest: BoundedVec::truncate_from(hash.to_vec()),
-	};
+	let cid = Cid::raw_sha256(hash);
 	Upload {
 		cid: cid.to_text().into_bytes(),
 		hash,
