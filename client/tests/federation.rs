@@ -222,8 +222,8 @@ async fn events_with_relay_parent(
 	found
 }
 
-/// The process of collator `name` of the network, and its command line.
-fn collator_process(name: &str) -> Option<(i32, Vec<String>)> {
+/// The process of collator `name` of the network, its command line and working directory.
+fn collator_process(name: &str) -> Option<(i32, Vec<String>, PathBuf)> {
 	for entry in std::fs::read_dir("/proc").ok()?.flatten() {
 		let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else { continue };
 		let Ok(raw) = std::fs::read(entry.path().join("cmdline")) else { continue };
@@ -234,7 +234,8 @@ fn collator_process(name: &str) -> Option<(i32, Vec<String>)> {
 			.collect();
 		let named = args.windows(2).any(|w| w[0] == "--name" && w[1] == name);
 		if named && args.first().is_some_and(|a| a.ends_with("medfed-node")) {
-			return Some((pid, args));
+			let cwd = std::fs::read_link(entry.path().join("cwd")).ok()?;
+			return Some((pid, args, cwd));
 		}
 	}
 	None
@@ -301,7 +302,7 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 	for (name, secs) in &first_finalized {
 		println!("FIGURE first finalized block of {name}: {secs:.0} s after launch.sh started");
 	}
-	let (processes, rss) = group_memory(_network.0.id() as i32);
+	let (processes, rss) = tree_memory(_network.0.id() as i32);
 	println!(
 		"FIGURE memory of the whole network: {:.2} GiB resident in {processes} processes",
 		rss as f64 / (1u64 << 30) as f64
@@ -339,7 +340,7 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 	assert_eq!(listed["regions"][0]["para_id"], 2000);
 
 	// One collator of region A dies: the region goes on with the other.
-	let (pid, command) = collator_process("bob").expect("bob's collator runs");
+	let (pid, command, cwd) = collator_process("bob").expect("bob's collator runs");
 	let killed = Command::new("kill")
 		.args(["-KILL", &pid.to_string()])
 		.status()
@@ -369,6 +370,7 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 	let _bob = Group(
 		Command::new(&command[0])
 			.args(&command[1..])
+			.current_dir(&cwd)
 			.stdout(Stdio::null())
 			.stderr(log)
 			.process_group(0)
@@ -509,26 +511,40 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 }
 
 /// How many processes process group `pgid` has, and their resident memory in bytes.
-fn group_memory(pgid: i32) -> (usize, u64) {
+/// The number of processes descending from `root` (itself included) and their resident memory
+/// in bytes. Descendants, not a process group: the launch script starts the IPFS nodes and
+/// zombienet in their own sessions.
+fn tree_memory(root: i32) -> (usize, u64) {
 	let page = 4096u64;
-	let mut count = 0;
-	let mut total = 0;
+	let mut parent = BTreeMap::new();
+	let mut resident = BTreeMap::new();
 	for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+		let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else { continue };
 		let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
-		// Fields after the command name, which is in parentheses: state ppid pgrp ...
+		// Fields after the command name, which is in parentheses: state ppid ...
 		let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else { continue };
-		let fields: Vec<&str> = rest.split_whitespace().collect();
-		if fields.get(2).and_then(|g| g.parse::<i32>().ok()) != Some(pgid) {
+		let Some(ppid) = rest.split_whitespace().nth(1).and_then(|p| p.parse::<i32>().ok()) else {
 			continue;
-		}
+		};
 		let Ok(statm) = std::fs::read_to_string(entry.path().join("statm")) else { continue };
-		if let Some(resident) = statm.split_whitespace().nth(1).and_then(|r| r.parse::<u64>().ok())
-		{
-			count += 1;
-			total += resident * page;
-		}
+		let Some(pages) = statm.split_whitespace().nth(1).and_then(|r| r.parse::<u64>().ok())
+		else {
+			continue;
+		};
+		parent.insert(pid, ppid);
+		resident.insert(pid, pages * page);
 	}
-	(count, total)
+	let descends = |mut pid: i32| loop {
+		if pid == root {
+			return true;
+		}
+		match parent.get(&pid) {
+			Some(&ppid) if ppid > 1 => pid = ppid,
+			_ => return false,
+		}
+	};
+	let tree: Vec<i32> = resident.keys().copied().filter(|&pid| descends(pid)).collect();
+	(tree.len(), tree.iter().map(|pid| resident[pid]).sum())
 }
 
 async fn next_nonce(rpc: &Rpc, who: &Keypair) -> u64 {
