@@ -9,6 +9,9 @@
 //! Only the Rococo runtime is built in (`rococo-local`): Westend would double the build and
 //! MedFed does not use it. A relay chain spec file works with any runtime.
 
-fn main() -> polkadot_cli::Result<()> {
-	polkadot_cli::run()
+fn main() {
+	if let Err(error) = polkadot_cli::run() {
+		eprintln!("Error: {error}");
+		std::process::exit(1);
+	}
 }
