@@ -4,7 +4,7 @@
 #
 #   scripts/bench.sh [pallet ...]     (default: every MedFed pallet)
 #
-# Needs the collator (`cargo build --release -p medfed-node`), which carries the benchmark CLI.
+# Needs the collator (`scripts/build.sh node`), which carries the benchmark CLI.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$MEDFED_ROOT"

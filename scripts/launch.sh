@@ -24,12 +24,9 @@ fi
 federation="$(realpath "${1:-zombienet/federation.toml}")"
 
 if [ "${MEDFED_NO_BUILD:-0}" != 1 ]; then
-	ensure_deps
+	bash "$MEDFED_ROOT/scripts/build.sh"
 	ensure_ipfs
 	ensure_zombienet
-	build_node
-	build_relay
-	build_federation_tools
 fi
 
 if [ -n "${MEDFED_STATE:-}" ]; then

@@ -64,10 +64,19 @@ build_runtime_wasm() {
 	echo "$MEDFED_ARTIFACTS/$runtime-runtime-$flavour.wasm"
 }
 
+# A release build of `package`. The node and the relay chain node share crates whose build
+# scripts build a wasm runtime (frame-storage-access-test-runtime, the Rococo runtime): those
+# get our toolchain and Cargo.lock, and the same environment in both builds, or each build
+# would make the other rebuild half of polkadot-sdk.
+release_build() {
+	(cd "$MEDFED_ROOT" && WASM_BUILD_TOOLCHAIN="$MEDFED_TOOLCHAIN" WASM_BUILD_WORKSPACE_HINT="$MEDFED_ROOT" \
+		cargo build --release -q -p "$1") >&2
+}
+
 # Builds the collator node (one hour cold on a 2-core machine, minutes when warm).
 build_node() {
 	log "building medfed-node (release): about an hour the first time on a small machine"
-	(cd "$MEDFED_ROOT" && cargo build --release -q -p medfed-node) >&2
+	release_build medfed-node
 }
 
 MEDFED_RELAY="$CARGO_TARGET_DIR/release/polkadot"
@@ -76,9 +85,7 @@ MEDFED_RELAY="$CARGO_TARGET_DIR/release/polkadot"
 # an hour the first time. Never in one cargo invocation with the node: see the root Cargo.toml.
 build_relay() {
 	log "building the relay chain node (release): about an hour the first time on a small machine"
-	# The Rococo runtime's wasm builds in the target directory: give it our toolchain and lock.
-	(cd "$MEDFED_ROOT" && WASM_BUILD_TOOLCHAIN="$MEDFED_TOOLCHAIN" WASM_BUILD_WORKSPACE_HINT="$MEDFED_ROOT" \
-		cargo build --release -q -p medfed-relay) >&2
+	release_build medfed-relay
 }
 
 # Writes the chain spec of `preset` (region-a, region-b, development) for `wasm` and prints

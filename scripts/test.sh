@@ -6,11 +6,11 @@
 # 1. Unit, benchmark and runtime integration tests of every crate but the node. No wasm, no
 #    node build: minutes on a warm cache, well under an hour cold.
 # 2. End-to-end tests against the real collator and a real IPFS node (installed from npm here),
-#    when `medfed-node` is already built in the cache (`cargo build --release -p medfed-node`,
-#    an hour cold); otherwise they are skipped, and this says so.
+#    when `medfed-node` is already built in the cache (`scripts/build.sh node`, an hour cold);
+#    otherwise they are skipped, and this says so.
 # 3. The network test: the whole federation on zombienet (relay chain, coordinator, two
-#    regions, HRMP, IPFS), when the relay chain node is built too (`cargo build --release -p
-#    medfed-relay`, also about an hour cold); otherwise skipped, and this says so.
+#    regions, HRMP, IPFS), when the relay chain node is built too (`scripts/build.sh`, about
+#    another hour cold); otherwise skipped, and this says so.
 # MEDFED_E2E=0 skips stages 2 and 3.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -31,7 +31,7 @@ if [ -x "$MEDFED_NODE" ] && [ "${MEDFED_E2E:-1}" != 0 ]; then
 elif [ -x "$MEDFED_NODE" ]; then
 	log "SKIPPED end-to-end tests: MEDFED_E2E=0"
 else
-	log "SKIPPED end-to-end tests: no collator at $MEDFED_NODE (build it with: cargo build --release -p medfed-node)"
+	log "SKIPPED end-to-end tests: no collator at $MEDFED_NODE (build it with: scripts/build.sh node)"
 fi
 
 if [ -x "$MEDFED_NODE" ] && [ -x "$MEDFED_RELAY" ] && [ "${MEDFED_E2E:-1}" != 0 ]; then
@@ -46,5 +46,5 @@ if [ -x "$MEDFED_NODE" ] && [ -x "$MEDFED_RELAY" ] && [ "${MEDFED_E2E:-1}" != 0 
 elif [ "${MEDFED_E2E:-1}" = 0 ]; then
 	log "SKIPPED network test: MEDFED_E2E=0"
 else
-	log "SKIPPED network test: needs $MEDFED_NODE and $MEDFED_RELAY (cargo build --release -p medfed-node, then -p medfed-relay)"
+	log "SKIPPED network test: needs $MEDFED_NODE and $MEDFED_RELAY (build them with: scripts/build.sh)"
 fi
