@@ -7,7 +7,8 @@
 #   scripts/build.sh node     only the collator (what the end-to-end tests need)
 #
 # Build the node and the relay chain node this way rather than with a bare `cargo build
-# --release`: both builds must see the same environment (see `release_build` in lib.sh).
+# --release`: it rebuilds each only when its sources changed, because a cargo build of one
+# makes cargo rebuild a part of the other (see `release_build_once` in lib.sh).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ensure_deps
