@@ -82,6 +82,9 @@ for _ in $(seq 1200); do
 done
 [ -f "$state/zombie/zombie.json" ] || { echo "the network did not come up within 20 minutes" >&2; exit 1; }
 
+open_channels "$federation" "$endpoints" ||
+	{ echo "the HRMP channels did not open; see $state/zombie/relay-*.log" >&2; exit 1; }
+
 # Each region's collators pin on their region's IPFS node: the pinning worker reads the
 # address from the node's own off-chain storage.
 while IFS=$'\t' read -r chain name port _; do

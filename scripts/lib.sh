@@ -195,13 +195,22 @@ build_federation_tools() {
 }
 
 # Writes the federation described by `toml` into `dir`: the chain specs, zombienet.toml and
-# endpoints.tsv. Needs what `build_federation_tools` builds, the node and the relay chain node.
+# endpoints.tsv (the HRMP channels are opened once the network runs: `open_channels`). Needs what `build_federation_tools` builds, the node and the relay chain node.
 generate_federation() {
 	local toml="$1" dir="$2"
 	log "writing the federation's chain specs and zombienet network into $dir"
-	"$CARGO_TARGET_DIR/debug/medfed-federation" \
+	"$CARGO_TARGET_DIR/debug/medfed-federation" generate \
 		--node "$MEDFED_NODE" --relay "$MEDFED_RELAY" \
 		--region-wasm "$MEDFED_ARTIFACTS/region-runtime-production.wasm" \
 		--coordinator-wasm "$MEDFED_ARTIFACTS/coordinator-runtime-production.wasm" \
 		--out "$dir" "$toml" >/dev/null
+}
+
+# Opens the HRMP channels of the federation described by `toml` on its running relay chain
+# (whose RPC port `endpoints`, the endpoints.tsv, gives),
+# and waits until they are open (at the relay chain's next session).
+open_channels() {
+	log "opening the HRMP channels between the coordinator and every region"
+	"$CARGO_TARGET_DIR/debug/medfed-federation" open-channels \
+		--relay-url "ws://127.0.0.1:$(awk -F'\t' '$1 == "relay" { print $3; exit }' "$2")" "$1"
 }

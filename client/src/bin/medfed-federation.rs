@@ -18,6 +18,7 @@
 
 use anyhow::{anyhow, ensure, Context, Result};
 use clap::Parser;
+use codec::{Decode, Encode};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::{
@@ -27,7 +28,15 @@ use std::{
 	process::Command,
 	str::FromStr,
 };
-use subxt::utils::AccountId32;
+use subxt::{
+	config::RpcConfigFor,
+	dynamic::Value as DynValue,
+	ext::scale_value::Composite,
+	rpcs::{LegacyRpcMethods, RpcClient},
+	transactions::TransactionStatus,
+	utils::AccountId32,
+	OnlineClient, SubstrateConfig,
+};
 use subxt_signer::{sr25519::Keypair, SecretUri};
 
 /// Every account a genesis endows starts with this much (1,000,000 units of 12 decimals).
@@ -44,7 +53,16 @@ const COORDINATOR_RPC_PORT: u16 = 9910;
 const REGION_RPC_PORT: u16 = 9920;
 
 #[derive(Parser)]
-#[command(about = "Writes the chain specs and zombienet network of a MedFed federation")]
+#[command(about = "Writes and starts the chain specs and zombienet network of a MedFed federation")]
+enum Cli {
+	/// Writes the chain specs, zombienet.toml and endpoints.tsv.
+	Generate(Args),
+	/// Opens the HRMP channels between the coordinator and every region on the running relay
+	/// chain (as its sudo key), and waits until the relay chain reports them open.
+	OpenChannels(OpenChannels),
+}
+
+#[derive(clap::Args)]
 struct Args {
 	/// The collator binary (medfed-node): builds the chain specs, runs every parachain.
 	#[arg(long)]
@@ -61,6 +79,21 @@ struct Args {
 	/// Where to write the chain specs and the network definition.
 	#[arg(long)]
 	out: PathBuf,
+	/// The federation description.
+	federation: PathBuf,
+}
+
+#[derive(clap::Args)]
+struct OpenChannels {
+	/// A relay chain node's RPC endpoint.
+	#[arg(long, default_value = "ws://127.0.0.1:9900")]
+	relay_url: String,
+	/// The relay chain's sudo key (rococo-local: //Alice).
+	#[arg(long, default_value = "//Alice")]
+	sudo: String,
+	/// How long to wait for the channels to open, in seconds (they open at the next session).
+	#[arg(long, default_value_t = 600)]
+	timeout: u64,
 	/// The federation description.
 	federation: PathBuf,
 }
@@ -379,13 +412,145 @@ fn toml_string(s: &str) -> String {
 	serde_json::to_string(s).expect("a string serialises")
 }
 
-fn main() -> Result<()> {
-	let args = Args::parse();
-	let text = std::fs::read_to_string(&args.federation)
-		.with_context(|| format!("reading {}", args.federation.display()))?;
+fn read(path: &Path) -> Result<Federation> {
+	let text =
+		std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
 	let federation: Federation = toml::from_str(&text)
-		.with_context(|| format!("{} is not a valid federation", args.federation.display()))?;
+		.with_context(|| format!("{} is not a valid federation", path.display()))?;
 	check(&federation)?;
+	Ok(federation)
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+	match Cli::parse() {
+		Cli::Generate(args) => generate(&args),
+		Cli::OpenChannels(args) => open_channels(&args).await,
+	}
+}
+
+/// The HRMP channels of `federation`: both ways between the coordinator and every region.
+fn channels(federation: &Federation) -> Vec<(u32, u32)> {
+	let coordinator = federation.coordinator.para_id;
+	federation
+		.regions
+		.iter()
+		.flat_map(|r| [(r.para_id, coordinator), (coordinator, r.para_id)])
+		.collect()
+}
+
+/// The para ids with an open HRMP channel to `recipient`, as the relay chain reports them.
+async fn inbound_channels(
+	rpc: &LegacyRpcMethods<RpcConfigFor<SubstrateConfig>>,
+	recipient: u32,
+) -> Result<BTreeSet<u32>> {
+	let bytes = rpc
+		.state_call("ParachainHost_inbound_hrmp_channels_contents", Some(&recipient.encode()), None)
+		.await?;
+	let contents = BTreeMap::<u32, Vec<(u32, Vec<u8>)>>::decode(&mut &bytes[..])?;
+	Ok(contents.into_keys().collect())
+}
+
+/// Opens the federation's HRMP channels with `Hrmp.force_open_hrmp_channel` as the relay
+/// chain's sudo key. Not in the relay chain's genesis: a channel opened there sends its
+/// notifications to the parachains at relay block 0, which cumulus takes for already processed
+/// in a parachain's first block ("DMQ head mismatch"), and no parachain could make a block.
+async fn open_channels(args: &OpenChannels) -> Result<()> {
+	let federation = read(&args.federation)?;
+	let rpc_client = RpcClient::from_insecure_url(&args.relay_url)
+		.await
+		.with_context(|| format!("connecting to the relay chain at {}", args.relay_url))?;
+	let api = OnlineClient::<SubstrateConfig>::from_rpc_client(rpc_client.clone()).await?;
+	let rpc = LegacyRpcMethods::<RpcConfigFor<SubstrateConfig>>::new(rpc_client);
+	let wanted = channels(&federation);
+	let mut missing = Vec::new();
+	for &(sender, recipient) in &wanted {
+		if !inbound_channels(&rpc, recipient).await?.contains(&sender) {
+			missing.push((sender, recipient));
+		}
+	}
+	if !missing.is_empty() {
+		let calls: Vec<DynValue> = missing
+			.iter()
+			.map(|&(sender, recipient)| {
+				DynValue::unnamed_variant(
+					"Hrmp",
+					[DynValue::named_variant(
+						"force_open_hrmp_channel",
+						[
+							("sender", DynValue::u128(sender.into())),
+							("recipient", DynValue::u128(recipient.into())),
+							("max_capacity", DynValue::u128(HRMP_MAX_CAPACITY.into())),
+							("max_message_size", DynValue::u128(HRMP_MAX_MESSAGE_SIZE.into())),
+						],
+					)],
+				)
+			})
+			.collect();
+		let batch = DynValue::unnamed_variant(
+			"Utility",
+			[DynValue::named_variant("batch_all", [("calls", DynValue::unnamed_composite(calls))])],
+		);
+		let sudo = subxt::dynamic::tx("Sudo", "sudo", Composite::named([("call", batch)]));
+		let signer = Keypair::from_uri(
+			&SecretUri::from_str(&args.sudo).map_err(|e| anyhow!("bad --sudo: {e}"))?,
+		)
+		.map_err(|e| anyhow!("bad --sudo: {e}"))?;
+		let at = api.at_current_block().await?;
+		let mut progress = at
+			.tx()
+			.sign_and_submit_then_watch_default(&sudo, &signer)
+			.await
+			.map_err(|e| anyhow!("the relay chain refused the transaction: {e}"))?;
+		loop {
+			match progress.next().await.ok_or_else(|| anyhow!("the relay chain went quiet"))?? {
+				TransactionStatus::InBestBlock(block) |
+				TransactionStatus::InFinalizedBlock(block) => {
+					let events = block.wait_for_success().await?;
+					let sudid = events
+						.iter()
+						.filter_map(|e| e.ok())
+						.find(|e| e.pallet_name() == "Sudo" && e.event_name() == "Sudid")
+						.ok_or_else(|| anyhow!("no Sudo.Sudid event"))?;
+					// Sudid { sudo_result: Result<(), DispatchError> }: 0x00 is Ok.
+					ensure!(
+						sudid.field_bytes().first() == Some(&0),
+						"the relay chain refused to open the channels: {:?}",
+						sudid.decode_fields_unchecked_as::<DynValue>()
+					);
+					break;
+				},
+				TransactionStatus::Error { message } |
+				TransactionStatus::Invalid { message } |
+				TransactionStatus::Dropped { message } =>
+					return Err(anyhow!("transaction rejected: {message}")),
+				_ => continue,
+			}
+		}
+		eprintln!("requested {} HRMP channels; they open at the next session", missing.len());
+	}
+	let deadline = std::time::Instant::now() + std::time::Duration::from_secs(args.timeout);
+	loop {
+		let mut open = 0;
+		for &(sender, recipient) in &wanted {
+			open += inbound_channels(&rpc, recipient).await?.contains(&sender) as usize;
+		}
+		if open == wanted.len() {
+			println!("{open} HRMP channels open");
+			return Ok(());
+		}
+		ensure!(
+			std::time::Instant::now() < deadline,
+			"only {open} of {} HRMP channels open after {} s",
+			wanted.len(),
+			args.timeout
+		);
+		tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+	}
+}
+
+fn generate(args: &Args) -> Result<()> {
+	let federation = read(&args.federation)?;
 	std::fs::create_dir_all(&args.out)?;
 	let node = std::fs::canonicalize(&args.node).context("the collator binary")?;
 	let relay_bin = std::fs::canonicalize(&args.relay).context("the relay chain binary")?;
@@ -396,7 +561,7 @@ fn main() -> Result<()> {
 	specs.insert(
 		coordinator.para_id,
 		chain_spec(
-			&args,
+			args,
 			relay,
 			"coordinator",
 			&coordinator.name,
@@ -408,7 +573,7 @@ fn main() -> Result<()> {
 	for region in &federation.regions {
 		let patch = region_patch(region, coordinator.para_id)?;
 		let spec = chain_spec(
-			&args,
+			args,
 			relay,
 			&region.id,
 			&region.name,
@@ -528,17 +693,6 @@ fn network(
 		)?;
 	}
 
-	for region in &federation.regions {
-		for (sender, recipient) in
-			[(region.para_id, coordinator.para_id), (coordinator.para_id, region.para_id)]
-		{
-			writeln!(
-				net,
-				"\n[[hrmp_channels]]\nsender = {sender}\nrecipient = {recipient}\nmax_capacity = {HRMP_MAX_CAPACITY}\nmax_message_size = {HRMP_MAX_MESSAGE_SIZE}"
-			)?;
-		}
-	}
-
 	Ok((net, endpoints))
 }
 
@@ -586,15 +740,8 @@ institutions = [
 		(toml::from_str(&net).expect("zombienet.toml is TOML"), endpoints)
 	}
 
-	fn channels(net: &toml::Table) -> BTreeSet<(i64, i64)> {
-		net["hrmp_channels"]
-			.as_array()
-			.expect("channels")
-			.iter()
-			.map(|c| {
-				(c["sender"].as_integer().expect("id"), c["recipient"].as_integer().expect("id"))
-			})
-			.collect()
+	fn channel_set(federation: &Federation) -> BTreeSet<(u32, u32)> {
+		channels(federation).into_iter().collect()
 	}
 
 	#[test]
@@ -610,9 +757,11 @@ institutions = [
 			.collect();
 		assert_eq!(paras, vec![1000, 2000, 2001]);
 		assert_eq!(
-			channels(&net),
+			channel_set(&federation),
 			BTreeSet::from([(2000, 1000), (1000, 2000), (2001, 1000), (1000, 2001)])
 		);
+		// Opened on the running relay chain, not in its genesis (see `open_channels`).
+		assert!(!net.contains_key("hrmp_channels"));
 		assert_eq!(net["relaychain"]["nodes"].as_array().expect("validators").len(), 3);
 		for para in net["parachains"].as_array().expect("parachains") {
 			assert_eq!(para["collators"].as_array().expect("collators").len(), 2);
@@ -626,7 +775,7 @@ institutions = [
 		let federation = parse(&format!("{SHIPPED}{THIRD_REGION}"));
 		check(&federation).expect("valid");
 		let (net, endpoints) = render(&federation);
-		let channels = channels(&net);
+		let channels = channel_set(&federation);
 		assert!(channels.contains(&(2002, 1000)) && channels.contains(&(1000, 2002)));
 		assert_eq!(channels.len(), 6);
 		let third = &net["parachains"].as_array().expect("parachains")[3];
