@@ -68,7 +68,10 @@ impl Chain {
 		call: subxt::transactions::DynamicPayload<Composite<()>>,
 		signer: &Keypair,
 	) -> Result<ExtrinsicEvents<Config>> {
-		let at = self.at_best().await?;
+		// Mortal from the finalized block: a parachain's best block can be dropped for another
+		// collator's, and with it a transaction whose era starts there (the pool then reports
+		// it invalid).
+		let at = self.at_finalized().await?;
 		let who = signer.public_key().to_account_id();
 		let nonce = self.rpc.system_account_next_index(&who).await?;
 		let params = subxt::config::SubstrateExtrinsicParamsBuilder::<Config>::new()
@@ -202,6 +205,11 @@ impl Chain {
 		}
 		let info = DispatchInfo::decode(&mut &answer[..]).context("cannot decode the motion's weight")?;
 		Ok((info.ref_time.0, info.proof_size.0, length))
+	}
+
+	async fn at_finalized(&self) -> Result<AtBlock> {
+		let finalized = self.rpc.chain_get_finalized_head().await?;
+		Ok(self.api.at_block(finalized).await?)
 	}
 
 	async fn at_best(&self) -> Result<AtBlock> {

@@ -168,8 +168,9 @@ async fn submit(
 	signer: &Keypair,
 	nonce: u64,
 ) {
-	let best = rpc.chain_get_block_hash(None).await.expect("answers").expect("a best block");
-	let at = api.at_block(best).await.expect("the best block");
+	// Mortal from the finalized block: a best block can be dropped for another collator's.
+	let finalized = rpc.chain_get_finalized_head().await.expect("answers");
+	let at = api.at_block(finalized).await.expect("the finalized block");
 	let params = subxt::config::SubstrateExtrinsicParamsBuilder::<SubstrateConfig>::new()
 		.nonce(nonce)
 		.mortal(256)
