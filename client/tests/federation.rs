@@ -49,8 +49,9 @@ struct Group(Child);
 impl Drop for Group {
 	fn drop(&mut self) {
 		let pgid = self.0.id() as i32;
-		// SIGINT: the launch script stops the network and its IPFS nodes itself.
-		let _ = Command::new("kill").args(["-INT", "--", &format!("-{pgid}")]).status();
+		// SIGTERM, which the launch script traps like Ctrl-C: it stops the network and its IPFS
+		// nodes, which run in sessions of their own.
+		let _ = Command::new("kill").args(["-TERM", "--", &format!("-{pgid}")]).status();
 		let deadline = Instant::now() + Duration::from_secs(60);
 		while Instant::now() < deadline {
 			if let Ok(Some(_)) = self.0.try_wait() {
