@@ -131,10 +131,10 @@ async fn regions_of(coordinator: &Rpc, patient: &AccountId32) -> Vec<u32> {
 	Vec::<u32>::decode(&mut &bytes[..]).expect("decodes")
 }
 
-/// The number of records region `rpc` holds for `patient`.
-async fn record_count(rpc: &Rpc, patient: &AccountId32) -> u32 {
+/// The number of records region `rpc` holds for `patient`, at block `at` (default: the best).
+async fn record_count(rpc: &Rpc, patient: &AccountId32, at: Option<subxt::utils::H256>) -> u32 {
 	let bytes = rpc
-		.state_call("RecordsApi_records_of_patient", Some(&(patient.0, 0u32, 0u32).encode()), None)
+		.state_call("RecordsApi_records_of_patient", Some(&(patient.0, 0u32, 0u32).encode()), at)
 		.await
 		.expect("the region answers");
 	u32::decode(&mut &bytes[..]).expect("a page starts with its total")
@@ -364,7 +364,12 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 	)
 	.await;
 	eventually!(Duration::from_secs(120), "the second record is registered", {
-		record_count(&region_a, &one).await == 2
+		record_count(&region_a, &one, None).await == 2
+	});
+	// The block that holds it, once final.
+	let holding = best_number(&region_a).await.expect("a best block");
+	eventually!(Duration::from_secs(180), "the second record's block is finalized", {
+		finalized_number(&region_a).await.unwrap_or(0) >= holding
 	});
 
 	// Restarted with the same command line and database, bob catches up and has everything.
@@ -379,23 +384,27 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 			.spawn()
 			.expect("bob restarts"),
 	);
-	let target = finalized_number(&region_a).await.expect("finalized");
 	let mut bob = None;
 	eventually!(
 		Duration::from_secs(300),
-		"the restarted collator syncs to region A's finalized block",
+		"the restarted collator finalizes the block with the second record",
 		{
 			if bob.is_none() {
 				bob = connect(REGION_A[1]).await;
 			}
 			match &bob {
-				Some((_, rpc)) => best_number(rpc).await.unwrap_or(0) >= target,
+				Some((_, rpc)) => finalized_number(rpc).await.unwrap_or(0) >= holding,
 				None => false,
 			}
 		},
 	);
 	let (_, bob_rpc) = bob.expect("connected");
-	assert_eq!(record_count(&bob_rpc, &one).await, 2, "the restarted collator lost a record");
+	let finalized = bob_rpc.chain_get_finalized_head().await.expect("a finalized block");
+	assert_eq!(
+		record_count(&bob_rpc, &one, Some(finalized)).await,
+		2,
+		"the restarted collator lost a record"
+	);
 	let restart_finalized = finalized_number(&region_a).await.expect("finalized");
 	eventually!(Duration::from_secs(240), "region A keeps finalizing after the restart", {
 		finalized_number(&region_a).await.unwrap_or(0) >= restart_finalized + 2
