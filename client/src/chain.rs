@@ -31,10 +31,22 @@ pub type Institution = InstitutionInfo<AccountId32, u32>;
 /// The chain's state at one block.
 type AtBlock = subxt::client::ClientAtBlock<Config, subxt::client::OnlineClientAtBlockImpl<Config>>;
 
+/// A block hash.
+pub type BlockHash = subxt::config::HashFor<Config>;
+
 /// A connection to one region's chain.
+#[derive(Clone)]
 pub struct Chain {
 	api: OnlineClient<Config>,
 	rpc: LegacyRpcMethods<RpcConfigFor<Config>>,
+	/// The block reads are made at; `None`: the best block at the time of each read.
+	reads_at: Option<BlockHash>,
+}
+
+/// A transaction in a block: the block, and the transaction's events.
+pub struct Included {
+	pub block: BlockHash,
+	pub events: ExtrinsicEvents<Config>,
 }
 
 /// Loads a signing key from a secret URI: a dev URI like `//Alice`, or a mnemonic or hex seed
@@ -58,16 +70,24 @@ impl Chain {
 		let api = OnlineClient::<Config>::from_rpc_client(rpc.clone())
 			.await
 			.with_context(|| format!("{url} does not look like a MedFed chain"))?;
-		Ok(Chain { api, rpc: LegacyRpcMethods::new(rpc) })
+		Ok(Chain { api, rpc: LegacyRpcMethods::new(rpc), reads_at: None })
 	}
 
-	/// Signs `call` with `signer`, submits it and waits until it is in a best block; returns its
-	/// events, or the dispatch error with the runtime's explanation.
+	/// This chain, read at `block` rather than at the best block. Read what a transaction did at
+	/// the block that included it: with two collators the best block can move to a sibling
+	/// that does not hold the transaction yet.
+	pub fn reading_at(&self, block: BlockHash) -> Chain {
+		Chain { reads_at: Some(block), ..self.clone() }
+	}
+
+	/// Signs `call` with `signer`, submits it and waits until it is in a best block; returns
+	/// that block and the transaction's events, or the dispatch error with the runtime's
+	/// explanation.
 	pub async fn submit(
 		&self,
 		call: subxt::transactions::DynamicPayload<Composite<()>>,
 		signer: &Keypair,
-	) -> Result<ExtrinsicEvents<Config>> {
+	) -> Result<Included> {
 		// Mortal from the finalized block: a parachain's best block can be dropped for another
 		// collator's, and with it a transaction whose era starts there (the pool then reports
 		// it invalid).
@@ -86,10 +106,11 @@ impl Chain {
 		while let Some(status) = progress.next().await {
 			match status? {
 				TransactionStatus::InBestBlock(block) | TransactionStatus::InFinalizedBlock(block) => {
-					return block.wait_for_success().await.map_err(|e| match e {
+					let events = block.wait_for_success().await.map_err(|e| match e {
 						TransactionEventsError::ExtrinsicFailed(error) => anyhow!(describe(&error)),
 						other => anyhow!(other),
-					});
+					})?;
+					return Ok(Included { block: block.block_hash(), events });
 				},
 				TransactionStatus::Error { message } |
 				TransactionStatus::Invalid { message } |
@@ -108,7 +129,7 @@ impl Chain {
 		threshold: u32,
 		signer: &Keypair,
 	) -> Result<Proposal> {
-		let at = self.at_best().await?;
+		let at = self.at_reading_block().await?;
 		let length = at.tx().call_data(&call)?.len() as u128;
 		let propose = subxt::dynamic::tx(
 			"AuthorityCollective",
@@ -119,8 +140,8 @@ impl Chain {
 				Value::u128(length),
 			]),
 		);
-		let events = self.submit(propose, signer).await?;
-		Proposal::from_events(&events, &at.metadata())
+		let included = self.submit(propose, signer).await?;
+		Proposal::from_events(&included.events, &at.metadata())
 	}
 
 	/// Votes on an open motion of the authority collective.
@@ -135,7 +156,7 @@ impl Chain {
 
 	/// Closes a motion that has its votes, executing it; returns its outcome.
 	pub async fn close(&self, hash: [u8; 32], index: u32, signer: &Keypair) -> Result<Proposal> {
-		let at = self.at_best().await?;
+		let at = self.at_reading_block().await?;
 		let (ref_time, proof_size, length) = self.motion_weight(hash).await?;
 		let weight = Value::named_composite([
 			("ref_time", Value::u128(ref_time.into())),
@@ -151,8 +172,8 @@ impl Chain {
 				Value::u128(length.into()),
 			]),
 		);
-		let events = self.submit(call, signer).await?;
-		Proposal::from_events(&events, &at.metadata())
+		let included = self.submit(call, signer).await?;
+		Proposal::from_events(&included.events, &at.metadata())
 	}
 
 	/// Reads storage `item` of the authority collective for open motion `hash` with `read`.
@@ -162,7 +183,7 @@ impl Chain {
 		hash: [u8; 32],
 		read: impl FnOnce(subxt::storage::StorageValue<'_, Value>) -> Result<R>,
 	) -> Result<R> {
-		let at = self.at_best().await?;
+		let at = self.at_reading_block().await?;
 		let entry = at
 			.storage()
 			.try_fetch(subxt::dynamic::storage::<([u8; 32],), Value>("AuthorityCollective", item), (hash,))
@@ -187,7 +208,7 @@ impl Chain {
 	/// computes them: closing needs both as bounds.
 	async fn motion_weight(&self, hash: [u8; 32]) -> Result<(u64, u64, u32)> {
 		let call = self.motion_entry("ProposalOf", hash, |v| Ok(v.into_bytes())).await?;
-		let at = self.at_best().await?;
+		let at = self.at_reading_block().await?;
 		let length = call.len() as u32;
 		let mut args = call;
 		length.encode_to(&mut args);
@@ -212,7 +233,11 @@ impl Chain {
 		Ok(self.api.at_block(finalized).await?)
 	}
 
-	async fn at_best(&self) -> Result<AtBlock> {
+	/// The block reads are made at: the one given to [`Chain::reading_at`], or the best block.
+	async fn at_reading_block(&self) -> Result<AtBlock> {
+		if let Some(block) = self.reads_at {
+			return Ok(self.api.at_block(block).await?);
+		}
 		let best = self
 			.rpc
 			.chain_get_block_hash(None)
@@ -224,7 +249,7 @@ impl Chain {
 	/// Calls runtime API function `name` (`Trait_method`) with SCALE-encoded `args` at the best
 	/// block and decodes the result.
 	async fn call<R: Decode>(&self, name: &str, args: impl Encode) -> Result<R> {
-		let at = self.at_best().await?;
+		let at = self.at_reading_block().await?;
 		let bytes = at
 			.runtime_apis()
 			.call_raw(name, Some(&args.encode()))
@@ -282,7 +307,7 @@ impl Chain {
 
 	/// How many members the authority collective has: a majority motion needs more than half.
 	pub async fn authority_count(&self) -> Result<u32> {
-		let at = self.at_best().await?;
+		let at = self.at_reading_block().await?;
 		let members = at
 			.storage()
 			.fetch(subxt::dynamic::storage::<(), Value>("AuthorityCollective", "Members"), ())

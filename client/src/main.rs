@@ -500,9 +500,9 @@ async fn run(cli: Cli) -> Result<()> {
 				"register_patient",
 				Composite::named([("key", Value::from_bytes(key.0))]),
 			);
-			chain.submit(call, &signer).await?;
+			let included = chain.submit(call, &signer).await?;
 			let who = signer.public_key().to_account_id();
-			let patient = chain.patient(&who).await?.context("the patient is not on chain after registering")?;
+			let patient = chain.reading_at(included.block).patient(&who).await?.context("the patient is not on chain after registering")?;
 			print(json, &PatientView::new(&who, &patient), patient_text);
 			Ok(())
 		},
@@ -514,9 +514,9 @@ async fn run(cli: Cli) -> Result<()> {
 		},
 		Command::Record(RecordCmd::Register { signer, patient, resource_type, cid, sha256, capsule, size, supersedes }) => {
 			let call = record_call(&patient, &resource_type, &cid, &sha256, &capsule, size, supersedes)?;
-			let events = chain.submit(call, &signer.keypair(keystore)?).await?;
-			let id = chain::registered_record_id(&events)?;
-			let record = chain.record(id).await?.context("the record is not on chain after registering")?;
+			let included = chain.submit(call, &signer.keypair(keystore)?).await?;
+			let id = chain::registered_record_id(&included.events)?;
+			let record = chain.reading_at(included.block).record(id).await?.context("the record is not on chain after registering")?;
 			print(json, &RecordView::from(&record), record_text);
 			Ok(())
 		},

@@ -115,12 +115,12 @@ pub async fn upload(
 	let started = Instant::now();
 	let registered = chain.submit(call, issuer).await;
 	timings.inclusion_ms = ms(started.elapsed());
-	let events = match registered {
-		Ok(events) => events,
+	let included = match registered {
+		Ok(included) => included,
 		Err(error) => return Err(undo_upload(chain, ipfs, patient, &hash, &cid, error).await),
 	};
-	let id = chain::registered_record_id(&events)?;
-	let record = chain.record(id).await?.context("the record is not on chain after registering")?;
+	let id = chain::registered_record_id(&included.events)?;
+	let record = chain.reading_at(included.block).record(id).await?.context("the record is not on chain after registering")?;
 	Ok((record, timings))
 }
 
