@@ -253,8 +253,15 @@ fn setup() -> Option<PathBuf> {
 	Some(dir)
 }
 
+/// The checkout this test runs from. Read at run time: checkouts share one target directory,
+/// and cargo may reuse a test binary built in another one.
+fn workspace() -> PathBuf {
+	let manifest = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or(env!("CARGO_MANIFEST_DIR").into());
+	PathBuf::from(manifest).parent().expect("the workspace").to_path_buf()
+}
+
 fn launch(dir: &Path) -> Group {
-	let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace");
+	let root = workspace();
 	let log = std::fs::File::create(dir.join("launch.log")).expect("log file");
 	let child = Command::new("bash")
 		.arg(root.join("scripts/launch.sh"))
@@ -275,7 +282,7 @@ fn launch(dir: &Path) -> Group {
 async fn the_federation_runs_routes_announcements_and_survives_a_collator_restart() {
 	let Some(dir) = setup() else { return };
 	let started = Instant::now();
-	let _network = launch(&dir);
+	let mut network = launch(&dir);
 	// Every parachain produces and finalizes blocks: watched from the start, since the launch
 	// script reports the network up only once the HRMP channels are open.
 	let mut watched = BTreeMap::new();
@@ -284,6 +291,10 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 		Duration::from_secs(1800),
 		"the network is up and all three parachains finalize blocks (see launch.log)",
 		{
+			if let Ok(Some(status)) = network.0.try_wait() {
+				let log = std::fs::read_to_string(dir.join("launch.log")).unwrap_or_default();
+				panic!("launch.sh ended ({status}) before the network was up; launch.log:\n{log}");
+			}
 			for (name, port) in
 				[("coordinator", COORDINATOR), ("region-a", REGION_A[0]), ("region-b", REGION_B)]
 			{
@@ -312,7 +323,7 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 	for (name, secs) in &first_finalized {
 		println!("FIGURE first finalized block of {name}: {secs:.0} s after launch.sh started");
 	}
-	let (processes, rss) = tree_memory(_network.0.id() as i32);
+	let (processes, rss) = tree_memory(network.0.id() as i32);
 	println!(
 		"FIGURE memory of the whole network: {:.2} GiB resident in {processes} processes",
 		rss as f64 / (1u64 << 30) as f64

@@ -174,7 +174,10 @@ fn register_and_read_back_records_through_the_real_node() {
 
 /// A local IPFS node (js-ipfs, Kubo RPC API), stopped when the test ends.
 fn start_ipfs(dir: &Path) -> Option<(Node, String)> {
-	let run = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ipfs/run.sh");
+	// Read at run time: checkouts share one target directory, and cargo may reuse a test
+	// binary built in another one.
+	let manifest = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or(env!("CARGO_MANIFEST_DIR").into());
+	let run = PathBuf::from(manifest).join("../ipfs/run.sh");
 	let home = std::env::var_os("MEDFED_IPFS_HOME")
 		.map(PathBuf::from)
 		.or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/medfed/ipfs")))?;
