@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Measures the collators' database on a region's state and regenerates the region runtime's
+# database weights (runtime/region/src/weights/rocksdb_weights.rs): what one storage read and
+# one storage write cost on this machine.
+#
+#   scripts/bench-storage.sh [patients] [records]    (default 2000 patients, 40000 records)
+#
+# It starts region-a in development mode on RocksDB (what the collators run), fills it with
+# `client/examples/fill-region.rs`, stops it, and runs `medfed-node benchmark storage` on its
+# database. Run it on the collators' hardware, or there on a copy of a live region's database
+# (`benchmark storage --base-path` it directly) for the weights that chain should use.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$MEDFED_ROOT"
+patients="${1:-2000}"
+records="${2:-40000}"
+port="${MEDFED_RPC_PORT:-9944}"
+# Writes are committed a block at a time: time them in batches of about one full block's (a
+# record is 7 writes, and a block holds some 2,000 records), not the CLI's default 100,000.
+batch=10000
+
+ensure_deps
+build_node
+wasm="$(build_runtime_wasm production region)"
+spec="$(chain_spec region-a "$wasm")"
+log "building the fill tool"
+SKIP_WASM_BUILD=1 cargo build --release -q -p medfed-client --example fill-region
+
+state="$(mktemp -d)"
+node=""
+cleanup() {
+	[ -z "$node" ] || kill "$node" 2>/dev/null || true
+	wait 2>/dev/null || true
+	rm -rf "$state"
+}
+trap cleanup EXIT INT TERM
+
+log "filling region-a with $patients patients and $records records (node log: $state/node.log)"
+"$MEDFED_NODE" --dev --chain "$spec" --rpc-port "$port" --base-path "$state/chain" --database rocksdb \
+	--dev-block-time 1000 >"$state/node.log" 2>&1 &
+node=$!
+for _ in $(seq 120); do
+	curl -sf -H 'Content-Type: application/json' -d '{"id":1,"jsonrpc":"2.0","method":"system_health"}' \
+		"http://127.0.0.1:$port" >/dev/null && break
+	sleep 1
+done
+"$CARGO_TARGET_DIR/release/examples/fill-region" "ws://127.0.0.1:$port" "$patients" "$records"
+kill "$node"
+wait "$node" || true
+node=""
+
+mkdir -p runtime/region/src/weights
+log "benchmarking the database -> runtime/region/src/weights/rocksdb_weights.rs"
+"$MEDFED_NODE" benchmark storage --chain "$spec" --base-path "$state/chain" --database rocksdb \
+	--state-version 1 --batch-size "$batch" --template-path scripts/db-weight-template.hbs \
+	--weight-path runtime/region/src/weights
+
+log "block capacity by the generated weights"
+SKIP_WASM_BUILD=1 cargo test -q -p medfed-region-runtime --lib block_capacity -- --nocapture
