@@ -5,8 +5,8 @@
 //!
 //! It signs with the development keys of the `region-a` preset: Alice funds the patients, each
 //! patient registers with its own key, and the preset's four institutions register the records
-//! in turn. Every record is a real Umbral encryption's capsule with a distinct ciphertext hash
-//! and its CID; the ciphertexts themselves are not stored anywhere.
+//! in turn. Every record carries a real Umbral capsule (one per patient: encrypting is the slow
+//! part) and a distinct ciphertext hash with its CID; no ciphertext is stored anywhere.
 
 use anyhow::{anyhow, bail, Context, Result};
 use codec::{Decode, Encode};
