@@ -39,11 +39,7 @@ log "filling region-a with $patients patients and $records records (node log: $s
 "$MEDFED_NODE" --dev --chain "$spec" --rpc-port "$port" --base-path "$state/chain" --database rocksdb \
 	--dev-block-time 1000 >"$state/node.log" 2>&1 &
 node=$!
-for _ in $(seq 120); do
-	curl -sf -H 'Content-Type: application/json' -d '{"id":1,"jsonrpc":"2.0","method":"system_health"}' \
-		"http://127.0.0.1:$port" >/dev/null && break
-	sleep 1
-done
+wait_for_rpc "http://127.0.0.1:$port" 120 || { echo "the node did not start; see $state/node.log" >&2; exit 1; }
 "$CARGO_TARGET_DIR/release/examples/fill-region" "ws://127.0.0.1:$port" "$patients" "$records"
 kill "$node"
 wait "$node" || true

@@ -43,10 +43,7 @@ wait_for_ipfs "$ipfs_api" 120 || { echo "the IPFS node did not start; see $state
 	--dev-block-time "${MEDFED_BLOCK_MS:-3000}" --offchain-worker always &
 pids+=($!)
 # The pinning worker reads its IPFS API from the node's own off-chain storage.
-for _ in $(seq 120); do
-	set_offchain "http://127.0.0.1:$port" "medfed::ipfs-api" "$ipfs_api" && break
-	sleep 1
-done
+retry_for 120 set_offchain "http://127.0.0.1:$port" "medfed::ipfs-api" "$ipfs_api" || true
 
 cat <<TXT
 

@@ -164,14 +164,27 @@ ensure_ipfs() {
 	(cd "$MEDFED_IPFS_HOME" && npm install --no-audit --no-fund --loglevel=error) >&2
 }
 
-# Waits until the Kubo RPC API at `url` answers, for at most `seconds`.
-wait_for_ipfs() {
-	local url="$1" seconds="${2:-60}"
+# Runs `command…` (quietly) once a second until it succeeds, for at most `seconds`; fails if it
+# never did.
+retry_for() {
+	local seconds="$1"
+	shift
 	for _ in $(seq "$seconds"); do
-		curl -sf -X POST "$url/api/v0/id" >/dev/null 2>&1 && return 0
+		"$@" >/dev/null 2>&1 && return 0
 		sleep 1
 	done
 	return 1
+}
+
+# Waits until the Kubo RPC API at `url` answers, for at most `seconds`.
+wait_for_ipfs() {
+	retry_for "${2:-60}" curl -sf -X POST "$1/api/v0/id"
+}
+
+# Waits until the node's JSON-RPC endpoint at `url` (http://…) answers, for at most `seconds`.
+wait_for_rpc() {
+	retry_for "${2:-60}" curl -sf -H 'Content-Type: application/json' \
+		-d '{"id":1,"jsonrpc":"2.0","method":"system_health"}' "$1"
 }
 
 # Sets `key` to `value` (both text) in the persistent off-chain storage of the node whose RPC
