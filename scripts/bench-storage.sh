@@ -5,6 +5,10 @@
 #
 #   scripts/bench-storage.sh [patients] [records]    (default 2000 patients, 40000 records)
 #
+# The state must hold more keys than one batch of writes (10,000): 3,000 records made 13,059
+# keys here, 100 records 568, and with fewer keys than a batch `benchmark storage` times no
+# write and fails ("Empty input is invalid"). So it takes 3,000 records at least.
+#
 # It starts region-a in development mode on RocksDB (what the collators run), fills it with
 # `client/examples/fill-region.rs`, stops it, and runs `medfed-node benchmark storage` on its
 # database. Run it on the collators' hardware, or there on a copy of a live region's database
@@ -18,6 +22,11 @@ port="${MEDFED_RPC_PORT:-9944}"
 # Writes are committed a block at a time: time them in batches of about one full block's (a
 # record is 7 writes, and a block holds some 2,000 records), not the CLI's default 100,000.
 batch=10000
+min_records=3000
+if ! [[ "$patients" =~ ^[1-9][0-9]*$ && "$records" =~ ^[0-9]+$ ]] || [ "$records" -lt "$min_records" ]; then
+	echo "usage: $0 [patients] [records]: at least 1 patient and $min_records records" >&2
+	exit 2
+fi
 
 ensure_deps
 build_node
