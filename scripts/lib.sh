@@ -26,6 +26,7 @@ ensure_deps() {
 	[ -e /usr/lib/llvm-14/lib/libclang.so ] || ls /usr/lib/llvm-*/lib/libclang*.so >/dev/null 2>&1 || missing+=(libclang-dev)
 	command -v make >/dev/null || missing+=(make)
 	command -v pkg-config >/dev/null || missing+=(pkg-config)
+	command -v curl >/dev/null || missing+=(curl)
 	if [ ${#missing[@]} -gt 0 ]; then
 		log "installing ${missing[*]}"
 		local sudo=""
