@@ -6,7 +6,7 @@ use medfed_primitives::{
 	Capsule, CiphertextHash, Cid, InstitutionInfo, Patient, RecordId, RecordInfo, RecordPage,
 	ResourceType,
 };
-use std::str::FromStr;
+use std::{str::FromStr, time::Duration};
 use subxt::{
 	config::RpcConfigFor,
 	dynamic::{At, Value},
@@ -41,6 +41,8 @@ pub struct Chain {
 	rpc: LegacyRpcMethods<RpcConfigFor<Config>>,
 	/// The block reads are made at; `None`: the best block at the time of each read.
 	reads_at: Option<BlockHash>,
+	/// How long connecting, and a transaction's inclusion, may take before `ehr` gives up.
+	timeout: Duration,
 }
 
 /// A transaction in a block: the block, and the transaction's events.
@@ -62,15 +64,22 @@ pub fn account(ss58: &str) -> Result<AccountId32> {
 }
 
 impl Chain {
-	/// Connects to the node's WebSocket RPC endpoint.
-	pub async fn connect(url: &str) -> Result<Self> {
-		let rpc = RpcClient::from_insecure_url(url)
-			.await
-			.with_context(|| format!("cannot connect to {url}: is the node running?"))?;
-		let api = OnlineClient::<Config>::from_rpc_client(rpc.clone())
-			.await
-			.with_context(|| format!("{url} does not look like a MedFed chain"))?;
-		Ok(Chain { api, rpc: LegacyRpcMethods::new(rpc), reads_at: None })
+	/// Connects to the node's WebSocket RPC endpoint. Connecting, and later each transaction's
+	/// inclusion, fail with a clear error after `timeout` (every other request after the RPC
+	/// client's own 60 s).
+	pub async fn connect(url: &str, timeout: Duration) -> Result<Self> {
+		let connecting = async {
+			let rpc = RpcClient::from_insecure_url(url)
+				.await
+				.with_context(|| format!("cannot connect to {url}: is the node running?"))?;
+			let api = OnlineClient::<Config>::from_rpc_client(rpc.clone())
+				.await
+				.with_context(|| format!("{url} does not look like a MedFed chain"))?;
+			Ok::<_, anyhow::Error>(Chain { api, rpc: LegacyRpcMethods::new(rpc), reads_at: None, timeout })
+		};
+		tokio::time::timeout(timeout, connecting).await.map_err(|_| {
+			anyhow!("the node at {url} did not answer within {} s: is it running, and not stopped?", timeout.as_secs())
+		})?
 	}
 
 	/// This chain, read at `block` rather than at the best block. Read what a transaction did at
@@ -98,27 +107,36 @@ impl Chain {
 			.nonce(nonce)
 			.mortal(256)
 			.build();
-		let mut progress = at
-			.tx()
-			.sign_and_submit_then_watch(&call, signer, params)
-			.await
-			.map_err(|e| anyhow!("the node refused the transaction: {e}"))?;
-		while let Some(status) = progress.next().await {
-			match status? {
-				TransactionStatus::InBestBlock(block) | TransactionStatus::InFinalizedBlock(block) => {
-					let events = block.wait_for_success().await.map_err(|e| match e {
-						TransactionEventsError::ExtrinsicFailed(error) => anyhow!(describe(&error)),
-						other => anyhow!(other),
-					})?;
-					return Ok(Included { block: block.block_hash(), events });
-				},
-				TransactionStatus::Error { message } |
-				TransactionStatus::Invalid { message } |
-				TransactionStatus::Dropped { message } => bail!("transaction rejected: {message}"),
-				_ => continue,
+		let watching = async {
+			let mut progress = at
+				.tx()
+				.sign_and_submit_then_watch(&call, signer, params)
+				.await
+				.map_err(|e| anyhow!("the node refused the transaction: {e}"))?;
+			while let Some(status) = progress.next().await {
+				match status? {
+					TransactionStatus::InBestBlock(block) | TransactionStatus::InFinalizedBlock(block) => {
+						let events = block.wait_for_success().await.map_err(|e| match e {
+							TransactionEventsError::ExtrinsicFailed(error) => anyhow!(describe(&error)),
+							other => anyhow!(other),
+						})?;
+						return Ok(Included { block: block.block_hash(), events });
+					},
+					TransactionStatus::Error { message } |
+					TransactionStatus::Invalid { message } |
+					TransactionStatus::Dropped { message } => bail!("transaction rejected: {message}"),
+					_ => continue,
+				}
 			}
-		}
-		bail!("the node stopped reporting on the transaction")
+			bail!("the node stopped reporting on the transaction")
+		};
+		tokio::time::timeout(self.timeout, watching).await.map_err(|_| {
+			anyhow!(
+				"the transaction was not in a block within {} s: is the chain producing blocks? \
+				 (it may still be included later: check before sending it again)",
+				self.timeout.as_secs()
+			)
+		})?
 	}
 
 	/// Submits a motion of the authority collective to dispatch `call`, with `threshold` votes.

@@ -17,6 +17,8 @@ pub const CHUNK: usize = 256 * 1024;
 pub struct Ipfs {
 	base: String,
 	http: reqwest::Client,
+	/// How long one request may take, body included; an upload gets a second more per MiB.
+	timeout: Duration,
 }
 
 #[derive(Deserialize)]
@@ -32,8 +34,9 @@ struct ApiError {
 }
 
 impl Ipfs {
-	/// The API at `url`, e.g. `http://127.0.0.1:5001`.
-	pub fn new(url: &str) -> Result<Self> {
+	/// The API at `url`, e.g. `http://127.0.0.1:5001`; a request that takes longer than
+	/// `timeout` fails with a clear error.
+	pub fn new(url: &str, timeout: Duration) -> Result<Self> {
 		let base = url.trim_end_matches('/').to_owned();
 		if !(base.starts_with("http://") || base.starts_with("https://")) {
 			bail!("the IPFS API address must be an http:// or https:// URL, not '{url}'");
@@ -42,24 +45,38 @@ impl Ipfs {
 			.connect_timeout(Duration::from_secs(10))
 			.build()
 			.context("cannot set up the HTTP client")?;
-		Ok(Ipfs { base, http })
+		Ok(Ipfs { base, http, timeout })
 	}
 
 	fn url(&self, command: &str) -> String {
 		format!("{}/api/v0/{command}", self.base)
 	}
 
-	async fn call(&self, request: reqwest::RequestBuilder, what: &str) -> Result<reqwest::Response> {
-		let response = request.send().await.with_context(|| {
-			format!("cannot reach the IPFS API at {} to {what}: is the region's IPFS node running?", self.base)
-		})?;
-		if !response.status().is_success() {
-			let status = response.status();
-			let body = response.text().await.unwrap_or_default();
+	/// Sends `request` and reads the whole answer within `timeout`.
+	async fn call(&self, request: reqwest::RequestBuilder, what: &str, timeout: Duration) -> Result<Vec<u8>> {
+		let failed = |e: reqwest::Error| {
+			if e.is_timeout() {
+				anyhow!(
+					"the IPFS node at {} did not {what} within {} s: is it running, and not stopped?",
+					self.base,
+					timeout.as_secs()
+				)
+			} else {
+				anyhow!(e).context(format!(
+					"cannot reach the IPFS API at {} to {what}: is the region's IPFS node running?",
+					self.base
+				))
+			}
+		};
+		let response = request.timeout(timeout).send().await.map_err(failed)?;
+		let status = response.status();
+		let body = response.bytes().await.map_err(failed)?;
+		if !status.is_success() {
+			let body = String::from_utf8_lossy(&body).into_owned();
 			let message = serde_json::from_str::<ApiError>(&body).map(|e| e.message).unwrap_or(body);
 			bail!("the IPFS node refused to {what} ({status}): {message}");
 		}
-		Ok(response)
+		Ok(body.into())
 	}
 
 	/// Adds `data` and pins it on this node; `progress` hears how many bytes have been sent.
@@ -88,7 +105,9 @@ impl Ipfs {
 				("pin", "true"),
 			])
 			.multipart(form);
-		let text = self.call(request, "add the ciphertext").await?.text().await?;
+		let timeout = self.timeout + Duration::from_secs(total >> 20);
+		let body = self.call(request, "add the ciphertext", timeout).await?;
+		let text = String::from_utf8_lossy(&body);
 		// One JSON object per line; the last names the added file.
 		let added: Added = text
 			.lines()
@@ -105,13 +124,12 @@ impl Ipfs {
 	/// The content of `cid`.
 	pub async fn cat(&self, cid: &Cid) -> Result<Vec<u8>> {
 		let request = self.http.post(self.url("cat")).query(&[("arg", cid.to_text())]);
-		let bytes = self.call(request, &format!("fetch {}", cid.to_text())).await?.bytes().await?;
-		Ok(bytes.to_vec())
+		self.call(request, &format!("return {}", cid.to_text()), self.timeout).await
 	}
 
 	/// Removes this node's pin of `cid` (when a registration failed after the upload).
 	pub async fn unpin(&self, cid: &Cid) -> Result<()> {
 		let request = self.http.post(self.url("pin/rm")).query(&[("arg", cid.to_text())]);
-		self.call(request, &format!("unpin {}", cid.to_text())).await.map(|_| ())
+		self.call(request, &format!("unpin {}", cid.to_text()), self.timeout).await.map(|_| ())
 	}
 }

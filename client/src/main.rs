@@ -48,6 +48,11 @@ struct Cli {
 	#[arg(long, env = "EHR_IPFS", default_value = "http://127.0.0.1:5001", global = true)]
 	ipfs: String,
 
+	/// Seconds to wait for the node (connecting, a transaction's inclusion) and for each IPFS
+	/// request (an upload gets a second more per MiB) before giving up with an error.
+	#[arg(long, env = "EHR_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600), global = true)]
+	timeout: u64,
+
 	#[command(subcommand)]
 	command: Command,
 }
@@ -394,13 +399,14 @@ async fn run(cli: Cli) -> Result<()> {
 		Command::Keys(command) => return keys(keystore, json, &command),
 		command => command,
 	};
-	let chain = Chain::connect(&cli.url).await?;
+	let timeout = std::time::Duration::from_secs(cli.timeout);
+	let chain = Chain::connect(&cli.url, timeout).await?;
 	match command {
 		Command::Keys(command) => keys(keystore, json, &command),
 		Command::Upload { signer, patient, file, supersedes } => {
 			let patient = account(&patient)?;
 			let document = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-			let ipfs = ipfs::Ipfs::new(&cli.ipfs)?;
+			let ipfs = ipfs::Ipfs::new(&cli.ipfs, timeout)?;
 			let (record, timings) =
 				storage::upload(&chain, &ipfs, &signer.keypair(keystore)?, &patient, &document, supersedes).await?;
 			let view = RecordView::from(&record);
@@ -418,7 +424,7 @@ async fn run(cli: Cli) -> Result<()> {
 		},
 		Command::Fetch { key, id, output } => {
 			let identity = open_keystore(keystore)?.identity(&key)?;
-			let ipfs = ipfs::Ipfs::new(&cli.ipfs)?;
+			let ipfs = ipfs::Ipfs::new(&cli.ipfs, timeout)?;
 			let document = zeroize::Zeroizing::new(storage::fetch(&chain, &ipfs, &identity, id).await?);
 			if output.as_os_str() == "-" {
 				use std::io::Write;
