@@ -16,7 +16,7 @@
 //! `DIR/endpoints.tsv`: one line per node or IPFS node with its chain, name and ports, for
 //! scripts. Adding a region is an edit to the TOML file, not to code.
 
-use anyhow::{anyhow, ensure, Context, Result};
+use anyhow::{anyhow, bail, ensure, Context, Result};
 use clap::Parser;
 use codec::{Decode, Encode};
 use serde::Deserialize;
@@ -57,6 +57,12 @@ const REGION_RPC_PORT: u16 = 9920;
 enum Cli {
 	/// Writes the chain specs, zombienet.toml and endpoints.tsv.
 	Generate(Args),
+	/// Checks a federation description and prints its endpoints.tsv (every node's and IPFS
+	/// node's ports) without writing anything: what `launch.sh` checks before it starts.
+	Endpoints {
+		/// The federation description.
+		federation: PathBuf,
+	},
 	/// Opens the HRMP channels between the coordinator and every region on the running relay
 	/// chain (as its sudo key), and waits until the relay chain reports them open.
 	OpenChannels(OpenChannels),
@@ -70,6 +76,11 @@ struct Args {
 	/// The relay chain binary (polkadot), with its workers beside it.
 	#[arg(long)]
 	relay: PathBuf,
+	/// The relay chain's plain chain spec (relay/rococo-local.json): zombienet adds the
+	/// validators and the parachains to its genesis. The relay chain node has no runtime built
+	/// in.
+	#[arg(long)]
+	relay_spec: PathBuf,
 	/// The region runtime's wasm.
 	#[arg(long)]
 	region_wasm: PathBuf,
@@ -232,9 +243,18 @@ fn proxy_key(institution: &Institution) -> Result<Option<String>> {
 
 fn check(federation: &Federation) -> Result<()> {
 	ensure!(!federation.relay.validators.is_empty(), "the relay chain needs validators");
+	// Zombienet names its files after it and splits names at `_`.
+	ensure!(
+		!federation.relay.chain.is_empty() &&
+			federation.relay.chain.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'),
+		"relay chain name {:?}: use letters, digits and '-' only",
+		federation.relay.chain
+	);
 	ensure!(!federation.regions.is_empty(), "a federation needs at least one region");
 	let mut para_ids = BTreeSet::from([federation.coordinator.para_id]);
 	let mut ids = BTreeSet::new();
+	// Every IPFS port of the federation, API and swarm: each region runs its own IPFS node.
+	let mut ipfs_ports = BTreeMap::new();
 	let mut nodes: BTreeSet<&str> =
 		federation.relay.validators.iter().map(String::as_str).collect();
 	ensure!(
@@ -245,7 +265,11 @@ fn check(federation: &Federation) -> Result<()> {
 		ensure!(para_ids.insert(region.para_id), "para id {} is used twice", region.para_id);
 		ensure!(region.para_id >= 2000, "{}: regions need para ids from 2000 on", region.id);
 		ensure!(ids.insert(region.id.as_str()), "region id {} is used twice", region.id);
-		ensure!(region.ipfs_api_port != region.ipfs_swarm_port, "{}: IPFS ports clash", region.id);
+		for (port, what) in [(region.ipfs_api_port, "API"), (region.ipfs_swarm_port, "swarm")] {
+			if let Some(other) = ipfs_ports.insert(port, format!("{}'s IPFS {what} port", region.id)) {
+				bail!("{}'s IPFS {what} port {port} is also {other}: every region needs its own", region.id);
+			}
+		}
 		let collators: Vec<_> = region
 			.institutions
 			.iter()
@@ -425,8 +449,28 @@ fn read(path: &Path) -> Result<Federation> {
 async fn main() -> Result<()> {
 	match Cli::parse() {
 		Cli::Generate(args) => generate(&args),
+		Cli::Endpoints { federation: path } => {
+			let federation = read(&path)?;
+			let (_, endpoints) = network(
+				&federation,
+				&path,
+				Path::new("medfed-node"),
+				(Path::new("polkadot"), Path::new("relay.json")),
+				&placeholder_specs(&federation),
+			)?;
+			print!("{endpoints}");
+			Ok(())
+		},
 		Cli::OpenChannels(args) => open_channels(&args).await,
 	}
+}
+
+/// A chain spec path for every parachain of `federation`, for what does not read them.
+fn placeholder_specs(federation: &Federation) -> BTreeMap<u32, PathBuf> {
+	std::iter::once(federation.coordinator.para_id)
+		.chain(federation.regions.iter().map(|r| r.para_id))
+		.map(|id| (id, PathBuf::from(format!("/specs/{id}.json"))))
+		.collect()
 }
 
 /// The HRMP channels of `federation`: both ways between the coordinator and every region.
@@ -554,6 +598,7 @@ fn generate(args: &Args) -> Result<()> {
 	std::fs::create_dir_all(&args.out)?;
 	let node = std::fs::canonicalize(&args.node).context("the collator binary")?;
 	let relay_bin = std::fs::canonicalize(&args.relay).context("the relay chain binary")?;
+	let relay_spec = std::fs::canonicalize(&args.relay_spec).context("the relay chain spec")?;
 	let relay = federation.relay.chain.as_str();
 
 	let coordinator = &federation.coordinator;
@@ -584,7 +629,8 @@ fn generate(args: &Args) -> Result<()> {
 		specs.insert(region.para_id, spec);
 	}
 
-	let (net, endpoints) = network(&federation, &args.federation, &node, &relay_bin, &specs)?;
+	let (net, endpoints) =
+		network(&federation, &args.federation, &node, (&relay_bin, &relay_spec), &specs)?;
 	std::fs::write(args.out.join("zombienet.toml"), net)?;
 	std::fs::write(args.out.join("endpoints.tsv"), endpoints)?;
 	println!("{}", args.out.join("zombienet.toml").display());
@@ -597,7 +643,7 @@ fn network(
 	federation: &Federation,
 	source: &Path,
 	node: &Path,
-	relay_bin: &Path,
+	(relay_bin, relay_spec): (&Path, &Path),
 	specs: &BTreeMap<u32, PathBuf>,
 ) -> Result<(String, String)> {
 	let relay = federation.relay.chain.as_str();
@@ -611,11 +657,14 @@ fn network(
 	writeln!(net, "# Generated by medfed-federation from {}: do not edit.", source.display())?;
 	writeln!(net, "# {}\n", federation.name)?;
 	writeln!(net, "[settings]\ntimeout = 1200\nprovider = \"native\"\n")?;
+	// `chain` only names zombienet's files (no `_` in it: zombienet splits names there); the
+	// chain is the spec's.
 	writeln!(
 		net,
-		"[relaychain]\ndefault_command = {}\nchain = {}",
+		"[relaychain]\ndefault_command = {}\nchain = {}\nchain_spec_path = {}",
 		toml_string(&relay_bin.to_string_lossy()),
-		toml_string(relay)
+		toml_string(relay),
+		toml_string(&relay_spec.to_string_lossy())
 	)?;
 	writeln!(net, "default_args = [\"-lparachain=info,xcm=info\"]")?;
 	// The coordinator has a channel each way to every region (rococo-local allows 4).
@@ -721,20 +770,13 @@ institutions = [
 		toml::from_str(text).expect("a valid federation")
 	}
 
-	fn specs(federation: &Federation) -> BTreeMap<u32, PathBuf> {
-		std::iter::once(federation.coordinator.para_id)
-			.chain(federation.regions.iter().map(|r| r.para_id))
-			.map(|id| (id, PathBuf::from(format!("/specs/{id}.json"))))
-			.collect()
-	}
-
 	fn render(federation: &Federation) -> (toml::Table, String) {
 		let (net, endpoints) = network(
 			federation,
 			Path::new("federation.toml"),
 			Path::new("/bin/medfed-node"),
-			Path::new("/bin/polkadot"),
-			&specs(federation),
+			(Path::new("/bin/polkadot"), Path::new("/relay/rococo-local.json")),
+			&placeholder_specs(federation),
 		)
 		.expect("renders");
 		(toml::from_str(&net).expect("zombienet.toml is TOML"), endpoints)
@@ -763,6 +805,8 @@ institutions = [
 		// Opened on the running relay chain, not in its genesis (see `open_channels`).
 		assert!(!net.contains_key("hrmp_channels"));
 		assert_eq!(net["relaychain"]["nodes"].as_array().expect("validators").len(), 3);
+		// The relay chain runs from the spec file: the node has no runtime built in.
+		assert_eq!(net["relaychain"]["chain_spec_path"].as_str(), Some("/relay/rococo-local.json"));
 		for para in net["parachains"].as_array().expect("parachains") {
 			assert_eq!(para["collators"].as_array().expect("collators").len(), 2);
 		}
@@ -805,6 +849,26 @@ institutions = [
 		refused(
 			&format!("{SHIPPED}{}", THIRD_REGION.replace("2002", "2001")),
 			"para id 2001 is used twice",
+		);
+	}
+
+	#[test]
+	fn a_relay_chain_name_zombienet_cannot_use_is_refused() {
+		refused(
+			&SHIPPED.replace("chain = \"rococo-local\"", "chain = \"rococo_local\""),
+			"relay chain name \"rococo_local\"",
+		);
+	}
+
+	#[test]
+	fn regions_sharing_an_ipfs_port_are_refused() {
+		refused(
+			&format!("{SHIPPED}{}", THIRD_REGION.replace("ipfs_api_port = 5003", "ipfs_api_port = 5002")),
+			"region-c's IPFS API port 5002 is also region-b's IPFS API port",
+		);
+		refused(
+			&format!("{SHIPPED}{}", THIRD_REGION.replace("ipfs_swarm_port = 4103", "ipfs_swarm_port = 5001")),
+			"region-c's IPFS swarm port 5001 is also region-a's IPFS API port",
 		);
 	}
 
