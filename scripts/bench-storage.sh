@@ -10,7 +10,7 @@
 # write and fails ("Empty input is invalid"). So it takes 3,000 records at least.
 #
 # It starts region-a in development mode on RocksDB (what the collators run), fills it with
-# `client/examples/fill-region.rs`, stops it, and runs `medfed-node benchmark storage` on its
+# `client/examples/fill-region.rs`, stops it, and runs the benchmark flavour's `medfed-node benchmark storage` on its
 # database. Run it on the collators' hardware, or there on a copy of a live region's database
 # (`benchmark storage --base-path` it directly) for the weights that chain should use.
 set -euo pipefail
@@ -29,7 +29,9 @@ if ! [[ "$patients" =~ ^[1-9][0-9]*$ && "$records" =~ ^[0-9]+$ ]] || [ "$records
 fi
 
 ensure_deps
-build_node
+build_bench_node
+# The benchmark flavour fills the region too: no need to build the everyday collator.
+MEDFED_NODE="$MEDFED_BENCH_NODE"
 wasm="$(build_runtime_wasm production region)"
 spec="$(chain_spec region-a "$wasm")"
 log "building the fill tool"

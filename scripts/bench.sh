@@ -4,12 +4,13 @@
 #
 #   scripts/bench.sh [pallet ...]     (default: every MedFed pallet)
 #
-# Needs the collator (`scripts/build.sh node`), which carries the benchmark CLI.
+# Builds the benchmark flavour of the collator first (`build_bench_node` in lib.sh: about an
+# hour the first time), which carries the benchmark CLI.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$MEDFED_ROOT"
 ensure_deps
-[ -x "$MEDFED_NODE" ] || build_node
+build_bench_node
 
 pallets=("$@")
 [ ${#pallets[@]} -gt 0 ] ||
@@ -21,7 +22,7 @@ for pallet in "${pallets[@]}"; do
 	wasm="$(build_runtime_wasm bench "$runtime")" || exit 1
 	dir="pallets/${pallet#pallet_}/src"
 	log "benchmarking $pallet ($runtime runtime) -> $dir/weights.rs"
-	"$MEDFED_NODE" benchmark pallet \
+	"$MEDFED_BENCH_NODE" benchmark pallet \
 		--runtime "$wasm" --genesis-builder runtime --genesis-builder-preset development \
 		--pallet "$pallet" --extrinsic '*' --steps 50 --repeat 20 \
 		--template scripts/weight-template.hbs --output "$dir/weights.rs"

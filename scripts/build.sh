@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
-# Builds what the federation needs and is missing or stale: the collator `medfed-node`, the
-# relay chain node `polkadot` with its workers, both runtimes' wasm and the `medfed-federation`
-# generator. About two hours the first time on a 2-core machine, seconds when nothing changed.
+# Builds what the federation needs and is missing or stale, showing cargo's progress:
+#   1. the collator `medfed-node` and the relay chain node `polkadot` with its two PVF workers,
+#      in one cargo invocation (about an hour the first time on a 2-core machine);
+#   2. both runtimes' wasm, in one invocation (about 10 minutes the first time);
+#   3. the `medfed-federation` generator (a few minutes the first time).
+# Seconds when nothing changed. Needs about 25 GiB free for the target directory
+# ($CARGO_TARGET_DIR, default ~/.cache/medfed/target).
 #
 #   scripts/build.sh          everything
-#   scripts/build.sh node     only the collator (what the end-to-end tests need)
+#   scripts/build.sh node     only the two nodes
 #
-# Build the node and the relay chain node this way rather than with a bare `cargo build
-# --release`: it rebuilds each only when its sources changed, because a cargo build of one
-# makes cargo rebuild a part of the other (see `release_build_once` in lib.sh).
+# MEDFED_NODE and MEDFED_RELAY may name binaries you already have: then step 1 builds nothing.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 ensure_deps
-build_node
+build_network
 [ "${1:-}" = node ] && exit 0
-build_relay
 build_federation_tools

@@ -10,7 +10,8 @@
 //!   3 s (or `--dev-block-time <ms>`), as the development authority `//Alice`.
 //! - `medfed-node chain-spec-builder create …`: builds a chain spec from a runtime and one of its
 //!   genesis presets (`region-a`, `region-b`, `development`).
-//! - `medfed-node benchmark pallet …`: runs FRAME benchmarks, from which MedFed's weights come.
+//! - `medfed-node benchmark pallet …`: runs FRAME benchmarks, from which MedFed's weights come;
+//!   only in the benchmark flavour (`--features runtime-benchmarks`, built by `scripts/bench.sh`).
 //!
 //! Off-chain workers run on authority nodes and may make HTTP requests (they reach IPFS).
 

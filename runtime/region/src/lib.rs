@@ -17,10 +17,6 @@
 // `construct_runtime!` does a lot of recursion and requires us to increase the limit.
 #![recursion_limit = "256"]
 
-// Make the wasm binary available.
-#[cfg(feature = "std")]
-include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
-
 extern crate alloc;
 
 pub mod apis;
