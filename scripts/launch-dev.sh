@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts one MedFed region alone, in development mode (no relay chain), with its IPFS node, and
-# prints how to reach them. Builds what is missing first: the collator (about an hour the first
-# time on a 2-core machine), the runtime, and the IPFS node's packages.
+# prints how to reach them. Builds what is missing first: the two nodes (about an hour the
+# first time on a 2-core machine), the runtimes' wasm (about 10), the IPFS node's packages.
 #
 #   scripts/launch-dev.sh [region-a|region-b]   (default region-a; Ctrl-C stops both)
 #   scripts/launch.sh --dev [region-a|region-b]  (the same)
@@ -20,30 +20,41 @@ port="${MEDFED_RPC_PORT:-9944}"
 ipfs_port="${MEDFED_IPFS_PORT:-5001}"
 ipfs_api="http://127.0.0.1:$ipfs_port"
 
+for p in "$port" "$ipfs_port" "$((ipfs_port + 1000))"; do
+	! port_in_use "$p" || { echo "error: port $p is already in use: is another node or IPFS node running?" >&2; exit 1; }
+done
 ensure_deps
 ensure_ipfs
-build_node
+build_network
 wasm="$(build_runtime_wasm production region)"
 spec="$(chain_spec "$preset" "$wasm")"
 
 # The region's IPFS node, with a throwaway repository like the chain's.
 state="$(mktemp -d)"
 pids=()
+failed=1
 cleanup() {
+	trap - EXIT INT TERM
 	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
 	wait 2>/dev/null || true
-	rm -rf "$state"
+	if [ "$failed" = 1 ]; then
+		echo "stopped; logs are kept in $state (node.log, ipfs.log)" >&2
+	else
+		rm -rf "$state"
+	fi
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'failed=0; exit 0' INT TERM
 "$MEDFED_ROOT/ipfs/run.sh" "$state/ipfs" "$ipfs_port" "$((ipfs_port + 1000))" >"$state/ipfs.log" 2>&1 &
 pids+=($!)
 wait_for_ipfs "$ipfs_api" 120 || { echo "the IPFS node did not start; see $state/ipfs.log" >&2; exit 1; }
 
 "$MEDFED_NODE" --dev --chain "$spec" --rpc-port "$port" --base-path "$state/chain" \
-	--dev-block-time "${MEDFED_BLOCK_MS:-3000}" --offchain-worker always &
+	--dev-block-time "${MEDFED_BLOCK_MS:-3000}" --offchain-worker always >"$state/node.log" 2>&1 &
 pids+=($!)
 # The pinning worker reads its IPFS API from the node's own off-chain storage.
-retry_for 120 set_offchain "http://127.0.0.1:$port" "medfed::ipfs-api" "$ipfs_api" || true
+retry_for 120 set_offchain "http://127.0.0.1:$port" "medfed::ipfs-api" "$ipfs_api" ||
+	{ echo "error: could not configure the node's IPFS address; see $state/node.log" >&2; exit 1; }
 
 cat <<TXT
 
@@ -52,8 +63,10 @@ MedFed $preset is running in development mode (one collator, no relay chain).
   polkadot-js     https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A$port#/explorer
   IPFS (Kubo RPC) $ipfs_api
   chain spec      $spec
+  logs            $state/node.log, $state/ipfs.log
   try             cargo run -q -p medfed-client -- --url ws://127.0.0.1:$port institution list
 Ctrl-C stops both; their state is discarded.
 
 TXT
 wait -n "${pids[@]}"
+echo "the node or the IPFS node stopped" >&2

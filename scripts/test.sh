@@ -3,14 +3,14 @@
 #
 #   scripts/test.sh
 #
-# 1. Unit, benchmark and runtime integration tests of every crate but the node. No wasm, no
-#    node build: minutes on a warm cache, well under an hour cold.
-# 2. End-to-end tests against the real collator and a real IPFS node (installed from npm here),
-#    when `medfed-node` is already built in the cache (`scripts/build.sh node`, an hour cold);
-#    otherwise they are skipped, and this says so.
+# 1. Unit, benchmark and runtime integration tests of every crate but the nodes. No wasm, no
+#    node build: a few minutes cold.
+# 2. When the two nodes are already built in the cache (`scripts/build.sh node`, about 40
+#    minutes cold), otherwise skipped, and this says so:
+#    - the check that their build compiles no polkadot-sdk crate twice;
+#    - end-to-end tests against the real collator and a real IPFS node (installed from npm);
 # 3. The network test: the whole federation on zombienet (relay chain, coordinator, two
-#    regions, HRMP, IPFS), when the relay chain node is built too (`scripts/build.sh`, about
-#    another hour cold); otherwise skipped, and this says so.
+#    regions, HRMP, IPFS), with a fault drill; when the nodes are built.
 # MEDFED_E2E=0 skips stages 2 and 3.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -19,25 +19,26 @@ ensure_deps
 
 log "unit, benchmark and runtime tests"
 SKIP_WASM_BUILD=1 cargo test --workspace --exclude medfed-node --exclude medfed-relay \
+	--exclude medfed-runtime-wasm \
 	--features runtime-benchmarks,try-runtime
 
 if [ -x "$MEDFED_NODE" ] && [ "${MEDFED_E2E:-1}" != 0 ]; then
+	build_network
+	[ -n "$MEDFED_NODE_GIVEN$MEDFED_RELAY_GIVEN" ] || bash scripts/check-build-once.sh
 	log "end-to-end tests against the collator node and a local IPFS node"
 	ensure_ipfs
-	build_node
 	wasm="$(build_runtime_wasm production region)"
 	MEDFED_NODE="$MEDFED_NODE" MEDFED_RUNTIME_WASM="$wasm" SKIP_WASM_BUILD=1 \
 		cargo test -p medfed-client --test node -- --nocapture
 elif [ -x "$MEDFED_NODE" ]; then
 	log "SKIPPED end-to-end tests: MEDFED_E2E=0"
 else
-	log "SKIPPED end-to-end tests: no collator at $MEDFED_NODE (build it with: scripts/build.sh node)"
+	log "SKIPPED end-to-end tests and the build-once check: no collator at $MEDFED_NODE (build it with: scripts/build.sh node)"
 fi
 
-if [ -x "$MEDFED_NODE" ] && [ -x "$MEDFED_RELAY" ] && [ "${MEDFED_E2E:-1}" != 0 ]; then
+if [ -x "$MEDFED_NODE" ] && [ -x "$MEDFED_RELAY" ] && [ -f "$MEDFED_RELAY_SPEC" ] && [ "${MEDFED_E2E:-1}" != 0 ]; then
 	log "network test: the federation on zombienet (scripts/launch.sh)"
 	ensure_zombienet
-	build_relay
 	build_federation_tools
 	# The test runs scripts/launch.sh, which must not build: cargo holds the target directory
 	# while the test runs.
@@ -45,6 +46,8 @@ if [ -x "$MEDFED_NODE" ] && [ -x "$MEDFED_RELAY" ] && [ "${MEDFED_E2E:-1}" != 0 
 		cargo test -p medfed-client --test federation -- --nocapture
 elif [ "${MEDFED_E2E:-1}" = 0 ]; then
 	log "SKIPPED network test: MEDFED_E2E=0"
+elif [ ! -f "$MEDFED_RELAY_SPEC" ]; then
+	log "SKIPPED network test: no relay chain spec at $MEDFED_RELAY_SPEC (make it with: scripts/relay-spec.sh)"
 else
 	log "SKIPPED network test: needs $MEDFED_NODE and $MEDFED_RELAY (build them with: scripts/build.sh)"
 fi

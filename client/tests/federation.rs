@@ -6,10 +6,13 @@
 //! - the relay chain has the HRMP channels open both ways between the coordinator and each
 //!   region;
 //! - a record registered in region A puts its patient in the coordinator's directory, over XCM;
-//! - with one collator of region A killed, region A keeps finalizing blocks; restarted, the
-//!   collator catches up and has every record, including one registered while it was down;
+//! - with one collator of region A killed, region A keeps finalizing blocks; restarted by name
+//!   (`scripts/launch.sh start bob`), the collator catches up and has every record, including one registered while it was down;
 //! - 20 patients' first records are announced and all arrive; it prints the delivery latency
-//!   region → coordinator in relay blocks (median).
+//!   region → coordinator in relay blocks (median);
+//! - fault drill: with region A's IPFS node hung (SIGSTOP), `ehr upload` fails within its
+//!   timeout; with it stopped (`scripts/launch.sh stop ipfs-region-a`) the federation stays up
+//!   and uploads fail clearly, registering nothing; started again by name, an upload is pinned.
 //!
 //! Needs the built collator and relay chain node; `scripts/test.sh` builds the rest (runtime
 //! wasm, `medfed-federation`) and runs it when both are in the cache, and otherwise says it is
@@ -361,7 +364,7 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 	assert_eq!(listed["regions"][0]["para_id"], 2000);
 
 	// One collator of region A dies: the region goes on with the other.
-	let (pid, command, cwd) = collator_process("bob").expect("bob's collator runs");
+	let (pid, _, _) = collator_process("bob").expect("bob's collator runs");
 	let killed = Command::new("kill")
 		.args(["-KILL", &pid.to_string()])
 		.status()
@@ -391,18 +394,11 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 		finalized_number(&region_a).await.unwrap_or(0) >= holding
 	});
 
-	// Restarted with the same command line and database, bob catches up and has everything.
-	let log = std::fs::File::create(dir.join("bob-restarted.log")).expect("log file");
-	let _bob = Group(
-		Command::new(&command[0])
-			.args(&command[1..])
-			.current_dir(&cwd)
-			.stdout(Stdio::null())
-			.stderr(log)
-			.process_group(0)
-			.spawn()
-			.expect("bob restarts"),
-	);
+	// Restarted by name, with the same command line and database, bob catches up and has
+	// everything.
+	let state = dir.join("state");
+	let started_bob = launch_verb(&state, &["start", "bob"]);
+	assert!(started_bob.status.success(), "launch.sh start bob: {}", String::from_utf8_lossy(&started_bob.stderr));
 	let mut bob = None;
 	eventually!(
 		Duration::from_secs(300),
@@ -538,6 +534,66 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 		latencies[latencies.len() - 1],
 	);
 	assert_eq!(latencies.len(), 20);
+
+	// Fault drill: region A's IPFS node hangs, then stops. The federation stays up; `ehr upload`
+	// fails with a clear error within its timeout and registers nothing. Started again by name,
+	// it takes the next upload, which its region's collators pin.
+	let bundle = workspace().join("examples/fhir-bundle.json");
+	let bundle = bundle.to_str().expect("a UTF-8 path");
+	let patient = one.to_string();
+	let upload = ["upload", "--as", "//Charlie", "--patient", &patient, bundle];
+	let records_before = record_count(&region_a, &one, None).await;
+	let ipfs_pid = std::fs::read_to_string(state.join("procs/ipfs-region-a.pid")).expect("the IPFS node's pid");
+	let signal = |sig: &str| {
+		let sent = Command::new("kill").args([sig, ipfs_pid.trim()]).status().expect("kill runs");
+		assert!(sent.success(), "kill {sig} the IPFS node");
+	};
+	signal("-STOP");
+	let hung = ehr(REGION_A[0], &[&["--timeout", "10"][..], &upload[..]].concat());
+	signal("-CONT");
+	let error = String::from_utf8_lossy(&hung.stderr);
+	assert!(!hung.status.success(), "an upload to a hung IPFS node succeeded");
+	assert!(error.contains("did not add the ciphertext within 10 s"), "unclear error: {error}");
+
+	let stopped = launch_verb(&state, &["stop", "ipfs-region-a"]);
+	assert!(stopped.status.success(), "launch.sh stop: {}", String::from_utf8_lossy(&stopped.stderr));
+	let refused = ehr(REGION_A[0], &upload);
+	let error = String::from_utf8_lossy(&refused.stderr);
+	assert!(!refused.status.success(), "an upload without an IPFS node succeeded");
+	assert!(error.contains("cannot reach the IPFS API"), "unclear error: {error}");
+	assert_eq!(record_count(&region_a, &one, None).await, records_before, "a record was registered without its ciphertext");
+	let finalized_before = finalized_number(&region_a).await.expect("finalized");
+	eventually!(Duration::from_secs(120), "region A finalizes blocks with its IPFS node down", {
+		finalized_number(&region_a).await.unwrap_or(0) >= finalized_before + 2
+	});
+	assert!(network.0.try_wait().expect("the launch script").is_none(), "launch.sh stopped with the IPFS node");
+
+	let restarted = launch_verb(&state, &["start", "ipfs-region-a"]);
+	assert!(restarted.status.success(), "launch.sh start: {}", String::from_utf8_lossy(&restarted.stderr));
+	let mut uploaded = None;
+	eventually!(Duration::from_secs(120), "the restarted IPFS node takes an upload", {
+		let out = ehr(REGION_A[0], &upload);
+		if out.status.success() {
+			uploaded = Some(serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("ehr prints JSON"));
+		}
+		uploaded.is_some()
+	});
+	let id = uploaded.expect("uploaded")["record"]["id"].to_string();
+	eventually!(Duration::from_secs(180), "the new record is pinned in region A", {
+		let pins = ehr_ok(REGION_A[0], &["record", "show", &id])["pins"].clone();
+		pins.as_array().is_some_and(|pins| pins.iter().any(|p| p["pinned_at"].is_u64()))
+	});
+}
+
+/// Runs `scripts/launch.sh VERB…` on the federation whose state is in `state`.
+fn launch_verb(state: &Path, args: &[&str]) -> Output {
+	Command::new("bash")
+		.arg(workspace().join("scripts/launch.sh"))
+		.args(args)
+		.env("MEDFED_STATE", state)
+		.stdin(Stdio::null())
+		.output()
+		.expect("launch.sh runs")
 }
 
 /// How many processes process group `pgid` has, and their resident memory in bytes.
