@@ -268,8 +268,7 @@ set_offchain() {
 # Builds what `generate_federation` needs besides the node and the relay chain node: both
 # runtimes' production wasm and the `medfed-federation` generator.
 build_federation_tools() {
-	build_runtime_wasm production region >/dev/null
-	build_runtime_wasm production coordinator >/dev/null
+	build_runtime_wasm production >/dev/null
 	log "building medfed-federation: a few minutes the first time"
 	(cd "$MEDFED_ROOT" && cargo build -p medfed-client --bin medfed-federation) >&2
 }
