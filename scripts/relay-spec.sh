@@ -21,19 +21,25 @@ cd "$MEDFED_ROOT"
 ensure_deps
 build_network
 
-version="$(awk '/^name = "rococo-runtime"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)"
-[ -n "$version" ] || { echo "error: no rococo-runtime in Cargo.lock" >&2; exit 1; }
-manifest="$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"rococo-runtime-$version"/Cargo.toml 2>/dev/null | head -1)"
-if [ -z "$manifest" ]; then
-	cargo fetch >&2
-	manifest="$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"rococo-runtime-$version"/Cargo.toml | head -1)"
-fi
+# The version of crate `name` in Cargo.lock.
+locked_version() {
+	awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock
+}
+version="$(locked_version rococo-runtime)"
+wasm_builder="$(locked_version substrate-wasm-builder)"
+[ -n "$version" ] && [ -n "$wasm_builder" ] || { echo "error: no rococo-runtime or substrate-wasm-builder in Cargo.lock" >&2; exit 1; }
+# rococo-runtime's manifest in cargo's registry sources, fetched if missing.
+registry_manifest() {
+	ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"rococo-runtime-$version"/Cargo.toml 2>/dev/null | head -1
+}
+manifest="$(registry_manifest)"
+[ -n "$manifest" ] || { cargo fetch >&2; manifest="$(registry_manifest)"; }
+[ -n "$manifest" ] || { echo "error: rococo-runtime $version is not in cargo's registry sources" >&2; exit 1; }
 
 crate="$CARGO_TARGET_DIR/rococo-fast-wasm"
 mkdir -p "$crate/src"
 cp Cargo.lock rust-toolchain.toml "$crate/"
 : >"$crate/src/lib.rs"
-wasm_builder="$(awk '/^name = "substrate-wasm-builder"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)"
 cat >"$crate/Cargo.toml" <<TOML
 # Written by scripts/relay-spec.sh of MedFed: builds the Rococo fast runtime's wasm only.
 [package]
