@@ -16,17 +16,15 @@
 //! Output is readable text, or JSON with `--json`. Every input is checked here with the same
 //! code the chain uses, so a bad CID or key is refused before it costs a fee.
 
-mod chain;
-mod ipfs;
-mod keystore;
-mod render;
-mod storage;
-
 use anyhow::{anyhow, bail, Context, Result};
-use chain::{account, keypair, Chain};
+use medfed_client::{
+	chain::{self, account, keypair, Chain},
+	ipfs, keystore,
+	render::{self, *},
+	storage,
+};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use medfed_primitives::{umbral, Capsule, Cid, PublicKey, ResourceType, Role};
-use render::*;
 use subxt::{dynamic::Value, ext::scale_value::Composite};
 
 #[derive(Parser, Debug)]
