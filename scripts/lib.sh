@@ -161,13 +161,12 @@ build_bench_node() {
 }
 
 # Writes the chain spec of `preset` (region-a, region-b, development) for `wasm` and prints
-# its path.
+# its path. The para id is the preset's own (runtime/common's `para_ids`), read from the wasm.
 chain_spec() {
 	local preset="$1" wasm="$2" para_id
-	case "$preset" in
-		region-b) para_id=2001 ;;
-		*) para_id=2000 ;;
-	esac
+	para_id="$("$MEDFED_NODE" chain-spec-builder display-preset --runtime "$wasm" --preset-name "$preset" |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["parachainInfo"]["parachainId"])')" ||
+		{ echo "error: cannot read the para id of preset $preset from $wasm" >&2; return 1; }
 	mkdir -p "$MEDFED_ARTIFACTS"
 	local out="$MEDFED_ARTIFACTS/$preset.json"
 	"$MEDFED_NODE" chain-spec-builder --chain-spec-path "$out" create \

@@ -11,6 +11,7 @@
 //! - [`render`]: text and JSON output.
 
 pub mod chain;
+pub mod federation;
 pub mod ipfs;
 pub mod keystore;
 pub mod render;

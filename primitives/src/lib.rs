@@ -37,6 +37,10 @@ pub use crate::{
 /// Identifies a record within its region; assigned in order from 0.
 pub type RecordId = u64;
 
+/// A para id: how the relay chain names a parachain (a region, the coordinator). The same
+/// number as cumulus' `ParaId`, kept as a plain `u32` in MedFed's storage and messages.
+pub type ParaId = u32;
+
 /// SHA-256 digest of a record's ciphertext, as stored on IPFS.
 pub type CiphertextHash = [u8; 32];
 
@@ -203,9 +207,9 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 	{
 		/// The para ids of the regions that hold records of `patient`, in the order they
 		/// announced the patient.
-		fn regions_of(patient: AccountId) -> Vec<u32>;
+		fn regions_of(patient: AccountId) -> Vec<ParaId>;
 		/// Every region of the federation: para id and name (UTF-8).
-		fn regions() -> Vec<(u32, Vec<u8>)>;
+		fn regions() -> Vec<(ParaId, Vec<u8>)>;
 	}
 }
 

@@ -50,8 +50,7 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use polkadot_sdk::{frame_support::pallet_prelude::*, frame_system::pallet_prelude::*};
 
-/// A para id: how the relay chain names a parachain.
-pub type ParaId = u32;
+pub use medfed_primitives::ParaId;
 
 /// A region's display name, UTF-8.
 pub type RegionName<T> = BoundedVec<u8, <T as Config>::MaxNameLen>;

@@ -62,8 +62,7 @@ use polkadot_sdk::{
 /// The log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::federation";
 
-/// A para id: how the relay chain names a parachain.
-pub type ParaId = u32;
+pub use medfed_primitives::ParaId;
 
 /// What benchmarks need from the runtime.
 #[cfg(feature = "runtime-benchmarks")]

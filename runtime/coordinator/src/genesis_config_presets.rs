@@ -12,8 +12,8 @@
 use crate::{
 	AccountId, BalancesConfig, CollatorSelectionConfig, DirectoryConfig, ParachainInfoConfig,
 	PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
-	EXISTENTIAL_DEPOSIT, UNIT,
 };
+use medfed_runtime_common::{genesis, para_ids};
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
 	cumulus_primitives_core::ParaId,
@@ -27,21 +27,18 @@ use polkadot_sdk::{
 /// The development coordinator's preset id.
 pub const COORDINATOR: &str = "coordinator";
 /// The coordinator's para id.
-pub const COORDINATOR_PARA_ID: u32 = 1000;
-
-/// Every development account starts with this much.
-const ENDOWMENT: u128 = 1_000_000 * UNIT;
+pub const COORDINATOR_PARA_ID: u32 = para_ids::COORDINATOR;
 
 fn genesis(collators: Vec<Sr25519Keyring>, regions: Vec<(u32, &str)>) -> serde_json::Value {
 	let account = |k: &Sr25519Keyring| -> AccountId { k.to_account_id() };
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
-			balances: Sr25519Keyring::iter().map(|k| (k.to_account_id(), ENDOWMENT)).collect(),
+			balances: genesis::endowed_accounts(),
 		},
 		parachain_info: ParachainInfoConfig { parachain_id: ParaId::from(COORDINATOR_PARA_ID) },
 		collator_selection: CollatorSelectionConfig {
-			invulnerables: collators.iter().map(account).collect(),
-			candidacy_bond: EXISTENTIAL_DEPOSIT * 16,
+			invulnerables: genesis::accounts(&collators),
+			candidacy_bond: genesis::CANDIDACY_BOND,
 		},
 		session: SessionConfig {
 			keys: collators
@@ -61,7 +58,7 @@ fn genesis(collators: Vec<Sr25519Keyring>, regions: Vec<(u32, &str)>) -> serde_j
 }
 
 fn development_regions() -> Vec<(u32, &'static str)> {
-	vec![(2000, "Region A"), (2001, "Region B")]
+	vec![(para_ids::REGION_A, "Region A"), (para_ids::REGION_B, "Region B")]
 }
 
 /// The JSON of preset `id`, if there is one.
@@ -73,11 +70,7 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 			genesis(vec![Sr25519Keyring::Alice], development_regions()),
 		_ => return None,
 	};
-	Some(
-		serde_json::to_string(&patch)
-			.expect("serialising a JSON value cannot fail")
-			.into_bytes(),
-	)
+	Some(genesis::preset_json(patch))
 }
 
 /// The ids of every preset.

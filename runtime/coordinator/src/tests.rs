@@ -6,6 +6,10 @@ use crate::{
 	RuntimeGenesisConfig, System,
 };
 use codec::Encode;
+use medfed_runtime_common::{
+	genesis,
+	para_ids::{COORDINATOR, REGION_A, REGION_B},
+};
 use polkadot_sdk::{
 	frame_support::{traits::BuildGenesisConfig, weights::Weight},
 	sp_genesis_builder::PresetId,
@@ -15,26 +19,12 @@ use polkadot_sdk::{
 	staging_xcm_executor::XcmExecutor,
 };
 
-/// Merges a JSON patch into `base`, as chain spec builders merge a preset into the defaults.
-fn json_merge(base: &mut serde_json::Value, patch: serde_json::Value) {
-	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
-			for (key, value) in patch {
-				json_merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			},
-		(base, patch) => *base = patch,
-	}
-}
-
 /// The externalities of a chain started from preset `id` (a patch over the default genesis,
 /// merged as chain spec builders do), at block 1.
 fn chain(id: &str) -> sp_io::TestExternalities {
 	let preset =
 		genesis_config_presets::get_preset(&PresetId::from(id)).expect("the preset exists");
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serialises");
-	json_merge(&mut config, serde_json::from_slice(&preset).expect("JSON"));
-	let config: RuntimeGenesisConfig =
-		serde_json::from_value(config).expect("a valid genesis config");
+	let config: RuntimeGenesisConfig = genesis::config_from_preset(&preset);
 	let mut ext = sp_io::TestExternalities::new_empty();
 	ext.execute_with(|| {
 		config.build();
@@ -88,10 +78,10 @@ fn the_regions_encoding_of_note_patient_is_the_coordinators() {
 fn every_preset_builds_a_coordinator_of_both_regions() {
 	for id in genesis_config_presets::preset_names() {
 		chain(&id).execute_with(|| {
-			assert_eq!(crate::ParachainInfo::parachain_id(), 1000u32.into());
+			assert_eq!(crate::ParachainInfo::parachain_id(), COORDINATOR.into());
 			assert_eq!(
 				Directory::regions(),
-				vec![(2000, b"Region A".to_vec()), (2001, b"Region B".to_vec())]
+				vec![(REGION_A, b"Region A".to_vec()), (REGION_B, b"Region B".to_vec())]
 			);
 			#[cfg(feature = "try-runtime")]
 			{
@@ -106,14 +96,14 @@ fn every_preset_builds_a_coordinator_of_both_regions() {
 #[test]
 fn a_regions_announcement_lists_the_patient() {
 	coordinator().execute_with(|| {
-		let (origin, message) = announcement(2000, &patient());
+		let (origin, message) = announcement(REGION_A, &patient());
 		let outcome = execute(origin, message);
 		assert!(matches!(outcome, Outcome::Complete { .. }), "{outcome:?}");
-		assert_eq!(Directory::regions_of(patient()), vec![2000]);
+		assert_eq!(Directory::regions_of(patient()), vec![REGION_A]);
 
-		let (origin, message) = announcement(2001, &patient());
+		let (origin, message) = announcement(REGION_B, &patient());
 		assert!(matches!(execute(origin, message), Outcome::Complete { .. }));
-		assert_eq!(Directory::regions_of(patient()), vec![2000, 2001]);
+		assert_eq!(Directory::regions_of(patient()), vec![REGION_A, REGION_B]);
 	});
 }
 
@@ -150,7 +140,7 @@ fn a_region_may_transact_only_directory_calls() {
 				call: remark.encode().into(),
 			},
 		]);
-		let outcome = execute(Location::new(1, [Parachain(2000)]), message);
+		let outcome = execute(Location::new(1, [Parachain(REGION_A)]), message);
 		assert!(!matches!(outcome, Outcome::Complete { .. }), "{outcome:?}");
 		assert!(!System::events().iter().any(|e| matches!(
 			e.event,

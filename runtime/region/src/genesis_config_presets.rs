@@ -14,9 +14,10 @@
 
 use crate::{AccountId, BalancesConfig, CollatorSelectionConfig, FederationConfig, ParachainInfoConfig,
 	PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
-	InstitutionsConfig, EXISTENTIAL_DEPOSIT, UNIT};
+	InstitutionsConfig};
 use alloc::{string::ToString, vec, vec::Vec};
 use medfed_primitives::{umbral::dev, Role};
+use medfed_runtime_common::{genesis, para_ids};
 use polkadot_sdk::{
 	cumulus_primitives_core::ParaId,
 	frame_support::build_struct_json_patch,
@@ -31,15 +32,12 @@ pub const REGION_A: &str = "region-a";
 /// Region B's preset id.
 pub const REGION_B: &str = "region-b";
 /// Para id of region A.
-pub const REGION_A_PARA_ID: u32 = 2000;
+pub const REGION_A_PARA_ID: u32 = para_ids::REGION_A;
 /// Para id of region B.
-pub const REGION_B_PARA_ID: u32 = 2001;
+pub const REGION_B_PARA_ID: u32 = para_ids::REGION_B;
 
 /// Para id of the coordinator the development alliances belong to.
-pub const COORDINATOR_PARA_ID: u32 = 1000;
-
-/// Every development account starts with this much.
-const ENDOWMENT: u128 = 1_000_000 * UNIT;
+pub const COORDINATOR_PARA_ID: u32 = para_ids::COORDINATOR;
 
 /// What distinguishes one alliance's genesis from another's.
 struct Alliance {
@@ -64,12 +62,12 @@ fn genesis(alliance: Alliance) -> serde_json::Value {
 		.collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
-			balances: Sr25519Keyring::iter().map(|k| (k.to_account_id(), ENDOWMENT)).collect(),
+			balances: genesis::endowed_accounts(),
 		},
 		parachain_info: ParachainInfoConfig { parachain_id: ParaId::from(alliance.para_id) },
 		collator_selection: CollatorSelectionConfig {
-			invulnerables: alliance.collators.iter().map(account).collect(),
-			candidacy_bond: EXISTENTIAL_DEPOSIT * 16,
+			invulnerables: genesis::accounts(&alliance.collators),
+			candidacy_bond: genesis::CANDIDACY_BOND,
 		},
 		session: SessionConfig {
 			keys: alliance
@@ -127,11 +125,7 @@ pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 		sp_genesis_builder::DEV_RUNTIME_PRESET => region_a(vec![Sr25519Keyring::Alice], None),
 		_ => return None,
 	};
-	Some(
-		serde_json::to_string(&patch)
-			.expect("serialising a JSON value cannot fail")
-			.into_bytes(),
-	)
+	Some(genesis::preset_json(patch))
 }
 
 /// The ids of every preset.

@@ -8,6 +8,7 @@ use crate::{
 };
 use codec::Encode;
 use medfed_primitives::{umbral::dev, Capsule, Cid, Membership, Role};
+use medfed_runtime_common::{genesis, para_ids};
 use polkadot_sdk::{
 	frame_support::{assert_ok, dispatch::GetDispatchInfo, traits::BuildGenesisConfig},
 	pallet_collective,
@@ -16,24 +17,10 @@ use polkadot_sdk::{
 	sp_runtime::traits::{Dispatchable, Hash},
 };
 
-/// Merges a preset's JSON patch into the default genesis config, as chain spec builders do.
-fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
-	match (base, patch) {
-		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
-			for (key, value) in patch {
-				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
-			},
-		(base, patch) => *base = patch,
-	}
-}
-
 /// The externalities of a chain started from preset `id`, at block 1.
 fn chain(id: &str) -> sp_io::TestExternalities {
-	let patch: serde_json::Value =
-		serde_json::from_slice(&get_preset(&id.into()).expect("preset exists")).expect("JSON");
-	let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serialises");
-	merge(&mut config, patch);
-	let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("a valid genesis config");
+	let config: RuntimeGenesisConfig =
+		genesis::config_from_preset(&get_preset(&id.into()).expect("preset exists"));
 	let mut ext = sp_io::TestExternalities::new_empty();
 	ext.execute_with(|| {
 		config.build();
@@ -50,7 +37,7 @@ fn account(k: Sr25519Keyring) -> crate::AccountId {
 fn every_preset_builds_a_chain() {
 	for id in preset_names() {
 		chain(&id).execute_with(|| {
-			assert!(ParachainInfo::parachain_id() == 2000u32.into() || ParachainInfo::parachain_id() == 2001u32.into());
+			assert!([para_ids::REGION_A, para_ids::REGION_B].contains(&ParachainInfo::parachain_id().into()));
 			#[cfg(feature = "try-runtime")]
 			{
 				use polkadot_sdk::frame_support::traits::{TryState, TryStateSelect};
@@ -64,14 +51,14 @@ fn every_preset_builds_a_chain() {
 #[test]
 fn regions_differ_by_genesis() {
 	chain(REGION_A).execute_with(|| {
-		assert_eq!(ParachainInfo::parachain_id(), 2000u32.into());
+		assert_eq!(ParachainInfo::parachain_id(), para_ids::REGION_A.into());
 		assert_eq!(Institutions::active_role(&account(Sr25519Keyring::Charlie)), Ok(Role::Clinic));
 		assert!(Institutions::active_role(&account(Sr25519Keyring::Eve)).is_err());
 		let alice = Institutions::info(account(Sr25519Keyring::Alice)).expect("member");
 		assert_eq!(alice.proxy_key, Some(dev::public_key("Alice")));
 	});
 	chain(REGION_B).execute_with(|| {
-		assert_eq!(ParachainInfo::parachain_id(), 2001u32.into());
+		assert_eq!(ParachainInfo::parachain_id(), para_ids::REGION_B.into());
 		assert_eq!(Institutions::active_role(&account(Sr25519Keyring::Eve)), Ok(Role::Authority));
 		assert!(Institutions::active_role(&account(Sr25519Keyring::Alice)).is_err());
 	});

@@ -15,41 +15,29 @@ use polkadot_sdk::{staging_xcm as xcm, staging_xcm_builder as xcm_builder, stagi
 use frame_support::{
 	parameter_types,
 	traits::{ConstU32, Contains, Disabled, Everything, Nothing},
-	weights::Weight,
 };
 use frame_system::EnsureRoot;
-use pallet_xcm::XcmPassthrough;
-use polkadot_parachain_primitives::primitives::Sibling;
 use polkadot_runtime_common::impls::ToAuthor;
 use xcm::latest::prelude::*;
 use xcm_builder::{
-	AccountId32Aliases, AllowExplicitUnpaidExecutionFrom, AllowTopLevelPaidExecutionFrom,
+	AllowExplicitUnpaidExecutionFrom, AllowTopLevelPaidExecutionFrom,
 	DenyRecursively, DenyReserveTransferToRelayChain, DenyThenTry, EnsureXcmOrigin,
 	FixedWeightBounds, FrameTransactionalProcessor, FungibleAdapter, IsConcrete, NativeAsset,
-	ParentIsPreset, RelayChainAsNative, SiblingParachainAsNative, SiblingParachainConvertsVia,
-	SignedAccountId32AsNative, SignedToAccountId32, SovereignSignedViaLocation, TakeWeightCredit,
+	
+	SignedToAccountId32, TakeWeightCredit,
 	TrailingSetTopicAsId, UsingComponents, WithComputedOrigin, WithUniqueTopic,
 };
 use xcm_executor::XcmExecutor;
 
+pub use medfed_runtime_common::xcm::{
+	HereLocation, LocationToAccountId, MaxAssetsIntoHolding, MaxInstructions,
+	ParentOrParentsExecutivePlurality, RelayNetwork, UnitWeightCost,
+};
+
 parameter_types! {
-	pub const RelayLocation: Location = Location::parent();
-	/// The region's own token, which pays for execution here.
-	pub const HereLocation: Location = Location::here();
-	pub const RelayNetwork: Option<NetworkId> = None;
-	pub RelayChainOrigin: RuntimeOrigin = cumulus_pallet_xcm::Origin::Relay.into();
-	// For the real deployment, it is recommended to set `RelayNetwork` according to the relay
-	// chain and prepend `UniversalLocation` with `GlobalConsensus(RelayNetwork::get())`.
+	/// Where this chain is, as seen from the rest of the consensus system.
 	pub UniversalLocation: InteriorLocation = Parachain(ParachainInfo::parachain_id().into()).into();
 }
-
-/// How a `Location` becomes an `AccountId`: the relay chain's and siblings' sovereign accounts,
-/// and local 32-byte accounts.
-pub type LocationToAccountId = (
-	ParentIsPreset<AccountId>,
-	SiblingParachainConvertsVia<Sibling, AccountId>,
-	AccountId32Aliases<RelayNetwork, AccountId>,
-);
 
 /// Moves the region's own token.
 pub type LocalAssetTransactor = FungibleAdapter<
@@ -62,33 +50,8 @@ pub type LocalAssetTransactor = FungibleAdapter<
 >;
 
 /// How an XCM origin becomes a dispatch origin for `Transact`.
-pub type XcmOriginToTransactDispatchOrigin = (
-	// Sovereign accounts of the relay chain and siblings, signed.
-	SovereignSignedViaLocation<LocationToAccountId, RuntimeOrigin>,
-	// The relay chain's native origin.
-	RelayChainAsNative<RelayChainOrigin, RuntimeOrigin>,
-	// Siblings' native origins.
-	SiblingParachainAsNative<cumulus_pallet_xcm::Origin, RuntimeOrigin>,
-	// Local accounts.
-	SignedAccountId32AsNative<RelayNetwork, RuntimeOrigin>,
-	// XCM origins pass through as themselves: how a region's `Transact` reaches the directory.
-	XcmPassthrough<RuntimeOrigin>,
-);
-
-parameter_types! {
-	// One XCM operation is 1_000_000_000 weight: a conservative estimate.
-	pub const UnitWeightCost: Weight = Weight::from_parts(1_000_000_000, 64 * 1024);
-	pub const MaxInstructions: u32 = 100;
-	pub const MaxAssetsIntoHolding: u32 = 64;
-}
-
-/// The relay chain, or its executive body.
-pub struct ParentOrParentsExecutivePlurality;
-impl Contains<Location> for ParentOrParentsExecutivePlurality {
-	fn contains(location: &Location) -> bool {
-		matches!(location.unpack(), (1, []) | (1, [Plurality { id: BodyId::Executive, .. }]))
-	}
-}
+pub type XcmOriginToTransactDispatchOrigin =
+	medfed_runtime_common::xcm::XcmOriginToTransactDispatchOrigin<RuntimeOrigin>;
 
 /// The federation's regions, as sibling parachains.
 pub struct FederationRegions;

@@ -27,9 +27,11 @@ pub type AuthorityMajority = EitherOfDiverse<
 	pallet_collective::EnsureProportionMoreThan<AccountId, AuthorityCollectiveInstance, 1, 2>,
 >;
 
+use polkadot_sdk::polkadot_runtime_common::prod_or_fast;
+
 parameter_types! {
 	/// How long authorities have to vote on a motion.
-	pub const MotionDuration: BlockNumber = prod_or_fast(DAYS, 2 * MINUTES);
+	pub const MotionDuration: BlockNumber = prod_or_fast!(DAYS, 2 * MINUTES);
 	/// Most motions open at once.
 	pub const MaxProposals: u32 = 100;
 	/// A motion may use at most half a block.
@@ -48,15 +50,6 @@ parameter_types! {
 	pub const MaxPageSize: u32 = 500;
 	pub const MaxPinsPerReport: u32 = 32;
 	pub const PinReportLongevity: BlockNumber = 16;
-}
-
-/// `fast` in builds with the `fast-runtime` feature (local networks and tests), `prod` otherwise.
-const fn prod_or_fast(prod: BlockNumber, fast: BlockNumber) -> BlockNumber {
-	if cfg!(feature = "fast-runtime") {
-		fast
-	} else {
-		prod
-	}
 }
 
 impl pallet_collective::Config<AuthorityCollectiveInstance> for Runtime {

@@ -6,20 +6,18 @@ pub mod xcm_config;
 pub use medfed::*;
 
 use crate::{
-	AccountId, Aura, Balance, Balances, Block, BlockNumber, CollatorSelection, Hash,
+	AccountId, Aura, Balance, Balances, Block, CollatorSelection, Hash,
 	MessageQueue, Nonce, PalletInfo, ParachainSystem, Runtime, RuntimeCall, RuntimeEvent,
 	RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Session, SessionKeys,
-	System, WeightToFee, XcmpQueue, AVERAGE_ON_INITIALIZE_RATIO, BLOCK_PROCESSING_VELOCITY,
-	EXISTENTIAL_DEPOSIT, MAXIMUM_BLOCK_WEIGHT, MICROUNIT, NORMAL_DISPATCH_RATIO,
-	RELAY_CHAIN_SLOT_DURATION_MILLIS, SLOT_DURATION, UNINCLUDED_SEGMENT_CAPACITY, VERSION,
+	System, WeightToFee, XcmpQueue, BLOCK_PROCESSING_VELOCITY,
+	EXISTENTIAL_DEPOSIT, MAXIMUM_BLOCK_WEIGHT, RELAY_CHAIN_SLOT_DURATION_MILLIS, SLOT_DURATION, UNINCLUDED_SEGMENT_CAPACITY, VERSION,
 };
-use polkadot_sdk::{staging_parachain_info as parachain_info, staging_xcm as xcm, *};
+use polkadot_sdk::{staging_parachain_info as parachain_info, *};
 
 use cumulus_pallet_parachain_system::RelayNumberMonotonicallyIncreases;
 use cumulus_primitives_core::{AggregateMessageOrigin, ParaId};
 use frame_support::{
 	derive_impl,
-	dispatch::DispatchClass,
 	parameter_types,
 	traits::{ConstBool, ConstU32, ConstU64, ConstU8, TransformOrigin, VariantCountOf},
 	weights::{ConstantMultiplier, Weight},
@@ -31,36 +29,14 @@ use polkadot_runtime_common::{
 	xcm_sender::NoPriceForMessageDelivery, BlockHashCount, SlowAdjustingFeeUpdate,
 };
 use sp_runtime::Perbill;
-use xcm::latest::prelude::BodyId;
 use xcm_config::XcmOriginToTransactDispatchOrigin;
 
 parameter_types! {
 	pub const Version: sp_version::RuntimeVersion = VERSION;
 
 	// The block length and weight limits: 5 MiB blocks, normal extrinsics up to 75% of both.
-	pub RuntimeBlockLength: BlockLength =
-		BlockLength::builder()
-			.max_length(5 * 1024 * 1024)
-			.modify_max_length_for_class(DispatchClass::Normal, |max| *max = NORMAL_DISPATCH_RATIO * *max)
-			.build();
-	pub RuntimeBlockWeights: BlockWeights = BlockWeights::builder()
-		.base_block(frame_support::weights::constants::BlockExecutionWeight::get())
-		.for_class(DispatchClass::all(), |weights| {
-			weights.base_extrinsic = frame_support::weights::constants::ExtrinsicBaseWeight::get();
-		})
-		.for_class(DispatchClass::Normal, |weights| {
-			weights.max_total = Some(NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT);
-		})
-		.for_class(DispatchClass::Operational, |weights| {
-			weights.max_total = Some(MAXIMUM_BLOCK_WEIGHT);
-			// Operational transactions have some extra reserved space, so that they
-			// are included even if block reached `MAXIMUM_BLOCK_WEIGHT`.
-			weights.reserved = Some(
-				MAXIMUM_BLOCK_WEIGHT - NORMAL_DISPATCH_RATIO * MAXIMUM_BLOCK_WEIGHT
-			);
-		})
-		.avg_block_initialization(AVERAGE_ON_INITIALIZE_RATIO)
-		.build_or_panic();
+	pub RuntimeBlockLength: BlockLength = medfed_runtime_common::limits::block_length();
+	pub RuntimeBlockWeights: BlockWeights = medfed_runtime_common::limits::block_weights();
 	/// The generic Substrate SS58 prefix.
 	pub const SS58Prefix: u16 = 42;
 }
@@ -123,7 +99,7 @@ impl pallet_balances::Config for Runtime {
 
 parameter_types! {
 	/// Fee per byte of a transaction.
-	pub const TransactionByteFee: Balance = 10 * MICROUNIT;
+	pub const TransactionByteFee: Balance = medfed_runtime_common::fee::TRANSACTION_BYTE_FEE;
 }
 
 impl pallet_transaction_payment::Config for Runtime {
@@ -132,7 +108,8 @@ impl pallet_transaction_payment::Config for Runtime {
 	type WeightToFee = WeightToFee;
 	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
 	type FeeMultiplierUpdate = SlowAdjustingFeeUpdate<Self>;
-	type OperationalFeeMultiplier = ConstU8<5>;
+	type OperationalFeeMultiplier =
+		ConstU8<{ medfed_runtime_common::fee::OPERATIONAL_FEE_MULTIPLIER }>;
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
 }
 
@@ -220,7 +197,7 @@ impl cumulus_pallet_xcmp_queue::Config for Runtime {
 }
 
 parameter_types! {
-	pub const Period: u32 = 6 * crate::HOURS;
+	pub const Period: u32 = crate::SESSION_LENGTH;
 	pub const Offset: u32 = 0;
 }
 
@@ -251,9 +228,6 @@ impl pallet_aura::Config for Runtime {
 
 parameter_types! {
 	pub const PotId: PalletId = PalletId(*b"PotStake");
-	pub const SessionLength: BlockNumber = 6 * crate::HOURS;
-	// StakingAdmin pluralistic body.
-	pub const StakingAdminBodyId: BodyId = BodyId::Defense;
 }
 
 impl pallet_collator_selection::Config for Runtime {
