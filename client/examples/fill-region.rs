@@ -10,16 +10,14 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use codec::{Decode, Encode};
-use medfed_primitives::{Capsule, Cid};
+use medfed_client::chain::{calls, send, AtBlock, Call, Rpc};
+use medfed_primitives::{Capsule, Cid, PublicKey, ResourceType};
 use sha2::{Digest, Sha256};
 use std::{
 	str::FromStr,
 	time::{Duration, Instant},
 };
 use subxt::{
-	config::RpcConfigFor,
-	dynamic::Value,
-	ext::scale_value::Composite,
 	rpcs::{LegacyRpcMethods, RpcClient},
 	utils::AccountId32,
 	OnlineClient, SubstrateConfig,
@@ -28,15 +26,6 @@ use subxt_signer::{
 	sr25519::{dev, Keypair},
 	SecretUri,
 };
-
-type Rpc = LegacyRpcMethods<RpcConfigFor<SubstrateConfig>>;
-type AtBlock = subxt::client::ClientAtBlock<
-	SubstrateConfig,
-	subxt::client::OnlineClientAtBlockImpl<SubstrateConfig>,
->;
-
-/// A call: pallet, call name, arguments.
-type Call = (&'static str, &'static str, Composite<()>);
 
 /// A signer's transactions handed to the pool at once, at most.
 const WINDOW: usize = 1_000;
@@ -76,25 +65,6 @@ impl Chain {
 		}
 	}
 
-	/// Signs `call` with `signer` and `nonce`, mortal from `at`, and hands it to the pool
-	/// without waiting.
-	async fn send(
-		at: &AtBlock,
-		(pallet, name, call): Call,
-		signer: &Keypair,
-		nonce: u64,
-	) -> Result<()> {
-		let params = subxt::config::SubstrateExtrinsicParamsBuilder::<SubstrateConfig>::new()
-			.nonce(nonce)
-			.mortal(256)
-			.build();
-		at.tx()
-			.sign_and_submit(&subxt::dynamic::tx(pallet, name, call), signer, params)
-			.await
-			.map_err(|e| anyhow!("{pallet}.{name} refused: {e}"))?;
-		Ok(())
-	}
-
 	/// Gets all of `calls` included, signed by `signer` with the nonces that follow its
 	/// current one. It hands the pool a window of them, several in flight at once (one by
 	/// one, the round trips would allow about a dozen a second), waits for the nonce to move,
@@ -111,7 +81,7 @@ impl Chain {
 			let from = (included - first) as usize;
 			let to = (from + WINDOW).min(calls.len());
 			let errors: Vec<anyhow::Error> = futures::stream::iter(from..to)
-				.map(|i| Chain::send(&at, calls[i].clone(), signer, first + i as u64))
+				.map(|i| send(&at, &calls[i], signer, first + i as u64))
 				.buffer_unordered(IN_FLIGHT)
 				.filter_map(|sent| async move { sent.err() })
 				.collect()
@@ -179,19 +149,14 @@ async fn main() -> Result<()> {
 	let funding = people
 		.iter()
 		.map(|(patient, _)| {
-			let to = Value::unnamed_variant("Id", [Value::from_bytes(patient.public_key().0)]);
-			(
-				"Balances",
-				"transfer_keep_alive",
-				Composite::named([("dest", to), ("value", Value::u128(10u128.pow(13)))]),
-			)
+			calls::transfer_keep_alive(&patient.public_key().to_account_id(), 10u128.pow(13))
 		})
 		.collect();
 	chain.drive(&alice, funding).await?;
 	for group in people.chunks(IN_FLIGHT * 4) {
 		futures::future::try_join_all(group.iter().map(|(patient, key)| {
-			let call = Composite::named([("key", Value::from_bytes(key.to_compressed_bytes()))]);
-			chain.drive(patient, vec![("Records", "register_patient", call)])
+			let key = PublicKey::parse(&key.to_compressed_bytes()).expect("an Umbral key");
+			chain.drive(patient, vec![calls::register_patient(&key)])
 		}))
 		.await?;
 	}
@@ -207,13 +172,14 @@ async fn main() -> Result<()> {
 		})
 		.collect();
 	let institutions = [dev::alice(), dev::bob(), dev::charlie(), dev::dave()];
+	let observation = ResourceType::parse(b"Observation").expect("a FHIR R4 resource type");
 	// Distinct hashes on every fill of one chain: the best block's hash seeds them.
 	let seed = chain
 		.rpc
 		.chain_get_block_hash(None)
 		.await?
 		.ok_or_else(|| anyhow!("no best block"))?;
-	let mut calls: Vec<Vec<Call>> = institutions.iter().map(|_| Vec::new()).collect();
+	let mut batches: Vec<Vec<Call>> = institutions.iter().map(|_| Vec::new()).collect();
 	for n in 0..records {
 		let patient = n % patients;
 		let hash: [u8; 32] = Sha256::new()
@@ -221,24 +187,20 @@ async fn main() -> Result<()> {
 			.chain_update((n as u64).to_le_bytes())
 			.finalize()
 			.into();
-		calls[n % institutions.len()].push((
-			"Records",
-			"register_record",
-			Composite::named([
-				("patient", Value::from_bytes(people[patient].0.public_key().0)),
-				("resource_type", Value::from_bytes(b"Observation")),
-				("cid", Value::from_bytes(Cid::raw_sha256(hash).to_text().as_bytes())),
-				("ciphertext_hash", Value::from_bytes(hash)),
-				("capsule", Value::from_bytes(capsules[patient].0)),
-				("size", Value::u128(4096 + (n % 4096) as u128)),
-				("supersedes", Value::unnamed_variant("None", [])),
-			]),
+		batches[n % institutions.len()].push(calls::register_record(
+			&people[patient].0.public_key().to_account_id(),
+			observation.clone(),
+			&Cid::raw_sha256(hash),
+			&hash,
+			&capsules[patient],
+			4096 + (n % 4096) as u64,
+			None,
 		));
 	}
 	futures::future::try_join_all(
 		institutions
 			.iter()
-			.zip(calls)
+			.zip(batches)
 			.map(|(institution, calls)| chain.drive(institution, calls)),
 	)
 	.await?;

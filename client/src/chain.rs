@@ -1,17 +1,17 @@
 //! The connection to a region's chain: signing and submitting calls, reading runtime APIs.
+//! [`calls`] builds every call MedFed sends.
+
+pub mod calls;
 
 use anyhow::{anyhow, bail, Context, Result};
 use codec::{Decode, Encode};
-use medfed_primitives::{
-	Capsule, CiphertextHash, Cid, InstitutionInfo, Patient, RecordId, RecordInfo, RecordPage,
-	ResourceType,
-};
+use medfed_primitives::{InstitutionInfo, Patient, RecordId, RecordInfo, RecordPage};
 use std::{str::FromStr, time::Duration};
 use subxt::{
 	config::RpcConfigFor,
 	dynamic::{At, Value},
 	error::{DispatchError, TransactionEventsError},
-	ext::scale_value::{Composite, ValueDef},
+	ext::scale_value::ValueDef,
 	extrinsics::ExtrinsicEvents,
 	rpcs::{LegacyRpcMethods, RpcClient},
 	transactions::TransactionStatus,
@@ -19,6 +19,8 @@ use subxt::{
 	OnlineClient, SubstrateConfig,
 };
 use subxt_signer::{sr25519::Keypair, SecretUri};
+
+pub use calls::Call;
 
 /// The chain configuration: MedFed uses Substrate's standard types.
 pub type Config = SubstrateConfig;
@@ -29,16 +31,20 @@ pub type Record = RecordInfo<AccountId32, u32>;
 pub type Institution = InstitutionInfo<AccountId32, u32>;
 
 /// The chain's state at one block.
-type AtBlock = subxt::client::ClientAtBlock<Config, subxt::client::OnlineClientAtBlockImpl<Config>>;
+pub type AtBlock =
+	subxt::client::ClientAtBlock<Config, subxt::client::OnlineClientAtBlockImpl<Config>>;
 
 /// A block hash.
 pub type BlockHash = subxt::config::HashFor<Config>;
+
+/// A node's legacy RPC methods.
+pub type Rpc = LegacyRpcMethods<RpcConfigFor<Config>>;
 
 /// A connection to one region's chain.
 #[derive(Clone)]
 pub struct Chain {
 	api: OnlineClient<Config>,
-	rpc: LegacyRpcMethods<RpcConfigFor<Config>>,
+	rpc: Rpc,
 	/// The block reads are made at; `None`: the best block at the time of each read.
 	reads_at: Option<BlockHash>,
 	/// How long connecting, and a transaction's inclusion, may take before `ehr` gives up.
@@ -61,6 +67,24 @@ pub fn keypair(secret_uri: &str) -> Result<Keypair> {
 /// Parses an SS58 account address.
 pub fn account(ss58: &str) -> Result<AccountId32> {
 	AccountId32::from_str(ss58).map_err(|e| anyhow!("'{ss58}' is not an SS58 account address: {e}"))
+}
+
+/// Transaction parameters: `nonce`, and mortal for 256 blocks from the block it is signed at.
+fn mortal(nonce: u64) -> subxt::config::DefaultExtrinsicParams<Config> {
+	subxt::config::SubstrateExtrinsicParamsBuilder::<Config>::new()
+		.nonce(nonce)
+		.mortal(256)
+		.build()
+}
+
+/// Signs `call` with `signer` and `nonce`, mortal from block `at`, and hands it to the pool
+/// without waiting for it: many transactions of one signer go in at once this way.
+pub async fn send(at: &AtBlock, call: &Call, signer: &Keypair, nonce: u64) -> Result<()> {
+	at.tx()
+		.sign_and_submit(call, signer, mortal(nonce))
+		.await
+		.map_err(|e| anyhow!("{}.{} refused: {e}", call.pallet_name(), call.call_name()))?;
+	Ok(())
 }
 
 impl Chain {
@@ -92,25 +116,17 @@ impl Chain {
 	/// Signs `call` with `signer`, submits it and waits until it is in a best block; returns
 	/// that block and the transaction's events, or the dispatch error with the runtime's
 	/// explanation.
-	pub async fn submit(
-		&self,
-		call: subxt::transactions::DynamicPayload<Composite<()>>,
-		signer: &Keypair,
-	) -> Result<Included> {
+	pub async fn submit(&self, call: Call, signer: &Keypair) -> Result<Included> {
 		// Mortal from the finalized block: a parachain's best block can be dropped for another
 		// collator's, and with it a transaction whose era starts there (the pool then reports
 		// it invalid).
 		let at = self.at_finalized().await?;
 		let who = signer.public_key().to_account_id();
 		let nonce = self.rpc.system_account_next_index(&who).await?;
-		let params = subxt::config::SubstrateExtrinsicParamsBuilder::<Config>::new()
-			.nonce(nonce)
-			.mortal(256)
-			.build();
 		let watching = async {
 			let mut progress = at
 				.tx()
-				.sign_and_submit_then_watch(&call, signer, params)
+				.sign_and_submit_then_watch(&call, signer, mortal(nonce))
 				.await
 				.map_err(|e| anyhow!("the node refused the transaction: {e}"))?;
 			while let Some(status) = progress.next().await {
@@ -141,34 +157,16 @@ impl Chain {
 
 	/// Submits a motion of the authority collective to dispatch `call`, with `threshold` votes.
 	/// Returns the motion's hash and index, and whether it already executed (threshold 1).
-	pub async fn propose(
-		&self,
-		call: subxt::transactions::DynamicPayload<Composite<()>>,
-		threshold: u32,
-		signer: &Keypair,
-	) -> Result<Proposal> {
+	pub async fn propose(&self, call: Call, threshold: u32, signer: &Keypair) -> Result<Proposal> {
 		let at = self.at_reading_block().await?;
 		let length = at.tx().call_data(&call)?.len() as u128;
-		let propose = subxt::dynamic::tx(
-			"AuthorityCollective",
-			"propose",
-			Composite::unnamed([
-				Value::u128(threshold.into()),
-				call.into_value(),
-				Value::u128(length),
-			]),
-		);
-		let included = self.submit(propose, signer).await?;
+		let included = self.submit(calls::propose_motion(threshold, call, length), signer).await?;
 		Proposal::from_events(&included.events, &at.metadata())
 	}
 
 	/// Votes on an open motion of the authority collective.
 	pub async fn vote(&self, hash: [u8; 32], index: u32, approve: bool, signer: &Keypair) -> Result<()> {
-		let call = subxt::dynamic::tx(
-			"AuthorityCollective",
-			"vote",
-			Composite::unnamed([Value::from_bytes(hash), Value::u128(index.into()), Value::bool(approve)]),
-		);
+		let call = calls::vote_on_motion(hash, index, approve);
 		self.submit(call, signer).await.map(|_| ())
 	}
 
@@ -176,20 +174,7 @@ impl Chain {
 	pub async fn close(&self, hash: [u8; 32], index: u32, signer: &Keypair) -> Result<Proposal> {
 		let at = self.at_reading_block().await?;
 		let (ref_time, proof_size, length) = self.motion_weight(hash).await?;
-		let weight = Value::named_composite([
-			("ref_time", Value::u128(ref_time.into())),
-			("proof_size", Value::u128(proof_size.into())),
-		]);
-		let call = subxt::dynamic::tx(
-			"AuthorityCollective",
-			"close",
-			Composite::unnamed([
-				Value::from_bytes(hash),
-				Value::u128(index.into()),
-				weight,
-				Value::u128(length.into()),
-			]),
-		);
+		let call = calls::close_motion(hash, index, ref_time, proof_size, length);
 		let included = self.submit(call, signer).await?;
 		Proposal::from_events(&included.events, &at.metadata())
 	}
@@ -423,35 +408,6 @@ pub fn describe(error: &DispatchError) -> String {
 		},
 		other => other.to_string(),
 	}
-}
-
-/// The `Records.register_record` call for checked arguments.
-pub fn register_record_call(
-	patient: &AccountId32,
-	resource_type: ResourceType,
-	cid: &Cid,
-	ciphertext_hash: &CiphertextHash,
-	capsule: &Capsule,
-	size: u64,
-	supersedes: Option<RecordId>,
-) -> subxt::transactions::DynamicPayload<Composite<()>> {
-	let supersedes = match supersedes {
-		Some(id) => Value::unnamed_variant("Some", [Value::u128(id.into())]),
-		None => Value::unnamed_variant("None", []),
-	};
-	subxt::dynamic::tx(
-		"Records",
-		"register_record",
-		Composite::named([
-			("patient", Value::from_bytes(patient.0)),
-			("resource_type", Value::from_bytes(resource_type.as_str().as_bytes())),
-			("cid", Value::from_bytes(cid.to_text().as_bytes())),
-			("ciphertext_hash", Value::from_bytes(ciphertext_hash)),
-			("capsule", Value::from_bytes(capsule.0)),
-			("size", Value::u128(size.into())),
-			("supersedes", supersedes),
-		]),
-	)
 }
 
 /// The id in a `Records.RecordRegistered` event among `events`.

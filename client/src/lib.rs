@@ -11,6 +11,8 @@
 //! - [`render`]: text and JSON output.
 
 pub mod chain;
+pub mod cli;
+pub mod commands;
 pub mod federation;
 pub mod ipfs;
 pub mod keystore;

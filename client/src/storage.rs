@@ -111,7 +111,15 @@ pub async fn upload(
 	}
 	timings.cid_check_ms = ms(started.elapsed());
 
-	let call = chain::register_record_call(patient, resource_type, &cid, &hash, &sealed.capsule, size, supersedes);
+	let call = chain::calls::register_record(
+		patient,
+		resource_type,
+		&cid,
+		&hash,
+		&sealed.capsule,
+		size,
+		supersedes,
+	);
 	let started = Instant::now();
 	let registered = chain.submit(call, issuer).await;
 	timings.inclusion_ms = ms(started.elapsed());

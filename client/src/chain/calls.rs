@@ -1,0 +1,158 @@
+//! Every extrinsic MedFed sends, built in one place. Each function takes arguments already
+//! checked (parsed accounts, keys, CIDs) and returns the call; [`Chain::submit`] signs and sends
+//! it and waits for it, [`send`] hands it to the pool without waiting.
+//!
+//! [`Chain::submit`]: super::Chain::submit
+//! [`send`]: super::send
+
+use medfed_primitives::{Capsule, Cid, CiphertextHash, PublicKey, RecordId, ResourceType, Role};
+use subxt::{dynamic::Value, ext::scale_value::Composite, utils::AccountId32};
+
+/// A call of a MedFed runtime, built at run time from its metadata's names.
+pub type Call = subxt::transactions::DynamicPayload<Composite<()>>;
+
+/// `Records.register_record`: registers a record's metadata, as a member institution.
+pub fn register_record(
+	patient: &AccountId32,
+	resource_type: ResourceType,
+	cid: &Cid,
+	ciphertext_hash: &CiphertextHash,
+	capsule: &Capsule,
+	size: u64,
+	supersedes: Option<RecordId>,
+) -> Call {
+	subxt::dynamic::tx(
+		"Records",
+		"register_record",
+		Composite::named([
+			("patient", Value::from_bytes(patient.0)),
+			("resource_type", Value::from_bytes(resource_type.as_str().as_bytes())),
+			("cid", Value::from_bytes(cid.to_text().as_bytes())),
+			("ciphertext_hash", Value::from_bytes(ciphertext_hash)),
+			("capsule", Value::from_bytes(capsule.0)),
+			("size", Value::u128(size.into())),
+			("supersedes", option(supersedes.map(|id| Value::u128(id.into())))),
+		]),
+	)
+}
+
+/// `Records.register_patient`: publishes the signer's Umbral public key, which records will be
+/// encrypted to.
+pub fn register_patient(key: &PublicKey) -> Call {
+	subxt::dynamic::tx(
+		"Records",
+		"register_patient",
+		Composite::named([("key", Value::from_bytes(key.0))]),
+	)
+}
+
+/// `Institutions.admit`: admits an institution (a motion of the authority collective
+/// dispatches it). Only an authority has a proxy key.
+pub fn admit_institution(
+	institution: &AccountId32,
+	role: Role,
+	name: &str,
+	proxy_key: Option<&PublicKey>,
+) -> Call {
+	subxt::dynamic::tx(
+		"Institutions",
+		"admit",
+		Composite::named([
+			("institution", Value::from_bytes(institution.0)),
+			("role", role_value(role)),
+			("name", Value::from_bytes(name.as_bytes())),
+			("proxy_key", option(proxy_key.map(|k| Value::from_bytes(k.0)))),
+		]),
+	)
+}
+
+/// `Institutions.remove`: removes an institution (a motion of the authority collective
+/// dispatches it).
+pub fn remove_institution(institution: &AccountId32) -> Call {
+	subxt::dynamic::tx(
+		"Institutions",
+		"remove",
+		Composite::named([("institution", Value::from_bytes(institution.0))]),
+	)
+}
+
+/// `AuthorityCollective.propose`: a motion to dispatch `call` once `threshold` authorities
+/// approve; `length` is the encoded length of `call`.
+pub fn propose_motion(threshold: u32, call: Call, length: u128) -> Call {
+	subxt::dynamic::tx(
+		"AuthorityCollective",
+		"propose",
+		Composite::unnamed([Value::u128(threshold.into()), call.into_value(), Value::u128(length)]),
+	)
+}
+
+/// `AuthorityCollective.vote`: an authority's vote on open motion `hash`.
+pub fn vote_on_motion(hash: [u8; 32], index: u32, approve: bool) -> Call {
+	subxt::dynamic::tx(
+		"AuthorityCollective",
+		"vote",
+		Composite::unnamed([
+			Value::from_bytes(hash),
+			Value::u128(index.into()),
+			Value::bool(approve),
+		]),
+	)
+}
+
+/// `AuthorityCollective.close`: closes open motion `hash`, executing it if approved; the
+/// weight (`ref_time`, `proof_size`) and `length` bound the call it dispatches.
+pub fn close_motion(
+	hash: [u8; 32],
+	index: u32,
+	ref_time: u64,
+	proof_size: u64,
+	length: u32,
+) -> Call {
+	let weight = Value::named_composite([
+		("ref_time", Value::u128(ref_time.into())),
+		("proof_size", Value::u128(proof_size.into())),
+	]);
+	subxt::dynamic::tx(
+		"AuthorityCollective",
+		"close",
+		Composite::unnamed([
+			Value::from_bytes(hash),
+			Value::u128(index.into()),
+			weight,
+			Value::u128(length.into()),
+		]),
+	)
+}
+
+/// `Balances.transfer_keep_alive`: sends `value` (in the chain's smallest unit) to `dest`.
+pub fn transfer_keep_alive(dest: &AccountId32, value: u128) -> Call {
+	subxt::dynamic::tx(
+		"Balances",
+		"transfer_keep_alive",
+		Composite::named([
+			("dest", Value::unnamed_variant("Id", [Value::from_bytes(dest.0)])),
+			("value", Value::u128(value)),
+		]),
+	)
+}
+
+/// A role as the runtime's `Role` enum.
+fn role_value(role: Role) -> Value {
+	Value::unnamed_variant(
+		match role {
+			Role::Authority => "Authority",
+			Role::Hospital => "Hospital",
+			Role::Clinic => "Clinic",
+			Role::Lab => "Lab",
+		},
+		[],
+	)
+}
+
+/// An `Option` argument.
+fn option(value: Option<Value>) -> Value {
+	match value {
+		Some(value) => Value::unnamed_variant("Some", [value]),
+		None => Value::unnamed_variant("None", []),
+	}
+}

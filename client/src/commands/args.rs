@@ -1,0 +1,64 @@
+//! From command line text to checked values: hex, hashes, Umbral keys, the signer's key pair.
+//! Every input is checked with the same code the chain uses, so a bad one is refused before it
+//! costs a fee.
+
+use crate::{chain::keypair, cli::Signer, keystore};
+use anyhow::{anyhow, bail, Result};
+use medfed_primitives::PublicKey;
+use std::path::PathBuf;
+
+impl Signer {
+	/// The key pair that signs: the keystore identity's (`--key`), or the secret URI's (`--as`).
+	pub fn keypair(&self, keystore: &Option<PathBuf>) -> Result<subxt_signer::sr25519::Keypair> {
+		match (&self.key, &self.suri) {
+			(Some(name), _) => Ok(open_keystore(keystore)?.identity(name)?.signer),
+			(None, Some(suri)) => keypair(suri),
+			(None, None) => bail!("give --key (a keystore identity) or --as (a secret URI)"),
+		}
+	}
+}
+
+/// Opens the keystore at `path` (default: [`keystore::Keystore::default_path`]) with the
+/// passphrase from EHR_PASSPHRASE, or asked for.
+pub(super) fn open_keystore(path: &Option<PathBuf>) -> Result<keystore::Keystore> {
+	let path = path.clone().unwrap_or_else(keystore::Keystore::default_path);
+	keystore::Keystore::open(&path, keystore::passphrase()?)
+}
+
+/// Decodes hex, with or without `0x`, naming `what` in the error.
+pub(super) fn hex_arg(what: &str, text: &str) -> Result<Vec<u8>> {
+	hex::decode(text.trim_start_matches("0x")).map_err(|e| anyhow!("{what} is not hex: {e}"))
+}
+
+/// Decodes a 32-byte hash in hex, naming `what` in the error.
+pub(super) fn hash_arg(what: &str, text: &str) -> Result<[u8; 32]> {
+	let bytes = hex_arg(what, text)?;
+	let len = bytes.len();
+	bytes.try_into().map_err(|_| anyhow!("{what} must be 32 bytes, not {len}"))
+}
+
+/// Decodes and checks an Umbral public key in hex, naming `what` in the error.
+pub(super) fn umbral_key_arg(what: &str, text: &str) -> Result<PublicKey> {
+	PublicKey::parse(&hex_arg(what, text)?).map_err(|e| {
+		anyhow!("{what} is not a compressed secp256k1 point (Umbral public key): {e:?}")
+	})
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use medfed_primitives::umbral;
+
+	#[test]
+	fn umbral_keys_are_checked() {
+		let alice = umbral::dev::public_key("Alice");
+		assert_eq!(
+			umbral_key_arg("k", &format!("0x{}", hex::encode(alice.0))).expect("valid"),
+			alice
+		);
+		// x ≥ p is no field element, so no point.
+		assert!(umbral_key_arg("k", &format!("02{}", "ff".repeat(32))).is_err());
+		assert!(umbral_key_arg("k", &"02".repeat(32)).is_err());
+		assert!(umbral_key_arg("k", "zz").is_err());
+	}
+}

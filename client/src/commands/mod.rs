@@ -1,0 +1,69 @@
+//! What `ehr` does: one module per command group, and [`run`], which dispatches a parsed
+//! command line to it.
+//!
+//! - `institution`: `ehr institution add|remove|list|show`, the alliance's members.
+//! - `proposal`: `ehr proposal vote`, and the motions of the authority collective that adding
+//!   or removing an institution proposes.
+//! - `patient`: `ehr patient register|show`.
+//! - `record`: `ehr record register|list|show`, record metadata.
+//! - `directory`: `ehr directory show|regions`, the coordinator's patient directory.
+//! - `keys`: `ehr keys new|list`, the keystore; the one group that needs no chain.
+//! - `storage`: `ehr upload` and `ehr fetch`, encrypted records on IPFS.
+//!
+//! The commands only pick their arguments: `args` checks them, [`crate::chain::calls`] builds
+//! the calls, [`crate::render`] prints what comes back.
+
+mod args;
+mod directory;
+mod institution;
+mod keys;
+mod patient;
+mod proposal;
+mod record;
+mod storage;
+
+use crate::{
+	chain::Chain,
+	cli::{Cli, Command},
+};
+use anyhow::Result;
+use std::{path::PathBuf, time::Duration};
+
+/// What the commands that talk to a region share: its chain and the global options.
+struct Context {
+	/// The region's chain (`--url`).
+	chain: Chain,
+	/// Print JSON instead of text (`--json`).
+	json: bool,
+	/// The keystore file (`--keystore`); `None`: the default.
+	keystore: Option<PathBuf>,
+	/// The region's IPFS node (`--ipfs`).
+	ipfs: String,
+	/// How long to wait for the node and for each IPFS request (`--timeout`).
+	timeout: Duration,
+}
+
+/// Runs the command `cli` names.
+pub async fn run(cli: Cli) -> Result<()> {
+	let json = cli.json;
+	let keystore = cli.keystore;
+	// Keystore commands need no chain.
+	let command = match cli.command {
+		Command::Keys(command) => return keys::run(&keystore, json, &command),
+		command => command,
+	};
+	let timeout = Duration::from_secs(cli.timeout);
+	let chain = Chain::connect(&cli.url, timeout).await?;
+	let context = Context { chain, json, keystore, ipfs: cli.ipfs, timeout };
+	match command {
+		Command::Keys(command) => keys::run(&context.keystore, json, &command),
+		Command::Institution(command) => institution::run(&context, command).await,
+		Command::Proposal(command) => proposal::run(&context, command).await,
+		Command::Patient(command) => patient::run(&context, command).await,
+		Command::Record(command) => record::run(&context, command).await,
+		Command::Directory(command) => directory::run(&context, command).await,
+		Command::Upload { signer, patient, file, supersedes } =>
+			storage::upload(&context, &signer, &patient, &file, supersedes).await,
+		Command::Fetch { key, id, output } => storage::fetch(&context, &key, id, &output).await,
+	}
+}
