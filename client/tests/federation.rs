@@ -19,8 +19,12 @@
 //! wasm, `medfed-federation`) and runs it when both are in the cache, and otherwise says it is
 //! skipped.
 
+mod common;
+
 use codec::{Decode, Encode};
-use medfed_primitives::{Capsule, Cid};
+use common::{ehr, ehr_ok, launch_sh, temp_dir, workspace};
+use medfed_client::chain::{self, calls, Call, Rpc};
+use medfed_primitives::{Capsule, Cid, PublicKey, ResourceType};
 use sha2::{Digest, Sha256};
 use std::{
 	collections::BTreeMap,
@@ -30,16 +34,12 @@ use std::{
 	time::{Duration, Instant},
 };
 use subxt::{
-	config::RpcConfigFor,
 	dynamic::Value,
-	ext::scale_value::Composite,
 	rpcs::{LegacyRpcMethods, RpcClient},
 	utils::AccountId32,
 	OnlineClient, SubstrateConfig,
 };
 use subxt_signer::sr25519::{dev, Keypair};
-
-type Rpc = LegacyRpcMethods<RpcConfigFor<SubstrateConfig>>;
 
 /// RPC ports `medfed-federation` gives the nodes of zombienet/federation.toml.
 const RELAY: u16 = 9900;
@@ -68,24 +68,13 @@ impl Drop for Group {
 	}
 }
 
-fn ehr(port: u16, args: &[&str]) -> Output {
-	Command::new(env!("CARGO_BIN_EXE_ehr"))
-		.arg("--url")
-		.arg(format!("ws://127.0.0.1:{port}"))
-		.arg("--json")
-		.args(args)
-		.output()
-		.expect("ehr runs")
-}
-
-fn ehr_ok(port: u16, args: &[&str]) -> serde_json::Value {
-	let out = ehr(port, args);
-	assert!(out.status.success(), "ehr {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-	serde_json::from_slice(&out.stdout).expect("ehr prints JSON")
+/// The WebSocket RPC endpoint of the node at `port`.
+fn ws(port: u16) -> String {
+	format!("ws://127.0.0.1:{port}")
 }
 
 async fn connect(port: u16) -> Option<(OnlineClient<SubstrateConfig>, Rpc)> {
-	let rpc = RpcClient::from_insecure_url(format!("ws://127.0.0.1:{port}")).await.ok()?;
+	let rpc = RpcClient::from_insecure_url(ws(port)).await.ok()?;
 	let api = OnlineClient::<SubstrateConfig>::from_rpc_client(rpc.clone()).await.ok()?;
 	Some((api, LegacyRpcMethods::new(rpc)))
 }
@@ -144,22 +133,21 @@ async fn record_count(rpc: &Rpc, patient: &AccountId32, at: Option<subxt::utils:
 	u32::decode(&mut &bytes[..]).expect("a page starts with its total")
 }
 
-/// A record of a real Umbral encryption of a small FHIR document to `key`: the arguments of
-/// `Records.register_record`.
-fn record_args(patient: &AccountId32, key: &umbral_pre::PublicKey, n: u32) -> Composite<()> {
+/// A record of a real Umbral encryption of a small FHIR document to `key`: the
+/// `Records.register_record` call.
+fn record_call(patient: &AccountId32, key: &umbral_pre::PublicKey, n: u32) -> Call {
 	let document = format!(r#"{{"resourceType":"Observation","status":"final","id":"obs-{n}"}}"#);
 	let (capsule, ciphertext) = umbral_pre::encrypt(key, document.as_bytes()).expect("encrypts");
 	let hash: [u8; 32] = Sha256::digest(&ciphertext).into();
-	let cid = Cid::raw_sha256(hash);
-	Composite::named([
-		("patient", Value::from_bytes(patient.0)),
-		("resource_type", Value::from_bytes(b"Observation")),
-		("cid", Value::from_bytes(cid.to_text().as_bytes())),
-		("ciphertext_hash", Value::from_bytes(hash)),
-		("capsule", Value::from_bytes(Capsule::from_umbral(&capsule).0)),
-		("size", Value::u128(ciphertext.len() as u128)),
-		("supersedes", Value::unnamed_variant("None", [])),
-	])
+	calls::register_record(
+		patient,
+		ResourceType::parse(b"Observation").expect("a FHIR R4 resource type"),
+		&Cid::raw_sha256(hash),
+		&hash,
+		&Capsule::from_umbral(&capsule),
+		ciphertext.len() as u64,
+		None,
+	)
 }
 
 /// Signs and submits `call` with an explicit nonce, without waiting: many calls of one signer
@@ -167,23 +155,14 @@ fn record_args(patient: &AccountId32, key: &umbral_pre::PublicKey, n: u32) -> Co
 async fn submit(
 	api: &OnlineClient<SubstrateConfig>,
 	rpc: &Rpc,
-	call: Composite<()>,
-	pallet: &str,
-	name: &str,
+	call: Call,
 	signer: &Keypair,
 	nonce: u64,
 ) {
 	// Mortal from the finalized block: a best block can be dropped for another collator's.
 	let finalized = rpc.chain_get_finalized_head().await.expect("answers");
 	let at = api.at_block(finalized).await.expect("the finalized block");
-	let params = subxt::config::SubstrateExtrinsicParamsBuilder::<SubstrateConfig>::new()
-		.nonce(nonce)
-		.mortal(256)
-		.build();
-	at.tx()
-		.sign_and_submit(&subxt::dynamic::tx(pallet, name, call), signer, params)
-		.await
-		.unwrap_or_else(|e| panic!("{pallet}.{name} refused: {e}"));
+	chain::send(&at, &call, signer, nonce).await.unwrap_or_else(|e| panic!("{e}"));
 }
 
 /// For each block of `rpc` from `from` to its best block: the relay parent number the block
@@ -248,23 +227,12 @@ fn setup() -> Option<PathBuf> {
 		eprintln!("SKIPPED: set MEDFED_FEDERATION=1 (scripts/test.sh does when medfed-node and polkadot are built)");
 		return None;
 	}
-	let dir = std::env::temp_dir().join(format!("medfed-federation-{}", std::process::id()));
-	std::fs::create_dir_all(&dir).expect("temp dir");
-	Some(dir)
-}
-
-/// The checkout this test runs from. Read at run time: checkouts share one target directory,
-/// and cargo may reuse a test binary built in another one.
-fn workspace() -> PathBuf {
-	let manifest = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or(env!("CARGO_MANIFEST_DIR").into());
-	PathBuf::from(manifest).parent().expect("the workspace").to_path_buf()
+	Some(temp_dir("federation"))
 }
 
 fn launch(dir: &Path) -> Group {
-	let root = workspace();
 	let log = std::fs::File::create(dir.join("launch.log")).expect("log file");
-	let child = Command::new("bash")
-		.arg(root.join("scripts/launch.sh"))
+	let child = launch_sh()
 		.env("MEDFED_STATE", dir.join("state"))
 		.env("MEDFED_READY", dir.join("ready"))
 		// Cargo holds the target directory while this test runs: scripts/test.sh built it all.
@@ -341,13 +309,11 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 	assert!(regions_of(&coordinator, &one).await.is_empty());
 	let key = umbral_pre::SecretKey::random().public_key();
 	let key_hex = hex::encode(key.to_compressed_bytes());
-	ehr_ok(REGION_A[0], &["patient", "register", "--as", "//One", "--umbral-key", &key_hex]);
+	ehr_ok(&ws(REGION_A[0]), &["patient", "register", "--as", "//One", "--umbral-key", &key_hex]);
 	submit(
 		&region_a_api,
 		&region_a,
-		record_args(&one, &key, 0),
-		"Records",
-		"register_record",
+		record_call(&one, &key, 0),
 		&dev::charlie(),
 		next_nonce(&region_a, &dev::charlie()).await,
 	)
@@ -357,7 +323,7 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 		"region A's announcement reaches the coordinator's directory",
 		{ regions_of(&coordinator, &one).await == vec![2000] },
 	);
-	let listed = ehr_ok(COORDINATOR, &["directory", "show", &one.to_string()]);
+	let listed = ehr_ok(&ws(COORDINATOR), &["directory", "show", &one.to_string()]);
 	assert_eq!(listed["regions"][0]["para_id"], 2000);
 
 	// One collator of region A dies: the region goes on with the other.
@@ -375,9 +341,7 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 	submit(
 		&region_a_api,
 		&region_a,
-		record_args(&one, &key, 1),
-		"Records",
-		"register_record",
+		record_call(&one, &key, 1),
 		&dev::charlie(),
 		next_nonce(&region_a, &dev::charlie()).await,
 	)
@@ -434,20 +398,9 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 		.collect();
 	let mut nonce = next_nonce(&region_a, &ferdie).await;
 	for p in &patients {
-		let transfer = Composite::named([
-			("dest", Value::unnamed_variant("Id", [Value::from_bytes(p.public_key().0)])),
-			("value", Value::u128(1_000_000_000_000)),
-		]);
-		submit(
-			&region_a_api,
-			&region_a,
-			transfer,
-			"Balances",
-			"transfer_keep_alive",
-			&ferdie,
-			nonce,
-		)
-		.await;
+		let transfer =
+			calls::transfer_keep_alive(&p.public_key().to_account_id(), 1_000_000_000_000);
+		submit(&region_a_api, &region_a, transfer, &ferdie, nonce).await;
 		nonce += 1;
 	}
 	eventually!(Duration::from_secs(180), "the patients are funded", {
@@ -464,8 +417,10 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 	let mut keys = Vec::new();
 	for p in &patients {
 		let key = umbral_pre::SecretKey::random().public_key();
-		let args = Composite::named([("key", Value::from_bytes(key.to_compressed_bytes()))]);
-		submit(&region_a_api, &region_a, args, "Records", "register_patient", p, 0).await;
+		let call = calls::register_patient(
+			&PublicKey::parse(&key.to_compressed_bytes()).expect("an Umbral key"),
+		);
+		submit(&region_a_api, &region_a, call, p, 0).await;
 		keys.push(key);
 	}
 	eventually!(Duration::from_secs(180), "the patients are registered", {
@@ -487,9 +442,7 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 		submit(
 			&region_a_api,
 			&region_a,
-			record_args(&who, key, 100 + i as u32),
-			"Records",
-			"register_record",
+			record_call(&who, key, 100 + i as u32),
 			&dev::charlie(),
 			nonce,
 		)
@@ -546,7 +499,7 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 		assert!(sent.success(), "kill {sig} the IPFS node");
 	};
 	signal("-STOP");
-	let hung = ehr(REGION_A[0], &[&["--timeout", "10"][..], &upload[..]].concat());
+	let hung = ehr(&ws(REGION_A[0]), &[&["--timeout", "10"][..], &upload[..]].concat());
 	signal("-CONT");
 	let error = String::from_utf8_lossy(&hung.stderr);
 	assert!(!hung.status.success(), "an upload to a hung IPFS node succeeded");
@@ -554,7 +507,7 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 
 	let stopped = launch_verb(&state, &["stop", "ipfs-region-a"]);
 	assert!(stopped.status.success(), "launch.sh stop: {}", String::from_utf8_lossy(&stopped.stderr));
-	let refused = ehr(REGION_A[0], &upload);
+	let refused = ehr(&ws(REGION_A[0]), &upload);
 	let error = String::from_utf8_lossy(&refused.stderr);
 	assert!(!refused.status.success(), "an upload without an IPFS node succeeded");
 	assert!(error.contains("cannot reach the IPFS API"), "unclear error: {error}");
@@ -569,7 +522,7 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 	assert!(restarted.status.success(), "launch.sh start: {}", String::from_utf8_lossy(&restarted.stderr));
 	let mut uploaded = None;
 	eventually!(Duration::from_secs(120), "the restarted IPFS node takes an upload", {
-		let out = ehr(REGION_A[0], &upload);
+		let out = ehr(&ws(REGION_A[0]), &upload);
 		if out.status.success() {
 			uploaded = Some(serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("ehr prints JSON"));
 		}
@@ -592,8 +545,7 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 
 /// Runs `scripts/launch.sh VERB…` on the federation whose state is in `state`.
 fn launch_verb(state: &Path, args: &[&str]) -> Output {
-	Command::new("bash")
-		.arg(workspace().join("scripts/launch.sh"))
+	launch_sh()
 		.args(args)
 		.env("MEDFED_STATE", state)
 		.stdin(Stdio::null())

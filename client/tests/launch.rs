@@ -3,18 +3,15 @@
 //! a port the federation needs already taken. None of these needs a built node: the nodes
 //! here are stand-ins that are never run.
 
+mod common;
+
+use common::{launch_sh, workspace};
 use std::{
 	net::TcpListener,
 	os::unix::fs::PermissionsExt,
 	path::{Path, PathBuf},
-	process::{Command, Output, Stdio},
+	process::{Output, Stdio},
 };
-
-/// The checkout this test runs from (read at run time: checkouts share one target directory).
-fn workspace() -> PathBuf {
-	let manifest = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or(env!("CARGO_MANIFEST_DIR").into());
-	PathBuf::from(manifest).parent().expect("the workspace").to_path_buf()
-}
 
 /// A scratch directory with stand-ins for the collator and the relay chain node (with its two
 /// workers beside it): executables that fail if anything runs them.
@@ -48,9 +45,8 @@ impl Scratch {
 
 	/// Runs `scripts/launch.sh` with `args`, the stand-ins as binaries unless `env` names others.
 	fn launch(&self, args: &[&Path], env: &[(&str, &Path)]) -> Output {
-		let mut command = Command::new("bash");
+		let mut command = launch_sh();
 		command
-			.arg(workspace().join("scripts/launch.sh"))
 			.args(args)
 			.env("MEDFED_NODE", self.path("bin/medfed-node"))
 			.env("MEDFED_RELAY", self.path("bin/polkadot"))

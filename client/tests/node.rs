@@ -5,6 +5,9 @@
 //! tests say they are skipped. The storage test also runs a real IPFS node (`ipfs/run.sh`,
 //! packages installed by `scripts/lib.sh ensure_ipfs`).
 
+mod common;
+
+use common::{ehr, ehr_ok, temp_dir, workspace};
 use medfed_primitives::{umbral::dev, Capsule, Cid};
 use sha2::{Digest, Sha256};
 use std::{
@@ -22,26 +25,6 @@ impl Drop for Node {
 		let _ = self.0.kill();
 		let _ = self.0.wait();
 	}
-}
-
-fn ehr(url: &str, args: &[&str]) -> Output {
-	Command::new(env!("CARGO_BIN_EXE_ehr"))
-		.arg("--url")
-		.arg(url)
-		.arg("--json")
-		.args(args)
-		.output()
-		.expect("ehr runs")
-}
-
-fn ehr_ok(url: &str, args: &[&str]) -> serde_json::Value {
-	let out = ehr(url, args);
-	assert!(
-		out.status.success(),
-		"ehr {args:?} failed: {}",
-		String::from_utf8_lossy(&out.stderr)
-	);
-	serde_json::from_slice(&out.stdout).expect("ehr prints JSON")
 }
 
 fn free_port() -> u16 {
@@ -104,9 +87,7 @@ fn setup(name: &str) -> Option<(PathBuf, PathBuf, PathBuf)> {
 		eprintln!("SKIPPED: set MEDFED_NODE and MEDFED_RUNTIME_WASM (scripts/test.sh does when the node is built)");
 		return None;
 	};
-	let dir = std::env::temp_dir().join(format!("medfed-e2e-{name}-{}", std::process::id()));
-	std::fs::create_dir_all(&dir).expect("temp dir");
-	Some((node.into(), wasm.into(), dir))
+	Some((node.into(), wasm.into(), temp_dir(&format!("e2e-{name}"))))
 }
 
 #[test]
@@ -174,10 +155,7 @@ fn register_and_read_back_records_through_the_real_node() {
 
 /// A local IPFS node (js-ipfs, Kubo RPC API), stopped when the test ends.
 fn start_ipfs(dir: &Path) -> Option<(Node, String)> {
-	// Read at run time: checkouts share one target directory, and cargo may reuse a test
-	// binary built in another one.
-	let manifest = std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or(env!("CARGO_MANIFEST_DIR").into());
-	let run = PathBuf::from(manifest).join("../ipfs/run.sh");
+	let run = workspace().join("ipfs/run.sh");
 	let home = std::env::var_os("MEDFED_IPFS_HOME")
 		.map(PathBuf::from)
 		.or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/medfed/ipfs")))?;
