@@ -64,12 +64,22 @@ fn proxy_key(institution: &Institution) -> Result<Option<String>> {
 	Ok(Some(format!("0x{}", hex::encode(medfed_primitives::umbral::dev::public_key(name).0))))
 }
 
-/// `(account, account, keys)` session entries and the invulnerable collators.
-fn collator_genesis(
+fn endowments(accounts: impl IntoIterator<Item = String>) -> Vec<Value> {
+	let unique: BTreeSet<String> = accounts.into_iter().collect();
+	unique.into_iter().map(|a| json!([a, ENDOWMENT])).collect()
+}
+
+/// What the genesis of every parachain of a federation holds: its para id, its sudo key (an
+/// account), the accounts it endows (besides sudo), and its collators as `(account, session
+/// key)`, invulnerable, their session keys for aura (`with_pinning`: for pinning as well).
+fn parachain_patch(
+	para_id: u32,
+	sudo: String,
+	endowed: impl IntoIterator<Item = String>,
 	collators: &[(String, String)],
 	with_pinning: bool,
-) -> (Vec<Value>, Vec<String>) {
-	let keys = collators
+) -> Value {
+	let keys: Vec<Value> = collators
 		.iter()
 		.map(|(account, key)| {
 			let keys = if with_pinning {
@@ -80,19 +90,24 @@ fn collator_genesis(
 			json!([account, account, keys])
 		})
 		.collect();
-	(keys, collators.iter().map(|(account, _)| account.clone()).collect())
-}
-
-fn endowments(accounts: impl IntoIterator<Item = String>) -> Vec<Value> {
-	let unique: BTreeSet<String> = accounts.into_iter().collect();
-	unique.into_iter().map(|a| json!([a, ENDOWMENT])).collect()
+	let invulnerables: Vec<&String> = collators.iter().map(|(account, _)| account).collect();
+	let endowed = endowments(std::iter::once(sudo.clone()).chain(endowed));
+	json!({
+		"balances": { "balances": endowed },
+		"parachainInfo": { "parachainId": para_id },
+		"collatorSelection": { "invulnerables": invulnerables, "candidacyBond": CANDIDACY_BOND },
+		"session": { "keys": keys },
+		"polkadotXcm": { "safeXcmVersion": 5 },
+		"sudo": { "key": sudo },
+	})
 }
 
 /// The genesis patch of `region`, whose coordinator has para id `coordinator`.
 pub fn region_patch(region: &Region, coordinator: u32) -> Result<Value> {
+	let sudo = account(&region.sudo)?.to_string();
 	let mut institutions = Vec::new();
 	let mut collators = Vec::new();
-	let mut endowed = vec![account(&region.sudo)?.to_string()];
+	let mut endowed = Vec::new();
 	for institution in &region.institutions {
 		let who = account(&institution.account)?.to_string();
 		institutions.push(json!([
@@ -109,17 +124,10 @@ pub fn region_patch(region: &Region, coordinator: u32) -> Result<Value> {
 	for extra in &region.endowed {
 		endowed.push(account(extra)?.to_string());
 	}
-	let (keys, invulnerables) = collator_genesis(&collators, true);
-	Ok(json!({
-		"balances": { "balances": endowments(endowed) },
-		"parachainInfo": { "parachainId": region.para_id },
-		"collatorSelection": { "invulnerables": invulnerables, "candidacyBond": CANDIDACY_BOND },
-		"session": { "keys": keys },
-		"polkadotXcm": { "safeXcmVersion": 5 },
-		"sudo": { "key": account(&region.sudo)?.to_string() },
-		"institutions": { "institutions": institutions },
-		"federation": { "coordinator": coordinator },
-	}))
+	let mut patch = parachain_patch(region.para_id, sudo, endowed, &collators, true);
+	patch["institutions"] = json!({ "institutions": institutions });
+	patch["federation"] = json!({ "coordinator": coordinator });
+	Ok(patch)
 }
 
 /// The coordinator's genesis patch: its directory lists every region of `federation`.
@@ -130,23 +138,16 @@ pub fn coordinator_patch(federation: &Federation) -> Result<Value> {
 		.iter()
 		.map(|c| Ok((account(&c.institution)?.to_string(), session_key(&c.node, &c.session_key)?)))
 		.collect::<Result<Vec<_>>>()?;
-	let mut endowed = vec![account(&coordinator.sudo)?.to_string()];
-	endowed.extend(collators.iter().map(|(a, _)| a.clone()));
-	let (keys, invulnerables) = collator_genesis(&collators, false);
+	let sudo = account(&coordinator.sudo)?.to_string();
+	let endowed = collators.iter().map(|(a, _)| a.clone());
+	let mut patch = parachain_patch(coordinator.para_id, sudo, endowed, &collators, false);
 	let regions: Vec<Value> = federation
 		.regions
 		.iter()
 		.map(|r| json!([r.para_id, r.name.as_bytes()]))
 		.collect();
-	Ok(json!({
-		"balances": { "balances": endowments(endowed) },
-		"parachainInfo": { "parachainId": coordinator.para_id },
-		"collatorSelection": { "invulnerables": invulnerables, "candidacyBond": CANDIDACY_BOND },
-		"session": { "keys": keys },
-		"polkadotXcm": { "safeXcmVersion": 5 },
-		"sudo": { "key": account(&coordinator.sudo)?.to_string() },
-		"directory": { "regions": regions },
-	}))
+	patch["directory"] = json!({ "regions": regions });
+	Ok(patch)
 }
 
 #[cfg(test)]
