@@ -2,6 +2,7 @@
 //! opened on the running relay chain as its sudo key.
 
 use super::Federation;
+use crate::chain::Rpc;
 use anyhow::{anyhow, ensure, Context, Result};
 use codec::{Decode, Encode};
 use std::{
@@ -10,12 +11,8 @@ use std::{
 	time::{Duration, Instant},
 };
 use subxt::{
-	config::RpcConfigFor,
-	dynamic::Value as DynValue,
-	ext::scale_value::Composite,
-	rpcs::{LegacyRpcMethods, RpcClient},
-	transactions::TransactionStatus,
-	OnlineClient, SubstrateConfig,
+	dynamic::Value as DynValue, ext::scale_value::Composite, rpcs::RpcClient,
+	transactions::TransactionStatus, OnlineClient, SubstrateConfig,
 };
 use subxt_signer::{sr25519::Keypair, SecretUri};
 
@@ -40,11 +37,9 @@ pub fn per_parachain(federation: &Federation) -> u32 {
 	federation.regions.len().max(4) as u32
 }
 
-/// The para ids with an open HRMP channel to `recipient`, as the relay chain reports them.
-async fn inbound(
-	rpc: &LegacyRpcMethods<RpcConfigFor<SubstrateConfig>>,
-	recipient: u32,
-) -> Result<BTreeSet<u32>> {
+/// The para ids with an open HRMP channel to `recipient`, as the relay chain node behind `rpc`
+/// reports them.
+pub async fn inbound(rpc: &Rpc, recipient: u32) -> Result<BTreeSet<u32>> {
 	let bytes = rpc
 		.state_call("ParachainHost_inbound_hrmp_channels_contents", Some(&recipient.encode()), None)
 		.await?;
@@ -69,7 +64,7 @@ pub async fn open(
 		.await
 		.with_context(|| format!("connecting to the relay chain at {relay_url}"))?;
 	let api = OnlineClient::<SubstrateConfig>::from_rpc_client(rpc_client.clone()).await?;
-	let rpc = LegacyRpcMethods::<RpcConfigFor<SubstrateConfig>>::new(rpc_client);
+	let rpc = Rpc::new(rpc_client);
 	let wanted = pairs(federation);
 	let mut missing = Vec::new();
 	for &(sender, recipient) in &wanted {
