@@ -5,7 +5,7 @@ pub mod calls;
 
 use anyhow::{anyhow, bail, Context, Result};
 use codec::{Decode, Encode};
-use medfed_primitives::{InstitutionInfo, Patient, RecordId, RecordInfo, RecordPage};
+use medfed_primitives::{InstitutionInfo, Patient, PinState, RecordId, RecordInfo, RecordPage};
 use std::{str::FromStr, time::Duration};
 use subxt::{
 	config::RpcConfigFor,
@@ -268,7 +268,7 @@ impl Chain {
 
 	/// For each authority, when its IPFS node's pin of record `id` was reported (`None`:
 	/// pending).
-	pub async fn pin_status(&self, id: RecordId) -> Result<Vec<(AccountId32, Option<u32>)>> {
+	pub async fn pin_status(&self, id: RecordId) -> Result<Vec<(AccountId32, PinState<u32>)>> {
 		self.call("PinningApi_pin_status", id).await
 	}
 

@@ -1,7 +1,7 @@
 //! How the client shows what it reads: readable text by default, JSON with `--json`.
 
 use crate::chain::{Institution, Record};
-use medfed_primitives::{MembershipStatus, Patient, RecordPage, Role};
+use medfed_primitives::{MembershipStatus, Patient, PinState, RecordPage, Role, Unpinnable};
 use serde::Serialize;
 use subxt::utils::AccountId32;
 
@@ -28,8 +28,42 @@ pub struct RecordView {
 #[derive(Debug, Serialize, PartialEq)]
 pub struct PinView {
 	pub authority: String,
-	/// The block the pin was reported in; `None` while pending.
+	/// The block the pin was reported in; `None` while pending or unpinnable.
 	pub pinned_at: Option<u32>,
+	/// Why the authority's IPFS node could not pin the record, if it reported so (its worker
+	/// keeps trying).
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub unpinnable: Option<UnpinnableView>,
+}
+
+/// A record an authority's IPFS node could not pin.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct UnpinnableView {
+	/// `not-found`, `wrong-size` or `refused`.
+	pub reason: &'static str,
+	/// For `wrong-size`: how large the content under the CID is.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub found_size: Option<u64>,
+	/// The block the failure was reported in.
+	pub reported_at: u32,
+}
+
+impl PinView {
+	pub fn new(authority: String, state: PinState<u32>) -> Self {
+		let (pinned_at, unpinnable) = match state {
+			PinState::Pending => (None, None),
+			PinState::Pinned { at } => (Some(at), None),
+			PinState::Unpinnable { reason, at } => {
+				let (reason, found_size) = match reason {
+					Unpinnable::NotFound => ("not-found", None),
+					Unpinnable::WrongSize { found } => ("wrong-size", Some(found)),
+					Unpinnable::Refused => ("refused", None),
+				};
+				(None, Some(UnpinnableView { reason, found_size, reported_at: at }))
+			},
+		};
+		PinView { authority, pinned_at, unpinnable }
+	}
 }
 
 impl From<&Record> for RecordView {
@@ -153,9 +187,17 @@ pub fn record_text(r: &RecordView) -> String {
 		lines.push(format!("  corrected by   record {new}"));
 	}
 	for pin in &r.pins {
-		let state = match pin.pinned_at {
-			Some(at) => format!("pinned (block {at})"),
-			None => "pending".into(),
+		let state = match (pin.pinned_at, &pin.unpinnable) {
+			(Some(at), _) => format!("pinned (block {at})"),
+			(None, Some(u)) => {
+				let why = match (u.reason, u.found_size) {
+					("wrong-size", Some(found)) => format!("the content under the CID is {found} bytes"),
+					("not-found", _) => "no IPFS node serves the CID".into(),
+					_ => "the IPFS node refused it".into(),
+				};
+				format!("cannot pin: {why} (reported at block {}; still retried)", u.reported_at)
+			},
+			(None, None) => "pending".into(),
 		};
 		lines.push(format!("  IPFS pin       {state} by {}", pin.authority));
 	}

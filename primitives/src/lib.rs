@@ -193,9 +193,9 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		AccountId: Codec,
 		BlockNumber: Codec,
 	{
-		/// For each active authority, the block its IPFS node's pin of record `id` was reported
-		/// in, or `None` while it is pending.
-		fn pin_status(id: RecordId) -> Vec<(AccountId, Option<BlockNumber>)>;
+		/// For each active authority, the state of its IPFS node's pin of record `id`: pending,
+		/// pinned (and when) or unpinnable (why, and when it was reported).
+		fn pin_status(id: RecordId) -> Vec<(AccountId, PinState<BlockNumber>)>;
 		/// How many records an authority has yet to pin (those at or above its cursor).
 		fn pending_pins(authority: AccountId) -> u64;
 	}
@@ -246,8 +246,49 @@ pub trait RecordsInspect {
 	/// Every record id below this one has been assigned.
 	fn next_record_id() -> RecordId;
 
-	/// The IPFS CID of record `id`'s ciphertext.
-	fn cid(id: RecordId) -> Option<Cid>;
+	/// The IPFS CID of record `id`'s ciphertext, and its size in bytes.
+	fn content(id: RecordId) -> Option<(Cid, u64)>;
+}
+
+/// Why an authority's IPFS node could not pin a record. Reported once per record and
+/// authority; the authority's worker keeps retrying off chain, and a later pin clears it.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Debug, serde::Serialize, serde::Deserialize,
+)]
+pub enum Unpinnable {
+	/// The IPFS node answered but could not fetch the content in time: no node it reaches
+	/// serves that CID.
+	NotFound,
+	/// The content under the CID is not as large as the record says: `found` bytes.
+	WrongSize {
+		/// The size the IPFS node found.
+		found: u64,
+	},
+	/// The IPFS node refused the pin with an error, or pinned something else.
+	Refused,
+}
+
+/// One authority's pin of one record.
+#[derive(
+	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Debug, serde::Serialize, serde::Deserialize,
+)]
+pub enum PinState<BlockNumber> {
+	/// Not pinned yet, and not reported unpinnable.
+	Pending,
+	/// Pinned, as reported in block `at`.
+	Pinned {
+		/// The block the pin was reported in.
+		at: BlockNumber,
+	},
+	/// Reported unpinnable in block `at`, for `reason`.
+	Unpinnable {
+		/// Why the authority's IPFS node could not pin it.
+		reason: Unpinnable,
+		/// The block the failure was reported in.
+		at: BlockNumber,
+	},
 }
 
 /// What other pallets may ask about the alliance's member institutions.

@@ -58,10 +58,7 @@ pub(super) async fn run(context: &Context, command: RecordCmd) -> Result<()> {
 				.pin_status(id)
 				.await?
 				.into_iter()
-				.map(|(authority, pinned_at)| PinView {
-					authority: authority.to_string(),
-					pinned_at,
-				})
+				.map(|(authority, state)| PinView::new(authority.to_string(), state))
 				.collect();
 			print(json, &view, record_text);
 			Ok(())

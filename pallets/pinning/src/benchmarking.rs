@@ -1,5 +1,6 @@
 //! Benchmarks of the pinning pallet, at their worst case: a full report whose records close the
-//! authority's gap, so the cursor walks over every one of them.
+//! authority's gap, so the cursor walks over every one of them, and whose pins are all of
+//! records the authority had reported unpinnable (each pin also clears that mark).
 
 use super::*;
 use polkadot_sdk::{
@@ -8,13 +9,26 @@ use polkadot_sdk::{
 	sp_runtime::transaction_validity::TransactionSource,
 };
 
-/// A signed report of records `0..p` by a fresh authority, with `p` records registered.
-fn signed_report<T: Config>(p: u32) -> (T::AccountId, PinReportOf<T>, <T::AuthorityId as RuntimeAppPublic>::Signature) {
+/// A signed report by a fresh authority, with `p + u` records registered: pins of records
+/// `0..p`, each reported unpinnable before, and records `p..p + u` unpinnable.
+fn signed_report<T: Config>(
+	p: u32,
+	u: u32,
+) -> (T::AccountId, PinReportOf<T>, <T::AuthorityId as RuntimeAppPublic>::Signature) {
 	let (key, authority) = T::BenchmarkHelper::authority();
-	T::BenchmarkHelper::add_records(p);
+	T::BenchmarkHelper::add_records(p + u);
+	let at = frame_system::Pallet::<T>::block_number();
+	for id in 0..p as RecordId {
+		Unpinnable::<T>::insert(&authority, id, (Reason::NotFound, at));
+	}
+	Cursor::<T>::insert(&authority, p as RecordId);
 	let pins = BoundedVec::truncate_from((0..p as RecordId).collect::<Vec<_>>());
-	let report = PinReport { key, at: frame_system::Pallet::<T>::block_number(), pins };
-	let signature = report.key.sign(&Pallet::<T>::signing_payload(&report)).expect("the key is in the keystore");
+	let unpinnable = BoundedVec::truncate_from(
+		(p as RecordId..(p + u) as RecordId).map(|id| (id, Reason::NotFound)).collect::<Vec<_>>(),
+	);
+	let report = PinReport { key, at, pins, unpinnable };
+	let signature =
+		report.key.sign(&Pallet::<T>::signing_payload(&report)).expect("the key is in the keystore");
 	(authority, report, signature)
 }
 
@@ -23,18 +37,25 @@ mod benchmarks {
 	use super::*;
 
 	#[benchmark]
-	fn report_pins(p: Linear<1, { T::MaxPinsPerReport::get() }>) {
-		let (authority, report, signature) = signed_report::<T>(p);
+	fn report_pins(
+		p: Linear<0, { T::MaxPinsPerReport::get() }>,
+		u: Linear<1, { T::MaxPinsPerReport::get() }>,
+	) {
+		let (authority, report, signature) = signed_report::<T>(p, u);
 
 		#[extrinsic_call]
 		_(frame_system::RawOrigin::Authorized, report, signature);
 
-		assert_eq!(Cursor::<T>::get(&authority), p as RecordId);
+		assert_eq!(Cursor::<T>::get(&authority), (p + u) as RecordId);
+		assert_eq!(Unpinnable::<T>::iter_prefix(&authority).count(), u as usize);
 	}
 
 	#[benchmark]
-	fn authorize_report_pins(p: Linear<1, { T::MaxPinsPerReport::get() }>) -> Result<(), BenchmarkError> {
-		let (_, report, signature) = signed_report::<T>(p);
+	fn authorize_report_pins(
+		p: Linear<0, { T::MaxPinsPerReport::get() }>,
+		u: Linear<1, { T::MaxPinsPerReport::get() }>,
+	) -> Result<(), BenchmarkError> {
+		let (_, report, signature) = signed_report::<T>(p, u);
 		let call = Call::<T>::report_pins { report, signature };
 
 		#[block]

@@ -16,11 +16,17 @@
 //! belongs (through [`Config::KeyOwner`]) to an active authority institution. Nobody else can
 //! forge one, and a collator needs no funds to report.
 //!
-//! Nothing is ever dropped. Each authority has a [`Cursor`]: every record below it is pinned by
-//! that authority. The worker starts at the cursor on every run, so a record that could not be
-//! pinned is tried again; while the IPFS node is unreachable the worker backs off
-//! exponentially (up to [`MAX_BACKOFF_BLOCKS`]) and then resumes where it stopped. An authority
-//! admitted later starts at record 0 and pins everything.
+//! Nothing is ever dropped, and no record can hold up the others. Each authority has a
+//! [`Cursor`]: every record below it is settled for that authority, either pinned or reported
+//! [`Unpinnable`] (with the reason: the content is nowhere to be found, it is not as large as
+//! the record says, or the node refused it). The worker tells a dead IPFS node from missing
+//! content: when a pin fails without an answer it probes the node; while the node is down the
+//! worker backs off exponentially (up to [`MAX_BACKOFF_BLOCKS`]) and resumes where it stopped,
+//! and when the node is up the record is reported unpinnable and the worker moves on. It keeps
+//! retrying unpinnable records off chain, each with its own backoff (up to
+//! [`MAX_RETRY_BLOCKS`]); a later pin clears the mark. A record is reported unpinnable once per
+//! authority, so a record whose content nobody serves costs the chain one report and nothing
+//! more. An authority admitted later starts at record 0 and pins everything.
 //!
 //! The IPFS API address is node configuration, not chain state: the worker reads it from the
 //! node's persistent off-chain storage under [`IPFS_API_KEY`] (set with the
@@ -34,11 +40,12 @@
 //!
 //! ## Low-level notes
 //!
-//! - A report names at most [`Config::MaxPinsPerReport`] records, each below the next record id
-//!   and not yet pinned by that authority; anything else makes the whole report invalid, so a
-//!   stale or replayed report never reaches a block.
-//! - The cursor advances over at most `MaxPinsPerReport` records per report; a gap (a record
-//!   still unpinned) stops it.
+//! - A report names at most [`Config::MaxPinsPerReport`] pinned and as many unpinnable records,
+//!   each below the next record id and not yet settled by that authority (a pin may also name a
+//!   record it reported unpinnable); anything else makes the whole report invalid, so a stale or
+//!   replayed report never reaches a block.
+//! - The cursor advances over at most twice `MaxPinsPerReport` records per report; a gap (a
+//!   record still pending) stops it.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -58,7 +65,9 @@ pub mod weights;
 pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
-use medfed_primitives::{Membership, RecordId, RecordsInspect, Role};
+use medfed_primitives::{Membership, PinState, RecordId, RecordsInspect, Role};
+
+pub use medfed_primitives::Unpinnable as Reason;
 use polkadot_sdk::{
 	frame_support::pallet_prelude::*,
 	frame_system::{
@@ -93,6 +102,13 @@ pub const REPORT_PRIORITY: u64 = 1 << 20;
 
 /// The longest the worker waits between attempts while IPFS is unreachable, in blocks.
 pub const MAX_BACKOFF_BLOCKS: u32 = 64;
+
+/// The first wait before the worker tries an unpinnable record again, in blocks.
+pub const FIRST_RETRY_BLOCKS: u32 = 16;
+
+/// The longest the worker waits between tries of one unpinnable record, in blocks (about seven
+/// hours of 6-second blocks).
+pub const MAX_RETRY_BLOCKS: u32 = 4096;
 
 /// The pinning key: sr25519, kept in the collator's keystore.
 pub mod crypto {
@@ -140,6 +156,8 @@ pub struct PinReport<
 	pub at: BlockNumber,
 	/// The records pinned, ascending.
 	pub pins: BoundedVec<RecordId, MaxPins>,
+	/// The records the authority's IPFS node could not pin, ascending, and why.
+	pub unpinnable: BoundedVec<(RecordId, Reason), MaxPins>,
 }
 
 /// The report type of a runtime.
@@ -202,9 +220,23 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
-	/// Per authority, the lowest record it has not pinned: every record below is pinned.
+	/// Per authority, the lowest record it has not settled: every record below is pinned by it
+	/// or in [`Unpinnable`].
 	#[pallet::storage]
 	pub type Cursor<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, RecordId, ValueQuery>;
+
+	/// The records each authority's IPFS node could not pin: `(authority, record) → (why, the
+	/// block it was reported in)`. Removed when the authority pins the record after all.
+	#[pallet::storage]
+	pub type Unpinnable<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		RecordId,
+		(Reason, BlockNumberFor<T>),
+		OptionQuery,
+	>;
 
 	/// Events of the pinning pallet.
 	#[pallet::event]
@@ -216,7 +248,16 @@ pub mod pallet {
 			authority: T::AccountId,
 			/// The records it pinned.
 			records: Vec<RecordId>,
-			/// Every record below this one is now pinned by the authority.
+			/// Every record below this one is now settled by the authority.
+			cursor: RecordId,
+		},
+		/// An authority's IPFS node could not pin records. Its worker keeps trying them.
+		NotPinned {
+			/// The authority institution.
+			authority: T::AccountId,
+			/// The records, and why.
+			records: Vec<(RecordId, Reason)>,
+			/// Every record below this one is now settled by the authority.
 			cursor: RecordId,
 		},
 	}
@@ -242,13 +283,20 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Records that an authority's IPFS node pinned the given records.
+		/// Records that an authority's IPFS node pinned the given records, and could not pin
+		/// others.
 		///
 		/// Origin: authorized, by a report signed with the pinning key of an active authority
 		/// institution (see [`Pallet::authorize_report`]); no fee.
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::report_pins(report.pins.len() as u32))]
-		#[pallet::weight_of_authorize(T::WeightInfo::authorize_report_pins(report.pins.len() as u32))]
+		#[pallet::weight(T::WeightInfo::report_pins(
+			report.pins.len() as u32,
+			report.unpinnable.len() as u32,
+		))]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_report_pins(
+			report.pins.len() as u32,
+			report.unpinnable.len() as u32,
+		))]
 		#[pallet::authorize(Self::authorize_report)]
 		pub fn report_pins(
 			origin: OriginFor<T>,
@@ -259,15 +307,28 @@ pub mod pallet {
 			ensure_authorized(origin)?;
 			let authority = Self::authority_of(&report.key).ok_or(Error::<T>::NotAuthority)?;
 			let now = frame_system::Pallet::<T>::block_number();
-			let mut records = Vec::with_capacity(report.pins.len());
+			let mut pinned = Vec::with_capacity(report.pins.len());
 			for id in report.pins {
 				if !PinnedAt::<T>::contains_key(id, &authority) {
 					PinnedAt::<T>::insert(id, &authority, now);
-					records.push(id);
+					Unpinnable::<T>::remove(&authority, id);
+					pinned.push(id);
+				}
+			}
+			let mut failed = Vec::with_capacity(report.unpinnable.len());
+			for (id, reason) in report.unpinnable {
+				if !Self::settled(id, &authority) {
+					Unpinnable::<T>::insert(&authority, id, (reason, now));
+					failed.push((id, reason));
 				}
 			}
 			let cursor = Self::advance_cursor(&authority);
-			Self::deposit_event(Event::Pinned { authority, records, cursor });
+			if !pinned.is_empty() {
+				Self::deposit_event(Event::Pinned { authority: authority.clone(), records: pinned, cursor });
+			}
+			if !failed.is_empty() {
+				Self::deposit_event(Event::NotPinned { authority, records: failed, cursor });
+			}
 			Ok(())
 		}
 	}
@@ -280,13 +341,18 @@ impl<T: Config> Pallet<T> {
 		(T::Membership::active_role(&owner) == Ok(Role::Authority)).then_some(owner)
 	}
 
-	/// Moves `authority`'s cursor over the records it has pinned, at most `MaxPinsPerReport`
-	/// of them, and returns it.
+	/// Whether `authority` has pinned record `id` or reported it unpinnable.
+	fn settled(id: RecordId, authority: &T::AccountId) -> bool {
+		PinnedAt::<T>::contains_key(id, authority) || Unpinnable::<T>::contains_key(authority, id)
+	}
+
+	/// Moves `authority`'s cursor over the records it has settled, at most twice
+	/// `MaxPinsPerReport` of them (what one report can settle), and returns it.
 	fn advance_cursor(authority: &T::AccountId) -> RecordId {
 		let next = T::Records::next_record_id();
 		let mut cursor = Cursor::<T>::get(authority);
-		for _ in 0..T::MaxPinsPerReport::get() {
-			if cursor >= next || !PinnedAt::<T>::contains_key(cursor, authority) {
+		for _ in 0..T::MaxPinsPerReport::get().saturating_mul(2) {
+			if cursor >= next || !Self::settled(cursor, authority) {
 				break;
 			}
 			cursor.saturating_inc();
@@ -296,7 +362,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Accepts a report only when it is fresh, signed by an active authority's pinning key, and
-	/// names records that exist and that authority has not pinned, in ascending order.
+	/// names, each list in ascending order and no record in both, records that exist and that
+	/// authority has not settled (a pin may name a record it reported unpinnable).
 	fn authorize_report(
 		_source: TransactionSource,
 		report: &PinReportOf<T>,
@@ -308,13 +375,25 @@ impl<T: Config> Pallet<T> {
 		}
 		let authority = Self::authority_of(&report.key).ok_or(InvalidTransaction::BadSigner)?;
 		let next = T::Records::next_record_id();
-		let ascending = report.pins.windows(2).all(|w| w[0] < w[1]);
-		let first = report.pins.first().copied().ok_or(InvalidTransaction::Call)?;
-		let last = report.pins.last().copied().unwrap_or(first);
-		if !ascending || last >= next || first < Cursor::<T>::get(&authority) {
+		let cursor = Cursor::<T>::get(&authority);
+		let failed: Vec<RecordId> = report.unpinnable.iter().map(|(id, _)| *id).collect();
+		let ascending = |ids: &[RecordId]| ids.windows(2).all(|w| w[0] < w[1]);
+		if (report.pins.is_empty() && failed.is_empty()) ||
+			!ascending(&report.pins) ||
+			!ascending(&failed) ||
+			report.pins.iter().chain(&failed).any(|id| *id >= next) ||
+			report.pins.iter().any(|id| failed.contains(id))
+		{
 			return Err(InvalidTransaction::Call.into());
 		}
-		if report.pins.iter().any(|id| PinnedAt::<T>::contains_key(id, &authority)) {
+		// Below the cursor everything is settled: a pin there must be of an unpinnable record.
+		let stale_pin = |id: &RecordId| {
+			PinnedAt::<T>::contains_key(id, &authority) ||
+				(*id < cursor && !Unpinnable::<T>::contains_key(&authority, id))
+		};
+		if report.pins.iter().any(stale_pin) ||
+			failed.iter().any(|id| *id < cursor || Self::settled(*id, &authority))
+		{
 			return Err(InvalidTransaction::Stale.into());
 		}
 		// The signature last: it is the expensive check.
@@ -322,13 +401,15 @@ impl<T: Config> Pallet<T> {
 			return Err(InvalidTransaction::BadProof.into());
 		}
 		let longevity: u64 = T::ReportLongevity::get().try_into().unwrap_or(16);
-		ValidTransaction::with_tag_prefix("MedFedPinning")
+		// One tag per record: two reports of one record never share a block.
+		let mut valid = ValidTransaction::with_tag_prefix("MedFedPinning")
 			.priority(REPORT_PRIORITY)
-			.and_provides((authority, first))
 			.longevity(longevity)
-			.propagate(true)
-			.build()
-			.map(|valid| (valid, Weight::zero()))
+			.propagate(true);
+		for id in report.pins.iter().chain(&failed) {
+			valid = valid.and_provides((&authority, id));
+		}
+		valid.build().map(|valid| (valid, Weight::zero()))
 	}
 
 	/// What a pinning key signs: the report, bound to this chain by its genesis hash, so a key
@@ -338,20 +419,24 @@ impl<T: Config> Pallet<T> {
 		(SIGNING_CONTEXT, genesis, report).encode()
 	}
 
-	/// The pin status of record `id`: when each active authority pinned it, or `None` while
-	/// it is pending.
-	pub fn pin_status(id: RecordId) -> Vec<(T::AccountId, Option<BlockNumberFor<T>>)> {
+	/// The pin status of record `id` for each active authority: pending, pinned (when), or
+	/// unpinnable (why, and when it was reported).
+	pub fn pin_status(id: RecordId) -> Vec<(T::AccountId, PinState<BlockNumberFor<T>>)> {
 		T::Membership::authorities()
 			.into_iter()
 			.map(|authority| {
-				let at = PinnedAt::<T>::get(id, &authority);
-				(authority, at)
+				let state = match (PinnedAt::<T>::get(id, &authority), Unpinnable::<T>::get(&authority, id)) {
+					(Some(at), _) => PinState::Pinned { at },
+					(None, Some((reason, at))) => PinState::Unpinnable { reason, at },
+					(None, None) => PinState::Pending,
+				};
+				(authority, state)
 			})
 			.collect()
 	}
 
 	/// How many records are at or above `authority`'s cursor: an upper bound of what it has
-	/// yet to pin (the worker pins in order, so it is exact but for a report in flight).
+	/// yet to settle (the worker goes in order, so it is exact but for a report in flight).
 	pub fn pending(authority: &T::AccountId) -> u64 {
 		T::Records::next_record_id().saturating_sub(Cursor::<T>::get(authority))
 	}
@@ -361,8 +446,9 @@ impl<T: Config> Pallet<T> {
 		key: T::AuthorityId,
 		at: BlockNumberFor<T>,
 		pins: BoundedVec<RecordId, T::MaxPinsPerReport>,
+		unpinnable: BoundedVec<(RecordId, Reason), T::MaxPinsPerReport>,
 	) -> Result<(), &'static str> {
-		let report = PinReport { key, at, pins };
+		let report = PinReport { key, at, pins, unpinnable };
 		let signature = report.key.sign(&Self::signing_payload(&report)).ok_or("the pinning key cannot sign")?;
 		let call = Call::report_pins { report, signature };
 		let xt = T::create_authorized_transaction(call.into());
@@ -400,7 +486,18 @@ impl<T: Config> Pallet<T> {
 	/// Checks every invariant of this pallet's storage.
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		Self::try_state_pins_exist()?;
+		Self::try_state_unpinnable()?;
 		Self::try_state_cursors()
+	}
+
+	/// Every unpinnable mark names an existing record that authority has not pinned.
+	fn try_state_unpinnable() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		let next = T::Records::next_record_id();
+		for (authority, id) in Unpinnable::<T>::iter_keys() {
+			ensure!(id < next, "an unpinnable mark names no record");
+			ensure!(!PinnedAt::<T>::contains_key(id, &authority), "a record is pinned and unpinnable");
+		}
+		Ok(())
 	}
 
 	/// Every pin names an existing record.
@@ -410,13 +507,13 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Every record below an authority's cursor is pinned by it.
+	/// Every record below an authority's cursor is settled by it.
 	fn try_state_cursors() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		for (authority, cursor) in Cursor::<T>::iter() {
 			ensure!(cursor <= T::Records::next_record_id(), "a cursor is past the last record");
 			ensure!(
-				(0..cursor).all(|id| PinnedAt::<T>::contains_key(id, &authority)),
-				"a record below a cursor is not pinned"
+				(0..cursor).all(|id| Self::settled(id, &authority)),
+				"a record below a cursor is not settled"
 			);
 		}
 		Ok(())

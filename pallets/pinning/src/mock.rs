@@ -68,8 +68,8 @@ impl RecordsInspect for MockRecords {
 	fn next_record_id() -> RecordId {
 		RecordCids::get().len() as RecordId
 	}
-	fn cid(id: RecordId) -> Option<Cid> {
-		RecordCids::get().get(id as usize).cloned()
+	fn content(id: RecordId) -> Option<(Cid, u64)> {
+		RecordCids::get().get(id as usize).cloned().map(|cid| (cid, record_size(id)))
 	}
 }
 
@@ -152,6 +152,11 @@ pub const AUTHORITY: u64 = 1;
 pub const OTHER_AUTHORITY: u64 = 2;
 /// A member hospital (not an authority).
 pub const HOSPITAL: u64 = 10;
+
+/// The size of record `id`'s ciphertext.
+pub fn record_size(id: RecordId) -> u64 {
+	1_000 + id
+}
 
 /// A CIDv1 (raw, sha2-256) with a digest of `n` repeated.
 pub fn cid(n: u8) -> Cid {

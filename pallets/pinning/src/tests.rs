@@ -1,9 +1,13 @@
 //! Tests of the pinning pallet: reports, their authorization, and the off-chain worker against
 //! a scripted Kubo RPC API.
 
-use crate::{mock::*, offchain::*, Cursor, Event, PinReport, PinnedAt, DEFAULT_IPFS_API};
+use crate::{
+	mock::*, offchain::*, Cursor, Event, PinReport, PinnedAt, Reason, Unpinnable,
+	DEFAULT_IPFS_API, FIRST_RETRY_BLOCKS,
+};
 use codec::{Decode, Encode};
-use medfed_primitives::RecordId;
+use core::cell::RefCell;
+use medfed_primitives::{Cid, PinState, RecordId};
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok, dispatch::DispatchResult, traits::Authorize, BoundedVec},
 	frame_system::RawOrigin,
@@ -20,7 +24,18 @@ type Key = crate::crypto::Public;
 /// A report by `key` of `pins` at block `at`, signed by `key`'s secret in the keystore, or by
 /// `//Bob` for the other authority's key.
 fn report_call(key: &Key, at: u64, pins: &[RecordId]) -> RuntimeCall {
-	let report = PinReport { key: key.clone(), at, pins: BoundedVec::truncate_from(pins.to_vec()) };
+	full_report_call(key, at, pins, &[])
+}
+
+/// A report by `key` of `pins` and of `unpinnable` records at block `at`, signed as
+/// [`report_call`] signs.
+fn full_report_call(key: &Key, at: u64, pins: &[RecordId], unpinnable: &[(RecordId, Reason)]) -> RuntimeCall {
+	let report = PinReport {
+		key: key.clone(),
+		at,
+		pins: BoundedVec::truncate_from(pins.to_vec()),
+		unpinnable: BoundedVec::truncate_from(unpinnable.to_vec()),
+	};
 	let payload = Pinning::signing_payload(&report);
 	let signature = key
 		.sign(&payload)
@@ -50,15 +65,48 @@ fn include_submitted(node: &Node) -> usize {
 	txs.len()
 }
 
-/// Scripts the IPFS node's answer to one `pin/add`.
-fn ipfs_pins(node: &Node, asked: &medfed_primitives::Cid, answered: &str) {
+/// Scripts the IPFS node's answer to one request.
+fn ipfs_answers(node: &Node, uri: String, body: String) {
 	node.http.write().expect_request(PendingRequest {
 		method: "POST".into(),
-		uri: format!("{DEFAULT_IPFS_API}/api/v0/pin/add?arg={}", asked.to_text()),
-		response: Some(format!(r#"{{"Pins":["{answered}"]}}"#).into_bytes()),
+		uri,
+		response: Some(body.into_bytes()),
 		sent: true,
 		..Default::default()
 	});
+}
+
+/// Scripts the IPFS node's answer to one `pin/add`.
+fn ipfs_pins(node: &Node, asked: &Cid, answered: &str) {
+	ipfs_answers(
+		node,
+		format!("{DEFAULT_IPFS_API}/api/v0/pin/add?arg={}&timeout={PIN_TIMEOUT_SECS}s", asked.to_text()),
+		format!(r#"{{"Pins":["{answered}"]}}"#),
+	);
+}
+
+/// Scripts the IPFS node's answer to one `files/stat`: the file under `cid` has `size` bytes.
+fn ipfs_stats(node: &Node, cid: &Cid, size: u64) {
+	ipfs_answers(
+		node,
+		format!("{DEFAULT_IPFS_API}/api/v0/files/stat?arg=/ipfs/{}&timeout={PIN_TIMEOUT_SECS}s", cid.to_text()),
+		format!(r#"{{"Type":"file","Size":{size},"CumulativeSize":{}}}"#, size + 108),
+	);
+}
+
+/// Scripts a good pin of record `id`: pinned, and of the record's size.
+fn ipfs_pins_record(node: &Node, id: u8) {
+	ipfs_pins(node, &cid(id), &cid(id).to_text());
+	ipfs_stats(node, &cid(id), record_size(id.into()));
+}
+
+/// The worker's pin attempt when every record's content is there.
+fn all_there(_: &Cid, _: u64) -> Result<(), Failure> {
+	Ok(())
+}
+
+fn unpinnable(id: RecordId, who: u64) -> Option<Reason> {
+	Unpinnable::<Test>::get(who, id).map(|(reason, _)| reason)
 }
 
 fn pinned(id: RecordId, who: u64) -> bool {
@@ -82,7 +130,10 @@ fn a_report_records_pins_and_advances_the_cursor() {
 		assert_eq!(Cursor::<Test>::get(AUTHORITY), 3);
 		assert_eq!(Pinning::pending(&AUTHORITY), 0);
 		assert_eq!(Pinning::pending(&OTHER_AUTHORITY), 3);
-		assert_eq!(Pinning::pin_status(1), vec![(AUTHORITY, Some(1)), (OTHER_AUTHORITY, None)]);
+		assert_eq!(
+			Pinning::pin_status(1),
+			vec![(AUTHORITY, PinState::Pinned { at: 1 }), (OTHER_AUTHORITY, PinState::Pending)]
+		);
 		Pinning::do_try_state().unwrap();
 	});
 }
@@ -123,15 +174,20 @@ fn reports_are_authorized_only_when_fresh_signed_by_an_authority_and_new() {
 		let RuntimeCall::Pinning(crate::Call::report_pins { signature, .. }) = report_call(alice, 10, &[0]) else {
 			unreachable!()
 		};
-		let report = PinReport { key: alice.clone(), at: 10, pins: BoundedVec::truncate_from(vec![1]) };
+		let report = PinReport {
+			key: alice.clone(),
+			at: 10,
+			pins: BoundedVec::truncate_from(vec![1]),
+			unpinnable: BoundedVec::new(),
+		};
 		refused(RuntimeCall::Pinning(crate::Call::report_pins { report, signature }), InvalidTransaction::BadProof);
 
 		// A replay of an included report is stale; so is one below the cursor.
 		assert_eq!(include(report_call(alice, 10, &[0])), Ok(Ok(())));
 		let before = PinnedAt::<Test>::iter().count();
-		assert_eq!(include(report_call(alice, 10, &[0])), Err(InvalidTransaction::Call.into()));
+		assert_eq!(include(report_call(alice, 10, &[0])), Err(InvalidTransaction::Stale.into()));
 		assert_eq!(include(report_call(alice, 10, &[1, 2])), Ok(Ok(())));
-		assert_eq!(include(report_call(alice, 10, &[2])), Err(InvalidTransaction::Call.into()));
+		assert_eq!(include(report_call(alice, 10, &[2])), Err(InvalidTransaction::Stale.into()));
 		assert_eq!(PinnedAt::<Test>::iter().count(), before + 2);
 		Pinning::do_try_state().unwrap();
 	});
@@ -144,7 +200,7 @@ fn a_removed_authority_can_no_longer_report() {
 		add_records(1);
 		assert_ok!(Institutions::remove(RuntimeOrigin::root(), AUTHORITY));
 		assert_eq!(include(report_call(&node.keys[0], 1, &[0])), Err(InvalidTransaction::BadSigner.into()));
-		assert_eq!(Pinning::pin_status(0), vec![(OTHER_AUTHORITY, None)]);
+		assert_eq!(Pinning::pin_status(0), vec![(OTHER_AUTHORITY, PinState::Pending)]);
 		Pinning::do_try_state().unwrap();
 	});
 }
@@ -171,8 +227,8 @@ fn the_worker_pins_through_the_kubo_api_and_reports() {
 	let (mut ext, node) = new_test_ext();
 	ext.execute_with(|| {
 		add_records(2);
-		ipfs_pins(&node, &cid(0), &cid(0).to_text());
-		ipfs_pins(&node, &cid(1), &cid(1).to_text());
+		ipfs_pins_record(&node, 0);
+		ipfs_pins_record(&node, 1);
 		run_worker();
 		// One report, for the local authority only (the hospital's key is ignored).
 		assert_eq!(include_submitted(&node), 1);
@@ -193,14 +249,14 @@ fn one_run_pins_at_most_max_pins_per_report_and_the_next_run_goes_on() {
 	ext.execute_with(|| {
 		add_records(5);
 		for n in 0..3 {
-			ipfs_pins(&node, &cid(n), &cid(n).to_text());
+			ipfs_pins_record(&node, n);
 		}
 		run_worker();
 		assert_eq!(include_submitted(&node), 1);
 		assert_eq!(Cursor::<Test>::get(AUTHORITY), 3);
 		go_to(2);
 		for n in 3..5 {
-			ipfs_pins(&node, &cid(n), &cid(n).to_text());
+			ipfs_pins_record(&node, n);
 		}
 		run_worker();
 		assert_eq!(include_submitted(&node), 1);
@@ -214,7 +270,7 @@ fn records_in_flight_are_not_pinned_or_reported_twice() {
 	let (mut ext, node) = new_test_ext();
 	ext.execute_with(|| {
 		add_records(1);
-		ipfs_pins(&node, &cid(0), &cid(0).to_text());
+		ipfs_pins_record(&node, 0);
 		run_worker();
 		assert_eq!(node.pool.read().transactions.len(), 1);
 		// The report is not in a block yet; the next run leaves record 0 alone (no request is
@@ -228,24 +284,199 @@ fn records_in_flight_are_not_pinned_or_reported_twice() {
 }
 
 #[test]
-fn a_node_that_pins_another_cid_gets_nothing_reported() {
+fn a_node_that_pins_another_cid_reports_the_record_unpinnable_and_tries_it_again() {
 	let (mut ext, node) = new_test_ext();
 	ext.execute_with(|| {
 		add_records(2);
 		ipfs_pins(&node, &cid(0), &cid(9).to_text());
-		ipfs_pins(&node, &cid(1), &cid(1).to_text());
+		ipfs_pins_record(&node, 1);
 		run_worker();
 		assert_eq!(include_submitted(&node), 1);
 		assert!(!pinned(0, AUTHORITY) && pinned(1, AUTHORITY));
-		// Record 0 is still pending and tried again.
-		assert_eq!(Cursor::<Test>::get(AUTHORITY), 0);
-		go_to(2);
-		ipfs_pins(&node, &cid(0), &cid(0).to_text());
+		assert_eq!(unpinnable(0, AUTHORITY), Some(Reason::Refused));
+		// Record 0 no longer holds the cursor back.
+		assert_eq!(Cursor::<Test>::get(AUTHORITY), 2);
+		System::assert_has_event(
+			Event::NotPinned { authority: AUTHORITY, records: vec![(0, Reason::Refused)], cursor: 2 }.into(),
+		);
+		// Tried again once its backoff is over (no request is scripted before: one would fail
+		// the test), and pinned: the mark is gone.
+		go_to(1 + u64::from(FIRST_RETRY_BLOCKS) - 1);
+		run_worker();
+		assert_eq!(include_submitted(&node), 0);
+		go_to(1 + u64::from(FIRST_RETRY_BLOCKS));
+		ipfs_pins_record(&node, 0);
 		run_worker();
 		assert_eq!(include_submitted(&node), 1);
+		assert!(pinned(0, AUTHORITY));
+		assert_eq!(unpinnable(0, AUTHORITY), None);
+		assert_eq!(Pinning::pin_status(0)[0], (AUTHORITY, PinState::Pinned { at: 17 }));
+		Pinning::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn a_record_nobody_serves_holds_up_no_other_record() {
+	let (mut ext, node) = new_test_ext();
+	ext.execute_with(|| {
+		// More records than one run looks at from the cursor, the first of them without content.
+		add_records(200);
+		let key = node.keys[0].clone();
+		let missing = cid(0);
+		let pin = |asked: &Cid, _: u64| {
+			if *asked == missing {
+				Err(Failure::Unpinnable(Reason::NotFound))
+			} else {
+				Ok(())
+			}
+		};
+		// Every run settles a full report's worth of records, the missing one among the first.
+		let max = u64::from(MaxPinsPerReport::get());
+		let mut block = 1;
+		while Pinning::pending(&AUTHORITY) > 0 {
+			go_to(block);
+			let before = Pinning::pending(&AUTHORITY);
+			assert!(run_for::<Test>(block, key.clone(), &AUTHORITY, pin).expect("reported") > 0);
+			assert_eq!(include_submitted(&node), 1);
+			assert_eq!(Pinning::pending(&AUTHORITY), before.saturating_sub(max), "at block {block}");
+			block += 1;
+		}
+		assert_eq!(Cursor::<Test>::get(AUTHORITY), 200);
+		assert_eq!(PinnedAt::<Test>::iter_prefix(0).count(), 0);
+		assert_eq!((1..200).filter(|id| pinned(*id, AUTHORITY)).count(), 199);
+		assert_eq!(
+			Pinning::pin_status(0)[0],
+			(AUTHORITY, PinState::Unpinnable { reason: Reason::NotFound, at: 1 })
+		);
+		Pinning::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn an_unpinnable_record_costs_the_chain_one_report() {
+	let (mut ext, node) = new_test_ext();
+	ext.execute_with(|| {
+		add_records(1);
+		let key = node.keys[0].clone();
+		let asked = RefCell::new(Vec::new());
+		let missing = |_: &Cid, _: u64| {
+			asked.borrow_mut().push(System::block_number());
+			Err(Failure::Unpinnable(Reason::NotFound))
+		};
+		assert_eq!(run_for::<Test>(1, key.clone(), &AUTHORITY, missing), Ok(1));
+		assert_eq!(include_submitted(&node), 1);
+		// Every block for a long while: asked again only when its backoff is over (after 16,
+		// then 32, then 64 blocks), and never reported again.
+		for block in 2..=200 {
+			go_to(block);
+			assert_eq!(run_for::<Test>(block, key.clone(), &AUTHORITY, missing), Ok(0));
+		}
+		assert!(node.pool.read().transactions.is_empty());
+		assert_eq!(*asked.borrow(), vec![1, 17, 49, 113]);
+		assert_eq!(unpinnable(0, AUTHORITY), Some(Reason::NotFound));
+		Pinning::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn unpinnable_reports_are_checked() {
+	let (mut ext, node) = new_test_ext();
+	ext.execute_with(|| {
+		add_records(3);
+		let alice = &node.keys[0];
+		let missing = Reason::NotFound;
+		// A record both pinned and unpinnable, or out of order.
+		assert_eq!(
+			include(full_report_call(alice, 1, &[0], &[(0, missing)])),
+			Err(InvalidTransaction::Call.into())
+		);
+		assert_eq!(
+			include(full_report_call(alice, 1, &[], &[(1, missing), (0, missing)])),
+			Err(InvalidTransaction::Call.into())
+		);
+		assert_eq!(include(full_report_call(alice, 1, &[], &[(3, missing)])), Err(InvalidTransaction::Call.into()));
+		// Reported once; again is stale, and so is marking a pinned record.
+		assert_eq!(include(full_report_call(alice, 1, &[1], &[(0, missing)])), Ok(Ok(())));
+		assert_eq!(Cursor::<Test>::get(AUTHORITY), 2);
+		assert_eq!(include(full_report_call(alice, 1, &[], &[(0, missing)])), Err(InvalidTransaction::Stale.into()));
+		assert_eq!(include(full_report_call(alice, 1, &[], &[(1, missing)])), Err(InvalidTransaction::Stale.into()));
+		// Below the cursor, only a record reported unpinnable can be pinned.
+		assert_eq!(include(report_call(alice, 1, &[1])), Err(InvalidTransaction::Stale.into()));
+		assert_eq!(include(report_call(alice, 1, &[0])), Ok(Ok(())));
+		assert_eq!(unpinnable(0, AUTHORITY), None);
 		assert_eq!(Cursor::<Test>::get(AUTHORITY), 2);
 		Pinning::do_try_state().unwrap();
 	});
+}
+
+/// An IPFS node scripted for [`pin_checked`]: whether it answers, whether it has the content,
+/// and how large that is.
+struct Scripted {
+	up: bool,
+	has_content: bool,
+	size: u64,
+	unpinned: RefCell<bool>,
+}
+
+impl Ipfs for Scripted {
+	fn pin_add(&self, _: &Cid) -> Result<(), PinError> {
+		match (self.up, self.has_content) {
+			(false, _) => Err(PinError::Unreachable),
+			(true, false) => Err(PinError::TimedOut),
+			(true, true) => Ok(()),
+		}
+	}
+	fn content_size(&self, _: &Cid) -> Result<u64, PinError> {
+		Ok(self.size)
+	}
+	fn pin_rm(&self, _: &Cid) {
+		*self.unpinned.borrow_mut() = true;
+	}
+	fn probe(&self) -> bool {
+		self.up
+	}
+}
+
+#[test]
+fn a_dead_node_is_told_from_missing_or_wrong_content() {
+	let node = |up, has_content, size| Scripted { up, has_content, size, unpinned: RefCell::new(false) };
+	let asked = cid(1);
+	assert_eq!(pin_checked(&node(true, true, 100), &asked, 100), Ok(()));
+	assert_eq!(pin_checked(&node(false, false, 0), &asked, 100), Err(Failure::Unreachable));
+	assert_eq!(
+		pin_checked(&node(true, false, 0), &asked, 100),
+		Err(Failure::Unpinnable(Reason::NotFound))
+	);
+	let wrong = node(true, true, 99);
+	assert_eq!(pin_checked(&wrong, &asked, 100), Err(Failure::Unpinnable(Reason::WrongSize { found: 99 })));
+	assert!(*wrong.unpinned.borrow(), "content of the wrong size is unpinned");
+
+	/// A node that is up but whose pin gets no answer in time (it hangs on the content).
+	struct Hangs;
+	impl Ipfs for Hangs {
+		fn pin_add(&self, _: &Cid) -> Result<(), PinError> {
+			Err(PinError::Unreachable)
+		}
+		fn content_size(&self, _: &Cid) -> Result<u64, PinError> {
+			Err(PinError::Unreachable)
+		}
+		fn pin_rm(&self, _: &Cid) {}
+		fn probe(&self) -> bool {
+			true
+		}
+	}
+	assert_eq!(pin_checked(&Hangs, &asked, 100), Err(Failure::Unpinnable(Reason::NotFound)));
+}
+
+#[test]
+fn kubo_errors_are_told_apart() {
+	assert_eq!(
+		error_answer(500, br#"{"Message":"Failed to add pin: request timed out","Code":0,"Type":"error"}"#),
+		PinError::TimedOut
+	);
+	assert_eq!(error_answer(500, br#"{"Message":"context deadline exceeded","Code":0}"#), PinError::TimedOut);
+	assert_eq!(error_answer(500, br#"{"Message":"invalid path","Code":0}"#), PinError::Refused(500));
+	assert_eq!(error_answer(404, b"404 page not found"), PinError::Refused(404));
 }
 
 #[test]
@@ -256,7 +487,7 @@ fn kubo_answers_are_checked() {
 		let answer = |body: &str| {
 			node.http.write().expect_request(PendingRequest {
 				method: "POST".into(),
-				uri: format!("http://ipfs:5001/api/v0/pin/add?arg={}", asked.to_text()),
+				uri: format!("http://ipfs:5001/api/v0/pin/add?arg={}&timeout={PIN_TIMEOUT_SECS}s", asked.to_text()),
 				response: Some(body.as_bytes().to_vec()),
 				sent: true,
 				..Default::default()
@@ -280,14 +511,14 @@ fn unreachable_ipfs_backs_off_and_loses_nothing() {
 	ext.execute_with(|| {
 		add_records(3);
 		let key = node.keys[0].clone();
-		let down = |_: &medfed_primitives::Cid| Err(PinError::Unreachable);
-		let up = |_: &medfed_primitives::Cid| Ok(());
+		let down = |_: &Cid, _: u64| Err(Failure::Unreachable);
+		let up = all_there;
 
 		// Down at block 1: nothing reported, retry at block 2, then 4, then 8.
 		assert_eq!(run_for::<Test>(1, key.clone(), &AUTHORITY, down), Ok(0));
 		assert_eq!(run_for::<Test>(2, key.clone(), &AUTHORITY, down), Ok(0));
 		// Still backing off at block 3: IPFS is not even asked.
-		assert_eq!(run_for::<Test>(3, key.clone(), &AUTHORITY, |_| panic!("asked while backing off")), Ok(0));
+		assert_eq!(run_for::<Test>(3, key.clone(), &AUTHORITY, |_, _| panic!("asked while backing off")), Ok(0));
 		assert_eq!(run_for::<Test>(4, key.clone(), &AUTHORITY, down), Ok(0));
 		assert!(node.pool.read().transactions.is_empty());
 		assert_eq!(Pinning::pending(&AUTHORITY), 3);
@@ -308,7 +539,12 @@ fn a_signature_for_another_chain_does_not_count() {
 	let (mut ext, node) = new_test_ext();
 	ext.execute_with(|| {
 		add_records(1);
-		let report = PinReport { key: node.keys[0].clone(), at: 1, pins: BoundedVec::truncate_from(vec![0]) };
+		let report = PinReport {
+			key: node.keys[0].clone(),
+			at: 1,
+			pins: BoundedVec::truncate_from(vec![0]),
+			unpinnable: BoundedVec::new(),
+		};
 		// Signed without the chain's genesis hash (as another region's worker would sign it).
 		let elsewhere = (crate::SIGNING_CONTEXT, [7u8; 32], &report).encode();
 		let signature = node.keys[0].sign(&elsewhere).unwrap();
@@ -341,4 +577,15 @@ fn the_backoff_doubles_up_to_its_cap() {
 		waits.push(backoff.next_at);
 	}
 	assert_eq!(waits, vec![1, 2, 4, 8, 16, 32, 64, 64, 64]);
+}
+
+#[test]
+fn a_records_retries_double_up_to_their_cap() {
+	let mut retry = Backoff::default();
+	let mut waits = Vec::new();
+	for _ in 0..11 {
+		retry = retry.retry_failed(0);
+		waits.push(retry.next_at);
+	}
+	assert_eq!(waits, vec![16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 4096, 4096]);
 }

@@ -16,8 +16,8 @@ use polkadot_sdk::frame_support::{traits::Get, weights::{constants::RocksDbWeigh
 
 /// Weight functions needed by `pallet_pinning`.
 pub trait WeightInfo {
-	fn report_pins(p: u32, ) -> Weight;
-	fn authorize_report_pins(p: u32, ) -> Weight;
+	fn report_pins(p: u32, u: u32, ) -> Weight;
+	fn authorize_report_pins(p: u32, u: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_pinning`, with the runtime's database weights.
@@ -34,7 +34,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Pinning::Cursor` (r:1 w:1)
 	/// Proof: `Pinning::Cursor` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 32]`.
-	fn report_pins(p: u32, ) -> Weight {
+	fn report_pins(p: u32, u: u32, ) -> Weight {
+		let p = p + u;
 		// Proof size summary in bytes:
 		//  Measured:  `918`
 		//  Estimated: `4383 + p * (2543 ±0)`
@@ -61,7 +62,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// The range of component `p` is `[1, 32]`.
-	fn authorize_report_pins(p: u32, ) -> Weight {
+	fn authorize_report_pins(p: u32, u: u32, ) -> Weight {
+		let p = p + u;
 		// Proof size summary in bytes:
 		//  Measured:  `972`
 		//  Estimated: `4437 + p * (2543 ±0)`
@@ -77,7 +79,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// Weights for `pallet_pinning` with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
-	fn report_pins(p: u32, ) -> Weight {
+	fn report_pins(p: u32, u: u32, ) -> Weight {
+		let p = p + u;
 		Weight::from_parts(55_652_647, 4383)
 			.saturating_add(Weight::from_parts(14_663_595, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
@@ -86,7 +89,8 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(p.into())))
 			.saturating_add(Weight::from_parts(0, 2543).saturating_mul(p.into()))
 	}
-	fn authorize_report_pins(p: u32, ) -> Weight {
+	fn authorize_report_pins(p: u32, u: u32, ) -> Weight {
+		let p = p + u;
 		Weight::from_parts(157_585_476, 4437)
 			.saturating_add(Weight::from_parts(4_453_092, 0).saturating_mul(p.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))

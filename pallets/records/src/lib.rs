@@ -443,8 +443,8 @@ impl<T: Config> RecordsInspect for Pallet<T> {
 		NextRecordId::<T>::get()
 	}
 
-	fn cid(id: RecordId) -> Option<Cid> {
-		Records::<T>::get(id).map(|record| record.cid)
+	fn content(id: RecordId) -> Option<(Cid, u64)> {
+		Records::<T>::get(id).map(|record| (record.cid, record.size))
 	}
 }
 

@@ -278,7 +278,7 @@ impl_runtime_apis! {
 	}
 
 	impl medfed_primitives::PinningApi<Block, AccountId, BlockNumber> for Runtime {
-		fn pin_status(id: RecordId) -> Vec<(AccountId, Option<BlockNumber>)> {
+		fn pin_status(id: RecordId) -> Vec<(AccountId, medfed_primitives::PinState<BlockNumber>)> {
 			crate::Pinning::pin_status(id)
 		}
 

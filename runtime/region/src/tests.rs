@@ -256,7 +256,7 @@ fn genesis_collators_pin_as_their_authority_institutions() {
 			}
 			let status = crate::Pinning::pin_status(0);
 			assert_eq!(status.len(), 2);
-			assert!(status.iter().all(|(_, at)| at.is_none()));
+			assert!(status.iter().all(|(_, state)| *state == medfed_primitives::PinState::Pending));
 		});
 	}
 }
