@@ -23,8 +23,11 @@ mod common;
 
 use codec::{Decode, Encode};
 use common::{ehr, ehr_ok, launch_sh, temp_dir, workspace};
-use medfed_client::chain::{self, calls, Call, Rpc};
-use medfed_primitives::{Capsule, Cid, PublicKey, ResourceType};
+use medfed_client::{
+	chain::{self, calls, Call, Rpc},
+	federation::{channels, ports, Federation},
+};
+use medfed_primitives::{Capsule, Cid, PinState, PublicKey, RecordId, ResourceType};
 use sha2::{Digest, Sha256};
 use std::{
 	collections::BTreeMap,
@@ -42,10 +45,10 @@ use subxt::{
 use subxt_signer::sr25519::{dev, Keypair};
 
 /// RPC ports `medfed-federation` gives the nodes of zombienet/federation.toml.
-const RELAY: u16 = 9900;
-const COORDINATOR: u16 = 9910;
-const REGION_A: [u16; 2] = [9920, 9921];
-const REGION_B: u16 = 9930;
+const RELAY: u16 = ports::relay_rpc_port(0);
+const COORDINATOR: u16 = ports::coordinator_rpc_port(0);
+const REGION_A: [u16; 2] = [ports::region_rpc_port(0, 0), ports::region_rpc_port(0, 1)];
+const REGION_B: u16 = ports::region_rpc_port(1, 0);
 
 /// A process group (the launch script, or a restarted collator) stopped when the test ends,
 /// however it ends.
@@ -107,12 +110,7 @@ macro_rules! eventually {
 
 /// The para ids with an open HRMP channel to `recipient`, as the relay chain reports them.
 async fn inbound_channels(relay: &Rpc, recipient: u32) -> Vec<u32> {
-	let bytes = relay
-		.state_call("ParachainHost_inbound_hrmp_channels_contents", Some(&recipient.encode()), None)
-		.await
-		.expect("the relay chain answers");
-	let contents = BTreeMap::<u32, Vec<(u32, Vec<u8>)>>::decode(&mut &bytes[..]).expect("decodes");
-	contents.into_keys().collect()
+	channels::inbound(relay, recipient).await.expect("the relay chain answers").into_iter().collect()
 }
 
 /// The regions the coordinator's directory lists for `patient`.
@@ -131,6 +129,12 @@ async fn record_count(rpc: &Rpc, patient: &AccountId32, at: Option<subxt::utils:
 		.await
 		.expect("the region answers");
 	u32::decode(&mut &bytes[..]).expect("a page starts with its total")
+}
+
+/// Each authority of region `rpc` and its pin of record `id`.
+async fn pin_states(rpc: &Rpc, id: RecordId) -> Vec<(AccountId32, PinState<u32>)> {
+	let bytes = rpc.state_call("PinningApi_pin_status", Some(&id.encode()), None).await.expect("the region answers");
+	Vec::decode(&mut &bytes[..]).expect("decodes")
 }
 
 /// A record of a real Umbral encryption of a small FHIR document to `key`: the
@@ -532,15 +536,32 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 	eventually!(Duration::from_secs(60), "the upload is registered", {
 		record_count(&region_a, &one, None).await == records_before + 1
 	});
-	// Pinned on region A's restarted IPFS node. (Its collators' pin reports are not awaited:
-	// their workers are stuck behind this test's earlier records, whose CIDs no IPFS node has.)
+	// Pinned on region A's restarted IPFS node.
+	let federation = Federation::read(&workspace().join("zombienet/federation.toml")).expect("the federation file");
+	let ipfs_api = federation.regions[0].ipfs_api_port;
 	let cid = record["cid"].as_str().expect("a CID");
 	let pinned = Command::new("curl")
-		.args(["-sf", "-X", "POST", &format!("http://127.0.0.1:5001/api/v0/pin/ls?arg={cid}")])
+		.args(["-sf", "-X", "POST", &format!("http://127.0.0.1:{ipfs_api}/api/v0/pin/ls?arg={cid}")])
 		.output()
 		.expect("curl runs");
 	// The Kubo RPC API answers pin/ls of a CID it does not pin with an error.
 	assert!(pinned.status.success(), "{cid} is not pinned on region A's IPFS node");
+	// And reported on chain by every authority of region A, although this test registered
+	// records before it whose content no IPFS node has: those are reported unpinnable, and hold
+	// up nothing.
+	let id = record["id"].as_u64().expect("a record id");
+	eventually!(Duration::from_secs(240), "region A's authorities report the upload pinned", {
+		let states = pin_states(&region_a, id).await;
+		!states.is_empty() && states.iter().all(|(_, state)| matches!(state, PinState::Pinned { .. }))
+	});
+	let unserved = pin_states(&region_a, 0).await;
+	assert!(
+		unserved.iter().all(|(_, state)| matches!(
+			state,
+			PinState::Unpinnable { reason: medfed_primitives::Unpinnable::NotFound, .. }
+		)),
+		"record 0 (its content was never added to IPFS): {unserved:?}"
+	);
 }
 
 /// Runs `scripts/launch.sh VERB…` on the federation whose state is in `state`.

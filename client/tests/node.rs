@@ -262,6 +262,18 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 	let expected = Cid::raw_sha256(hex::decode(sha).expect("hex").try_into().expect("32 bytes"));
 	assert_eq!(cid, expected.to_text());
 
+	// A record whose content no IPFS node has (any member can register one): it must hold up
+	// no record after it.
+	let (capsule, lost) = umbral_pre::encrypt(&dev::public_key("Ferdie").to_umbral().expect("valid key"), b"never added")
+		.expect("encrypts");
+	let lost_hash: [u8; 32] = Sha256::digest(&lost).into();
+	let unserved = ok(&[
+		"record", "register", "--key", "clinic", "--patient", &patient_account, "--type", "Observation",
+		"--cid", &Cid::raw_sha256(lost_hash).to_text(), "--sha256", &hex::encode(lost_hash),
+		"--capsule", &hex::encode(Capsule::from_umbral(&capsule).0), "--size", &lost.len().to_string(),
+	]);
+	let unserved = unserved["id"].as_u64().expect("a record id").to_string();
+
 	// More records while the collator's IPFS is down: all stay pending, none is lost, and every
 	// one is pinned once it is back.
 	let mut ids = vec![id.clone()];
@@ -285,6 +297,18 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 		assert!(Instant::now() < deadline, "Alice's collator did not pin {ids:?} within 150 s; see {}", dir.join("node.log").display());
 		std::thread::sleep(Duration::from_secs(1));
 	}
+	// The record nobody serves is reported, not pinned, and says so.
+	let deadline = Instant::now() + Duration::from_secs(60);
+	let alices = |id: &str| {
+		let pins = ok(&["record", "show", id])["pins"].clone();
+		pins.as_array().expect("pins").iter().find(|p| p["authority"] == alice.as_str()).cloned().expect("Alice's pin")
+	};
+	while alices(&unserved)["unpinnable"].is_null() {
+		assert!(Instant::now() < deadline, "record {unserved} was not reported unpinnable; see {}", dir.join("node.log").display());
+		std::thread::sleep(Duration::from_secs(1));
+	}
+	assert_eq!(alices(&unserved)["unpinnable"]["reason"], "not-found");
+	assert!(alices(&unserved)["pinned_at"].is_null());
 
 	// The patient gets the bundle back, byte for byte; nobody else can.
 	let out = dir.join("fetched.json");
@@ -308,7 +332,8 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 	assert!(why.contains("nothing is half-registered"), "{why}");
 	let orphan = why.split(|c: char| !c.is_ascii_alphanumeric()).find(|w| w.starts_with("bafk")).expect("the message names the CID");
 	assert!(!curl(&format!("{ipfs}/api/v0/pin/ls?arg={orphan}"), None), "{orphan} is still pinned");
-	assert_eq!(ok(&["record", "list", "--patient", &patient_account])["total"], 3);
+	// The three uploads and the record nobody serves; not the refused one.
+	assert_eq!(ok(&["record", "list", "--patient", &patient_account])["total"], 4);
 
 	// The marker is nowhere but in the patient's files: not in what the chain shows, not in the
 	// node's log, not in the IPFS repository.

@@ -19,17 +19,17 @@ pub const REGION_RPC_PORT: u16 = 9920;
 pub const REGION_RPC_PORTS: u16 = 10;
 
 /// The RPC port of the relay chain's validator `validator` (counted from 0).
-pub fn relay_rpc_port(validator: usize) -> u16 {
+pub const fn relay_rpc_port(validator: usize) -> u16 {
 	RELAY_RPC_PORT + validator as u16
 }
 
 /// The RPC port of the coordinator's collator `collator` (counted from 0).
-pub fn coordinator_rpc_port(collator: usize) -> u16 {
+pub const fn coordinator_rpc_port(collator: usize) -> u16 {
 	COORDINATOR_RPC_PORT + collator as u16
 }
 
 /// The RPC port of collator `collator` of region `region` (both counted from 0).
-pub fn region_rpc_port(region: usize, collator: usize) -> u16 {
+pub const fn region_rpc_port(region: usize, collator: usize) -> u16 {
 	REGION_RPC_PORT + REGION_RPC_PORTS * region as u16 + collator as u16
 }
 

@@ -3,15 +3,15 @@
 //! One run, for each pinning key in the node's keystore that belongs to an active authority:
 //! take the lock, skip the run while backing off, then
 //!
-//! 1. go through the records from the authority's cursor on that it has not settled and has no
-//!    report in flight for, and ask IPFS to pin each (with a timeout), checking the pinned
-//!    content's size against the record's;
-//! 2. try again, each on its own backoff, a few records the authority reported unpinnable;
+//! 1. take the records from the authority's cursor on that it has not settled and has no report
+//!    in flight for, and a few records it reported unpinnable whose own backoff is over;
+//! 2. ask IPFS to pin all of them at once (each with a timeout, so a run waits for the slowest
+//!    one, not for their sum), and check each pinned content's size against the record's;
 //! 3. submit one signed report of what was pinned and what could not be.
 //!
-//! A pin that gets no answer makes the worker probe the IPFS node: if the node is down, the run
-//! stops and the worker backs off; if it is up, the content is missing, and the record is
-//! reported unpinnable. A run stops trying new pins once it has spent [`RUN_BUDGET_MS`].
+//! A pin that gets no answer makes the worker probe the IPFS node: if the node is down, the
+//! worker backs off; if it is up, the content is missing, and the record is reported
+//! unpinnable.
 //! State that only this node needs (the backoffs, the reports in flight, where the retries
 //! stopped) lives in its persistent off-chain storage.
 
@@ -46,11 +46,9 @@ pub const PIN_TIMEOUT_SECS: u64 = 15;
 const REQUEST_TIMEOUT_MS: u64 = 20_000;
 /// How long the probe of a node that did not answer may take.
 const PROBE_TIMEOUT_MS: u64 = 3_000;
-/// After this long, a run tries no more pins: it reports what it has.
-pub const RUN_BUDGET_MS: u64 = 60_000;
 /// How long one run may hold the lock: blocks, and milliseconds.
 const LOCK_BLOCKS: u32 = 32;
-const LOCK_MS: u64 = 180_000;
+const LOCK_MS: u64 = 120_000;
 /// For how many blocks a submitted report keeps its records out of the next runs.
 const IN_FLIGHT_BLOCKS: u64 = 8;
 /// How many records past the cursor one run looks at, in multiples of `MaxPinsPerReport`.
@@ -74,7 +72,7 @@ pub enum PinError {
 }
 
 /// Why one attempt to pin a record failed.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Failure {
 	/// The IPFS node is down: nothing can be pinned now.
 	Unreachable,
@@ -129,22 +127,38 @@ pub fn ipfs_api() -> String {
 
 /// POSTs a Kubo RPC request and returns the body of a 200 answer.
 fn rpc(url: &str, timeout_ms: u64) -> Result<Vec<u8>, PinError> {
+	rpc_all(&[url.into()], timeout_ms).pop().unwrap_or(Err(PinError::Unreachable))
+}
+
+/// POSTs Kubo RPC requests all at once and returns, in order, the body of each 200 answer.
+fn rpc_all(urls: &[String], timeout_ms: u64) -> Vec<Result<Vec<u8>, PinError>> {
 	let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(timeout_ms));
-	let pending = http::Request::post(url, Vec::<Vec<u8>>::new())
-		.deadline(deadline)
-		.send()
-		.map_err(|_| PinError::Unreachable)?;
-	let response = pending
-		.try_wait(deadline)
-		.map_err(|_| PinError::Unreachable)?
-		.map_err(|_| PinError::Unreachable)?;
-	let code = response.code;
-	let body: Vec<u8> = response.body().collect();
-	if code == 200 {
-		Ok(body)
-	} else {
-		Err(error_answer(code, &body))
+	let (mut sent, mut pending) = (Vec::with_capacity(urls.len()), Vec::with_capacity(urls.len()));
+	for url in urls {
+		let request = http::Request::post(url, Vec::<Vec<u8>>::new()).deadline(deadline).send();
+		sent.push(request.is_ok());
+		pending.extend(request.ok());
 	}
+	let mut answers = http::PendingRequest::try_wait_all(pending, deadline).into_iter();
+	sent.into_iter()
+		.map(|sent| {
+			if !sent {
+				return Err(PinError::Unreachable);
+			}
+			let response = answers
+				.next()
+				.ok_or(PinError::Unreachable)?
+				.map_err(|_| PinError::Unreachable)?
+				.map_err(|_| PinError::Unreachable)?;
+			let code = response.code;
+			let body: Vec<u8> = response.body().collect();
+			if code == 200 {
+				Ok(body)
+			} else {
+				Err(error_answer(code, &body))
+			}
+		})
+		.collect()
 }
 
 /// What an error answer of the Kubo RPC API means. Its JSON is `{"Message": …, "Code": …,
@@ -165,8 +179,9 @@ pub fn error_answer(code: u16, body: &[u8]) -> PinError {
 
 /// What the worker asks of an IPFS node.
 pub trait Ipfs {
-	/// Pins `cid` (recursively) and checks that the node pinned that CID.
-	fn pin_add(&self, cid: &Cid) -> Result<(), PinError>;
+	/// Pins each of `cids` (recursively), all at once, and checks that the node pinned that
+	/// CID; the answers in the order of `cids`.
+	fn pin_add_all(&self, cids: &[Cid]) -> Vec<Result<(), PinError>>;
 	/// The size in bytes of the file under `cid`.
 	fn content_size(&self, cid: &Cid) -> Result<u64, PinError>;
 	/// Drops the pin of `cid`, best effort.
@@ -179,8 +194,8 @@ pub trait Ipfs {
 pub struct Kubo<'a>(pub &'a str);
 
 impl Ipfs for Kubo<'_> {
-	fn pin_add(&self, cid: &Cid) -> Result<(), PinError> {
-		pin_add(self.0, cid)
+	fn pin_add_all(&self, cids: &[Cid]) -> Vec<Result<(), PinError>> {
+		pin_add_all(self.0, cids)
 	}
 	fn content_size(&self, cid: &Cid) -> Result<u64, PinError> {
 		content_size(self.0, cid)
@@ -196,21 +211,34 @@ impl Ipfs for Kubo<'_> {
 /// Asks the IPFS node at `api` to pin `cid` (recursively, giving up after
 /// [`PIN_TIMEOUT_SECS`]) and checks that it pinned that CID.
 pub fn pin_add(api: &str, cid: &Cid) -> Result<(), PinError> {
-	let url = format!("{api}/api/v0/pin/add?arg={}&timeout={PIN_TIMEOUT_SECS}s", cid.to_text());
-	let body = rpc(&url, REQUEST_TIMEOUT_MS)?;
-	#[derive(serde::Deserialize)]
-	struct Pinned {
-		#[serde(rename = "Pins")]
-		pins: Vec<String>,
-	}
-	let pinned: Pinned = serde_json::from_slice(&body).map_err(|_| PinError::Malformed)?;
-	// The same CID, whatever text form the node prints it in.
-	let same = |text: &String| Cid::parse(text.as_bytes()).as_ref() == Ok(cid);
-	if pinned.pins.len() == 1 && pinned.pins.iter().all(same) {
-		Ok(())
-	} else {
-		Err(PinError::OtherCid)
-	}
+	pin_add_all(api, core::slice::from_ref(cid)).pop().unwrap_or(Err(PinError::Unreachable))
+}
+
+/// [`pin_add`] of each of `cids`, the requests all sent at once.
+pub fn pin_add_all(api: &str, cids: &[Cid]) -> Vec<Result<(), PinError>> {
+	let urls: Vec<String> = cids
+		.iter()
+		.map(|cid| format!("{api}/api/v0/pin/add?arg={}&timeout={PIN_TIMEOUT_SECS}s", cid.to_text()))
+		.collect();
+	rpc_all(&urls, REQUEST_TIMEOUT_MS)
+		.into_iter()
+		.zip(cids)
+		.map(|(answer, cid)| {
+			#[derive(serde::Deserialize)]
+			struct Pinned {
+				#[serde(rename = "Pins")]
+				pins: Vec<String>,
+			}
+			let pinned: Pinned = serde_json::from_slice(&answer?).map_err(|_| PinError::Malformed)?;
+			// The same CID, whatever text form the node prints it in.
+			let same = |text: &String| Cid::parse(text.as_bytes()).as_ref() == Ok(cid);
+			if pinned.pins.len() == 1 && pinned.pins.iter().all(same) {
+				Ok(())
+			} else {
+				Err(PinError::OtherCid)
+			}
+		})
+		.collect()
 }
 
 /// The size in bytes of the file under `cid` on the node at `api` (`files/stat`: the file's
@@ -239,33 +267,43 @@ pub fn probe(api: &str) -> bool {
 	rpc(&format!("{api}/api/v0/version"), PROBE_TIMEOUT_MS).is_ok()
 }
 
-/// Pins `cid` on `ipfs` and checks that its content is `size` bytes; unpins content of another
-/// size. Tells a node that is down from content that is missing by probing the node when a pin
-/// gets no answer.
-pub fn pin_checked(ipfs: &impl Ipfs, cid: &Cid, size: u64) -> Result<(), Failure> {
-	match ipfs.pin_add(cid) {
-		Ok(()) => {},
-		Err(PinError::Unreachable) if ipfs.probe() =>
-			return Err(Failure::Unpinnable(Reason::NotFound)),
-		Err(PinError::Unreachable) => return Err(Failure::Unreachable),
-		Err(PinError::TimedOut) => return Err(Failure::Unpinnable(Reason::NotFound)),
-		Err(e) => {
-			log::warn!(target: LOG_TARGET, "IPFS refused to pin {}: {e:?}", cid.to_text());
-			return Err(Failure::Unpinnable(Reason::Refused));
-		},
-	}
-	match ipfs.content_size(cid) {
-		Ok(found) if found == size => Ok(()),
-		Ok(found) => {
-			ipfs.pin_rm(cid);
-			Err(Failure::Unpinnable(Reason::WrongSize { found }))
-		},
-		Err(PinError::Unreachable) => Err(Failure::Unreachable),
-		Err(e) => {
-			log::warn!(target: LOG_TARGET, "IPFS cannot tell the size of {}: {e:?}", cid.to_text());
-			Err(Failure::Unpinnable(Reason::Refused))
-		},
-	}
+/// Pins each `(cid, size)` of `records` on `ipfs`, all at once, and checks that each content
+/// is `size` bytes; unpins content of another size. Tells a node that is down from content that
+/// is missing by probing the node when a pin gets no answer. The outcomes in the order of
+/// `records`.
+pub fn pin_checked(ipfs: &impl Ipfs, records: &[(Cid, u64)]) -> Vec<Result<(), Failure>> {
+	let cids: Vec<Cid> = records.iter().map(|(cid, _)| cid.clone()).collect();
+	let answers = ipfs.pin_add_all(&cids);
+	let mut alive = None;
+	answers
+		.into_iter()
+		.zip(records)
+		.map(|(answer, (cid, size))| {
+			match answer {
+				Ok(()) => {},
+				Err(PinError::Unreachable) if *alive.get_or_insert_with(|| ipfs.probe()) =>
+					return Err(Failure::Unpinnable(Reason::NotFound)),
+				Err(PinError::Unreachable) => return Err(Failure::Unreachable),
+				Err(PinError::TimedOut) => return Err(Failure::Unpinnable(Reason::NotFound)),
+				Err(e) => {
+					log::warn!(target: LOG_TARGET, "IPFS refused to pin {}: {e:?}", cid.to_text());
+					return Err(Failure::Unpinnable(Reason::Refused));
+				},
+			}
+			match ipfs.content_size(cid) {
+				Ok(found) if found == *size => Ok(()),
+				Ok(found) => {
+					ipfs.pin_rm(cid);
+					Err(Failure::Unpinnable(Reason::WrongSize { found }))
+				},
+				Err(PinError::Unreachable) => Err(Failure::Unreachable),
+				Err(e) => {
+					log::warn!(target: LOG_TARGET, "IPFS cannot tell the size of {}: {e:?}", cid.to_text());
+					Err(Failure::Unpinnable(Reason::Refused))
+				},
+			}
+		})
+		.collect()
 }
 
 /// One run of the worker at block `now`.
@@ -283,7 +321,7 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 			continue;
 		};
 		let api = ipfs_api();
-		match run_for::<T>(now, key, &authority, |cid, size| pin_checked(&Kubo(&api), cid, size)) {
+		match run_for::<T>(now, key, &authority, |records| pin_checked(&Kubo(&api), records)) {
 			Ok(0) => {},
 			Ok(n) => log::info!(target: LOG_TARGET, "reported {n} records (pinned or unpinnable)"),
 			Err(e) => log::warn!(target: LOG_TARGET, "pinning run failed: {e}"),
@@ -291,29 +329,22 @@ pub fn run<T: Config>(now: BlockNumberFor<T>) {
 	}
 }
 
-/// What one run found.
-#[derive(Default)]
-struct Found {
-	pinned: Vec<RecordId>,
-	unpinnable: Vec<(RecordId, Reason)>,
-	/// The IPFS node is down: the run stops.
-	unreachable: bool,
-	/// The node answered at least once.
-	answered: bool,
+/// A record one run tries to pin.
+struct Attempt {
+	id: RecordId,
+	cid: Cid,
+	size: u64,
+	/// Reported unpinnable before: its retry backoff, under this local storage key.
+	retry: Option<(Vec<u8>, Backoff)>,
 }
 
-impl Found {
-	fn reported(&self) -> usize {
-		self.pinned.len() + self.unpinnable.len()
-	}
-}
-
-/// Pins (with `pin`) and reports for one authority; returns how many records it reported.
+/// Pins (with `pin`, given every record of the run at once) and reports for one authority;
+/// returns how many records it reported.
 pub fn run_for<T: Config>(
 	now: BlockNumberFor<T>,
 	key: T::AuthorityId,
 	authority: &T::AccountId,
-	mut pin: impl FnMut(&Cid, u64) -> Result<(), Failure>,
+	pin: impl FnOnce(&[(Cid, u64)]) -> Vec<Result<(), Failure>>,
 ) -> Result<usize, &'static str> {
 	let block: u64 = now.unique_saturated_into();
 	let backoff_key = local_key("backoff", authority);
@@ -333,45 +364,66 @@ pub fn run_for<T: Config>(
 		.filter(|(_, until)| *until > block)
 		.collect();
 	let flying = |id: RecordId| in_flight.iter().any(|(i, _)| *i == id);
-	let budget_end = sp_io::offchain::timestamp().add(Duration::from_millis(RUN_BUDGET_MS));
-	let over_budget = || sp_io::offchain::timestamp() > budget_end;
 
+	// New records from the cursor on, then a few unpinnable ones whose backoff is over.
 	let max = T::MaxPinsPerReport::get() as usize;
-	let mut found = Found::default();
-
-	// 1. New records, from the cursor on.
+	let mut attempts = Vec::new();
 	let next = T::Records::next_record_id();
 	let start = Cursor::<T>::get(authority);
 	let end = next.min(start.saturating_add((max as u32 * SCAN_FACTOR).into()));
 	for id in start..end {
-		if found.reported() >= max || found.unreachable || over_budget() {
+		if attempts.len() >= max {
 			break;
 		}
-		if PinnedAt::<T>::contains_key(id, authority) ||
-			Unpinnable::<T>::contains_key(authority, id) ||
-			flying(id)
-		{
+		if PinnedAt::<T>::contains_key(id, authority) || Unpinnable::<T>::contains_key(authority, id) || flying(id) {
 			continue;
 		}
-		let Some((cid, size)) = T::Records::content(id) else { continue };
-		attempt(&mut found, id, &cid, size, &mut pin);
-		if let Some((_, reason)) = found.unpinnable.last().filter(|(last, _)| *last == id) {
-			log::warn!(
-				target: LOG_TARGET,
-				"record {id} ({}) cannot be pinned: {reason:?}; reported, and tried again later",
-				cid.to_text()
-			);
-			StorageValueRef::persistent(&local_key("retry", &(authority, id)))
-				.set(&Backoff::default().retry_failed(block));
+		if let Some((cid, size)) = T::Records::content(id) {
+			attempts.push(Attempt { id, cid, size, retry: None });
+		}
+	}
+	let retries = max.saturating_sub(attempts.len()).min(RETRIES_PER_RUN);
+	attempts.extend(due_retries::<T>(authority, block, retries, &flying));
+	if attempts.is_empty() {
+		return Ok(0);
+	}
+
+	let records: Vec<(Cid, u64)> = attempts.iter().map(|a| (a.cid.clone(), a.size)).collect();
+	let outcomes = pin(&records);
+	let (mut pinned, mut unpinnable) = (Vec::new(), Vec::new());
+	let (mut answered, mut unreachable) = (false, false);
+	for (attempt, outcome) in attempts.into_iter().zip(outcomes) {
+		let id = attempt.id;
+		match (outcome, attempt.retry) {
+			(Ok(()), retry) => {
+				answered = true;
+				pinned.push(id);
+				if let Some((retry_key, _)) = retry {
+					log::info!(target: LOG_TARGET, "record {id}, unpinnable before, is pinned now");
+					StorageValueRef::persistent(&retry_key).clear();
+				}
+			},
+			(Err(Failure::Unpinnable(reason)), None) => {
+				answered = true;
+				log::warn!(
+					target: LOG_TARGET,
+					"record {id} ({}) cannot be pinned: {reason:?}; reported, and tried again later",
+					attempt.cid.to_text()
+				);
+				unpinnable.push((id, reason));
+				StorageValueRef::persistent(&local_key("retry", &(authority, id)))
+					.set(&Backoff::default().retry_failed(block));
+			},
+			// Still unpinnable: already reported, so not again; only wait longer.
+			(Err(Failure::Unpinnable(_)), Some((retry_key, retry))) => {
+				answered = true;
+				StorageValueRef::persistent(&retry_key).set(&retry.retry_failed(block));
+			},
+			(Err(Failure::Unreachable), _) => unreachable = true,
 		}
 	}
 
-	// 2. A few records reported unpinnable before, each when its own backoff is over.
-	if !found.unreachable {
-		retry_unpinnable::<T>(authority, block, &flying, &over_budget, &mut found, &mut pin);
-	}
-
-	if found.unreachable {
+	if unreachable {
 		let after = backoff.failed(block);
 		log::warn!(
 			target: LOG_TARGET,
@@ -379,61 +431,40 @@ pub fn run_for<T: Config>(
 			after.next_at
 		);
 		backoff_store.set(&after);
-	} else if found.answered && backoff != Backoff::default() {
+	} else if answered && backoff != Backoff::default() {
 		// IPFS is back: no more waiting.
 		backoff_store.clear();
 	}
-	let count = found.reported();
+	let count = pinned.len() + unpinnable.len();
 	if count == 0 {
 		return Ok(0);
 	}
 	let until = block.saturating_add(IN_FLIGHT_BLOCKS);
 	let mut in_flight = in_flight;
-	in_flight.extend(found.pinned.iter().chain(found.unpinnable.iter().map(|(id, _)| id)).map(|id| (*id, until)));
-	found.pinned.sort_unstable();
-	found.unpinnable.sort_unstable_by_key(|(id, _)| *id);
-	let pins = BoundedVec::truncate_from(found.pinned);
-	let unpinnable = BoundedVec::truncate_from(found.unpinnable);
+	in_flight.extend(pinned.iter().chain(unpinnable.iter().map(|(id, _)| id)).map(|id| (*id, until)));
+	pinned.sort_unstable();
+	unpinnable.sort_unstable_by_key(|(id, _)| *id);
+	let pins = BoundedVec::truncate_from(pinned);
+	let unpinnable = BoundedVec::truncate_from(unpinnable);
 	Pallet::<T>::submit_report(key, now, pins, unpinnable)?;
 	in_flight_store.set(&in_flight);
 	Ok(count)
 }
 
-/// One attempt to pin record `id`, noted in `found`.
-fn attempt(
-	found: &mut Found,
-	id: RecordId,
-	cid: &Cid,
-	size: u64,
-	pin: &mut impl FnMut(&Cid, u64) -> Result<(), Failure>,
-) {
-	match pin(cid, size) {
-		Ok(()) => {
-			found.answered = true;
-			found.pinned.push(id);
-		},
-		Err(Failure::Unpinnable(reason)) => {
-			found.answered = true;
-			found.unpinnable.push((id, reason));
-		},
-		Err(Failure::Unreachable) => found.unreachable = true,
-	}
-}
-
-/// Tries again up to [`RETRIES_PER_RUN`] of `authority`'s unpinnable records whose backoff is
-/// over, going round them across runs (where the last run stopped is kept locally). A record
-/// pinned now joins `found.pinned`; one that fails again waits twice as long.
-fn retry_unpinnable<T: Config>(
+/// Up to `limit` of `authority`'s unpinnable records whose backoff is over, going round them
+/// across runs: where this look stopped is kept locally, and the next one goes on from there
+/// (from the start once round). Looks at most at `SCAN_FACTOR` times `MaxPinsPerReport`.
+fn due_retries<T: Config>(
 	authority: &T::AccountId,
 	block: u64,
+	limit: usize,
 	flying: &impl Fn(RecordId) -> bool,
-	over_budget: &impl Fn() -> bool,
-	found: &mut Found,
-	pin: &mut impl FnMut(&Cid, u64) -> Result<(), Failure>,
-) {
-	let max = T::MaxPinsPerReport::get() as usize;
+) -> Vec<Attempt> {
 	let resume_key = local_key("retry-from", authority);
-	let resume_store = StorageValueRef::persistent(&resume_key);
+	let mut resume_store = StorageValueRef::persistent(&resume_key);
+	if limit == 0 {
+		return Vec::new();
+	}
 	let from: Vec<u8> = resume_store.get().ok().flatten().unwrap_or_default();
 	let mut entries = if from.is_empty() {
 		Unpinnable::<T>::iter_prefix(authority)
@@ -441,44 +472,25 @@ fn retry_unpinnable<T: Config>(
 		Unpinnable::<T>::iter_prefix_from(authority, from)
 	}
 	.peekable();
-	let (mut tried, mut looked) = (0, 0);
-	let mut resume = None;
-	while let Some((id, _)) = entries.peek().cloned() {
-		if tried >= RETRIES_PER_RUN || looked >= max * SCAN_FACTOR as usize || found.reported() >= max {
-			break;
-		}
-		entries.next();
-		resume = Some(id);
+	let look = T::MaxPinsPerReport::get().saturating_mul(SCAN_FACTOR) as usize;
+	let (mut due, mut looked, mut last) = (Vec::new(), 0, None);
+	while due.len() < limit && looked < look {
+		let Some((id, _)) = entries.next() else { break };
 		looked += 1;
+		last = Some(id);
 		let retry_key = local_key("retry", &(authority, id));
-		let mut retry_store = StorageValueRef::persistent(&retry_key);
-		let retry: Backoff = retry_store.get().ok().flatten().unwrap_or_default();
-		if block < retry.next_at || flying(id) || over_budget() {
+		let retry: Backoff = StorageValueRef::persistent(&retry_key).get().ok().flatten().unwrap_or_default();
+		if block < retry.next_at || flying(id) {
 			continue;
 		}
-		let Some((cid, size)) = T::Records::content(id) else { continue };
-		tried += 1;
-		let before = found.unpinnable.len();
-		attempt(found, id, &cid, size, pin);
-		if found.unreachable {
-			// Not tried after all: start from it next time.
-			resume = None;
-			break;
-		}
-		if found.unpinnable.len() > before {
-			// Still unpinnable: already reported, so not again; only wait longer.
-			found.unpinnable.truncate(before);
-			retry_store.set(&retry.retry_failed(block));
-		} else {
-			log::info!(target: LOG_TARGET, "record {id}, unpinnable before, is pinned now");
-			retry_store.clear();
+		if let Some((cid, size)) = T::Records::content(id) {
+			due.push(Attempt { id, cid, size, retry: Some((retry_key, retry)) });
 		}
 	}
-	// Go on after the last record looked at next time, or from the start once round.
-	let mut resume_store = resume_store;
-	match resume {
+	match last {
 		Some(id) if entries.peek().is_some() =>
 			resume_store.set(&Unpinnable::<T>::hashed_key_for(authority, id)),
 		_ => resume_store.clear(),
 	}
+	due
 }

@@ -94,15 +94,24 @@ fn ipfs_stats(node: &Node, cid: &Cid, size: u64) {
 	);
 }
 
-/// Scripts a good pin of record `id`: pinned, and of the record's size.
-fn ipfs_pins_record(node: &Node, id: u8) {
-	ipfs_pins(node, &cid(id), &cid(id).to_text());
-	ipfs_stats(node, &cid(id), record_size(id.into()));
+/// Scripts a good pin of records `ids`, asked all at once: pinned, and of the records' sizes.
+fn ipfs_pins_records(node: &Node, ids: core::ops::Range<u8>) {
+	for id in ids.clone() {
+		ipfs_pins(node, &cid(id), &cid(id).to_text());
+	}
+	for id in ids {
+		ipfs_stats(node, &cid(id), record_size(id.into()));
+	}
 }
 
-/// The worker's pin attempt when every record's content is there.
-fn all_there(_: &Cid, _: u64) -> Result<(), Failure> {
-	Ok(())
+/// The worker's pins when every record's content is there.
+fn all_there(records: &[(Cid, u64)]) -> Vec<Result<(), Failure>> {
+	records.iter().map(|_| Ok(())).collect()
+}
+
+/// The worker's pins when IPFS is down.
+fn all_unreachable(records: &[(Cid, u64)]) -> Vec<Result<(), Failure>> {
+	records.iter().map(|_| Err(Failure::Unreachable)).collect()
 }
 
 fn unpinnable(id: RecordId, who: u64) -> Option<Reason> {
@@ -227,8 +236,7 @@ fn the_worker_pins_through_the_kubo_api_and_reports() {
 	let (mut ext, node) = new_test_ext();
 	ext.execute_with(|| {
 		add_records(2);
-		ipfs_pins_record(&node, 0);
-		ipfs_pins_record(&node, 1);
+		ipfs_pins_records(&node, 0..2);
 		run_worker();
 		// One report, for the local authority only (the hospital's key is ignored).
 		assert_eq!(include_submitted(&node), 1);
@@ -248,16 +256,12 @@ fn one_run_pins_at_most_max_pins_per_report_and_the_next_run_goes_on() {
 	let (mut ext, node) = new_test_ext();
 	ext.execute_with(|| {
 		add_records(5);
-		for n in 0..3 {
-			ipfs_pins_record(&node, n);
-		}
+		ipfs_pins_records(&node, 0..3);
 		run_worker();
 		assert_eq!(include_submitted(&node), 1);
 		assert_eq!(Cursor::<Test>::get(AUTHORITY), 3);
 		go_to(2);
-		for n in 3..5 {
-			ipfs_pins_record(&node, n);
-		}
+		ipfs_pins_records(&node, 3..5);
 		run_worker();
 		assert_eq!(include_submitted(&node), 1);
 		assert_eq!(Cursor::<Test>::get(AUTHORITY), 5);
@@ -270,7 +274,7 @@ fn records_in_flight_are_not_pinned_or_reported_twice() {
 	let (mut ext, node) = new_test_ext();
 	ext.execute_with(|| {
 		add_records(1);
-		ipfs_pins_record(&node, 0);
+		ipfs_pins_records(&node, 0..1);
 		run_worker();
 		assert_eq!(node.pool.read().transactions.len(), 1);
 		// The report is not in a block yet; the next run leaves record 0 alone (no request is
@@ -289,7 +293,7 @@ fn a_node_that_pins_another_cid_reports_the_record_unpinnable_and_tries_it_again
 	ext.execute_with(|| {
 		add_records(2);
 		ipfs_pins(&node, &cid(0), &cid(9).to_text());
-		ipfs_pins_record(&node, 1);
+		ipfs_pins_records(&node, 1..2);
 		run_worker();
 		assert_eq!(include_submitted(&node), 1);
 		assert!(!pinned(0, AUTHORITY) && pinned(1, AUTHORITY));
@@ -305,7 +309,7 @@ fn a_node_that_pins_another_cid_reports_the_record_unpinnable_and_tries_it_again
 		run_worker();
 		assert_eq!(include_submitted(&node), 0);
 		go_to(1 + u64::from(FIRST_RETRY_BLOCKS));
-		ipfs_pins_record(&node, 0);
+		ipfs_pins_records(&node, 0..1);
 		run_worker();
 		assert_eq!(include_submitted(&node), 1);
 		assert!(pinned(0, AUTHORITY));
@@ -323,12 +327,11 @@ fn a_record_nobody_serves_holds_up_no_other_record() {
 		add_records(200);
 		let key = node.keys[0].clone();
 		let missing = cid(0);
-		let pin = |asked: &Cid, _: u64| {
-			if *asked == missing {
-				Err(Failure::Unpinnable(Reason::NotFound))
-			} else {
-				Ok(())
-			}
+		let pin = |records: &[(Cid, u64)]| -> Vec<Result<(), Failure>> {
+			records
+				.iter()
+				.map(|(asked, _)| if *asked == missing { Err(Failure::Unpinnable(Reason::NotFound)) } else { Ok(()) })
+				.collect()
 		};
 		// Every run settles a full report's worth of records, the missing one among the first.
 		let max = u64::from(MaxPinsPerReport::get());
@@ -359,9 +362,9 @@ fn an_unpinnable_record_costs_the_chain_one_report() {
 		add_records(1);
 		let key = node.keys[0].clone();
 		let asked = RefCell::new(Vec::new());
-		let missing = |_: &Cid, _: u64| {
+		let missing = |records: &[(Cid, u64)]| -> Vec<Result<(), Failure>> {
 			asked.borrow_mut().push(System::block_number());
-			Err(Failure::Unpinnable(Reason::NotFound))
+			records.iter().map(|_| Err(Failure::Unpinnable(Reason::NotFound))).collect()
 		};
 		assert_eq!(run_for::<Test>(1, key.clone(), &AUTHORITY, missing), Ok(1));
 		assert_eq!(include_submitted(&node), 1);
@@ -419,12 +422,13 @@ struct Scripted {
 }
 
 impl Ipfs for Scripted {
-	fn pin_add(&self, _: &Cid) -> Result<(), PinError> {
-		match (self.up, self.has_content) {
+	fn pin_add_all(&self, cids: &[Cid]) -> Vec<Result<(), PinError>> {
+		let answer = || match (self.up, self.has_content) {
 			(false, _) => Err(PinError::Unreachable),
 			(true, false) => Err(PinError::TimedOut),
 			(true, true) => Ok(()),
-		}
+		};
+		cids.iter().map(|_| answer()).collect()
 	}
 	fn content_size(&self, _: &Cid) -> Result<u64, PinError> {
 		Ok(self.size)
@@ -440,22 +444,19 @@ impl Ipfs for Scripted {
 #[test]
 fn a_dead_node_is_told_from_missing_or_wrong_content() {
 	let node = |up, has_content, size| Scripted { up, has_content, size, unpinned: RefCell::new(false) };
-	let asked = cid(1);
-	assert_eq!(pin_checked(&node(true, true, 100), &asked, 100), Ok(()));
-	assert_eq!(pin_checked(&node(false, false, 0), &asked, 100), Err(Failure::Unreachable));
-	assert_eq!(
-		pin_checked(&node(true, false, 0), &asked, 100),
-		Err(Failure::Unpinnable(Reason::NotFound))
-	);
+	let asked = [(cid(1), 100)];
+	assert_eq!(pin_checked(&node(true, true, 100), &asked), vec![Ok(())]);
+	assert_eq!(pin_checked(&node(false, false, 0), &asked), vec![Err(Failure::Unreachable)]);
+	assert_eq!(pin_checked(&node(true, false, 0), &asked), vec![Err(Failure::Unpinnable(Reason::NotFound))]);
 	let wrong = node(true, true, 99);
-	assert_eq!(pin_checked(&wrong, &asked, 100), Err(Failure::Unpinnable(Reason::WrongSize { found: 99 })));
+	assert_eq!(pin_checked(&wrong, &asked), vec![Err(Failure::Unpinnable(Reason::WrongSize { found: 99 }))]);
 	assert!(*wrong.unpinned.borrow(), "content of the wrong size is unpinned");
 
-	/// A node that is up but whose pin gets no answer in time (it hangs on the content).
+	/// A node that is up but whose pins get no answer in time (it hangs on the content).
 	struct Hangs;
 	impl Ipfs for Hangs {
-		fn pin_add(&self, _: &Cid) -> Result<(), PinError> {
-			Err(PinError::Unreachable)
+		fn pin_add_all(&self, cids: &[Cid]) -> Vec<Result<(), PinError>> {
+			cids.iter().map(|_| Err(PinError::Unreachable)).collect()
 		}
 		fn content_size(&self, _: &Cid) -> Result<u64, PinError> {
 			Err(PinError::Unreachable)
@@ -465,7 +466,8 @@ fn a_dead_node_is_told_from_missing_or_wrong_content() {
 			true
 		}
 	}
-	assert_eq!(pin_checked(&Hangs, &asked, 100), Err(Failure::Unpinnable(Reason::NotFound)));
+	let two = [(cid(1), 100), (cid(2), 200)];
+	assert_eq!(pin_checked(&Hangs, &two), vec![Err(Failure::Unpinnable(Reason::NotFound)); 2]);
 }
 
 #[test]
@@ -511,14 +513,14 @@ fn unreachable_ipfs_backs_off_and_loses_nothing() {
 	ext.execute_with(|| {
 		add_records(3);
 		let key = node.keys[0].clone();
-		let down = |_: &Cid, _: u64| Err(Failure::Unreachable);
+		let down = all_unreachable;
 		let up = all_there;
 
 		// Down at block 1: nothing reported, retry at block 2, then 4, then 8.
 		assert_eq!(run_for::<Test>(1, key.clone(), &AUTHORITY, down), Ok(0));
 		assert_eq!(run_for::<Test>(2, key.clone(), &AUTHORITY, down), Ok(0));
 		// Still backing off at block 3: IPFS is not even asked.
-		assert_eq!(run_for::<Test>(3, key.clone(), &AUTHORITY, |_, _| panic!("asked while backing off")), Ok(0));
+		assert_eq!(run_for::<Test>(3, key.clone(), &AUTHORITY, |_| panic!("asked while backing off")), Ok(0));
 		assert_eq!(run_for::<Test>(4, key.clone(), &AUTHORITY, down), Ok(0));
 		assert!(node.pool.read().transactions.is_empty());
 		assert_eq!(Pinning::pending(&AUTHORITY), 3);
