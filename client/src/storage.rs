@@ -54,7 +54,7 @@ fn progress_reporter(total: u64) -> impl Fn(u64) + Send + Sync + 'static {
 	let terminal = std::io::stderr().is_terminal();
 	let last_quarter = std::sync::atomic::AtomicU64::new(0);
 	move |sent| {
-		let percent = if total == 0 { 100 } else { sent * 100 / total };
+		let percent = (sent * 100).checked_div(total).unwrap_or(100);
 		if terminal {
 			eprint!("\r  IPFS: {sent} of {total} bytes ({percent}%)");
 			if sent == total {

@@ -437,7 +437,7 @@ mod base16 {
 	use alloc::vec::Vec;
 
 	pub fn decode(text: &[u8], upper: bool) -> Result<Vec<u8>, CidError> {
-		if text.len() % 2 != 0 {
+		if !text.len().is_multiple_of(2) {
 			return Err(CidError::InvalidEncoding);
 		}
 		let nibble = |c: u8| -> Result<u8, CidError> {
