@@ -99,10 +99,18 @@ impl Chain {
 			let api = OnlineClient::<Config>::from_rpc_client(rpc.clone())
 				.await
 				.with_context(|| format!("{url} does not look like a MedFed chain"))?;
-			Ok::<_, anyhow::Error>(Chain { api, rpc: LegacyRpcMethods::new(rpc), reads_at: None, timeout })
+			Ok::<_, anyhow::Error>(Chain {
+				api,
+				rpc: LegacyRpcMethods::new(rpc),
+				reads_at: None,
+				timeout,
+			})
 		};
 		tokio::time::timeout(timeout, connecting).await.map_err(|_| {
-			anyhow!("the node at {url} did not answer within {} s: is it running, and not stopped?", timeout.as_secs())
+			anyhow!(
+				"the node at {url} did not answer within {} s: is it running, and not stopped?",
+				timeout.as_secs()
+			)
 		})?
 	}
 
@@ -131,9 +139,11 @@ impl Chain {
 				.map_err(|e| anyhow!("the node refused the transaction: {e}"))?;
 			while let Some(status) = progress.next().await {
 				match status? {
-					TransactionStatus::InBestBlock(block) | TransactionStatus::InFinalizedBlock(block) => {
+					TransactionStatus::InBestBlock(block) |
+					TransactionStatus::InFinalizedBlock(block) => {
 						let events = block.wait_for_success().await.map_err(|e| match e {
-							TransactionEventsError::ExtrinsicFailed(error) => anyhow!(describe(&error)),
+							TransactionEventsError::ExtrinsicFailed(error) =>
+								anyhow!(describe(&error)),
 							other => anyhow!(other),
 						})?;
 						return Ok(Included { block: block.block_hash(), events });
@@ -165,7 +175,13 @@ impl Chain {
 	}
 
 	/// Votes on an open motion of the authority collective.
-	pub async fn vote(&self, hash: [u8; 32], index: u32, approve: bool, signer: &Keypair) -> Result<()> {
+	pub async fn vote(
+		&self,
+		hash: [u8; 32],
+		index: u32,
+		approve: bool,
+		signer: &Keypair,
+	) -> Result<()> {
 		let call = calls::vote_on_motion(hash, index, approve);
 		self.submit(call, signer).await.map(|_| ())
 	}
@@ -189,7 +205,10 @@ impl Chain {
 		let at = self.at_reading_block().await?;
 		let entry = at
 			.storage()
-			.try_fetch(subxt::dynamic::storage::<([u8; 32],), Value>("AuthorityCollective", item), (hash,))
+			.try_fetch(
+				subxt::dynamic::storage::<([u8; 32],), Value>("AuthorityCollective", item),
+				(hash,),
+			)
 			.await?
 			.ok_or_else(|| anyhow!("no open motion 0x{}", hex::encode(hash)))?;
 		read(entry)
@@ -227,7 +246,8 @@ impl Chain {
 			_class: u8,
 			_partial_fee: u128,
 		}
-		let info = DispatchInfo::decode(&mut &answer[..]).context("cannot decode the motion's weight")?;
+		let info =
+			DispatchInfo::decode(&mut &answer[..]).context("cannot decode the motion's weight")?;
 		Ok((info.ref_time.0, info.proof_size.0, length))
 	}
 
@@ -253,11 +273,10 @@ impl Chain {
 	/// block and decodes the result.
 	async fn call<R: Decode>(&self, name: &str, args: impl Encode) -> Result<R> {
 		let at = self.at_reading_block().await?;
-		let bytes = at
-			.runtime_apis()
-			.call_raw(name, Some(&args.encode()))
-			.await
-			.with_context(|| format!("runtime API {name} failed: is this the right MedFed chain (region or coordinator)?"))?;
+		let bytes =
+			at.runtime_apis().call_raw(name, Some(&args.encode())).await.with_context(|| {
+				format!("runtime API {name} failed: is this the right MedFed chain (region or coordinator)?")
+			})?;
 		R::decode(&mut &bytes[..]).with_context(|| format!("cannot decode the answer of {name}"))
 	}
 
@@ -350,7 +369,8 @@ impl Proposal {
 			let entry = proposal.get_or_insert(Proposal { hash, index: None, executed: None });
 			match event.event_name() {
 				"Proposed" =>
-					entry.index = fields.at("proposal_index").and_then(|v| v.as_u128()).map(|i| i as u32),
+					entry.index =
+						fields.at("proposal_index").and_then(|v| v.as_u128()).map(|i| i as u32),
 				"Executed" => entry.executed = Some(dispatch_result(fields.at("result"), metadata)),
 				"Disapproved" => entry.executed = Some(Err("the authorities voted it down".into())),
 				_ => {},

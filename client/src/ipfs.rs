@@ -53,7 +53,12 @@ impl Ipfs {
 	}
 
 	/// Sends `request` and reads the whole answer within `timeout`.
-	async fn call(&self, request: reqwest::RequestBuilder, what: &str, timeout: Duration) -> Result<Vec<u8>> {
+	async fn call(
+		&self,
+		request: reqwest::RequestBuilder,
+		what: &str,
+		timeout: Duration,
+	) -> Result<Vec<u8>> {
 		let failed = |e: reqwest::Error| {
 			if e.is_timeout() {
 				anyhow!(
@@ -73,7 +78,8 @@ impl Ipfs {
 		let body = response.bytes().await.map_err(failed)?;
 		if !status.is_success() {
 			let body = String::from_utf8_lossy(&body).into_owned();
-			let message = serde_json::from_str::<ApiError>(&body).map(|e| e.message).unwrap_or(body);
+			let message =
+				serde_json::from_str::<ApiError>(&body).map(|e| e.message).unwrap_or(body);
 			bail!("the IPFS node refused to {what} ({status}): {message}");
 		}
 		Ok(body.into())
@@ -81,7 +87,11 @@ impl Ipfs {
 
 	/// Adds `data` and pins it on this node; `progress` hears how many bytes have been sent.
 	/// Returns the CID, checked to be what MedFed accepts on chain.
-	pub async fn add(&self, data: Vec<u8>, progress: impl Fn(u64) + Send + Sync + 'static) -> Result<Cid> {
+	pub async fn add(
+		&self,
+		data: Vec<u8>,
+		progress: impl Fn(u64) + Send + Sync + 'static,
+	) -> Result<Cid> {
 		let total = data.len() as u64;
 		let chunks: Vec<Vec<u8>> = data.chunks(CHUNK).map(<[u8]>::to_vec).collect();
 		let mut sent = 0u64;
@@ -90,9 +100,10 @@ impl Ipfs {
 			progress(sent);
 			Ok::<_, std::io::Error>(chunk)
 		});
-		let part = reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(body), total)
-			.file_name("ciphertext")
-			.mime_str("application/octet-stream")?;
+		let part =
+			reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(body), total)
+				.file_name("ciphertext")
+				.mime_str("application/octet-stream")?;
 		let form = reqwest::multipart::Form::new().part("file", part);
 		let request = self
 			.http
@@ -117,8 +128,9 @@ impl Ipfs {
 			.transpose()
 			.context("the IPFS node's answer to add is not Kubo RPC JSON")?
 			.ok_or_else(|| anyhow!("the IPFS node answered add with nothing"))?;
-		Cid::parse(added.hash.as_bytes())
-			.map_err(|e| anyhow!("the IPFS node returned '{}', not a CID MedFed accepts: {e:?}", added.hash))
+		Cid::parse(added.hash.as_bytes()).map_err(|e| {
+			anyhow!("the IPFS node returned '{}', not a CID MedFed accepts: {e:?}", added.hash)
+		})
 	}
 
 	/// The content of `cid`.
@@ -130,6 +142,8 @@ impl Ipfs {
 	/// Removes this node's pin of `cid` (when a registration failed after the upload).
 	pub async fn unpin(&self, cid: &Cid) -> Result<()> {
 		let request = self.http.post(self.url("pin/rm")).query(&[("arg", cid.to_text())]);
-		self.call(request, &format!("unpin {}", cid.to_text()), self.timeout).await.map(|_| ())
+		self.call(request, &format!("unpin {}", cid.to_text()), self.timeout)
+			.await
+			.map(|_| ())
 	}
 }

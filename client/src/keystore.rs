@@ -18,8 +18,7 @@ use medfed_primitives::{umbral, PublicKey};
 use rand_core::{OsRng, RngCore};
 use serde::{Deserialize, Serialize};
 use std::{
-	fmt,
-	fs,
+	fmt, fs,
 	io::Write,
 	path::{Path, PathBuf},
 };
@@ -141,12 +140,13 @@ impl Entry {
 		let umbral = match &self.umbral {
 			UmbralSecret::Development(name) => umbral::dev::secret_key(name),
 			UmbralSecret::Seed(seed) => {
-				let seed = Zeroizing::new(
-					hex::decode(seed)
-						.map_err(|_| anyhow!("identity '{}' has an unreadable Umbral seed", self.name))?,
-				);
+				let seed = Zeroizing::new(hex::decode(seed).map_err(|_| {
+					anyhow!("identity '{}' has an unreadable Umbral seed", self.name)
+				})?);
 				umbral_pre::SecretKeyFactory::from_secure_randomness(&seed)
-					.map_err(|_| anyhow!("identity '{}' has an Umbral seed of the wrong length", self.name))?
+					.map_err(|_| {
+						anyhow!("identity '{}' has an Umbral seed of the wrong length", self.name)
+					})?
 					.make_key(UMBRAL_LABEL)
 			},
 		};
@@ -187,14 +187,24 @@ impl Kdf {
 	fn fresh() -> Self {
 		let mut salt = [0u8; 16];
 		OsRng.fill_bytes(&mut salt);
-		Kdf { name: "scrypt".into(), log_n: SCRYPT_LOG_N, r: SCRYPT_R, p: SCRYPT_P, salt: hex::encode(salt) }
+		Kdf {
+			name: "scrypt".into(),
+			log_n: SCRYPT_LOG_N,
+			r: SCRYPT_R,
+			p: SCRYPT_P,
+			salt: hex::encode(salt),
+		}
 	}
 
 	fn cipher(&self, passphrase: &str) -> Result<XChaCha20Poly1305> {
 		if self.name != "scrypt" {
-			bail!("the keystore uses key derivation '{}', which this client does not know", self.name);
+			bail!(
+				"the keystore uses key derivation '{}', which this client does not know",
+				self.name
+			);
 		}
-		let salt = hex::decode(&self.salt).map_err(|_| anyhow!("the keystore's salt is not hex"))?;
+		let salt =
+			hex::decode(&self.salt).map_err(|_| anyhow!("the keystore's salt is not hex"))?;
 		let params = scrypt::Params::new(self.log_n, self.r, self.p, 32)
 			.map_err(|e| anyhow!("the keystore's scrypt parameters are invalid: {e}"))?;
 		let mut key = Zeroizing::new([0u8; 32]);
@@ -230,24 +240,37 @@ impl Keystore {
 			bail!("the keystore passphrase is empty");
 		}
 		if !path.exists() {
-			return Ok(Keystore { path: path.into(), kdf: Kdf::fresh(), passphrase, entries: Vec::new() });
+			return Ok(Keystore {
+				path: path.into(),
+				kdf: Kdf::fresh(),
+				passphrase,
+				entries: Vec::new(),
+			});
 		}
-		let text = fs::read_to_string(path).with_context(|| format!("cannot read the keystore {}", path.display()))?;
+		let text = fs::read_to_string(path)
+			.with_context(|| format!("cannot read the keystore {}", path.display()))?;
 		let file: File = serde_json::from_str(&text)
 			.with_context(|| format!("{} is not a MedFed keystore", path.display()))?;
 		if file.version != VERSION {
-			bail!("{} is a keystore of version {}; this client reads version {VERSION}", path.display(), file.version);
+			bail!(
+				"{} is a keystore of version {}; this client reads version {VERSION}",
+				path.display(),
+				file.version
+			);
 		}
 		let cipher = file.kdf.cipher(&passphrase)?;
-		let nonce = hex::decode(&file.nonce).ok().filter(|n| n.len() == 24)
+		let nonce = hex::decode(&file.nonce)
+			.ok()
+			.filter(|n| n.len() == 24)
 			.ok_or_else(|| anyhow!("the keystore's nonce is malformed"))?;
-		let sealed = hex::decode(&file.sealed).map_err(|_| anyhow!("the keystore's contents are not hex"))?;
-		let plain = Zeroizing::new(
-			cipher
-				.decrypt(XNonce::from_slice(&nonce), sealed.as_slice())
-				.map_err(|_| anyhow!("wrong passphrase for {} (or the file was altered)", path.display()))?,
-		);
-		let entries = serde_json::from_slice(&plain).context("the keystore's contents are malformed")?;
+		let sealed = hex::decode(&file.sealed)
+			.map_err(|_| anyhow!("the keystore's contents are not hex"))?;
+		let plain =
+			Zeroizing::new(cipher.decrypt(XNonce::from_slice(&nonce), sealed.as_slice()).map_err(
+				|_| anyhow!("wrong passphrase for {} (or the file was altered)", path.display()),
+			)?);
+		let entries =
+			serde_json::from_slice(&plain).context("the keystore's contents are malformed")?;
 		Ok(Keystore { path: path.into(), kdf: file.kdf, passphrase, entries })
 	}
 
@@ -260,8 +283,17 @@ impl Keystore {
 		let sealed = cipher
 			.encrypt(XNonce::from_slice(&nonce), plain.as_slice())
 			.map_err(|_| anyhow!("cannot encrypt the keystore"))?;
-		let file = File { version: VERSION, kdf: self.kdf.clone(), nonce: hex::encode(nonce), sealed: hex::encode(sealed) };
-		let dir = self.path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+		let file = File {
+			version: VERSION,
+			kdf: self.kdf.clone(),
+			nonce: hex::encode(nonce),
+			sealed: hex::encode(sealed),
+		};
+		let dir = self
+			.path
+			.parent()
+			.filter(|d| !d.as_os_str().is_empty())
+			.unwrap_or(Path::new("."));
 		fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
 		let tmp = dir.join(format!(".keystore.{}.tmp", std::process::id()));
 		{
@@ -269,11 +301,13 @@ impl Keystore {
 			options.write(true).create_new(true);
 			#[cfg(unix)]
 			std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-			let mut out = options.open(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
+			let mut out =
+				options.open(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
 			out.write_all(serde_json::to_string_pretty(&file)?.as_bytes())?;
 			out.sync_all()?;
 		}
-		fs::rename(&tmp, &self.path).with_context(|| format!("cannot replace {}", self.path.display()))
+		fs::rename(&tmp, &self.path)
+			.with_context(|| format!("cannot replace {}", self.path.display()))
 	}
 
 	/// Creates an identity with fresh random keys.
@@ -288,7 +322,12 @@ impl Keystore {
 
 	/// Adds the public development identity `dev_name` (`//Alice` and the development Umbral key
 	/// `Alice`), for local networks only.
-	pub fn create_development(&mut self, name: &str, kind: Kind, dev_name: &str) -> Result<IdentityView> {
+	pub fn create_development(
+		&mut self,
+		name: &str,
+		kind: Kind,
+		dev_name: &str,
+	) -> Result<IdentityView> {
 		self.add(Entry {
 			name: name.into(),
 			kind,
@@ -318,7 +357,12 @@ impl Keystore {
 		self.entries
 			.iter()
 			.find(|e| e.name == name)
-			.ok_or_else(|| anyhow!("the keystore {} has no identity named '{name}' (see `ehr keys list`)", self.path.display()))?
+			.ok_or_else(|| {
+				anyhow!(
+					"the keystore {} has no identity named '{name}' (see `ehr keys list`)",
+					self.path.display()
+				)
+			})?
 			.load()
 	}
 }
@@ -371,8 +415,15 @@ mod tests {
 		let amira = store.identity("amira").unwrap();
 		assert_eq!(amira.account().to_string(), view.account);
 
-		let sealed = medfed_primitives::envelope::seal(&mut OsRng, &view.umbral_public_key, b"note").unwrap();
-		let opened = medfed_primitives::envelope::open(&amira.umbral, &sealed.capsule, &sealed.hash(), &sealed.ciphertext);
+		let sealed =
+			medfed_primitives::envelope::seal(&mut OsRng, &view.umbral_public_key, b"note")
+				.unwrap();
+		let opened = medfed_primitives::envelope::open(
+			&amira.umbral,
+			&sealed.capsule,
+			&sealed.hash(),
+			&sealed.ciphertext,
+		);
 		assert_eq!(opened.as_deref(), Ok(&b"note"[..]));
 	}
 
@@ -398,11 +449,15 @@ mod tests {
 	#[test]
 	fn a_wrong_passphrase_or_an_altered_file_is_refused() {
 		let (_dir, path) = temp_path();
-		Keystore::open(&path, pass("right")).unwrap().create("amira", Kind::Patient).unwrap();
+		Keystore::open(&path, pass("right"))
+			.unwrap()
+			.create("amira", Kind::Patient)
+			.unwrap();
 		let err = Keystore::open(&path, pass("wrong")).err().expect("refused").to_string();
 		assert!(err.contains("wrong passphrase"), "{err}");
 
-		let mut file: serde_json::Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+		let mut file: serde_json::Value =
+			serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
 		let sealed = file["sealed"].as_str().unwrap().to_owned();
 		let flipped = if sealed.ends_with('0') { "1" } else { "0" };
 		file["sealed"] = format!("{}{flipped}", &sealed[..sealed.len() - 1]).into();

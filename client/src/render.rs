@@ -154,7 +154,11 @@ pub fn role_name(role: Role) -> &'static str {
 }
 
 pub fn page_view(page: &RecordPage<AccountId32, u32>, start: u32) -> PageView {
-	PageView { total: page.total, start, records: page.records.iter().map(RecordView::from).collect() }
+	PageView {
+		total: page.total,
+		start,
+		records: page.records.iter().map(RecordView::from).collect(),
+	}
 }
 
 /// Prints `value` as JSON, or as text with `text`.
@@ -191,7 +195,8 @@ pub fn record_text(r: &RecordView) -> String {
 			(Some(at), _) => format!("pinned (block {at})"),
 			(None, Some(u)) => {
 				let why = match (u.reason, u.found_size) {
-					("wrong-size", Some(found)) => format!("the content under the CID is {found} bytes"),
+					("wrong-size", Some(found)) =>
+						format!("the content under the CID is {found} bytes"),
 					("not-found", _) => "no IPFS node serves the CID".into(),
 					_ => "the IPFS node refused it".into(),
 				};
@@ -228,8 +233,16 @@ pub fn page_text(p: &PageView) -> String {
 }
 
 pub fn institution_text(i: &InstitutionView) -> String {
-	let status = if i.member { format!("member since block {}", i.since) } else { format!("removed at block {}", i.since) };
-	let key = i.proxy_key.as_deref().map(|k| format!("\n  proxy key  {k}")).unwrap_or_default();
+	let status = if i.member {
+		format!("member since block {}", i.since)
+	} else {
+		format!("removed at block {}", i.since)
+	};
+	let key = i
+		.proxy_key
+		.as_deref()
+		.map(|k| format!("\n  proxy key  {k}"))
+		.unwrap_or_default();
 	format!("{} ({})\n  account    {}\n  status     {status}{key}", i.name, i.role, i.account)
 }
 
@@ -314,7 +327,11 @@ pub struct DirectoryView {
 }
 
 pub fn regions_text(regions: &Vec<RegionView>) -> String {
-	regions.iter().map(|r| format!("para {:<6} {}", r.para_id, r.name)).collect::<Vec<_>>().join("\n")
+	regions
+		.iter()
+		.map(|r| format!("para {:<6} {}", r.para_id, r.name))
+		.collect::<Vec<_>>()
+		.join("\n")
 }
 
 pub fn directory_text(d: &DirectoryView) -> String {

@@ -9,7 +9,7 @@ use crate::{
 use anyhow::{anyhow, bail, Context, Result};
 use medfed_primitives::{
 	cid::{CidVersion, Codec, HashAlg},
-	envelope, CiphertextHash, Cid, ResourceType,
+	envelope, Cid, CiphertextHash, ResourceType,
 };
 use serde::Serialize;
 use std::{
@@ -36,17 +36,20 @@ fn ms(d: Duration) -> f64 {
 /// Checks that `document` is FHIR R4 JSON: a JSON object whose `resourceType` names an R4
 /// resource. Returns that type.
 pub fn fhir_resource_type(document: &[u8]) -> Result<ResourceType> {
-	let value: serde_json::Value =
-		serde_json::from_slice(document).context("the document is not JSON (FHIR R4 JSON expected)")?;
+	let value: serde_json::Value = serde_json::from_slice(document)
+		.context("the document is not JSON (FHIR R4 JSON expected)")?;
 	let name = value
 		.as_object()
-		.ok_or_else(|| anyhow!("the document is JSON but not an object: FHIR resources are JSON objects"))?
+		.ok_or_else(|| {
+			anyhow!("the document is JSON but not an object: FHIR resources are JSON objects")
+		})?
 		.get("resourceType")
 		.ok_or_else(|| anyhow!("the document has no resourceType: it is not a FHIR resource"))?
 		.as_str()
 		.ok_or_else(|| anyhow!("the document's resourceType is not a string"))?;
-	ResourceType::parse(name.as_bytes())
-		.ok_or_else(|| anyhow!("'{name}' is not a FHIR R4 resource type (they are case-sensitive, e.g. Bundle)"))
+	ResourceType::parse(name.as_bytes()).ok_or_else(|| {
+		anyhow!("'{name}' is not a FHIR R4 resource type (they are case-sensitive, e.g. Bundle)")
+	})
 }
 
 /// Reports upload progress on stderr: a running line on a terminal, every quarter otherwise.
@@ -128,7 +131,11 @@ pub async fn upload(
 		Err(error) => return Err(undo_upload(chain, ipfs, patient, &hash, &cid, error).await),
 	};
 	let id = chain::registered_record_id(&included.events)?;
-	let record = chain.reading_at(included.block).record(id).await?.context("the record is not on chain after registering")?;
+	let record = chain
+		.reading_at(included.block)
+		.record(id)
+		.await?
+		.context("the record is not on chain after registering")?;
 	Ok((record, timings))
 }
 
@@ -169,7 +176,9 @@ async fn undo_upload(
 ) -> anyhow::Error {
 	match find_by_hash(chain, patient, hash).await {
 		Ok(Some(id)) =>
-			return anyhow!("{error:#}\nbut the record did reach the chain as record {id}: nothing to redo"),
+			return anyhow!(
+				"{error:#}\nbut the record did reach the chain as record {id}: nothing to redo"
+			),
 		Ok(None) => {},
 		Err(check) =>
 			return anyhow!(
@@ -194,7 +203,11 @@ async fn undo_upload(
 }
 
 /// The id of the patient's record with ciphertext `hash`, looking at their latest records.
-async fn find_by_hash(chain: &Chain, patient: &AccountId32, hash: &CiphertextHash) -> Result<Option<u64>> {
+async fn find_by_hash(
+	chain: &Chain,
+	patient: &AccountId32,
+	hash: &CiphertextHash,
+) -> Result<Option<u64>> {
 	let total = chain.records_of_patient(patient, 0, 0).await?.total;
 	let recent = chain.records_of_patient(patient, total.saturating_sub(16), 16).await?;
 	Ok(recent.records.iter().find(|r| &r.record.ciphertext_hash == hash).map(|r| r.id))
@@ -203,7 +216,10 @@ async fn find_by_hash(chain: &Chain, patient: &AccountId32, hash: &CiphertextHas
 /// Fetches record `id` from IPFS, checks it against the hash on chain and decrypts it with the
 /// patient's key. Only the record's patient can open it until access grants exist.
 pub async fn fetch(chain: &Chain, ipfs: &Ipfs, patient: &Identity, id: u64) -> Result<Vec<u8>> {
-	let record = chain.record(id).await?.ok_or_else(|| anyhow!("no record {id} in this region"))?;
+	let record = chain
+		.record(id)
+		.await?
+		.ok_or_else(|| anyhow!("no record {id} in this region"))?;
 	let record = record.record;
 	if record.patient != patient.account() {
 		bail!(

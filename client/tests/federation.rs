@@ -110,7 +110,11 @@ macro_rules! eventually {
 
 /// The para ids with an open HRMP channel to `recipient`, as the relay chain reports them.
 async fn inbound_channels(relay: &Rpc, recipient: u32) -> Vec<u32> {
-	channels::inbound(relay, recipient).await.expect("the relay chain answers").into_iter().collect()
+	channels::inbound(relay, recipient)
+		.await
+		.expect("the relay chain answers")
+		.into_iter()
+		.collect()
 }
 
 /// The regions the coordinator's directory lists for `patient`.
@@ -133,7 +137,10 @@ async fn record_count(rpc: &Rpc, patient: &AccountId32, at: Option<subxt::utils:
 
 /// Each authority of region `rpc` and its pin of record `id`.
 async fn pin_states(rpc: &Rpc, id: RecordId) -> Vec<(AccountId32, PinState<u32>)> {
-	let bytes = rpc.state_call("PinningApi_pin_status", Some(&id.encode()), None).await.expect("the region answers");
+	let bytes = rpc
+		.state_call("PinningApi_pin_status", Some(&id.encode()), None)
+		.await
+		.expect("the region answers");
 	Vec::decode(&mut &bytes[..]).expect("decodes")
 }
 
@@ -363,7 +370,11 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 	// everything.
 	let state = dir.join("state");
 	let started_bob = launch_verb(&state, &["start", "bob"]);
-	assert!(started_bob.status.success(), "launch.sh start bob: {}", String::from_utf8_lossy(&started_bob.stderr));
+	assert!(
+		started_bob.status.success(),
+		"launch.sh start bob: {}",
+		String::from_utf8_lossy(&started_bob.stderr)
+	);
 	let mut bob = None;
 	eventually!(
 		Duration::from_secs(300),
@@ -497,7 +508,8 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 	let patient = one.to_string();
 	let upload = ["upload", "--as", "//Charlie", "--patient", &patient, bundle];
 	let records_before = record_count(&region_a, &one, None).await;
-	let ipfs_pid = std::fs::read_to_string(state.join("procs/ipfs-region-a.pid")).expect("the IPFS node's pid");
+	let ipfs_pid = std::fs::read_to_string(state.join("procs/ipfs-region-a.pid"))
+		.expect("the IPFS node's pid");
 	let signal = |sig: &str| {
 		let sent = Command::new("kill").args([sig, ipfs_pid.trim()]).status().expect("kill runs");
 		assert!(sent.success(), "kill {sig} the IPFS node");
@@ -510,25 +522,42 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 	assert!(error.contains("did not add the ciphertext within 10 s"), "unclear error: {error}");
 
 	let stopped = launch_verb(&state, &["stop", "ipfs-region-a"]);
-	assert!(stopped.status.success(), "launch.sh stop: {}", String::from_utf8_lossy(&stopped.stderr));
+	assert!(
+		stopped.status.success(),
+		"launch.sh stop: {}",
+		String::from_utf8_lossy(&stopped.stderr)
+	);
 	let refused = ehr(&ws(REGION_A[0]), &upload);
 	let error = String::from_utf8_lossy(&refused.stderr);
 	assert!(!refused.status.success(), "an upload without an IPFS node succeeded");
 	assert!(error.contains("cannot reach the IPFS API"), "unclear error: {error}");
-	assert_eq!(record_count(&region_a, &one, None).await, records_before, "a record was registered without its ciphertext");
+	assert_eq!(
+		record_count(&region_a, &one, None).await,
+		records_before,
+		"a record was registered without its ciphertext"
+	);
 	let finalized_before = finalized_number(&region_a).await.expect("finalized");
 	eventually!(Duration::from_secs(120), "region A finalizes blocks with its IPFS node down", {
 		finalized_number(&region_a).await.unwrap_or(0) >= finalized_before + 2
 	});
-	assert!(network.0.try_wait().expect("the launch script").is_none(), "launch.sh stopped with the IPFS node");
+	assert!(
+		network.0.try_wait().expect("the launch script").is_none(),
+		"launch.sh stopped with the IPFS node"
+	);
 
 	let restarted = launch_verb(&state, &["start", "ipfs-region-a"]);
-	assert!(restarted.status.success(), "launch.sh start: {}", String::from_utf8_lossy(&restarted.stderr));
+	assert!(
+		restarted.status.success(),
+		"launch.sh start: {}",
+		String::from_utf8_lossy(&restarted.stderr)
+	);
 	let mut uploaded = None;
 	eventually!(Duration::from_secs(120), "the restarted IPFS node takes an upload", {
 		let out = ehr(&ws(REGION_A[0]), &upload);
 		if out.status.success() {
-			uploaded = Some(serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("ehr prints JSON"));
+			uploaded = Some(
+				serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("ehr prints JSON"),
+			);
 		}
 		uploaded.is_some()
 	});
@@ -537,11 +566,17 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 		record_count(&region_a, &one, None).await == records_before + 1
 	});
 	// Pinned on region A's restarted IPFS node.
-	let federation = Federation::read(&workspace().join("zombienet/federation.toml")).expect("the federation file");
+	let federation = Federation::read(&workspace().join("zombienet/federation.toml"))
+		.expect("the federation file");
 	let ipfs_api = federation.regions[0].ipfs_api_port;
 	let cid = record["cid"].as_str().expect("a CID");
 	let pinned = Command::new("curl")
-		.args(["-sf", "-X", "POST", &format!("http://127.0.0.1:{ipfs_api}/api/v0/pin/ls?arg={cid}")])
+		.args([
+			"-sf",
+			"-X",
+			"POST",
+			&format!("http://127.0.0.1:{ipfs_api}/api/v0/pin/ls?arg={cid}"),
+		])
 		.output()
 		.expect("curl runs");
 	// The Kubo RPC API answers pin/ls of a CID it does not pin with an error.
@@ -552,7 +587,8 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 	let id = record["id"].as_u64().expect("a record id");
 	eventually!(Duration::from_secs(240), "region A's authorities report the upload pinned", {
 		let states = pin_states(&region_a, id).await;
-		!states.is_empty() && states.iter().all(|(_, state)| matches!(state, PinState::Pinned { .. }))
+		!states.is_empty() &&
+			states.iter().all(|(_, state)| matches!(state, PinState::Pinned { .. }))
 	});
 	let unserved = pin_states(&region_a, 0).await;
 	assert!(

@@ -22,9 +22,12 @@ impl Scratch {
 		let dir = std::env::temp_dir().join(format!("medfed-launch-{name}-{}", std::process::id()));
 		let _ = std::fs::remove_dir_all(&dir);
 		std::fs::create_dir_all(dir.join("bin")).expect("scratch dir");
-		for binary in ["medfed-node", "polkadot", "polkadot-prepare-worker", "polkadot-execute-worker"] {
+		for binary in
+			["medfed-node", "polkadot", "polkadot-prepare-worker", "polkadot-execute-worker"]
+		{
 			let path = dir.join("bin").join(binary);
-			std::fs::write(&path, "#!/bin/sh\necho \"stand-in $0 must not run\" >&2\nexit 1\n").expect("stand-in");
+			std::fs::write(&path, "#!/bin/sh\necho \"stand-in $0 must not run\" >&2\nexit 1\n")
+				.expect("stand-in");
 			std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
 		}
 		Scratch(dir)
@@ -36,7 +39,8 @@ impl Scratch {
 
 	/// The shipped federation file with `from` replaced by `to`, written here.
 	fn federation(&self, from: &str, to: &str) -> PathBuf {
-		let shipped = std::fs::read_to_string(workspace().join("zombienet/federation.toml")).expect("shipped file");
+		let shipped = std::fs::read_to_string(workspace().join("zombienet/federation.toml"))
+			.expect("shipped file");
 		assert!(shipped.contains(from), "the shipped federation has no {from:?}");
 		let path = self.path("federation.toml");
 		std::fs::write(&path, shipped.replacen(from, to, 1)).expect("federation file");

@@ -28,7 +28,11 @@ impl Drop for Node {
 }
 
 fn free_port() -> u16 {
-	TcpListener::bind("127.0.0.1:0").expect("binds").local_addr().expect("has an address").port()
+	TcpListener::bind("127.0.0.1:0")
+		.expect("binds")
+		.local_addr()
+		.expect("has an address")
+		.port()
 }
 
 fn start_node(node: &Path, wasm: &Path, dir: &Path, extra: &[&str]) -> (Node, String) {
@@ -36,7 +40,16 @@ fn start_node(node: &Path, wasm: &Path, dir: &Path, extra: &[&str]) -> (Node, St
 	let status = Command::new(node)
 		.args(["chain-spec-builder", "--chain-spec-path"])
 		.arg(&spec)
-		.args(["create", "-t", "local", "--relay-chain", "rococo-local", "--para-id", "2000", "--runtime"])
+		.args([
+			"create",
+			"-t",
+			"local",
+			"--relay-chain",
+			"rococo-local",
+			"--para-id",
+			"2000",
+			"--runtime",
+		])
 		.arg(wasm)
 		.args(["named-preset", "development"])
 		.status()
@@ -63,7 +76,11 @@ fn start_node(node: &Path, wasm: &Path, dir: &Path, extra: &[&str]) -> (Node, St
 		if ehr(&url, &["institution", "list"]).status.success() {
 			return (node, url);
 		}
-		assert!(Instant::now() < deadline, "the node did not answer within 180 s; see {}", dir.join("node.log").display());
+		assert!(
+			Instant::now() < deadline,
+			"the node did not answer within 180 s; see {}",
+			dir.join("node.log").display()
+		);
 		std::thread::sleep(Duration::from_millis(500));
 	}
 }
@@ -83,7 +100,9 @@ fn account(dev_name: &str) -> String {
 /// The node binary, the runtime wasm and a fresh directory for test `name`, or `None` (and a
 /// line saying the test is skipped) when the node is not built.
 fn setup(name: &str) -> Option<(PathBuf, PathBuf, PathBuf)> {
-	let (Some(node), Some(wasm)) = (std::env::var_os("MEDFED_NODE"), std::env::var_os("MEDFED_RUNTIME_WASM")) else {
+	let (Some(node), Some(wasm)) =
+		(std::env::var_os("MEDFED_NODE"), std::env::var_os("MEDFED_RUNTIME_WASM"))
+	else {
 		eprintln!("SKIPPED: set MEDFED_NODE and MEDFED_RUNTIME_WASM (scripts/test.sh does when the node is built)");
 		return None;
 	};
@@ -98,24 +117,50 @@ fn register_and_read_back_records_through_the_real_node() {
 
 	// The genesis institutions are there.
 	let institutions = ehr_ok(&url, &["institution", "list"]);
-	let names: Vec<&str> = institutions.as_array().expect("a list").iter().filter_map(|i| i["name"].as_str()).collect();
+	let names: Vec<&str> = institutions
+		.as_array()
+		.expect("a list")
+		.iter()
+		.filter_map(|i| i["name"].as_str())
+		.collect();
 	assert!(names.contains(&"Lakeside Family Clinic"), "{names:?}");
 
 	// A patient publishes a key; a clinic registers a record of a real Umbral encryption.
 	let patient = ehr_ok(&url, &["patient", "register", "--as", "//Ferdie", "--dev-key", "Ferdie"]);
-	assert_eq!(patient["umbral_public_key"], format!("0x{}", hex::encode(dev::public_key("Ferdie").0)));
+	assert_eq!(
+		patient["umbral_public_key"],
+		format!("0x{}", hex::encode(dev::public_key("Ferdie").0))
+	);
 	let document = br#"{"resourceType":"Bundle","type":"collection","entry":[]}"#;
 	let (capsule, ciphertext) =
-		umbral_pre::encrypt(&dev::public_key("Ferdie").to_umbral().expect("valid key"), document).expect("encrypts");
+		umbral_pre::encrypt(&dev::public_key("Ferdie").to_umbral().expect("valid key"), document)
+			.expect("encrypts");
 	let hash: [u8; 32] = Sha256::digest(&ciphertext).into();
 	let cid = Cid::raw_sha256(hash).to_text();
 	let capsule = hex::encode(Capsule::from_umbral(&capsule).0);
 	let size = ciphertext.len().to_string();
 	let register = |signer: &str, sha: &str| {
-		ehr(&url, &[
-			"record", "register", "--as", signer, "--patient", &ferdie, "--type", "Bundle", "--cid", &cid,
-			"--sha256", sha, "--capsule", &capsule, "--size", &size,
-		])
+		ehr(
+			&url,
+			&[
+				"record",
+				"register",
+				"--as",
+				signer,
+				"--patient",
+				&ferdie,
+				"--type",
+				"Bundle",
+				"--cid",
+				&cid,
+				"--sha256",
+				sha,
+				"--capsule",
+				&capsule,
+				"--size",
+				&size,
+			],
+		)
 	};
 	let out = register("//Charlie", &hex::encode(hash));
 	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -134,12 +179,28 @@ fn register_and_read_back_records_through_the_real_node() {
 
 	// The chain refuses a duplicate, and a non-member, each with its own explanation.
 	let out = register("//Charlie", &hex::encode(hash));
-	assert!(String::from_utf8_lossy(&out.stderr).contains("Records.DuplicateCiphertext"), "{out:?}");
+	assert!(
+		String::from_utf8_lossy(&out.stderr).contains("Records.DuplicateCiphertext"),
+		"{out:?}"
+	);
 	let out = register("//Ferdie", &"11".repeat(32));
 	assert!(String::from_utf8_lossy(&out.stderr).contains("Records.NotMember"), "{out:?}");
 
 	// Admitting an institution takes a majority of the two authorities.
-	let motion = ehr_ok(&url, &["institution", "add", "--as", "//Alice", &eve, "--role", "hospital", "--name", "Eve's Hospital"]);
+	let motion = ehr_ok(
+		&url,
+		&[
+			"institution",
+			"add",
+			"--as",
+			"//Alice",
+			&eve,
+			"--role",
+			"hospital",
+			"--name",
+			"Eve's Hospital",
+		],
+	);
 	assert_eq!(motion["executed"], false, "{motion}");
 	let hash = motion["motion"].as_str().expect("a motion hash").to_owned();
 	let index = motion["index"].as_u64().expect("a motion index").to_string();
@@ -148,7 +209,10 @@ fn register_and_read_back_records_through_the_real_node() {
 	let done = ehr_ok(&url, &["proposal", "vote", "--as", "//Bob", &hash, &index]);
 	assert_eq!(done["executed"], true, "{done}");
 	let eve_info = ehr_ok(&url, &["institution", "show", &eve]);
-	assert_eq!((eve_info["role"].as_str(), eve_info["member"].as_bool()), (Some("hospital"), Some(true)));
+	assert_eq!(
+		(eve_info["role"].as_str(), eve_info["member"].as_bool()),
+		(Some("hospital"), Some(true))
+	);
 
 	let _ = std::fs::remove_dir_all(&dir);
 }
@@ -156,9 +220,9 @@ fn register_and_read_back_records_through_the_real_node() {
 /// A local IPFS node (js-ipfs, Kubo RPC API), stopped when the test ends.
 fn start_ipfs(dir: &Path) -> Option<(Node, String)> {
 	let run = workspace().join("ipfs/run.sh");
-	let home = std::env::var_os("MEDFED_IPFS_HOME")
-		.map(PathBuf::from)
-		.or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/medfed/ipfs")))?;
+	let home = std::env::var_os("MEDFED_IPFS_HOME").map(PathBuf::from).or_else(|| {
+		std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/medfed/ipfs"))
+	})?;
 	if !home.join("node_modules/.bin/jsipfs").exists() {
 		return None;
 	}
@@ -176,7 +240,11 @@ fn start_ipfs(dir: &Path) -> Option<(Node, String)> {
 	let url = format!("http://127.0.0.1:{api}");
 	let deadline = Instant::now() + Duration::from_secs(120);
 	while !curl(&format!("{url}/api/v0/id"), None) {
-		assert!(Instant::now() < deadline, "IPFS did not answer within 120 s; see {}", dir.join("ipfs.log").display());
+		assert!(
+			Instant::now() < deadline,
+			"IPFS did not answer within 120 s; see {}",
+			dir.join("ipfs.log").display()
+		);
 		std::thread::sleep(Duration::from_millis(500));
 	}
 	Some((node, url))
@@ -189,7 +257,12 @@ fn curl(url: &str, body: Option<&str>) -> bool {
 	if let Some(body) = body {
 		command.args(["-H", "Content-Type: application/json", "-d", body]);
 	}
-	command.stdout(Stdio::null()).stderr(Stdio::null()).status().map(|s| s.success()).unwrap_or(false)
+	command
+		.stdout(Stdio::null())
+		.stderr(Stdio::null())
+		.status()
+		.map(|s| s.success())
+		.unwrap_or(false)
 }
 
 /// Points the node's pinning worker at the IPFS API `api` (node-local off-chain storage).
@@ -210,7 +283,9 @@ fn tree_contains(dir: &Path, needle: &[u8]) -> bool {
 		if path.is_dir() {
 			tree_contains(&path, needle)
 		} else {
-			std::fs::read(&path).map(|bytes| bytes.windows(needle.len()).any(|w| w == needle)).unwrap_or(false)
+			std::fs::read(&path)
+				.map(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+				.unwrap_or(false)
 		}
 	})
 }
@@ -239,7 +314,11 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 	};
 	let ok = |args: &[&str]| -> serde_json::Value {
 		let out = ehr_k(args);
-		assert!(out.status.success(), "ehr {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+		assert!(
+			out.status.success(),
+			"ehr {args:?} failed: {}",
+			String::from_utf8_lossy(&out.stderr)
+		);
 		serde_json::from_slice(&out.stdout).expect("ehr prints JSON")
 	};
 	let patient = ok(&["keys", "new", "ferdie", "--kind", "patient", "--dev", "Ferdie"]);
@@ -254,7 +333,14 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 	let file = dir.join("bundle.json");
 	std::fs::write(&file, &bundle).expect("writes the bundle");
 	let patient_account = patient["account"].as_str().expect("an account").to_owned();
-	let uploaded = ok(&["upload", "--key", "clinic", "--patient", &patient_account, file.to_str().expect("utf-8 path")]);
+	let uploaded = ok(&[
+		"upload",
+		"--key",
+		"clinic",
+		"--patient",
+		&patient_account,
+		file.to_str().expect("utf-8 path"),
+	]);
 	let id = uploaded["record"]["id"].as_u64().expect("a record id").to_string();
 	let cid = uploaded["record"]["cid"].as_str().expect("a CID").to_owned();
 	// One chunk, raw leaves: the CID is the SHA-256 of the ciphertext, as any CID tool says.
@@ -264,13 +350,29 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 
 	// A record whose content no IPFS node has (any member can register one): it must hold up
 	// no record after it.
-	let (capsule, lost) = umbral_pre::encrypt(&dev::public_key("Ferdie").to_umbral().expect("valid key"), b"never added")
-		.expect("encrypts");
+	let (capsule, lost) = umbral_pre::encrypt(
+		&dev::public_key("Ferdie").to_umbral().expect("valid key"),
+		b"never added",
+	)
+	.expect("encrypts");
 	let lost_hash: [u8; 32] = Sha256::digest(&lost).into();
 	let unserved = ok(&[
-		"record", "register", "--key", "clinic", "--patient", &patient_account, "--type", "Observation",
-		"--cid", &Cid::raw_sha256(lost_hash).to_text(), "--sha256", &hex::encode(lost_hash),
-		"--capsule", &hex::encode(Capsule::from_umbral(&capsule).0), "--size", &lost.len().to_string(),
+		"record",
+		"register",
+		"--key",
+		"clinic",
+		"--patient",
+		&patient_account,
+		"--type",
+		"Observation",
+		"--cid",
+		&Cid::raw_sha256(lost_hash).to_text(),
+		"--sha256",
+		&hex::encode(lost_hash),
+		"--capsule",
+		&hex::encode(Capsule::from_umbral(&capsule).0),
+		"--size",
+		&lost.len().to_string(),
 	]);
 	let unserved = unserved["id"].as_u64().expect("a record id").to_string();
 
@@ -279,32 +381,61 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 	let mut ids = vec![id.clone()];
 	for n in 0..2 {
 		let small = dir.join(format!("observation-{n}.json"));
-		std::fs::write(&small, format!(r#"{{"resourceType":"Observation","id":"e2e-{n}","status":"final"}}"#))
-			.expect("writes");
-		let more = ok(&["upload", "--key", "clinic", "--patient", &patient_account, small.to_str().expect("utf-8 path")]);
+		std::fs::write(
+			&small,
+			format!(r#"{{"resourceType":"Observation","id":"e2e-{n}","status":"final"}}"#),
+		)
+		.expect("writes");
+		let more = ok(&[
+			"upload",
+			"--key",
+			"clinic",
+			"--patient",
+			&patient_account,
+			small.to_str().expect("utf-8 path"),
+		]);
 		ids.push(more["record"]["id"].as_u64().expect("a record id").to_string());
 	}
 	let alice = account("Alice");
 	let pinned_by_alice = |id: &str| {
 		let pins = ok(&["record", "show", id])["pins"].clone();
-		pins.as_array().expect("pins").iter().any(|p| p["authority"] == alice.as_str() && p["pinned_at"].is_u64())
+		pins.as_array()
+			.expect("pins")
+			.iter()
+			.any(|p| p["authority"] == alice.as_str() && p["pinned_at"].is_u64())
 	};
 	std::thread::sleep(Duration::from_secs(3));
-	assert!(ids.iter().all(|id| !pinned_by_alice(id)), "nothing is pinned while IPFS is unreachable");
+	assert!(
+		ids.iter().all(|id| !pinned_by_alice(id)),
+		"nothing is pinned while IPFS is unreachable"
+	);
 	set_ipfs_api(&url, &ipfs);
 	let deadline = Instant::now() + Duration::from_secs(150);
 	while !ids.iter().all(|id| pinned_by_alice(id)) {
-		assert!(Instant::now() < deadline, "Alice's collator did not pin {ids:?} within 150 s; see {}", dir.join("node.log").display());
+		assert!(
+			Instant::now() < deadline,
+			"Alice's collator did not pin {ids:?} within 150 s; see {}",
+			dir.join("node.log").display()
+		);
 		std::thread::sleep(Duration::from_secs(1));
 	}
 	// The record nobody serves is reported, not pinned, and says so.
 	let deadline = Instant::now() + Duration::from_secs(60);
 	let alices = |id: &str| {
 		let pins = ok(&["record", "show", id])["pins"].clone();
-		pins.as_array().expect("pins").iter().find(|p| p["authority"] == alice.as_str()).cloned().expect("Alice's pin")
+		pins.as_array()
+			.expect("pins")
+			.iter()
+			.find(|p| p["authority"] == alice.as_str())
+			.cloned()
+			.expect("Alice's pin")
 	};
 	while alices(&unserved)["unpinnable"].is_null() {
-		assert!(Instant::now() < deadline, "record {unserved} was not reported unpinnable; see {}", dir.join("node.log").display());
+		assert!(
+			Instant::now() < deadline,
+			"record {unserved} was not reported unpinnable; see {}",
+			dir.join("node.log").display()
+		);
 		std::thread::sleep(Duration::from_secs(1));
 	}
 	assert_eq!(alices(&unserved)["unpinnable"]["reason"], "not-found");
@@ -312,10 +443,18 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 
 	// The patient gets the bundle back, byte for byte; nobody else can.
 	let out = dir.join("fetched.json");
-	let fetched = ehr_k(&["fetch", "--key", "ferdie", &id, "-o", out.to_str().expect("utf-8 path")]);
+	let fetched =
+		ehr_k(&["fetch", "--key", "ferdie", &id, "-o", out.to_str().expect("utf-8 path")]);
 	assert!(fetched.status.success(), "{}", String::from_utf8_lossy(&fetched.stderr));
 	assert_eq!(std::fs::read(&out).expect("written"), bundle.as_bytes());
-	let refused = ehr_k(&["fetch", "--key", "clinic", &id, "-o", dir.join("nope.json").to_str().expect("utf-8 path")]);
+	let refused = ehr_k(&[
+		"fetch",
+		"--key",
+		"clinic",
+		&id,
+		"-o",
+		dir.join("nope.json").to_str().expect("utf-8 path"),
+	]);
 	assert!(!refused.status.success());
 	assert!(String::from_utf8_lossy(&refused.stderr).contains("encrypted to its patient"));
 
@@ -323,14 +462,30 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 	// and the upload's pin is removed again, so nothing is left half-registered.
 	let broke = ok(&["keys", "new", "broke-lab", "--kind", "institution"]);
 	let broke = broke["account"].as_str().expect("an account").to_owned();
-	let motion = ehr_ok(&url, &["institution", "add", "--as", "//Alice", &broke, "--role", "lab", "--name", "Broke Lab"]);
-	let (hash, index) = (motion["motion"].as_str().expect("hash").to_owned(), motion["index"].as_u64().expect("index").to_string());
+	let motion = ehr_ok(
+		&url,
+		&["institution", "add", "--as", "//Alice", &broke, "--role", "lab", "--name", "Broke Lab"],
+	);
+	let (hash, index) = (
+		motion["motion"].as_str().expect("hash").to_owned(),
+		motion["index"].as_u64().expect("index").to_string(),
+	);
 	ehr_ok(&url, &["proposal", "vote", "--as", "//Bob", &hash, &index]);
-	let failed = ehr_k(&["upload", "--key", "broke-lab", "--patient", &patient_account, file.to_str().expect("utf-8 path")]);
+	let failed = ehr_k(&[
+		"upload",
+		"--key",
+		"broke-lab",
+		"--patient",
+		&patient_account,
+		file.to_str().expect("utf-8 path"),
+	]);
 	assert!(!failed.status.success());
 	let why = String::from_utf8_lossy(&failed.stderr).into_owned();
 	assert!(why.contains("nothing is half-registered"), "{why}");
-	let orphan = why.split(|c: char| !c.is_ascii_alphanumeric()).find(|w| w.starts_with("bafk")).expect("the message names the CID");
+	let orphan = why
+		.split(|c: char| !c.is_ascii_alphanumeric())
+		.find(|w| w.starts_with("bafk"))
+		.expect("the message names the CID");
 	assert!(!curl(&format!("{ipfs}/api/v0/pin/ls?arg={orphan}"), None), "{orphan} is still pinned");
 	// The three uploads and the record nobody serves; not the refused one.
 	assert_eq!(ok(&["record", "list", "--patient", &patient_account])["total"], 4);
@@ -339,9 +494,17 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 	// node's log, not in the IPFS repository.
 	let shown = ok(&["record", "show", &id]).to_string();
 	assert!(!shown.contains(&marker));
-	assert!(!std::fs::read_to_string(dir.join("node.log")).expect("node log").contains(&marker));
-	assert!(!tree_contains(&dir.join("ipfs"), marker.as_bytes()), "the marker is in the IPFS repository");
-	assert!(!tree_contains(&dir.join("db"), marker.as_bytes()), "the marker is in the chain database");
+	assert!(!std::fs::read_to_string(dir.join("node.log"))
+		.expect("node log")
+		.contains(&marker));
+	assert!(
+		!tree_contains(&dir.join("ipfs"), marker.as_bytes()),
+		"the marker is in the IPFS repository"
+	);
+	assert!(
+		!tree_contains(&dir.join("db"), marker.as_bytes()),
+		"the marker is in the chain database"
+	);
 
 	let _ = std::fs::remove_dir_all(&dir);
 }

@@ -50,5 +50,8 @@ impl CliConfig for MedFedCli {
 }
 
 fn main() -> polkadot_sdk::sc_cli::Result<()> {
-	run::<MedFedCli>(RunConfig::new(Box::new(DefaultRuntimeResolver), Box::new(DiskChainSpecLoader)))
+	run::<MedFedCli>(RunConfig::new(
+		Box::new(DefaultRuntimeResolver),
+		Box::new(DiskChainSpecLoader),
+	))
 }

@@ -33,10 +33,15 @@ fn encryption(c: &mut Criterion) {
 		let hash = sealed.hash();
 		group.throughput(Throughput::Bytes(size as u64));
 		group.bench_function(BenchmarkId::new("umbral-pre", size), |b| {
-			b.iter(|| umbral_pre::decrypt_original(&secret, &raw_capsule, &sealed.ciphertext).expect("opens"))
+			b.iter(|| {
+				umbral_pre::decrypt_original(&secret, &raw_capsule, &sealed.ciphertext)
+					.expect("opens")
+			})
 		});
 		group.bench_function(BenchmarkId::new("envelope", size), |b| {
-			b.iter(|| envelope::open(&secret, &sealed.capsule, &hash, &sealed.ciphertext).expect("opens"))
+			b.iter(|| {
+				envelope::open(&secret, &sealed.capsule, &hash, &sealed.ciphertext).expect("opens")
+			})
 		});
 	}
 	group.finish();

@@ -54,7 +54,15 @@ pub enum CidError {
 
 /// The CID version.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub enum CidVersion {
@@ -66,7 +74,15 @@ pub enum CidVersion {
 
 /// The content codec of a CIDv1 (multicodec table).
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub enum Codec {
@@ -104,7 +120,15 @@ impl Codec {
 
 /// The hash function of a multihash.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub enum HashAlg {
@@ -155,8 +179,7 @@ impl HashAlg {
 
 /// A parsed, validated CID.
 #[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-	Debug,
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 pub struct Cid {
 	/// CIDv0 or CIDv1.
@@ -448,7 +471,9 @@ mod base16 {
 				_ => Err(CidError::InvalidEncoding),
 			}
 		};
-		text.chunks(2).map(|pair| Ok((nibble(pair[0])? << 4) | nibble(pair[1])?)).collect()
+		text.chunks(2)
+			.map(|pair| Ok((nibble(pair[0])? << 4) | nibble(pair[1])?))
+			.collect()
 	}
 }
 
@@ -472,7 +497,10 @@ mod tests {
 	#[test]
 	fn parses_cid_v1_in_every_supported_multibase() {
 		let cid = Cid::parse(V1_RAW.as_bytes()).expect("valid v1");
-		assert_eq!((cid.version, cid.codec, cid.hash), (CidVersion::V1, Codec::Raw, HashAlg::Sha2_256));
+		assert_eq!(
+			(cid.version, cid.codec, cid.hash),
+			(CidVersion::V1, Codec::Raw, HashAlg::Sha2_256)
+		);
 		assert_eq!(cid.to_text(), V1_RAW);
 		let reference = cid::Cid::try_from(V1_RAW).expect("reference parser accepts it");
 		for base in [
@@ -493,7 +521,10 @@ mod tests {
 			(&[b'b'; 129], CidError::TooLong),
 			(b"mAXASIA", CidError::UnsupportedMultibase),
 			(b"QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbd0", CidError::InvalidEncoding),
-			(b"bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52z1", CidError::InvalidEncoding),
+			(
+				b"bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52z1",
+				CidError::InvalidEncoding,
+			),
 			(b"f02551220", CidError::UnsupportedVersion),
 			(b"f01ff01", CidError::UnsupportedCodec),
 			(b"f015500036869", CidError::IdentityHash),

@@ -79,8 +79,8 @@ pub fn seal(
 	document: &[u8],
 ) -> Result<Sealed, EnvelopeError> {
 	let key = patient.to_umbral().map_err(|_| EnvelopeError::InvalidKey)?;
-	let (capsule, ciphertext) = umbral_pre::encrypt_with_rng(rng, &key, document)
-		.map_err(|_| EnvelopeError::TooLarge)?;
+	let (capsule, ciphertext) =
+		umbral_pre::encrypt_with_rng(rng, &key, document).map_err(|_| EnvelopeError::TooLarge)?;
 	Ok(Sealed { capsule: Capsule::from_umbral(&capsule), ciphertext: ciphertext.into_vec() })
 }
 
@@ -112,7 +112,8 @@ mod tests {
 	#[test]
 	fn the_patient_opens_what_was_sealed_to_them() {
 		let sealed = seal(&mut OsRng, &dev::public_key("Alice"), DOCUMENT).unwrap();
-		let opened = open(&dev::secret_key("Alice"), &sealed.capsule, &sealed.hash(), &sealed.ciphertext);
+		let opened =
+			open(&dev::secret_key("Alice"), &sealed.capsule, &sealed.hash(), &sealed.ciphertext);
 		assert_eq!(opened.as_deref(), Ok(DOCUMENT));
 	}
 
@@ -126,7 +127,8 @@ mod tests {
 	#[test]
 	fn another_key_does_not_open_it() {
 		let sealed = seal(&mut OsRng, &dev::public_key("Alice"), DOCUMENT).unwrap();
-		let opened = open(&dev::secret_key("Bob"), &sealed.capsule, &sealed.hash(), &sealed.ciphertext);
+		let opened =
+			open(&dev::secret_key("Bob"), &sealed.capsule, &sealed.hash(), &sealed.ciphertext);
 		assert_eq!(opened, Err(EnvelopeError::DecryptionFailed));
 	}
 
@@ -154,7 +156,8 @@ mod tests {
 		let sealed = seal(&mut OsRng, &alice, DOCUMENT).unwrap();
 		let other = seal(&mut OsRng, &alice, DOCUMENT).unwrap();
 		assert_ne!(sealed.ciphertext, other.ciphertext, "every seal uses a fresh key and nonce");
-		let opened = open(&dev::secret_key("Alice"), &other.capsule, &sealed.hash(), &sealed.ciphertext);
+		let opened =
+			open(&dev::secret_key("Alice"), &other.capsule, &sealed.hash(), &sealed.ciphertext);
 		assert_eq!(opened, Err(EnvelopeError::DecryptionFailed));
 	}
 
@@ -163,9 +166,11 @@ mod tests {
 		// What raw umbral-pre encrypts, the envelope opens, and the other way round.
 		let alice = dev::public_key("Alice");
 		let (capsule, ciphertext) =
-			umbral_pre::encrypt_with_rng(&mut OsRng, &alice.to_umbral().unwrap(), DOCUMENT).unwrap();
+			umbral_pre::encrypt_with_rng(&mut OsRng, &alice.to_umbral().unwrap(), DOCUMENT)
+				.unwrap();
 		let capsule = Capsule::from_umbral(&capsule);
-		let opened = open(&dev::secret_key("Alice"), &capsule, &ciphertext_hash(&ciphertext), &ciphertext);
+		let opened =
+			open(&dev::secret_key("Alice"), &capsule, &ciphertext_hash(&ciphertext), &ciphertext);
 		assert_eq!(opened.as_deref(), Ok(DOCUMENT));
 
 		let sealed = seal(&mut OsRng, &alice, DOCUMENT).unwrap();

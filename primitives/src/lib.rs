@@ -46,8 +46,18 @@ pub type CiphertextHash = [u8; 32];
 
 /// What an institution is within its alliance.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-	Debug, serde::Serialize, serde::Deserialize,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub enum Role {
 	/// Governs the alliance's membership, runs a collator, an IPFS node and a re-encryption
@@ -63,7 +73,15 @@ pub enum Role {
 
 /// Whether an institution is a member now.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub enum MembershipStatus<BlockNumber> {
@@ -90,7 +108,15 @@ pub struct InstitutionInfo<AccountId, BlockNumber> {
 
 /// A patient known to the region: the Umbral public key records are encrypted to.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub struct Patient<BlockNumber> {
@@ -105,8 +131,7 @@ pub struct Patient<BlockNumber> {
 /// Metadata of one encrypted record. The document itself is on IPFS, encrypted to the
 /// patient's key; nothing here reveals its content.
 #[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-	Debug,
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
 )]
 pub struct Record<AccountId, BlockNumber> {
 	/// Whose record it is.
@@ -253,8 +278,18 @@ pub trait RecordsInspect {
 /// Why an authority's IPFS node could not pin a record. Reported once per record and
 /// authority; the authority's worker keeps retrying off chain, and a later pin clears it.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-	Debug, serde::Serialize, serde::Deserialize,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub enum Unpinnable {
 	/// The IPFS node answered but could not fetch the content in time: no node it reaches
@@ -271,8 +306,18 @@ pub enum Unpinnable {
 
 /// One authority's pin of one record.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
-	Debug, serde::Serialize, serde::Deserialize,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+	serde::Serialize,
+	serde::Deserialize,
 )]
 pub enum PinState<BlockNumber> {
 	/// Not pinned yet, and not reported unpinnable.

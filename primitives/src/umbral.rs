@@ -61,7 +61,15 @@ fn check_point(bytes: &[u8]) -> Result<(), KeyError> {
 
 /// An Umbral public key: a compressed secp256k1 point, checked to be on the curve.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub struct PublicKey(pub [u8; PUBLIC_KEY_LEN]);
@@ -93,15 +101,24 @@ impl<'de> serde::Deserialize<'de> for PublicKey {
 	fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
 		let text = <alloc::string::String as serde::Deserialize>::deserialize(deserializer)?;
 		let bytes = hex::decode(text.trim_start_matches("0x")).map_err(serde::de::Error::custom)?;
-		PublicKey::parse(&bytes)
-			.map_err(|e| serde::de::Error::custom(alloc::format!("invalid Umbral public key: {e:?}")))
+		PublicKey::parse(&bytes).map_err(|e| {
+			serde::de::Error::custom(alloc::format!("invalid Umbral public key: {e:?}"))
+		})
 	}
 }
 
 /// An Umbral capsule in the simple layout, with both points checked to be on the curve and the
 /// scalar canonical.
 #[derive(
-	Clone, Copy, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
 	Debug,
 )]
 pub struct Capsule(pub [u8; CAPSULE_LEN]);
@@ -124,15 +141,13 @@ impl Capsule {
 		use serde::de::{value::MapDeserializer, Deserialize};
 		// umbral-pre reads capsules only through serde; its human-readable form is the three
 		// fields in 0x-prefixed hex.
-		let field = |range: core::ops::Range<usize>| {
-			alloc::format!("0x{}", hex::encode(&self.0[range]))
-		};
+		let field =
+			|range: core::ops::Range<usize>| alloc::format!("0x{}", hex::encode(&self.0[range]));
 		let e = field(0..PUBLIC_KEY_LEN);
 		let v = field(PUBLIC_KEY_LEN..2 * PUBLIC_KEY_LEN);
 		let s = field(2 * PUBLIC_KEY_LEN..CAPSULE_LEN);
 		let fields = [("point_e", e.as_str()), ("point_v", v.as_str()), ("signature", s.as_str())];
-		let deserializer =
-			MapDeserializer::<_, serde::de::value::Error>::new(fields.into_iter());
+		let deserializer = MapDeserializer::<_, serde::de::value::Error>::new(fields.into_iter());
 		umbral_pre::Capsule::deserialize(deserializer).map_err(|_| KeyError::InconsistentCapsule)
 	}
 
@@ -156,7 +171,9 @@ pub mod dev {
 
 	/// The development secret key named `name`.
 	pub fn secret_key(name: &str) -> SecretKey {
-		let seed = Sha256::digest(b"MedFed development Umbral keys: public knowledge, never for real data");
+		let seed = Sha256::digest(
+			b"MedFed development Umbral keys: public knowledge, never for real data",
+		);
 		SecretKeyFactory::from_secure_randomness(&seed)
 			.expect("a SHA-256 digest is 32 bytes, the factory's seed size")
 			.make_key(name.as_bytes())
@@ -227,7 +244,10 @@ mod tests {
 		let packed: (ByteBuf, ByteBuf, ByteBuf) =
 			rmp_serde::from_slice(&rmp_serde::to_vec(&capsule).expect("serialises"))
 				.expect("three byte strings");
-		assert_eq!([packed.0.to_vec(), packed.1.to_vec(), packed.2.to_vec()].concat(), ours.0.to_vec());
+		assert_eq!(
+			[packed.0.to_vec(), packed.1.to_vec(), packed.2.to_vec()].concat(),
+			ours.0.to_vec()
+		);
 
 		assert_eq!(Capsule::parse(&ours.0[..97]), Err(KeyError::Length));
 		let mut bad_point = ours.0;

@@ -23,7 +23,8 @@ fn main() {
 	// Read when the script runs, not when it is compiled: cargo reuses a compiled build script
 	// for a checkout at another path (a target directory shared by several clones), and a path
 	// baked in at compile time would name the checkout that compiled it.
-	let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+	let manifest_dir =
+		std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
 	let runtime_dir = Path::new(&manifest_dir).parent().expect("runtime/wasm has a parent");
 	share_wasm_target_dir();
 	for (runtime, _, file_name) in RUNTIMES {

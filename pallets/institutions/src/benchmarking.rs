@@ -17,8 +17,13 @@ fn fill_authorities<T: Config>(n: u32) -> Result<(), BenchmarkError> {
 	let mut i = 0;
 	while (Authorities::<T>::get().len() as u32) < n {
 		let who: T::AccountId = account("authority", i, 0);
-		let entry = Pallet::<T>::new_institution(Role::Authority, longest_name::<T>(), Some(proxy_key()), Zero::zero())
-			.map_err(|_| BenchmarkError::Stop("invalid benchmark institution"))?;
+		let entry = Pallet::<T>::new_institution(
+			Role::Authority,
+			longest_name::<T>(),
+			Some(proxy_key()),
+			Zero::zero(),
+		)
+		.map_err(|_| BenchmarkError::Stop("invalid benchmark institution"))?;
 		Pallet::<T>::admit_member(&who, entry)
 			.map_err(|_| BenchmarkError::Stop("MaxInstitutions below MaxAuthorities"))?;
 		i += 1;
@@ -34,11 +39,18 @@ mod benchmarks {
 	#[benchmark]
 	fn admit() -> Result<(), BenchmarkError> {
 		fill_authorities::<T>(T::MaxAuthorities::get().saturating_sub(1))?;
-		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let who: T::AccountId = account("admitted", 0, 0);
 
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, who.clone(), Role::Authority, longest_name::<T>(), Some(proxy_key()));
+		_(
+			origin as T::RuntimeOrigin,
+			who.clone(),
+			Role::Authority,
+			longest_name::<T>(),
+			Some(proxy_key()),
+		);
 
 		assert_eq!(Pallet::<T>::active_role(&who), Ok(Role::Authority));
 		Ok(())
@@ -48,7 +60,8 @@ mod benchmarks {
 	#[benchmark]
 	fn remove() -> Result<(), BenchmarkError> {
 		fill_authorities::<T>(T::MaxAuthorities::get())?;
-		let origin = T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
 		let who = Authorities::<T>::get()
 			.last()
 			.cloned()
@@ -64,7 +77,10 @@ mod benchmarks {
 	#[benchmark]
 	fn set_proxy_key() -> Result<(), BenchmarkError> {
 		fill_authorities::<T>(1)?;
-		let who = Authorities::<T>::get().first().cloned().ok_or(BenchmarkError::Stop("no authority"))?;
+		let who = Authorities::<T>::get()
+			.first()
+			.cloned()
+			.ok_or(BenchmarkError::Stop("no authority"))?;
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), proxy_key());

@@ -213,7 +213,9 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		#[cfg(feature = "try-runtime")]
-		fn try_state(_n: BlockNumberFor<T>) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		fn try_state(
+			_n: BlockNumberFor<T>,
+		) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
 		}
 	}
@@ -255,10 +257,15 @@ pub mod pallet {
 				ensure!(authorities.len() > 1, Error::<T>::LastAuthority);
 			}
 
-			entry.status = MembershipStatus::Removed { at: frame_system::Pallet::<T>::block_number() };
+			entry.status =
+				MembershipStatus::Removed { at: frame_system::Pallet::<T>::block_number() };
 			if entry.role == Role::Authority {
 				authorities.retain(|a| a != &institution);
-				T::AuthoritiesChanged::change_members_sorted(&[], &[institution.clone()], &authorities);
+				T::AuthoritiesChanged::change_members_sorted(
+					&[],
+					&[institution.clone()],
+					&authorities,
+				);
 				Authorities::<T>::put(authorities);
 			}
 			Institutions::<T>::insert(&institution, entry);
@@ -324,7 +331,9 @@ impl<T: Config> Pallet<T> {
 		if entry.role == Role::Authority {
 			let mut authorities = Authorities::<T>::get();
 			let position = authorities.binary_search(who).err().ok_or(Error::<T>::AlreadyMember)?;
-			authorities.try_insert(position, who.clone()).map_err(|_| Error::<T>::TooManyAuthorities)?;
+			authorities
+				.try_insert(position, who.clone())
+				.map_err(|_| Error::<T>::TooManyAuthorities)?;
 			Authorities::<T>::put(authorities);
 		}
 		if previous.is_none() {
@@ -344,7 +353,11 @@ impl<T: Config> Pallet<T> {
 		let authority = entry.role == Role::Authority;
 		Self::insert_member(who, entry)?;
 		if authority {
-			T::AuthoritiesChanged::change_members_sorted(&[who.clone()], &[], &Authorities::<T>::get());
+			T::AuthoritiesChanged::change_members_sorted(
+				&[who.clone()],
+				&[],
+				&Authorities::<T>::get(),
+			);
 		}
 		Ok(())
 	}
@@ -356,7 +369,9 @@ impl<T: Config> Pallet<T> {
 
 	/// Every institution the region has known, as the runtime API shows them.
 	pub fn all_info() -> Vec<InstitutionInfo<T::AccountId, BlockNumberFor<T>>> {
-		Institutions::<T>::iter().map(|(account, i)| Self::to_info(account, i)).collect()
+		Institutions::<T>::iter()
+			.map(|(account, i)| Self::to_info(account, i))
+			.collect()
 	}
 
 	fn to_info(
@@ -389,8 +404,9 @@ impl<T: Config> Membership<T::AccountId> for Pallet<T> {
 	#[cfg(feature = "runtime-benchmarks")]
 	fn admit_for_benchmarks(who: &T::AccountId, role: Role) {
 		let proxy_key = (role == Role::Authority).then(benchmarking::proxy_key);
-		let entry = Self::new_institution(role, b"Benchmark institution".to_vec(), proxy_key, Zero::zero())
-			.expect("the benchmark institution is valid");
+		let entry =
+			Self::new_institution(role, b"Benchmark institution".to_vec(), proxy_key, Zero::zero())
+				.expect("the benchmark institution is valid");
 		let _ = Self::admit_member(who, entry);
 	}
 }
@@ -424,10 +440,7 @@ impl<T: Config> Pallet<T> {
 			.collect();
 		expected.sort();
 		ensure!(Authorities::<T>::get().into_inner() == expected, "Authorities is off");
-		ensure!(
-			MemberCount::<T>::get() == 0 || !expected.is_empty(),
-			"members but no authority"
-		);
+		ensure!(MemberCount::<T>::get() == 0 || !expected.is_empty(), "members but no authority");
 		Ok(())
 	}
 

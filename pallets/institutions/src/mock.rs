@@ -68,7 +68,8 @@ pub fn key() -> PublicKey {
 /// The test region: `FOUNDER` is its one authority.
 pub fn new_bench_ext() -> sp_io::TestExternalities {
 	CollectiveMembers::set(vec![]);
-	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().expect("builds");
+	let mut storage =
+		frame_system::GenesisConfig::<Test>::default().build_storage().expect("builds");
 	pallet_institutions::GenesisConfig::<Test> {
 		institutions: vec![(FOUNDER, Role::Authority, b"Founder".to_vec(), Some(key()))],
 	}

@@ -1,6 +1,9 @@
 //! Tests of the institutions pallet. Every test ends with the pallet's try-state checks.
 
-use crate::{mock::*, Authorities, Error, Event, InstitutionCount, Institutions as InstitutionStore, MemberCount};
+use crate::{
+	mock::*, Authorities, Error, Event, InstitutionCount, Institutions as InstitutionStore,
+	MemberCount,
+};
 use medfed_primitives::{Membership, MembershipError, MembershipStatus, PublicKey, Role};
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok},
@@ -57,7 +60,13 @@ fn admitting_an_authority_updates_the_collective_in_order() {
 fn admit_needs_the_admin_origin() {
 	new_test_ext(|| {
 		assert_noop!(
-			Institutions::admit(RuntimeOrigin::signed(FOUNDER), HOSPITAL, Role::Hospital, b"X".to_vec(), None),
+			Institutions::admit(
+				RuntimeOrigin::signed(FOUNDER),
+				HOSPITAL,
+				Role::Hospital,
+				b"X".to_vec(),
+				None
+			),
 			DispatchError::BadOrigin
 		);
 	});
@@ -152,9 +161,15 @@ fn removing_an_authority_updates_the_collective() {
 #[test]
 fn remove_errors() {
 	new_test_ext(|| {
-		assert_noop!(Institutions::remove(RuntimeOrigin::signed(FOUNDER), FOUNDER), DispatchError::BadOrigin);
+		assert_noop!(
+			Institutions::remove(RuntimeOrigin::signed(FOUNDER), FOUNDER),
+			DispatchError::BadOrigin
+		);
 		assert_noop!(Institutions::remove(RuntimeOrigin::root(), 99), Error::<Test>::NotMember);
-		assert_noop!(Institutions::remove(RuntimeOrigin::root(), FOUNDER), Error::<Test>::LastAuthority);
+		assert_noop!(
+			Institutions::remove(RuntimeOrigin::root(), FOUNDER),
+			Error::<Test>::LastAuthority
+		);
 		assert_ok!(admit(HOSPITAL, Role::Hospital, None));
 		assert_ok!(Institutions::remove(RuntimeOrigin::root(), HOSPITAL));
 		assert_noop!(
@@ -188,7 +203,10 @@ fn an_authority_rotates_its_proxy_key() {
 #[test]
 fn set_proxy_key_errors() {
 	new_test_ext(|| {
-		assert_noop!(Institutions::set_proxy_key(RuntimeOrigin::root(), key()), DispatchError::BadOrigin);
+		assert_noop!(
+			Institutions::set_proxy_key(RuntimeOrigin::root(), key()),
+			DispatchError::BadOrigin
+		);
 		assert_noop!(
 			Institutions::set_proxy_key(RuntimeOrigin::signed(99), key()),
 			Error::<Test>::NotMember
@@ -217,7 +235,10 @@ fn runtime_api_views_show_members_and_removed_ones() {
 		assert_ok!(admit(HOSPITAL, Role::Hospital, None));
 		assert_ok!(Institutions::remove(RuntimeOrigin::root(), HOSPITAL));
 		let info = Institutions::info(HOSPITAL).expect("known");
-		assert_eq!((info.role, info.name, info.proxy_key), (Role::Hospital, b"Member".to_vec(), None));
+		assert_eq!(
+			(info.role, info.name, info.proxy_key),
+			(Role::Hospital, b"Member".to_vec(), None)
+		);
 		assert_eq!(info.status, MembershipStatus::Removed { at: 1 });
 		let mut all: Vec<u64> = Institutions::all_info().into_iter().map(|i| i.account).collect();
 		all.sort();

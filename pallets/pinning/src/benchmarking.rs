@@ -4,8 +4,7 @@
 
 use super::*;
 use polkadot_sdk::{
-	frame_benchmarking::v2::*,
-	frame_support::traits::Authorize,
+	frame_benchmarking::v2::*, frame_support::traits::Authorize,
 	sp_runtime::transaction_validity::TransactionSource,
 };
 
@@ -24,11 +23,15 @@ fn signed_report<T: Config>(
 	Cursor::<T>::insert(&authority, p as RecordId);
 	let pins = BoundedVec::truncate_from((0..p as RecordId).collect::<Vec<_>>());
 	let unpinnable = BoundedVec::truncate_from(
-		(p as RecordId..(p + u) as RecordId).map(|id| (id, Reason::NotFound)).collect::<Vec<_>>(),
+		(p as RecordId..(p + u) as RecordId)
+			.map(|id| (id, Reason::NotFound))
+			.collect::<Vec<_>>(),
 	);
 	let report = PinReport { key, at, pins, unpinnable };
-	let signature =
-		report.key.sign(&Pallet::<T>::signing_payload(&report)).expect("the key is in the keystore");
+	let signature = report
+		.key
+		.sign(&Pallet::<T>::signing_payload(&report))
+		.expect("the key is in the keystore");
 	(authority, report, signature)
 }
 

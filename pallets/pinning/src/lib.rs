@@ -179,7 +179,9 @@ pub mod pallet {
 	///
 	/// The runtime must have `frame_system::AuthorizeCall` in its transaction extensions.
 	#[pallet::config]
-	pub trait Config: CreateAuthorizedTransaction<Call<Self>> + polkadot_sdk::frame_system::Config {
+	pub trait Config:
+		CreateAuthorizedTransaction<Call<Self>> + polkadot_sdk::frame_system::Config
+	{
 		/// The collators' pinning key.
 		type AuthorityId: Member + Parameter + RuntimeAppPublic + Ord + MaxEncodedLen;
 
@@ -223,7 +225,8 @@ pub mod pallet {
 	/// Per authority, the lowest record it has not settled: every record below is pinned by it
 	/// or in [`Unpinnable`].
 	#[pallet::storage]
-	pub type Cursor<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, RecordId, ValueQuery>;
+	pub type Cursor<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, RecordId, ValueQuery>;
 
 	/// The records each authority's IPFS node could not pin: `(authority, record) → (why, the
 	/// block it was reported in)`. Removed when the authority pins the record after all.
@@ -276,7 +279,9 @@ pub mod pallet {
 		}
 
 		#[cfg(feature = "try-runtime")]
-		fn try_state(_n: BlockNumberFor<T>) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		fn try_state(
+			_n: BlockNumberFor<T>,
+		) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
 		}
 	}
@@ -324,7 +329,11 @@ pub mod pallet {
 			}
 			let cursor = Self::advance_cursor(&authority);
 			if !pinned.is_empty() {
-				Self::deposit_event(Event::Pinned { authority: authority.clone(), records: pinned, cursor });
+				Self::deposit_event(Event::Pinned {
+					authority: authority.clone(),
+					records: pinned,
+					cursor,
+				});
 			}
 			if !failed.is_empty() {
 				Self::deposit_event(Event::NotPinned { authority, records: failed, cursor });
@@ -425,7 +434,10 @@ impl<T: Config> Pallet<T> {
 		T::Membership::authorities()
 			.into_iter()
 			.map(|authority| {
-				let state = match (PinnedAt::<T>::get(id, &authority), Unpinnable::<T>::get(&authority, id)) {
+				let state = match (
+					PinnedAt::<T>::get(id, &authority),
+					Unpinnable::<T>::get(&authority, id),
+				) {
 					(Some(at), _) => PinState::Pinned { at },
 					(None, Some((reason, at))) => PinState::Unpinnable { reason, at },
 					(None, None) => PinState::Pending,
@@ -449,7 +461,10 @@ impl<T: Config> Pallet<T> {
 		unpinnable: BoundedVec<(RecordId, Reason), T::MaxPinsPerReport>,
 	) -> Result<(), &'static str> {
 		let report = PinReport { key, at, pins, unpinnable };
-		let signature = report.key.sign(&Self::signing_payload(&report)).ok_or("the pinning key cannot sign")?;
+		let signature = report
+			.key
+			.sign(&Self::signing_payload(&report))
+			.ok_or("the pinning key cannot sign")?;
 		let call = Call::report_pins { report, signature };
 		let xt = T::create_authorized_transaction(call.into());
 		SubmitTransaction::<T, Call<T>>::submit_transaction(xt)
@@ -495,7 +510,10 @@ impl<T: Config> Pallet<T> {
 		let next = T::Records::next_record_id();
 		for (authority, id) in Unpinnable::<T>::iter_keys() {
 			ensure!(id < next, "an unpinnable mark names no record");
-			ensure!(!PinnedAt::<T>::contains_key(id, &authority), "a record is pinned and unpinnable");
+			ensure!(
+				!PinnedAt::<T>::contains_key(id, &authority),
+				"a record is pinned and unpinnable"
+			);
 		}
 		Ok(())
 	}

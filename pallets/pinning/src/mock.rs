@@ -209,7 +209,11 @@ pub fn new_test_ext() -> (sp_io::TestExternalities, Node) {
 		Public::from_slice(other.public().as_slice()).unwrap(),
 		Public::from_slice(hospital.as_slice()).unwrap(),
 	];
-	let owners = alloc::vec![(keys[0].clone(), AUTHORITY), (keys[1].clone(), OTHER_AUTHORITY), (keys[2].clone(), HOSPITAL)];
+	let owners = alloc::vec![
+		(keys[0].clone(), AUTHORITY),
+		(keys[1].clone(), OTHER_AUTHORITY),
+		(keys[2].clone(), HOSPITAL)
+	];
 
 	let mut ext = sp_io::TestExternalities::new(storage);
 	let (offchain, http) = TestOffchainExt::new();

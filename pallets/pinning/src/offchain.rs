@@ -104,7 +104,10 @@ impl Backoff {
 
 	fn after_failure(&self, now: u64, first: u32, cap: u32) -> Backoff {
 		let delay = self.delay.clamp(first, cap);
-		Backoff { next_at: now.saturating_add(delay.into()), delay: delay.saturating_mul(2).min(cap) }
+		Backoff {
+			next_at: now.saturating_add(delay.into()),
+			delay: delay.saturating_mul(2).min(cap),
+		}
 	}
 }
 
@@ -118,11 +121,14 @@ fn local_key(kind: &str, authority: &impl Encode) -> Vec<u8> {
 /// The IPFS API address this node is configured with: the raw UTF-8 bytes under
 /// [`IPFS_API_KEY`] (as `offchain_localStorageSet` writes them), else the default.
 pub fn ipfs_api() -> String {
-	sp_io::offchain::local_storage_get(polkadot_sdk::sp_core::offchain::StorageKind::PERSISTENT, IPFS_API_KEY)
-		.and_then(|raw| String::from_utf8(raw).ok())
-		.filter(|url| url.starts_with("http://") || url.starts_with("https://"))
-		.map(|url| String::from(url.trim_end_matches('/')))
-		.unwrap_or_else(|| DEFAULT_IPFS_API.into())
+	sp_io::offchain::local_storage_get(
+		polkadot_sdk::sp_core::offchain::StorageKind::PERSISTENT,
+		IPFS_API_KEY,
+	)
+	.and_then(|raw| String::from_utf8(raw).ok())
+	.filter(|url| url.starts_with("http://") || url.starts_with("https://"))
+	.map(|url| String::from(url.trim_end_matches('/')))
+	.unwrap_or_else(|| DEFAULT_IPFS_API.into())
 }
 
 /// POSTs a Kubo RPC request and returns the body of a 200 answer.
@@ -211,14 +217,18 @@ impl Ipfs for Kubo<'_> {
 /// Asks the IPFS node at `api` to pin `cid` (recursively, giving up after
 /// [`PIN_TIMEOUT_SECS`]) and checks that it pinned that CID.
 pub fn pin_add(api: &str, cid: &Cid) -> Result<(), PinError> {
-	pin_add_all(api, core::slice::from_ref(cid)).pop().unwrap_or(Err(PinError::Unreachable))
+	pin_add_all(api, core::slice::from_ref(cid))
+		.pop()
+		.unwrap_or(Err(PinError::Unreachable))
 }
 
 /// [`pin_add`] of each of `cids`, the requests all sent at once.
 pub fn pin_add_all(api: &str, cids: &[Cid]) -> Vec<Result<(), PinError>> {
 	let urls: Vec<String> = cids
 		.iter()
-		.map(|cid| format!("{api}/api/v0/pin/add?arg={}&timeout={PIN_TIMEOUT_SECS}s", cid.to_text()))
+		.map(|cid| {
+			format!("{api}/api/v0/pin/add?arg={}&timeout={PIN_TIMEOUT_SECS}s", cid.to_text())
+		})
 		.collect();
 	rpc_all(&urls, REQUEST_TIMEOUT_MS)
 		.into_iter()
@@ -229,7 +239,8 @@ pub fn pin_add_all(api: &str, cids: &[Cid]) -> Vec<Result<(), PinError>> {
 				#[serde(rename = "Pins")]
 				pins: Vec<String>,
 			}
-			let pinned: Pinned = serde_json::from_slice(&answer?).map_err(|_| PinError::Malformed)?;
+			let pinned: Pinned =
+				serde_json::from_slice(&answer?).map_err(|_| PinError::Malformed)?;
 			// The same CID, whatever text form the node prints it in.
 			let same = |text: &String| Cid::parse(text.as_bytes()).as_ref() == Ok(cid);
 			if pinned.pins.len() == 1 && pinned.pins.iter().all(same) {
@@ -244,14 +255,17 @@ pub fn pin_add_all(api: &str, cids: &[Cid]) -> Vec<Result<(), PinError>> {
 /// The size in bytes of the file under `cid` on the node at `api` (`files/stat`: the file's
 /// own size, what a record's `size` counts, not the size of its DAG's blocks).
 pub fn content_size(api: &str, cid: &Cid) -> Result<u64, PinError> {
-	let url = format!("{api}/api/v0/files/stat?arg=/ipfs/{}&timeout={PIN_TIMEOUT_SECS}s", cid.to_text());
+	let url =
+		format!("{api}/api/v0/files/stat?arg=/ipfs/{}&timeout={PIN_TIMEOUT_SECS}s", cid.to_text());
 	let body = rpc(&url, REQUEST_TIMEOUT_MS)?;
 	#[derive(serde::Deserialize)]
 	struct Stat {
 		#[serde(rename = "Size")]
 		size: u64,
 	}
-	serde_json::from_slice::<Stat>(&body).map(|stat| stat.size).map_err(|_| PinError::Malformed)
+	serde_json::from_slice::<Stat>(&body)
+		.map(|stat| stat.size)
+		.map_err(|_| PinError::Malformed)
 }
 
 /// Asks the node at `api` to drop its pin of `cid`; best effort.
@@ -375,7 +389,10 @@ pub fn run_for<T: Config>(
 		if attempts.len() >= max {
 			break;
 		}
-		if PinnedAt::<T>::contains_key(id, authority) || Unpinnable::<T>::contains_key(authority, id) || flying(id) {
+		if PinnedAt::<T>::contains_key(id, authority) ||
+			Unpinnable::<T>::contains_key(authority, id) ||
+			flying(id)
+		{
 			continue;
 		}
 		if let Some((cid, size)) = T::Records::content(id) {
@@ -441,7 +458,8 @@ pub fn run_for<T: Config>(
 	}
 	let until = block.saturating_add(IN_FLIGHT_BLOCKS);
 	let mut in_flight = in_flight;
-	in_flight.extend(pinned.iter().chain(unpinnable.iter().map(|(id, _)| id)).map(|id| (*id, until)));
+	in_flight
+		.extend(pinned.iter().chain(unpinnable.iter().map(|(id, _)| id)).map(|id| (*id, until)));
 	pinned.sort_unstable();
 	unpinnable.sort_unstable_by_key(|(id, _)| *id);
 	let pins = BoundedVec::truncate_from(pinned);
@@ -479,7 +497,8 @@ fn due_retries<T: Config>(
 		looked += 1;
 		last = Some(id);
 		let retry_key = local_key("retry", &(authority, id));
-		let retry: Backoff = StorageValueRef::persistent(&retry_key).get().ok().flatten().unwrap_or_default();
+		let retry: Backoff =
+			StorageValueRef::persistent(&retry_key).get().ok().flatten().unwrap_or_default();
 		if block < retry.next_at || flying(id) {
 			continue;
 		}

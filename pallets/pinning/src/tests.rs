@@ -2,14 +2,16 @@
 //! a scripted Kubo RPC API.
 
 use crate::{
-	mock::*, offchain::*, Cursor, Event, PinReport, PinnedAt, Reason, Unpinnable,
-	DEFAULT_IPFS_API, FIRST_RETRY_BLOCKS,
+	mock::*, offchain::*, Cursor, Event, PinReport, PinnedAt, Reason, Unpinnable, DEFAULT_IPFS_API,
+	FIRST_RETRY_BLOCKS,
 };
 use codec::{Decode, Encode};
 use core::cell::RefCell;
 use medfed_primitives::{Cid, PinState, RecordId};
 use polkadot_sdk::{
-	frame_support::{assert_noop, assert_ok, dispatch::DispatchResult, traits::Authorize, BoundedVec},
+	frame_support::{
+		assert_noop, assert_ok, dispatch::DispatchResult, traits::Authorize, BoundedVec,
+	},
 	frame_system::RawOrigin,
 	sp_core::offchain::testing::PendingRequest,
 	sp_runtime::{
@@ -29,7 +31,12 @@ fn report_call(key: &Key, at: u64, pins: &[RecordId]) -> RuntimeCall {
 
 /// A report by `key` of `pins` and of `unpinnable` records at block `at`, signed as
 /// [`report_call`] signs.
-fn full_report_call(key: &Key, at: u64, pins: &[RecordId], unpinnable: &[(RecordId, Reason)]) -> RuntimeCall {
+fn full_report_call(
+	key: &Key,
+	at: u64,
+	pins: &[RecordId],
+	unpinnable: &[(RecordId, Reason)],
+) -> RuntimeCall {
 	let report = PinReport {
 		key: key.clone(),
 		at,
@@ -51,7 +58,8 @@ fn full_report_call(key: &Key, at: u64, pins: &[RecordId], unpinnable: &[(Record
 /// What the transaction pipeline does with a call: authorize it, then dispatch it as
 /// `Authorized`.
 fn include(call: RuntimeCall) -> Result<DispatchResult, TransactionValidityError> {
-	call.authorize(TransactionSource::External).expect("report_pins has authorize logic")?;
+	call.authorize(TransactionSource::External)
+		.expect("report_pins has authorize logic")?;
 	Ok(call.dispatch(RawOrigin::Authorized.into()).map(|_| ()).map_err(|e| e.error))
 }
 
@@ -80,7 +88,10 @@ fn ipfs_answers(node: &Node, uri: String, body: String) {
 fn ipfs_pins(node: &Node, asked: &Cid, answered: &str) {
 	ipfs_answers(
 		node,
-		format!("{DEFAULT_IPFS_API}/api/v0/pin/add?arg={}&timeout={PIN_TIMEOUT_SECS}s", asked.to_text()),
+		format!(
+			"{DEFAULT_IPFS_API}/api/v0/pin/add?arg={}&timeout={PIN_TIMEOUT_SECS}s",
+			asked.to_text()
+		),
 		format!(r#"{{"Pins":["{answered}"]}}"#),
 	);
 }
@@ -89,7 +100,10 @@ fn ipfs_pins(node: &Node, asked: &Cid, answered: &str) {
 fn ipfs_stats(node: &Node, cid: &Cid, size: u64) {
 	ipfs_answers(
 		node,
-		format!("{DEFAULT_IPFS_API}/api/v0/files/stat?arg=/ipfs/{}&timeout={PIN_TIMEOUT_SECS}s", cid.to_text()),
+		format!(
+			"{DEFAULT_IPFS_API}/api/v0/files/stat?arg=/ipfs/{}&timeout={PIN_TIMEOUT_SECS}s",
+			cid.to_text()
+		),
 		format!(r#"{{"Type":"file","Size":{size},"CumulativeSize":{}}}"#, size + 108),
 	);
 }
@@ -132,7 +146,9 @@ fn a_report_records_pins_and_advances_the_cursor() {
 		assert_eq!(include(report_call(&node.keys[0], 1, &[0, 2])), Ok(Ok(())));
 		assert!(pinned(0, AUTHORITY) && !pinned(1, AUTHORITY) && pinned(2, AUTHORITY));
 		assert_eq!(Cursor::<Test>::get(AUTHORITY), 1);
-		System::assert_last_event(Event::Pinned { authority: AUTHORITY, records: vec![0, 2], cursor: 1 }.into());
+		System::assert_last_event(
+			Event::Pinned { authority: AUTHORITY, records: vec![0, 2], cursor: 1 }.into(),
+		);
 
 		// Record 1 closes the gap: the cursor reaches the end.
 		assert_eq!(include(report_call(&node.keys[0], 1, &[1])), Ok(Ok(())));
@@ -180,7 +196,9 @@ fn reports_are_authorized_only_when_fresh_signed_by_an_authority_and_new() {
 		refused(report_call(alice, 10, &[1, 0]), InvalidTransaction::Call);
 		refused(report_call(alice, 10, &[1, 1]), InvalidTransaction::Call);
 		// A signature over another report.
-		let RuntimeCall::Pinning(crate::Call::report_pins { signature, .. }) = report_call(alice, 10, &[0]) else {
+		let RuntimeCall::Pinning(crate::Call::report_pins { signature, .. }) =
+			report_call(alice, 10, &[0])
+		else {
 			unreachable!()
 		};
 		let report = PinReport {
@@ -189,7 +207,10 @@ fn reports_are_authorized_only_when_fresh_signed_by_an_authority_and_new() {
 			pins: BoundedVec::truncate_from(vec![1]),
 			unpinnable: BoundedVec::new(),
 		};
-		refused(RuntimeCall::Pinning(crate::Call::report_pins { report, signature }), InvalidTransaction::BadProof);
+		refused(
+			RuntimeCall::Pinning(crate::Call::report_pins { report, signature }),
+			InvalidTransaction::BadProof,
+		);
 
 		// A replay of an included report is stale; so is one below the cursor.
 		assert_eq!(include(report_call(alice, 10, &[0])), Ok(Ok(())));
@@ -208,7 +229,10 @@ fn a_removed_authority_can_no_longer_report() {
 	ext.execute_with(|| {
 		add_records(1);
 		assert_ok!(Institutions::remove(RuntimeOrigin::root(), AUTHORITY));
-		assert_eq!(include(report_call(&node.keys[0], 1, &[0])), Err(InvalidTransaction::BadSigner.into()));
+		assert_eq!(
+			include(report_call(&node.keys[0], 1, &[0])),
+			Err(InvalidTransaction::BadSigner.into())
+		);
 		assert_eq!(Pinning::pin_status(0), vec![(OTHER_AUTHORITY, PinState::Pending)]);
 		Pinning::do_try_state().unwrap();
 	});
@@ -219,14 +243,23 @@ fn reports_need_the_authorized_origin() {
 	let (mut ext, node) = new_test_ext();
 	ext.execute_with(|| {
 		add_records(1);
-		let RuntimeCall::Pinning(crate::Call::report_pins { report, signature }) = report_call(&node.keys[0], 1, &[0]) else {
+		let RuntimeCall::Pinning(crate::Call::report_pins { report, signature }) =
+			report_call(&node.keys[0], 1, &[0])
+		else {
 			unreachable!()
 		};
 		assert_noop!(
-			Pinning::report_pins(RuntimeOrigin::signed(AUTHORITY), report.clone(), signature.clone()),
+			Pinning::report_pins(
+				RuntimeOrigin::signed(AUTHORITY),
+				report.clone(),
+				signature.clone()
+			),
 			DispatchError::BadOrigin
 		);
-		assert_noop!(Pinning::report_pins(RuntimeOrigin::none(), report, signature), DispatchError::BadOrigin);
+		assert_noop!(
+			Pinning::report_pins(RuntimeOrigin::none(), report, signature),
+			DispatchError::BadOrigin
+		);
 		Pinning::do_try_state().unwrap();
 	});
 }
@@ -301,7 +334,12 @@ fn a_node_that_pins_another_cid_reports_the_record_unpinnable_and_tries_it_again
 		// Record 0 no longer holds the cursor back.
 		assert_eq!(Cursor::<Test>::get(AUTHORITY), 2);
 		System::assert_has_event(
-			Event::NotPinned { authority: AUTHORITY, records: vec![(0, Reason::Refused)], cursor: 2 }.into(),
+			Event::NotPinned {
+				authority: AUTHORITY,
+				records: vec![(0, Reason::Refused)],
+				cursor: 2,
+			}
+			.into(),
 		);
 		// Tried again once its backoff is over (no request is scripted before: one would fail
 		// the test), and pinned: the mark is gone.
@@ -330,7 +368,13 @@ fn a_record_nobody_serves_holds_up_no_other_record() {
 		let pin = |records: &[(Cid, u64)]| -> Vec<Result<(), Failure>> {
 			records
 				.iter()
-				.map(|(asked, _)| if *asked == missing { Err(Failure::Unpinnable(Reason::NotFound)) } else { Ok(()) })
+				.map(|(asked, _)| {
+					if *asked == missing {
+						Err(Failure::Unpinnable(Reason::NotFound))
+					} else {
+						Ok(())
+					}
+				})
 				.collect()
 		};
 		// Every run settles a full report's worth of records, the missing one among the first.
@@ -341,7 +385,11 @@ fn a_record_nobody_serves_holds_up_no_other_record() {
 			let before = Pinning::pending(&AUTHORITY);
 			assert!(run_for::<Test>(block, key.clone(), &AUTHORITY, pin).expect("reported") > 0);
 			assert_eq!(include_submitted(&node), 1);
-			assert_eq!(Pinning::pending(&AUTHORITY), before.saturating_sub(max), "at block {block}");
+			assert_eq!(
+				Pinning::pending(&AUTHORITY),
+				before.saturating_sub(max),
+				"at block {block}"
+			);
 			block += 1;
 		}
 		assert_eq!(Cursor::<Test>::get(AUTHORITY), 200);
@@ -397,12 +445,21 @@ fn unpinnable_reports_are_checked() {
 			include(full_report_call(alice, 1, &[], &[(1, missing), (0, missing)])),
 			Err(InvalidTransaction::Call.into())
 		);
-		assert_eq!(include(full_report_call(alice, 1, &[], &[(3, missing)])), Err(InvalidTransaction::Call.into()));
+		assert_eq!(
+			include(full_report_call(alice, 1, &[], &[(3, missing)])),
+			Err(InvalidTransaction::Call.into())
+		);
 		// Reported once; again is stale, and so is marking a pinned record.
 		assert_eq!(include(full_report_call(alice, 1, &[1], &[(0, missing)])), Ok(Ok(())));
 		assert_eq!(Cursor::<Test>::get(AUTHORITY), 2);
-		assert_eq!(include(full_report_call(alice, 1, &[], &[(0, missing)])), Err(InvalidTransaction::Stale.into()));
-		assert_eq!(include(full_report_call(alice, 1, &[], &[(1, missing)])), Err(InvalidTransaction::Stale.into()));
+		assert_eq!(
+			include(full_report_call(alice, 1, &[], &[(0, missing)])),
+			Err(InvalidTransaction::Stale.into())
+		);
+		assert_eq!(
+			include(full_report_call(alice, 1, &[], &[(1, missing)])),
+			Err(InvalidTransaction::Stale.into())
+		);
 		// Below the cursor, only a record reported unpinnable can be pinned.
 		assert_eq!(include(report_call(alice, 1, &[1])), Err(InvalidTransaction::Stale.into()));
 		assert_eq!(include(report_call(alice, 1, &[0])), Ok(Ok(())));
@@ -443,13 +500,20 @@ impl Ipfs for Scripted {
 
 #[test]
 fn a_dead_node_is_told_from_missing_or_wrong_content() {
-	let node = |up, has_content, size| Scripted { up, has_content, size, unpinned: RefCell::new(false) };
+	let node =
+		|up, has_content, size| Scripted { up, has_content, size, unpinned: RefCell::new(false) };
 	let asked = [(cid(1), 100)];
 	assert_eq!(pin_checked(&node(true, true, 100), &asked), vec![Ok(())]);
 	assert_eq!(pin_checked(&node(false, false, 0), &asked), vec![Err(Failure::Unreachable)]);
-	assert_eq!(pin_checked(&node(true, false, 0), &asked), vec![Err(Failure::Unpinnable(Reason::NotFound))]);
+	assert_eq!(
+		pin_checked(&node(true, false, 0), &asked),
+		vec![Err(Failure::Unpinnable(Reason::NotFound))]
+	);
 	let wrong = node(true, true, 99);
-	assert_eq!(pin_checked(&wrong, &asked), vec![Err(Failure::Unpinnable(Reason::WrongSize { found: 99 }))]);
+	assert_eq!(
+		pin_checked(&wrong, &asked),
+		vec![Err(Failure::Unpinnable(Reason::WrongSize { found: 99 }))]
+	);
 	assert!(*wrong.unpinned.borrow(), "content of the wrong size is unpinned");
 
 	/// A node that is up but whose pins get no answer in time (it hangs on the content).
@@ -473,11 +537,20 @@ fn a_dead_node_is_told_from_missing_or_wrong_content() {
 #[test]
 fn kubo_errors_are_told_apart() {
 	assert_eq!(
-		error_answer(500, br#"{"Message":"Failed to add pin: request timed out","Code":0,"Type":"error"}"#),
+		error_answer(
+			500,
+			br#"{"Message":"Failed to add pin: request timed out","Code":0,"Type":"error"}"#
+		),
 		PinError::TimedOut
 	);
-	assert_eq!(error_answer(500, br#"{"Message":"context deadline exceeded","Code":0}"#), PinError::TimedOut);
-	assert_eq!(error_answer(500, br#"{"Message":"invalid path","Code":0}"#), PinError::Refused(500));
+	assert_eq!(
+		error_answer(500, br#"{"Message":"context deadline exceeded","Code":0}"#),
+		PinError::TimedOut
+	);
+	assert_eq!(
+		error_answer(500, br#"{"Message":"invalid path","Code":0}"#),
+		PinError::Refused(500)
+	);
 	assert_eq!(error_answer(404, b"404 page not found"), PinError::Refused(404));
 }
 
@@ -489,7 +562,10 @@ fn kubo_answers_are_checked() {
 		let answer = |body: &str| {
 			node.http.write().expect_request(PendingRequest {
 				method: "POST".into(),
-				uri: format!("http://ipfs:5001/api/v0/pin/add?arg={}&timeout={PIN_TIMEOUT_SECS}s", asked.to_text()),
+				uri: format!(
+					"http://ipfs:5001/api/v0/pin/add?arg={}&timeout={PIN_TIMEOUT_SECS}s",
+					asked.to_text()
+				),
 				response: Some(body.as_bytes().to_vec()),
 				sent: true,
 				..Default::default()
@@ -500,7 +576,10 @@ fn kubo_answers_are_checked() {
 		// The same CID in another base is the same CID.
 		let base16 = format!("f01551220{}", "07".repeat(32));
 		assert_eq!(answer(&format!(r#"{{"Pins":["{base16}"]}}"#)), Ok(()));
-		assert_eq!(answer(&format!(r#"{{"Pins":["{}"]}}"#, cid(8).to_text())), Err(PinError::OtherCid));
+		assert_eq!(
+			answer(&format!(r#"{{"Pins":["{}"]}}"#, cid(8).to_text())),
+			Err(PinError::OtherCid)
+		);
 		assert_eq!(answer(r#"{"Pins":[]}"#), Err(PinError::OtherCid));
 		assert_eq!(answer(r#"{"Message":"no"}"#), Err(PinError::Malformed));
 		assert_eq!(answer("not json"), Err(PinError::Malformed));
@@ -520,7 +599,10 @@ fn unreachable_ipfs_backs_off_and_loses_nothing() {
 		assert_eq!(run_for::<Test>(1, key.clone(), &AUTHORITY, down), Ok(0));
 		assert_eq!(run_for::<Test>(2, key.clone(), &AUTHORITY, down), Ok(0));
 		// Still backing off at block 3: IPFS is not even asked.
-		assert_eq!(run_for::<Test>(3, key.clone(), &AUTHORITY, |_| panic!("asked while backing off")), Ok(0));
+		assert_eq!(
+			run_for::<Test>(3, key.clone(), &AUTHORITY, |_| panic!("asked while backing off")),
+			Ok(0)
+		);
 		assert_eq!(run_for::<Test>(4, key.clone(), &AUTHORITY, down), Ok(0));
 		assert!(node.pool.read().transactions.is_empty());
 		assert_eq!(Pinning::pending(&AUTHORITY), 3);

@@ -54,15 +54,15 @@ pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
 use medfed_primitives::{
-	Capsule, CiphertextHash, Cid, CidError, Membership, MembershipError, OnFirstRecord, Patient,
+	Capsule, Cid, CidError, CiphertextHash, Membership, MembershipError, OnFirstRecord, Patient,
 	PublicKey, Record, RecordId, RecordInfo, RecordPage, RecordsInspect, ResourceType,
 };
+#[cfg(feature = "runtime-benchmarks")]
+use polkadot_sdk::sp_runtime::traits::Zero;
 use polkadot_sdk::{
 	frame_support::pallet_prelude::*,
 	frame_system::{self, pallet_prelude::*},
 };
-#[cfg(feature = "runtime-benchmarks")]
-use polkadot_sdk::sp_runtime::traits::Zero;
 
 /// The log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::records";
@@ -233,7 +233,9 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		#[cfg(feature = "try-runtime")]
-		fn try_state(_n: BlockNumberFor<T>) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		fn try_state(
+			_n: BlockNumberFor<T>,
+		) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
 		}
 	}
@@ -297,7 +299,8 @@ pub mod pallet {
 			)?;
 			let first = Self::do_register_record(record)?;
 			let weight = T::WeightInfo::register_record(supersedes.is_some().into());
-			Ok(Some(if first { weight.saturating_add(T::OnFirstRecord::weight()) } else { weight }).into())
+			Ok(Some(if first { weight.saturating_add(T::OnFirstRecord::weight()) } else { weight })
+				.into())
 		}
 	}
 }
@@ -322,7 +325,10 @@ impl<T: Config> Pallet<T> {
 		let resource_type =
 			ResourceType::parse(resource_type).ok_or(Error::<T>::UnknownResourceType)?;
 		let cid = Cid::parse(cid).map_err(Self::cid_error)?;
-		ensure!(capsule.len() <= medfed_primitives::umbral::CAPSULE_LEN, Error::<T>::CapsuleTooLarge);
+		ensure!(
+			capsule.len() <= medfed_primitives::umbral::CAPSULE_LEN,
+			Error::<T>::CapsuleTooLarge
+		);
 		let capsule = Capsule::parse(capsule).map_err(|_| Error::<T>::InvalidCapsule)?;
 		ensure!(size > 0, Error::<T>::EmptyRecord);
 		ensure!(size <= T::MaxRecordSize::get(), Error::<T>::RecordTooLarge);
@@ -350,8 +356,9 @@ impl<T: Config> Pallet<T> {
 		match error {
 			CidError::TooLong => Error::<T>::CidTooLong,
 			CidError::IdentityHash => Error::<T>::IdentityCid,
-			CidError::UnsupportedVersion | CidError::UnsupportedCodec | CidError::UnsupportedHash =>
-				Error::<T>::UnsupportedCid,
+			CidError::UnsupportedVersion |
+			CidError::UnsupportedCodec |
+			CidError::UnsupportedHash => Error::<T>::UnsupportedCid,
 			CidError::Empty |
 			CidError::UnsupportedMultibase |
 			CidError::InvalidEncoding |
@@ -365,7 +372,8 @@ impl<T: Config> Pallet<T> {
 	fn do_register_record(record: RecordOf<T>) -> Result<bool, DispatchError> {
 		let id = NextRecordId::<T>::get();
 		let next = id.checked_add(1).ok_or(Error::<T>::RecordIdOverflow)?;
-		let mut patient = Patients::<T>::get(&record.patient).ok_or(Error::<T>::PatientNotRegistered)?;
+		let mut patient =
+			Patients::<T>::get(&record.patient).ok_or(Error::<T>::PatientNotRegistered)?;
 		let issued = InstitutionRecordCount::<T>::get(&record.issuer);
 		let first = patient.record_count == 0;
 
@@ -395,7 +403,11 @@ impl<T: Config> Pallet<T> {
 
 	/// A record with its correction, as the runtime API shows it.
 	pub fn record_info(id: RecordId) -> Option<RecordInfo<T::AccountId, BlockNumberFor<T>>> {
-		Records::<T>::get(id).map(|record| RecordInfo { id, record, superseded_by: SupersededBy::<T>::get(id) })
+		Records::<T>::get(id).map(|record| RecordInfo {
+			id,
+			record,
+			superseded_by: SupersededBy::<T>::get(id),
+		})
 	}
 
 	/// A page of a patient's records.
@@ -467,10 +479,19 @@ impl<T: Config> Pallet<T> {
 			count += 1;
 			ensure!(id < next, "record id not below NextRecordId");
 			ensure!(Patients::<T>::contains_key(&record.patient), "record of an unknown patient");
-			ensure!(RecordByHash::<T>::get(record.ciphertext_hash) == Some(id), "hash index is off");
+			ensure!(
+				RecordByHash::<T>::get(record.ciphertext_hash) == Some(id),
+				"hash index is off"
+			);
 			ensure!(Capsule::parse(&record.capsule.0).is_ok(), "stored capsule is invalid");
-			ensure!(Cid::parse(record.cid.to_text().as_bytes()).as_ref() == Ok(&record.cid), "stored CID does not round-trip");
-			ensure!(record.size > 0 && record.size <= T::MaxRecordSize::get(), "size out of bounds");
+			ensure!(
+				Cid::parse(record.cid.to_text().as_bytes()).as_ref() == Ok(&record.cid),
+				"stored CID does not round-trip"
+			);
+			ensure!(
+				record.size > 0 && record.size <= T::MaxRecordSize::get(),
+				"size out of bounds"
+			);
 		}
 		ensure!(RecordByHash::<T>::iter().count() as u64 == count, "hash index has extra entries");
 		Ok(())
@@ -482,14 +503,21 @@ impl<T: Config> Pallet<T> {
 		for (patient, info) in Patients::<T>::iter() {
 			ensure!(info.record_count <= T::MaxRecordsPerPatient::get(), "patient over the limit");
 			for n in 0..info.record_count {
-				let id = RecordsByPatient::<T>::get(&patient, n).ok_or("patient index has a gap")?;
+				let id =
+					RecordsByPatient::<T>::get(&patient, n).ok_or("patient index has a gap")?;
 				let record = Records::<T>::get(id).ok_or("patient index names no record")?;
 				ensure!(record.patient == patient, "patient index names another's record");
 				indexed += 1;
 			}
 		}
-		ensure!(RecordsByPatient::<T>::iter().count() as u64 == indexed, "patient index has extra entries");
-		ensure!(Records::<T>::iter().count() as u64 == indexed, "a record is missing from the patient index");
+		ensure!(
+			RecordsByPatient::<T>::iter().count() as u64 == indexed,
+			"patient index has extra entries"
+		);
+		ensure!(
+			Records::<T>::iter().count() as u64 == indexed,
+			"a record is missing from the patient index"
+		);
 		Ok(())
 	}
 
@@ -509,7 +537,10 @@ impl<T: Config> Pallet<T> {
 			RecordsByInstitution::<T>::iter().count() as u64 == indexed,
 			"institution index has extra entries"
 		);
-		ensure!(Records::<T>::iter().count() as u64 == indexed, "a record is missing from the institution index");
+		ensure!(
+			Records::<T>::iter().count() as u64 == indexed,
+			"a record is missing from the institution index"
+		);
 		Ok(())
 	}
 
@@ -520,9 +551,15 @@ impl<T: Config> Pallet<T> {
 		for (id, record) in Records::<T>::iter() {
 			if let Some(old) = record.supersedes {
 				links += 1;
-				ensure!(SupersededBy::<T>::get(old) == Some(id), "SupersededBy misses a correction");
+				ensure!(
+					SupersededBy::<T>::get(old) == Some(id),
+					"SupersededBy misses a correction"
+				);
 				let previous = Records::<T>::get(old).ok_or("correction of a missing record")?;
-				ensure!(previous.patient == record.patient, "correction of another patient's record");
+				ensure!(
+					previous.patient == record.patient,
+					"correction of another patient's record"
+				);
 				ensure!(previous.issuer == record.issuer, "correction by another institution");
 				ensure!(old < id, "a correction is older than what it corrects");
 			}

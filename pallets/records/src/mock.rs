@@ -2,7 +2,7 @@
 //! membership.
 
 use crate as pallet_records;
-use medfed_primitives::{Capsule, CiphertextHash, Cid, OnFirstRecord, PublicKey, Role};
+use medfed_primitives::{Capsule, Cid, CiphertextHash, OnFirstRecord, PublicKey, Role};
 use polkadot_sdk::{
 	frame_support::{construct_runtime, derive_impl, parameter_types, weights::Weight},
 	frame_system::{self, EnsureRoot},
@@ -115,7 +115,8 @@ pub fn upload(key: &PublicKey, document: &[u8]) -> Upload {
 /// The test region: one authority, two hospitals, one removed hospital, two patients.
 pub fn new_bench_ext() -> sp_io::TestExternalities {
 	Announced::set(vec![]);
-	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().expect("builds");
+	let mut storage =
+		frame_system::GenesisConfig::<Test>::default().build_storage().expect("builds");
 	pallet_institutions::GenesisConfig::<Test> {
 		institutions: vec![
 			(AUTHORITY, Role::Authority, b"Authority".to_vec(), Some(keys().1)),

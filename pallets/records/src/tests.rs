@@ -1,6 +1,9 @@
 //! Tests of the records pallet. Every test ends with both pallets' try-state checks.
 
-use crate::{mock::*, Error, Event, NextRecordId, Patients, RecordByHash, Records as RecordsMap, SupersededBy};
+use crate::{
+	mock::*, Error, Event, NextRecordId, Patients, RecordByHash, Records as RecordsMap,
+	SupersededBy,
+};
 use medfed_primitives::{Cid, RecordId};
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok, dispatch::GetDispatchInfo},
@@ -11,8 +14,15 @@ fn upload_for(patient: u64, document: &[u8]) -> Upload {
 	upload(&Patients::<Test>::get(patient).expect("registered").key, document)
 }
 
-fn register(issuer: u64, patient: u64, up: &Upload, supersedes: Option<RecordId>) -> DispatchResult {
-	register_with_info(issuer, patient, up, supersedes).map(|_| ()).map_err(|e| e.error)
+fn register(
+	issuer: u64,
+	patient: u64,
+	up: &Upload,
+	supersedes: Option<RecordId>,
+) -> DispatchResult {
+	register_with_info(issuer, patient, up, supersedes)
+		.map(|_| ())
+		.map_err(|e| e.error)
 }
 
 fn register_with_info(
@@ -83,17 +93,32 @@ fn register_patient_refuses_unknown_key_formats() {
 	new_test_ext(|| {
 		let (secret, key) = keys();
 		let signed = || RuntimeOrigin::signed(200);
-		assert_noop!(Records::register_patient(RuntimeOrigin::root(), key.0.to_vec()), DispatchError::BadOrigin);
+		assert_noop!(
+			Records::register_patient(RuntimeOrigin::root(), key.0.to_vec()),
+			DispatchError::BadOrigin
+		);
 		// Uncompressed SEC1 (65 bytes), a truncated key, a bad tag, a point off the curve.
 		let uncompressed = secret.public_key().to_uncompressed_bytes().to_vec();
-		assert_noop!(Records::register_patient(signed(), uncompressed), Error::<Test>::InvalidPatientKey);
-		assert_noop!(Records::register_patient(signed(), key.0[..32].to_vec()), Error::<Test>::InvalidPatientKey);
+		assert_noop!(
+			Records::register_patient(signed(), uncompressed),
+			Error::<Test>::InvalidPatientKey
+		);
+		assert_noop!(
+			Records::register_patient(signed(), key.0[..32].to_vec()),
+			Error::<Test>::InvalidPatientKey
+		);
 		let mut tagged = key.0;
 		tagged[0] = 0x04;
-		assert_noop!(Records::register_patient(signed(), tagged.to_vec()), Error::<Test>::InvalidPatientKey);
+		assert_noop!(
+			Records::register_patient(signed(), tagged.to_vec()),
+			Error::<Test>::InvalidPatientKey
+		);
 		let mut off_curve = [0xffu8; 33];
 		off_curve[0] = 0x03;
-		assert_noop!(Records::register_patient(signed(), off_curve.to_vec()), Error::<Test>::InvalidPatientKey);
+		assert_noop!(
+			Records::register_patient(signed(), off_curve.to_vec()),
+			Error::<Test>::InvalidPatientKey
+		);
 	});
 }
 
@@ -102,7 +127,16 @@ fn only_current_members_register_records() {
 	new_test_ext(|| {
 		let up = upload_for(PATIENT, b"{}");
 		assert_noop!(
-			Records::register_record(RuntimeOrigin::root(), PATIENT, b"Bundle".to_vec(), up.cid.clone(), up.hash, up.capsule.clone(), up.size, None),
+			Records::register_record(
+				RuntimeOrigin::root(),
+				PATIENT,
+				b"Bundle".to_vec(),
+				up.cid.clone(),
+				up.hash,
+				up.capsule.clone(),
+				up.size,
+				None
+			),
 			DispatchError::BadOrigin
 		);
 		assert_noop!(register(PATIENT, PATIENT, &up, None), Error::<Test>::NotMember);
@@ -126,11 +160,29 @@ fn resource_types_must_be_fhir_r4() {
 		let up = upload_for(PATIENT, b"{}");
 		for bad in [&b"bundle"[..], b"", b"HL7v2Message", &[b'A'; 200]] {
 			assert_noop!(
-				Records::register_record(RuntimeOrigin::signed(HOSPITAL), PATIENT, bad.to_vec(), up.cid.clone(), up.hash, up.capsule.clone(), up.size, None),
+				Records::register_record(
+					RuntimeOrigin::signed(HOSPITAL),
+					PATIENT,
+					bad.to_vec(),
+					up.cid.clone(),
+					up.hash,
+					up.capsule.clone(),
+					up.size,
+					None
+				),
 				Error::<Test>::UnknownResourceType
 			);
 		}
-		assert_ok!(Records::register_record(RuntimeOrigin::signed(HOSPITAL), PATIENT, b"Observation".to_vec(), up.cid.clone(), up.hash, up.capsule.clone(), up.size, None));
+		assert_ok!(Records::register_record(
+			RuntimeOrigin::signed(HOSPITAL),
+			PATIENT,
+			b"Observation".to_vec(),
+			up.cid.clone(),
+			up.hash,
+			up.capsule.clone(),
+			up.size,
+			None
+		));
 	});
 }
 
@@ -138,13 +190,33 @@ fn resource_types_must_be_fhir_r4() {
 fn cids_are_parsed_and_bad_ones_refused_each_with_its_error() {
 	new_test_ext(|| {
 		let up = upload_for(PATIENT, b"{}");
-		let with_cid = |cid: &[u8]| Upload { cid: cid.to_vec(), hash: up.hash, capsule: up.capsule.clone(), size: up.size };
-		assert_noop!(register(HOSPITAL, PATIENT, &with_cid(&[b'b'; 129]), None), Error::<Test>::CidTooLong);
-		assert_noop!(register(HOSPITAL, PATIENT, &with_cid(b"not-a-cid"), None), Error::<Test>::InvalidCid);
+		let with_cid = |cid: &[u8]| Upload {
+			cid: cid.to_vec(),
+			hash: up.hash,
+			capsule: up.capsule.clone(),
+			size: up.size,
+		};
+		assert_noop!(
+			register(HOSPITAL, PATIENT, &with_cid(&[b'b'; 129]), None),
+			Error::<Test>::CidTooLong
+		);
+		assert_noop!(
+			register(HOSPITAL, PATIENT, &with_cid(b"not-a-cid"), None),
+			Error::<Test>::InvalidCid
+		);
 		assert_noop!(register(HOSPITAL, PATIENT, &with_cid(b""), None), Error::<Test>::InvalidCid);
-		assert_noop!(register(HOSPITAL, PATIENT, &with_cid(b"f01551202abcd"), None), Error::<Test>::InvalidCid);
-		assert_noop!(register(HOSPITAL, PATIENT, &with_cid(b"f01ff01"), None), Error::<Test>::UnsupportedCid);
-		assert_noop!(register(HOSPITAL, PATIENT, &with_cid(b"f015500036869"), None), Error::<Test>::IdentityCid);
+		assert_noop!(
+			register(HOSPITAL, PATIENT, &with_cid(b"f01551202abcd"), None),
+			Error::<Test>::InvalidCid
+		);
+		assert_noop!(
+			register(HOSPITAL, PATIENT, &with_cid(b"f01ff01"), None),
+			Error::<Test>::UnsupportedCid
+		);
+		assert_noop!(
+			register(HOSPITAL, PATIENT, &with_cid(b"f015500036869"), None),
+			Error::<Test>::IdentityCid
+		);
 		// A CIDv0, as `ipfs add` prints by default, is accepted and kept structured.
 		let v0 = with_cid(b"QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG");
 		assert_ok!(register(HOSPITAL, PATIENT, &v0, None));
@@ -159,15 +231,32 @@ fn cids_are_parsed_and_bad_ones_refused_each_with_its_error() {
 fn capsules_must_be_umbral_capsules() {
 	new_test_ext(|| {
 		let up = upload_for(PATIENT, b"{}");
-		let with_capsule = |capsule: Vec<u8>| Upload { cid: up.cid.clone(), hash: up.hash, capsule, size: up.size };
+		let with_capsule = |capsule: Vec<u8>| Upload {
+			cid: up.cid.clone(),
+			hash: up.hash,
+			capsule,
+			size: up.size,
+		};
 		let mut oversized = up.capsule.clone();
 		oversized.push(0);
-		assert_noop!(register(HOSPITAL, PATIENT, &with_capsule(oversized), None), Error::<Test>::CapsuleTooLarge);
-		assert_noop!(register(HOSPITAL, PATIENT, &with_capsule(vec![0u8; 4096]), None), Error::<Test>::CapsuleTooLarge);
-		assert_noop!(register(HOSPITAL, PATIENT, &with_capsule(up.capsule[..97].to_vec()), None), Error::<Test>::InvalidCapsule);
+		assert_noop!(
+			register(HOSPITAL, PATIENT, &with_capsule(oversized), None),
+			Error::<Test>::CapsuleTooLarge
+		);
+		assert_noop!(
+			register(HOSPITAL, PATIENT, &with_capsule(vec![0u8; 4096]), None),
+			Error::<Test>::CapsuleTooLarge
+		);
+		assert_noop!(
+			register(HOSPITAL, PATIENT, &with_capsule(up.capsule[..97].to_vec()), None),
+			Error::<Test>::InvalidCapsule
+		);
 		let mut garbled = up.capsule.clone();
 		garbled[0] = 0x09;
-		assert_noop!(register(HOSPITAL, PATIENT, &with_capsule(garbled), None), Error::<Test>::InvalidCapsule);
+		assert_noop!(
+			register(HOSPITAL, PATIENT, &with_capsule(garbled), None),
+			Error::<Test>::InvalidCapsule
+		);
 	});
 }
 
@@ -175,9 +264,13 @@ fn capsules_must_be_umbral_capsules() {
 fn sizes_must_be_positive_and_within_the_limit() {
 	new_test_ext(|| {
 		let up = upload_for(PATIENT, b"{}");
-		let with_size = |size| Upload { cid: up.cid.clone(), hash: up.hash, capsule: up.capsule.clone(), size };
+		let with_size =
+			|size| Upload { cid: up.cid.clone(), hash: up.hash, capsule: up.capsule.clone(), size };
 		assert_noop!(register(HOSPITAL, PATIENT, &with_size(0), None), Error::<Test>::EmptyRecord);
-		assert_noop!(register(HOSPITAL, PATIENT, &with_size((1 << 30) + 1), None), Error::<Test>::RecordTooLarge);
+		assert_noop!(
+			register(HOSPITAL, PATIENT, &with_size((1 << 30) + 1), None),
+			Error::<Test>::RecordTooLarge
+		);
 		assert_ok!(register(HOSPITAL, PATIENT, &with_size(1 << 30), None));
 	});
 }
@@ -198,7 +291,10 @@ fn a_patient_holds_at_most_max_records() {
 		for i in 0..4u8 {
 			assert_ok!(register(HOSPITAL, PATIENT, &upload_for(PATIENT, &[i]), None));
 		}
-		assert_noop!(register(HOSPITAL, PATIENT, &upload_for(PATIENT, b"5"), None), Error::<Test>::TooManyRecords);
+		assert_noop!(
+			register(HOSPITAL, PATIENT, &upload_for(PATIENT, b"5"), None),
+			Error::<Test>::TooManyRecords
+		);
 		// Other patients are not affected.
 		assert_ok!(register(HOSPITAL, OTHER_PATIENT, &upload_for(OTHER_PATIENT, b"5"), None));
 	});
@@ -210,7 +306,13 @@ fn a_correction_supersedes_the_earlier_version() {
 		assert_ok!(register(HOSPITAL, PATIENT, &upload_for(PATIENT, b"v1"), None));
 		assert_ok!(register(HOSPITAL, PATIENT, &upload_for(PATIENT, b"v2"), Some(0)));
 		System::assert_last_event(
-			Event::RecordRegistered { id: 1, patient: PATIENT, issuer: HOSPITAL, supersedes: Some(0) }.into(),
+			Event::RecordRegistered {
+				id: 1,
+				patient: PATIENT,
+				issuer: HOSPITAL,
+				supersedes: Some(0),
+			}
+			.into(),
 		);
 		assert_ok!(register(HOSPITAL, PATIENT, &upload_for(PATIENT, b"v3"), Some(1)));
 		assert_eq!(SupersededBy::<Test>::get(0), Some(1));
@@ -227,8 +329,14 @@ fn corrections_are_checked() {
 		assert_ok!(register(HOSPITAL, PATIENT, &upload_for(PATIENT, b"v1"), None));
 		assert_ok!(register(HOSPITAL, OTHER_PATIENT, &upload_for(OTHER_PATIENT, b"other"), None));
 		let fix = upload_for(PATIENT, b"v2");
-		assert_noop!(register(HOSPITAL, PATIENT, &fix, Some(7)), Error::<Test>::SupersededRecordNotFound);
-		assert_noop!(register(HOSPITAL, PATIENT, &fix, Some(1)), Error::<Test>::SupersededRecordOfOtherPatient);
+		assert_noop!(
+			register(HOSPITAL, PATIENT, &fix, Some(7)),
+			Error::<Test>::SupersededRecordNotFound
+		);
+		assert_noop!(
+			register(HOSPITAL, PATIENT, &fix, Some(1)),
+			Error::<Test>::SupersededRecordOfOtherPatient
+		);
 		assert_noop!(register(CLINIC, PATIENT, &fix, Some(0)), Error::<Test>::NotRecordIssuer);
 		assert_ok!(register(HOSPITAL, PATIENT, &fix, Some(0)));
 		assert_noop!(
@@ -242,7 +350,10 @@ fn corrections_are_checked() {
 fn record_ids_never_wrap() {
 	new_test_ext(|| {
 		NextRecordId::<Test>::put(u64::MAX);
-		assert_noop!(register(HOSPITAL, PATIENT, &upload_for(PATIENT, b"x"), None), Error::<Test>::RecordIdOverflow);
+		assert_noop!(
+			register(HOSPITAL, PATIENT, &upload_for(PATIENT, b"x"), None),
+			Error::<Test>::RecordIdOverflow
+		);
 		NextRecordId::<Test>::put(0);
 	});
 }

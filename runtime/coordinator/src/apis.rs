@@ -1,10 +1,9 @@
 //! The runtime APIs of the coordinator runtime: what the node and clients call.
 
 use crate::{
-	configs::ConsensusHook, AccountId, Balance, Block, Executive, InherentDataExt,
-	Nonce, ParachainInfo, ParachainSystem, Runtime, RuntimeCall,
-	RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, BLOCK_PROCESSING_VELOCITY,
-	SLOT_DURATION, VERSION,
+	configs::ConsensusHook, AccountId, Balance, Block, Executive, InherentDataExt, Nonce,
+	ParachainInfo, ParachainSystem, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
+	System, TransactionPayment, BLOCK_PROCESSING_VELOCITY, SLOT_DURATION, VERSION,
 };
 use alloc::vec::Vec;
 use polkadot_sdk::{staging_xcm as xcm, staging_xcm_executor as xcm_executor, *};

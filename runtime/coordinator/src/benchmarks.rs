@@ -5,9 +5,7 @@ use crate::{Directory, Runtime};
 use alloc::{string::String, vec::Vec};
 use polkadot_sdk::*;
 
-frame_benchmarking::define_benchmarks!(
-	[pallet_directory, Directory]
-);
+frame_benchmarking::define_benchmarks!([pallet_directory, Directory]);
 
 /// The benchmarks and storage this runtime knows.
 pub fn metadata(

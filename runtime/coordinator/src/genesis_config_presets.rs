@@ -13,8 +13,8 @@ use crate::{
 	AccountId, BalancesConfig, CollatorSelectionConfig, DirectoryConfig, ParachainInfoConfig,
 	PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
 };
-use medfed_runtime_common::{genesis, para_ids};
 use alloc::{vec, vec::Vec};
+use medfed_runtime_common::{genesis, para_ids};
 use polkadot_sdk::{
 	cumulus_primitives_core::ParaId,
 	frame_support::build_struct_json_patch,
@@ -32,9 +32,7 @@ pub const COORDINATOR_PARA_ID: u32 = para_ids::COORDINATOR;
 fn genesis(collators: Vec<Sr25519Keyring>, regions: Vec<(u32, &str)>) -> serde_json::Value {
 	let account = |k: &Sr25519Keyring| -> AccountId { k.to_account_id() };
 	build_struct_json_patch!(RuntimeGenesisConfig {
-		balances: BalancesConfig {
-			balances: genesis::endowed_accounts(),
-		},
+		balances: BalancesConfig { balances: genesis::endowed_accounts() },
 		parachain_info: ParachainInfoConfig { parachain_id: ParaId::from(COORDINATOR_PARA_ID) },
 		collator_selection: CollatorSelectionConfig {
 			invulnerables: genesis::accounts(&collators),

@@ -30,12 +30,8 @@ use sp_runtime::{generic, impl_opaque_keys};
 use sp_version::RuntimeVersion;
 
 pub use medfed_runtime_common::{
-	currency::*,
-	fee::WeightToFee,
-	limits::*,
-	opaque,
-	time::*,
-	AccountId, Address, Balance, BlockNumber, Hash, Header, Nonce, Signature,
+	currency::*, fee::WeightToFee, limits::*, opaque, time::*, AccountId, Address, Balance,
+	BlockNumber, Hash, Header, Nonce, Signature,
 };
 pub use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 pub use sp_runtime::{MultiAddress, Perbill};

@@ -7,9 +7,7 @@ use crate::{
 	SLOT_DURATION, VERSION,
 };
 use alloc::vec::Vec;
-use medfed_primitives::{
-	InstitutionInfo, Patient, RecordId, RecordInfo, RecordPage,
-};
+use medfed_primitives::{InstitutionInfo, Patient, RecordId, RecordInfo, RecordPage};
 use polkadot_sdk::{staging_xcm as xcm, staging_xcm_executor as xcm_executor, *};
 
 use frame_support::{

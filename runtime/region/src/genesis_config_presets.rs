@@ -12,9 +12,11 @@
 //! Authorities' proxy keys are the development Umbral keys of their names
 //! ([`medfed_primitives::umbral::dev`]): public knowledge, like the accounts themselves.
 
-use crate::{AccountId, BalancesConfig, CollatorSelectionConfig, FederationConfig, ParachainInfoConfig,
-	PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
-	InstitutionsConfig};
+use crate::{
+	AccountId, BalancesConfig, CollatorSelectionConfig, FederationConfig, InstitutionsConfig,
+	ParachainInfoConfig, PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
+	SudoConfig,
+};
 use alloc::{string::ToString, vec, vec::Vec};
 use medfed_primitives::{umbral::dev, Role};
 use medfed_runtime_common::{genesis, para_ids};
@@ -55,15 +57,12 @@ fn genesis(alliance: Alliance) -> serde_json::Value {
 		.institutions
 		.iter()
 		.map(|(who, role, name)| {
-			let proxy_key =
-				(*role == Role::Authority).then(|| dev::public_key(&who.to_string()));
+			let proxy_key = (*role == Role::Authority).then(|| dev::public_key(&who.to_string()));
 			(account(who), *role, name.as_bytes().to_vec(), proxy_key)
 		})
 		.collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
-		balances: BalancesConfig {
-			balances: genesis::endowed_accounts(),
-		},
+		balances: BalancesConfig { balances: genesis::endowed_accounts() },
 		parachain_info: ParachainInfoConfig { parachain_id: ParaId::from(alliance.para_id) },
 		collator_selection: CollatorSelectionConfig {
 			invulnerables: genesis::accounts(&alliance.collators),
@@ -120,7 +119,8 @@ fn region_b() -> serde_json::Value {
 /// The JSON of preset `id`, if there is one.
 pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
 	let patch = match id.as_ref() {
-		REGION_A => region_a(vec![Sr25519Keyring::Alice, Sr25519Keyring::Bob], Some(COORDINATOR_PARA_ID)),
+		REGION_A =>
+			region_a(vec![Sr25519Keyring::Alice, Sr25519Keyring::Bob], Some(COORDINATOR_PARA_ID)),
 		REGION_B => region_b(),
 		sp_genesis_builder::DEV_RUNTIME_PRESET => region_a(vec![Sr25519Keyring::Alice], None),
 		_ => return None,

@@ -3,16 +3,15 @@
 
 use crate::{
 	genesis_config_presets::{get_preset, preset_names, REGION_A, REGION_B},
-	AuthorityCollective, Institutions, ParachainInfo, Records, Runtime, RuntimeCall,
-	RuntimeEvent, RuntimeGenesisConfig, RuntimeOrigin, System,
+	AuthorityCollective, Institutions, ParachainInfo, Records, Runtime, RuntimeCall, RuntimeEvent,
+	RuntimeGenesisConfig, RuntimeOrigin, System,
 };
 use codec::Encode;
 use medfed_primitives::{umbral::dev, Capsule, Cid, Membership, Role};
 use medfed_runtime_common::{genesis, para_ids};
 use polkadot_sdk::{
 	frame_support::{assert_ok, dispatch::GetDispatchInfo, traits::BuildGenesisConfig},
-	pallet_collective,
-	sp_io,
+	pallet_collective, sp_io,
 	sp_keyring::Sr25519Keyring,
 	sp_runtime::traits::{Dispatchable, Hash},
 };
@@ -37,7 +36,8 @@ fn account(k: Sr25519Keyring) -> crate::AccountId {
 fn every_preset_builds_a_chain() {
 	for id in preset_names() {
 		chain(&id).execute_with(|| {
-			assert!([para_ids::REGION_A, para_ids::REGION_B].contains(&ParachainInfo::parachain_id().into()));
+			assert!([para_ids::REGION_A, para_ids::REGION_B]
+				.contains(&ParachainInfo::parachain_id().into()));
 			#[cfg(feature = "try-runtime")]
 			{
 				use polkadot_sdk::frame_support::traits::{TryState, TryStateSelect};
@@ -69,7 +69,10 @@ fn the_authority_collective_is_the_set_of_authorities() {
 	chain(REGION_A).execute_with(|| {
 		let mut expected = vec![account(Sr25519Keyring::Alice), account(Sr25519Keyring::Bob)];
 		expected.sort();
-		assert_eq!(pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get(), expected);
+		assert_eq!(
+			pallet_collective::Members::<Runtime, pallet_collective::Instance1>::get(),
+			expected
+		);
 	});
 }
 
@@ -104,7 +107,12 @@ fn a_majority_of_authorities_admits_an_institution() {
 		// A proposal is not a vote: both authorities vote.
 		for authority in [Sr25519Keyring::Alice, Sr25519Keyring::Bob] {
 			assert!(Institutions::active_role(&newcomer).is_err(), "not before the majority");
-			assert_ok!(AuthorityCollective::vote(RuntimeOrigin::signed(account(authority)), hash, 0, true));
+			assert_ok!(AuthorityCollective::vote(
+				RuntimeOrigin::signed(account(authority)),
+				hash,
+				0,
+				true
+			));
 		}
 		assert_ok!(AuthorityCollective::close(
 			RuntimeOrigin::signed(account(Sr25519Keyring::Bob)),
@@ -124,7 +132,10 @@ fn one_authority_alone_cannot_admit() {
 		propose(Sr25519Keyring::Alice, 1, admit_call(newcomer.clone()));
 		assert!(Institutions::active_role(&newcomer).is_err());
 		let executed = System::events().into_iter().find_map(|r| match r.event {
-			RuntimeEvent::AuthorityCollective(pallet_collective::Event::Executed { result, .. }) => Some(result),
+			RuntimeEvent::AuthorityCollective(pallet_collective::Event::Executed {
+				result,
+				..
+			}) => Some(result),
 			_ => None,
 		});
 		assert_eq!(executed, Some(Err(polkadot_sdk::sp_runtime::DispatchError::BadOrigin)));
@@ -142,7 +153,8 @@ fn register_a_record_of_ferdie() -> alloc::string::String {
 	let key = secret.public_key().to_compressed_bytes().to_vec();
 	assert_ok!(Records::register_patient(RuntimeOrigin::signed(patient.clone()), key));
 	let (capsule, ciphertext) =
-		umbral_pre::encrypt(&secret.public_key(), br#"{"resourceType":"Observation"}"#).expect("encrypts");
+		umbral_pre::encrypt(&secret.public_key(), br#"{"resourceType":"Observation"}"#)
+			.expect("encrypts");
 	let hash = sp_io::hashing::sha2_256(&ciphertext);
 	let cid = Cid::v0(hash).to_text();
 	assert_ok!(RuntimeCall::Records(pallet_records::Call::register_record {
@@ -218,7 +230,10 @@ fn block_capacity() {
 	let available = normal.max_total.unwrap_or(weights.max_block);
 	for (supersedes, kind) in [(0, "new record"), (1, "correction")] {
 		for (db, weight) in [
-			("measured", pallet_records::weights::SubstrateWeight::<Runtime>::register_record(supersedes)),
+			(
+				"measured",
+				pallet_records::weights::SubstrateWeight::<Runtime>::register_record(supersedes),
+			),
 			("SDK default", <() as WeightInfo>::register_record(supersedes)),
 		] {
 			let per_call = weight.saturating_add(normal.base_extrinsic);
@@ -242,8 +257,16 @@ fn block_capacity() {
 fn genesis_collators_pin_as_their_authority_institutions() {
 	use pallet_pinning::crypto::Public;
 	for (id, collators, outsiders) in [
-		(REGION_A, [Sr25519Keyring::Alice, Sr25519Keyring::Bob], [Sr25519Keyring::Charlie, Sr25519Keyring::Eve]),
-		(REGION_B, [Sr25519Keyring::Eve, Sr25519Keyring::Ferdie], [Sr25519Keyring::One, Sr25519Keyring::Alice]),
+		(
+			REGION_A,
+			[Sr25519Keyring::Alice, Sr25519Keyring::Bob],
+			[Sr25519Keyring::Charlie, Sr25519Keyring::Eve],
+		),
+		(
+			REGION_B,
+			[Sr25519Keyring::Eve, Sr25519Keyring::Ferdie],
+			[Sr25519Keyring::One, Sr25519Keyring::Alice],
+		),
 	] {
 		chain(id).execute_with(|| {
 			for k in collators {

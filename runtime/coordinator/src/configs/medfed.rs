@@ -44,6 +44,10 @@ impl EnsureOrigin<RuntimeOrigin> for EnsureSiblingPara {
 
 	#[cfg(feature = "runtime-benchmarks")]
 	fn try_successful_origin() -> Result<RuntimeOrigin, ()> {
-		Ok(pallet_xcm::Origin::Xcm(Location::new(1, [Parachain(medfed_runtime_common::para_ids::REGION_A)])).into())
+		Ok(pallet_xcm::Origin::Xcm(Location::new(
+			1,
+			[Parachain(medfed_runtime_common::para_ids::REGION_A)],
+		))
+		.into())
 	}
 }

@@ -2,9 +2,9 @@
 //! the federation (announcements to the coordinator).
 
 use crate::{
-	configs::RuntimeBlockWeights, AccountId, AuthorityCollective, BlockNumber, Federation, Institutions, Records,
-	Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, TxExtension, UncheckedExtrinsic, DAYS,
-	MINUTES,
+	configs::RuntimeBlockWeights, AccountId, AuthorityCollective, BlockNumber, Federation,
+	Institutions, Records, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, TxExtension,
+	UncheckedExtrinsic, DAYS, MINUTES,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -125,7 +125,10 @@ pub struct SessionKeyOwner;
 impl pallet_pinning::KeyOwner<pallet_pinning::crypto::Public, AccountId> for SessionKeyOwner {
 	fn owner(key: &pallet_pinning::crypto::Public) -> Option<AccountId> {
 		use polkadot_sdk::sp_core::crypto::ByteArray;
-		polkadot_sdk::pallet_session::Pallet::<Runtime>::key_owner(pallet_pinning::KEY_TYPE, key.as_slice())
+		polkadot_sdk::pallet_session::Pallet::<Runtime>::key_owner(
+			pallet_pinning::KEY_TYPE,
+			key.as_slice(),
+		)
 	}
 }
 
@@ -134,7 +137,9 @@ impl pallet_pinning::KeyOwner<pallet_pinning::crypto::Public, AccountId> for Ses
 #[cfg(feature = "runtime-benchmarks")]
 pub struct PinningBenchmarks;
 #[cfg(feature = "runtime-benchmarks")]
-impl pallet_pinning::BenchmarkHelper<pallet_pinning::crypto::Public, AccountId> for PinningBenchmarks {
+impl pallet_pinning::BenchmarkHelper<pallet_pinning::crypto::Public, AccountId>
+	for PinningBenchmarks
+{
 	fn authority() -> (pallet_pinning::crypto::Public, AccountId) {
 		use medfed_primitives::{Membership, Role};
 		use polkadot_sdk::{sp_core::crypto::ByteArray, sp_runtime::RuntimeAppPublic};
@@ -179,14 +184,18 @@ where
 	RuntimeCall: From<C>,
 {
 	fn create_extension() -> TxExtension {
-		use polkadot_sdk::{frame_metadata_hash_extension, frame_system, pallet_transaction_payment};
+		use polkadot_sdk::{
+			frame_metadata_hash_extension, frame_system, pallet_transaction_payment,
+		};
 		(
 			frame_system::AuthorizeCall::<Runtime>::new(),
 			frame_system::CheckNonZeroSender::<Runtime>::new(),
 			frame_system::CheckSpecVersion::<Runtime>::new(),
 			frame_system::CheckTxVersion::<Runtime>::new(),
 			frame_system::CheckGenesis::<Runtime>::new(),
-			frame_system::CheckEra::<Runtime>::from(polkadot_sdk::sp_runtime::generic::Era::Immortal),
+			frame_system::CheckEra::<Runtime>::from(
+				polkadot_sdk::sp_runtime::generic::Era::Immortal,
+			),
 			frame_system::CheckNonce::<Runtime>::from(0),
 			frame_system::CheckWeight::<Runtime>::new(),
 			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
