@@ -3,8 +3,8 @@
 #
 #   scripts/test.sh
 #
-# 1. Unit, benchmark and runtime integration tests of every crate but the nodes. No wasm, no
-#    node build: a few minutes cold.
+# 1. Formatting (nightly rustfmt, when installed) and clippy, then unit, benchmark and runtime
+#    integration tests of every crate but the nodes. No wasm, no node build: a few minutes cold.
 # 2. When the two nodes are already built in the cache (`scripts/build.sh node`, about 40
 #    minutes cold), otherwise skipped, and this says so:
 #    - the check that their build compiles no polkadot-sdk crate twice;
@@ -16,6 +16,18 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$MEDFED_ROOT"
 ensure_deps
+
+# Style: the checked-in .rustfmt.toml uses options only nightly rustfmt has.
+if rustup run nightly rustfmt --version >/dev/null 2>&1; then
+	log "formatting: cargo +nightly fmt --check (.rustfmt.toml)"
+	cargo +nightly fmt --all -- --check >&2 ||
+		{ echo "error: the code is not formatted; run: cargo +nightly fmt --all" >&2; exit 1; }
+else
+	log "SKIPPED formatting check: no nightly toolchain with rustfmt (.rustfmt.toml needs one; install it with: rustup toolchain install nightly -c rustfmt)"
+fi
+log "lints: cargo clippy with the workspace lints, warnings are errors"
+SKIP_WASM_BUILD=1 cargo clippy --workspace --exclude medfed-node --exclude medfed-relay \
+	--exclude medfed-runtime-wasm --all-targets --features runtime-benchmarks,try-runtime -- -D warnings
 
 log "unit, benchmark and runtime tests"
 SKIP_WASM_BUILD=1 cargo test --workspace --exclude medfed-node --exclude medfed-relay \
