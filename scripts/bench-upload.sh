@@ -20,7 +20,7 @@ ehr="$CARGO_TARGET_DIR/release/ehr"
 
 work="$(mktemp -d)"
 rpc_port=9966 ipfs_port=5166
-MEDFED_RPC_PORT=$rpc_port MEDFED_IPFS_PORT=$ipfs_port setsid scripts/launch.sh development >"$work/launch.log" 2>&1 &
+MEDFED_RPC_PORT=$rpc_port MEDFED_IPFS_PORT=$ipfs_port setsid scripts/launch.sh --dev development >"$work/launch.log" 2>&1 &
 launch=$!
 trap 'kill -TERM -- -$launch 2>/dev/null || true; wait $launch 2>/dev/null || true; rm -rf "$work"' EXIT
 export EHR_URL="ws://127.0.0.1:$rpc_port" EHR_IPFS="http://127.0.0.1:$ipfs_port"

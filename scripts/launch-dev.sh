@@ -64,7 +64,7 @@ MedFed $preset is running in development mode (one collator, no relay chain).
   IPFS (Kubo RPC) $ipfs_api
   chain spec      $spec
   logs            $state/node.log, $state/ipfs.log
-  try             cargo run -q -p medfed-client -- --url ws://127.0.0.1:$port institution list
+  try             cargo run -q -p medfed-client --bin ehr -- --url ws://127.0.0.1:$port institution list
 Ctrl-C stops both; their state is discarded.
 
 TXT

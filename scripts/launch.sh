@@ -3,7 +3,7 @@
 # relay chain (3 validators), the coordinator (para 1000) and every region of
 # zombienet/federation.toml (2000, 2001), each parachain with two collators run by different
 # authority institutions, HRMP channels both ways between the coordinator and each region, and
-# one IPFS node per region. Builds what is missing first (scripts/build.sh: about 50 minutes
+# one IPFS node per region. Builds what is missing first (scripts/build.sh: about 75 minutes
 # the first time on a 2-core machine), prints every endpoint, and stops everything on Ctrl-C.
 #
 #   scripts/launch.sh [federation.toml]          the federation (default zombienet/federation.toml)
@@ -160,7 +160,7 @@ done <"$endpoints"
 		fi
 	done <"$endpoints"
 	echo "  chain specs and network: $state/federation; node logs: $state/zombie/<name>.log"
-	echo "  try: cargo run -q -p medfed-client -- --url ws://127.0.0.1:9910 directory regions"
+	echo "  try: cargo run -q -p medfed-client --bin ehr -- --url ws://127.0.0.1:9910 directory regions"
 	echo "  fault drill: scripts/launch.sh stop ipfs-region-a, then scripts/launch.sh start ipfs-region-a"
 	echo "Ctrl-C stops everything."
 } | tee "$state/endpoints.txt"

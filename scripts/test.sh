@@ -5,7 +5,7 @@
 #
 # 1. Formatting (nightly rustfmt, when installed) and clippy, then unit, benchmark and runtime
 #    integration tests of every crate but the nodes. No wasm, no node build: a few minutes cold.
-# 2. When the two nodes are already built in the cache (`scripts/build.sh node`, about 40
+# 2. When the two nodes are already built in the cache (`scripts/build.sh node`, about 60
 #    minutes cold), otherwise skipped, and this says so:
 #    - the check that their build compiles no polkadot-sdk crate twice;
 #    - end-to-end tests against the real collator and a real IPFS node (installed from npm);

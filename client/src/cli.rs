@@ -55,7 +55,7 @@ pub struct Signer {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-	/// The alliance's member institutions.
+	/// The region's member institutions.
 	#[command(subcommand)]
 	Institution(InstitutionCmd),
 	/// Votes on motions of the authority collective.

@@ -1,14 +1,18 @@
 //! # medfed-client
 //!
 //! The library behind `ehr`, `medfed-federation`, the examples and the end-to-end tests: one
-//! place that talks to a region's chain, to its IPFS node, and keeps identities.
+//! place that talks to a region's chain, to its IPFS node, keeps identities and describes a
+//! federation.
 //!
 //! - [`chain`]: a region's chain over WebSocket RPC (subxt): reads through runtime APIs and
-//!   storage, and every extrinsic MedFed sends.
+//!   storage; [`chain::calls`] builds every extrinsic MedFed sends.
 //! - [`ipfs`]: the region's IPFS node over the Kubo RPC API.
 //! - [`keystore`]: identities (an account and an Umbral key pair) in a passphrase-sealed file.
-//! - [`storage`]: decoding what the chain stores.
+//! - [`storage`]: encrypted storage: `ehr upload` and `ehr fetch`.
 //! - [`render`]: text and JSON output.
+//! - [`cli`]: `ehr`'s command line (clap types); [`commands`]: one module per command group.
+//! - [`federation`]: a federation description and what `medfed-federation` makes of it (genesis,
+//!   chain specs, the port scheme, the zombienet network, HRMP channels).
 
 pub mod chain;
 pub mod cli;

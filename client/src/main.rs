@@ -2,7 +2,7 @@
 //!
 //! Talks to one region's chain over its WebSocket RPC endpoint:
 //!
-//! - `ehr institution add|remove|list|show`: the alliance's members. Adding or removing one is a
+//! - `ehr institution add|remove|list|show`: the region's members. Adding or removing one is a
 //!   motion of the authority collective; `ehr proposal vote` gives the other authorities' votes,
 //!   and the motion executes once a majority approves.
 //! - `ehr patient register|show`: a patient publishes the Umbral key records are encrypted to.

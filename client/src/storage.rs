@@ -91,7 +91,7 @@ pub async fn upload(
 		.await?
 		.ok_or_else(|| anyhow!("{issuer_account} is not a member institution of this region: only members register records"))?;
 	if let medfed_primitives::MembershipStatus::Removed { .. } = institution.status {
-		bail!("{issuer_account} has been removed from the alliance and may not register records");
+		bail!("{issuer_account} has been removed from the region and may not register records");
 	}
 	let patient_info = chain.patient(patient).await?.ok_or_else(|| {
 		anyhow!("{patient} has no Umbral key on this chain: the patient registers first (`ehr patient register`)")

@@ -1,6 +1,6 @@
 //! # MedFed collator
 //!
-//! One binary for every MedFed chain: each region's alliance chain and the coordinator. It is a
+//! One binary for every MedFed chain: each region's chain and the coordinator. It is a
 //! thin wrapper over `polkadot-omni-node-lib`, so the runtime comes from the chain spec and the
 //! node never needs rebuilding when a runtime changes.
 //!

@@ -44,7 +44,7 @@ pub type ParaId = u32;
 /// SHA-256 digest of a record's ciphertext, as stored on IPFS.
 pub type CiphertextHash = [u8; 32];
 
-/// What an institution is within its alliance.
+/// What an institution is within its region.
 #[derive(
 	Clone,
 	Copy,
@@ -60,7 +60,7 @@ pub type CiphertextHash = [u8; 32];
 	serde::Deserialize,
 )]
 pub enum Role {
-	/// Governs the alliance's membership, runs a collator, an IPFS node and a re-encryption
+	/// Governs the region's membership, runs a collator, an IPFS node and a re-encryption
 	/// proxy. Carries an Umbral public key.
 	Authority,
 	/// A hospital.
@@ -96,7 +96,7 @@ pub enum MembershipStatus<BlockNumber> {
 pub struct InstitutionInfo<AccountId, BlockNumber> {
 	/// The institution's account.
 	pub account: AccountId,
-	/// Its role in the alliance.
+	/// Its role in the region.
 	pub role: Role,
 	/// Its display name, UTF-8.
 	pub name: Vec<u8>,
@@ -336,7 +336,7 @@ pub enum PinState<BlockNumber> {
 	},
 }
 
-/// What other pallets may ask about the alliance's member institutions.
+/// What other pallets may ask about the region's member institutions.
 pub trait Membership<AccountId> {
 	/// The role of `who` if it is a member now, or why it is not.
 	fn active_role(who: &AccountId) -> Result<Role, MembershipError>;

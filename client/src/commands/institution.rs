@@ -1,4 +1,4 @@
-//! `ehr institution add|remove|list|show`: the alliance's member institutions. Adding or
+//! `ehr institution add|remove|list|show`: the region's member institutions. Adding or
 //! removing one is a motion of the authority collective (see `proposal`).
 
 use super::{args::umbral_key_arg, proposal::motion, Context};

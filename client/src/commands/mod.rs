@@ -1,7 +1,7 @@
 //! What `ehr` does: one module per command group, and [`run`], which dispatches a parsed
 //! command line to it.
 //!
-//! - `institution`: `ehr institution add|remove|list|show`, the alliance's members.
+//! - `institution`: `ehr institution add|remove|list|show`, the region's members.
 //! - `proposal`: `ehr proposal vote`, and the motions of the authority collective that adding
 //!   or removing an institution proposes.
 //! - `patient`: `ehr patient register|show`.

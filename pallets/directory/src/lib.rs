@@ -6,7 +6,7 @@
 //! ## Overview
 //!
 //! MedFed's regions keep their patients' record metadata on their own chains. To answer a
-//! query about a patient across alliances, the coordinator (the paper's main chain) must know
+//! query about a patient across regions, the coordinator (the paper's main chain) must know
 //! where to ask. Each region tells it: when a patient's first record is registered in a region,
 //! that region sends [`Pallet::note_patient`] to the coordinator in an XCM `Transact`, and the
 //! coordinator adds the region to the patient's entry. The directory holds account ids and

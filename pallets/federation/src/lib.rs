@@ -6,7 +6,7 @@
 //! ## Overview
 //!
 //! The coordinator (the paper's main chain, para [`Coordinator`]) keeps a directory of which
-//! regions hold records of which patient, so that cross-alliance queries know where to go. When
+//! regions hold records of which patient, so that cross-region queries know where to go. When
 //! a patient's first record is registered in this region, the records pallet tells this one
 //! ([`OnFirstRecord`]), and it sends the coordinator an XCM message over HRMP:
 //!

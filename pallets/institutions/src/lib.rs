@@ -1,6 +1,6 @@
 //! # Institutions pallet
 //!
-//! The member institutions of one regional alliance: authorities, hospitals, clinics and labs.
+//! The member institutions of one region: authorities, hospitals, clinics and labs.
 //!
 //! ## Overview
 //!
@@ -9,7 +9,7 @@
 //! takes [`Config::AdminOrigin`], which a runtime sets to a collective of the authorities (a
 //! majority of them), so no single key decides membership.
 //!
-//! Authorities also run the alliance's re-encryption proxies, so an authority is admitted with
+//! Authorities also run the region's re-encryption proxies, so an authority is admitted with
 //! the Umbral public key its proxy uses, and may rotate it later with
 //! [`Pallet::set_proxy_key`]. The set of active authorities is kept sorted in [`Authorities`]
 //! and handed to [`Config::AuthoritiesChanged`] whenever it changes, which keeps the runtime's
@@ -27,7 +27,7 @@
 //!
 //! - [`Institutions`] holds at most [`Config::MaxInstitutions`] entries, members and removed
 //!   ones together; [`Authorities`] at most [`Config::MaxAuthorities`].
-//! - The alliance never loses its last authority: removing it is refused.
+//! - A region never loses its last authority: removing it is refused.
 //! - Other pallets ask about membership through [`medfed_primitives::Membership`], which this
 //!   pallet implements.
 
@@ -80,7 +80,7 @@ pub mod pallet {
 	/// Configuration of the institutions pallet.
 	#[pallet::config]
 	pub trait Config: polkadot_sdk::frame_system::Config {
-		/// Who may admit and remove institutions: the alliance's authorities acting together.
+		/// Who may admit and remove institutions: the region's authorities acting together.
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// Told the new sorted set of active authorities whenever it changes.
@@ -205,7 +205,7 @@ pub mod pallet {
 		TooManyInstitutions,
 		/// The region has `MaxAuthorities` authorities already.
 		TooManyAuthorities,
-		/// Removing the last authority would leave the alliance ungovernable. Admit another
+		/// Removing the last authority would leave the region ungovernable. Admit another
 		/// authority first.
 		LastAuthority,
 	}
@@ -243,7 +243,7 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Removes `institution` from the alliance. Its records stay; it can register no more.
+		/// Removes `institution` from the region. Its records stay; it can register no more.
 		///
 		/// Origin: [`Config::AdminOrigin`].
 		#[pallet::call_index(1)]

@@ -5,11 +5,11 @@ use medfed_primitives::{MembershipStatus, PublicKey, Role};
 use polkadot_sdk::frame_support::pallet_prelude::*;
 use scale_info::TypeInfo;
 
-/// An institution the alliance has admitted, whether still a member or removed.
+/// An institution the region has admitted, whether still a member or removed.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 #[scale_info(skip_type_params(MaxNameLen))]
 pub struct Institution<BlockNumber, MaxNameLen: Get<u32>> {
-	/// Its role in the alliance.
+	/// Its role in the region.
 	pub role: Role,
 	/// Its display name, UTF-8.
 	pub name: BoundedVec<u8, MaxNameLen>,

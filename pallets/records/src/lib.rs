@@ -84,7 +84,7 @@ pub mod pallet {
 	/// Configuration of the records pallet.
 	#[pallet::config]
 	pub trait Config: polkadot_sdk::frame_system::Config {
-		/// Who is a member institution of the alliance, and which are removed.
+		/// Who is a member institution of the region, and which are removed.
 		type Membership: Membership<Self::AccountId>;
 
 		/// Most records one patient may hold in this region.
@@ -184,9 +184,9 @@ pub mod pallet {
 	/// Errors of the records pallet.
 	#[pallet::error]
 	pub enum Error<T> {
-		/// The signer is not a member institution of this alliance.
+		/// The signer is not a member institution of this region.
 		NotMember,
-		/// The signer's institution has been removed from the alliance and may not register.
+		/// The signer's institution has been removed from the region and may not register.
 		InstitutionRemoved,
 		/// The patient has published a key already. Records stay encrypted to it.
 		PatientAlreadyRegistered,

@@ -1,6 +1,6 @@
 //! # MedFed coordinator runtime
 //!
-//! The federation's main chain (the paper's "main chain"): it routes cross-alliance queries
+//! The federation's main chain (the paper's "main chain"): it routes cross-region queries
 //! between the regions. Its collators are authority institutions of the regions.
 //!
 //! - [`pallet_directory`]: which regions hold records of which patient, kept up to date by the

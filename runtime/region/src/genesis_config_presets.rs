@@ -1,4 +1,4 @@
-//! Genesis presets of the region runtime: one per development alliance.
+//! Genesis presets of the region runtime: one per development region.
 //!
 //! - `region-a` (para 2000): authorities Alice and Bob, who also collate; Charlie a clinic,
 //!   Dave a lab.
@@ -38,11 +38,11 @@ pub const REGION_A_PARA_ID: u32 = para_ids::REGION_A;
 /// Para id of region B.
 pub const REGION_B_PARA_ID: u32 = para_ids::REGION_B;
 
-/// Para id of the coordinator the development alliances belong to.
+/// Para id of the coordinator the development regions belong to.
 pub const COORDINATOR_PARA_ID: u32 = para_ids::COORDINATOR;
 
-/// What distinguishes one alliance's genesis from another's.
-struct Alliance {
+/// What distinguishes one region's genesis from another's.
+struct RegionGenesis {
 	para_id: u32,
 	collators: Vec<Sr25519Keyring>,
 	institutions: Vec<(Sr25519Keyring, Role, &'static str)>,
@@ -51,9 +51,9 @@ struct Alliance {
 	coordinator: Option<u32>,
 }
 
-fn genesis(alliance: Alliance) -> serde_json::Value {
+fn genesis(region: RegionGenesis) -> serde_json::Value {
 	let account = |k: &Sr25519Keyring| -> AccountId { k.to_account_id() };
-	let institutions: Vec<_> = alliance
+	let institutions: Vec<_> = region
 		.institutions
 		.iter()
 		.map(|(who, role, name)| {
@@ -63,13 +63,13 @@ fn genesis(alliance: Alliance) -> serde_json::Value {
 		.collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances: genesis::endowed_accounts() },
-		parachain_info: ParachainInfoConfig { parachain_id: ParaId::from(alliance.para_id) },
+		parachain_info: ParachainInfoConfig { parachain_id: ParaId::from(region.para_id) },
 		collator_selection: CollatorSelectionConfig {
-			invulnerables: genesis::accounts(&alliance.collators),
+			invulnerables: genesis::accounts(&region.collators),
 			candidacy_bond: genesis::CANDIDACY_BOND,
 		},
 		session: SessionConfig {
-			keys: alliance
+			keys: region
 				.collators
 				.iter()
 				.map(|k| {
@@ -80,14 +80,14 @@ fn genesis(alliance: Alliance) -> serde_json::Value {
 				.collect(),
 		},
 		polkadot_xcm: PolkadotXcmConfig { safe_xcm_version: Some(xcm::prelude::XCM_VERSION) },
-		sudo: SudoConfig { key: Some(account(&alliance.sudo)) },
+		sudo: SudoConfig { key: Some(account(&region.sudo)) },
 		institutions: InstitutionsConfig { institutions },
-		federation: FederationConfig { coordinator: alliance.coordinator },
+		federation: FederationConfig { coordinator: region.coordinator },
 	})
 }
 
 fn region_a(collators: Vec<Sr25519Keyring>, coordinator: Option<u32>) -> serde_json::Value {
-	genesis(Alliance {
+	genesis(RegionGenesis {
 		para_id: REGION_A_PARA_ID,
 		collators,
 		coordinator,
@@ -102,7 +102,7 @@ fn region_a(collators: Vec<Sr25519Keyring>, coordinator: Option<u32>) -> serde_j
 }
 
 fn region_b() -> serde_json::Value {
-	genesis(Alliance {
+	genesis(RegionGenesis {
 		para_id: REGION_B_PARA_ID,
 		collators: vec![Sr25519Keyring::Eve, Sr25519Keyring::Ferdie],
 		coordinator: Some(COORDINATOR_PARA_ID),

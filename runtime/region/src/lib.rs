@@ -1,10 +1,10 @@
 //! # MedFed region runtime
 //!
-//! The parachain runtime of one regional alliance of hospitals, clinics and labs. Every
-//! alliance runs this same runtime; what tells them apart is genesis (see
+//! The parachain runtime of one region: an alliance of hospitals, clinics and labs. Every
+//! region runs this same runtime; what tells them apart is genesis (see
 //! [`genesis_config_presets`]): its para id, its institutions, its collators.
 //!
-//! - [`pallet_institutions`]: the alliance's members, admitted and removed by a majority of its
+//! - [`pallet_institutions`]: the region's members, admitted and removed by a majority of its
 //!   authority institutions (the `AuthorityCollective`).
 //! - [`pallet_records`]: patients' Umbral public keys and the append-only metadata of their
 //!   encrypted records.

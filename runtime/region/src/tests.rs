@@ -1,4 +1,4 @@
-//! Runtime integration tests: the genesis presets build the alliances they describe, and the
+//! Runtime integration tests: the genesis presets build the regions they describe, and the
 //! pallets are wired as configured (authority collective → institutions → records).
 
 use crate::{

@@ -2,7 +2,7 @@
 //! with `SKIP_WASM_BUILD`). Scripts take the files from the wasm builder's directory instead
 //! (`scripts/lib.sh`: `build_runtime_wasm`).
 
-/// The region (alliance) runtime.
+/// The region runtime.
 pub mod region {
 	include!(concat!(env!("OUT_DIR"), "/region_wasm.rs"));
 }

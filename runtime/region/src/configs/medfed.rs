@@ -16,11 +16,11 @@ use polkadot_sdk::{
 	pallet_collective,
 };
 
-/// The collective of the alliance's authority institutions. Its members are not set by hand:
+/// The collective of the region's authority institutions. Its members are not set by hand:
 /// the institutions pallet keeps them equal to the active authorities.
 pub type AuthorityCollectiveInstance = pallet_collective::Instance1;
 
-/// More than half of the authorities, or root (a runtime upgrade, or sudo while the alliance
+/// More than half of the authorities, or root (a runtime upgrade, or sudo while the region
 /// keeps its bootstrap key). Admits and removes institutions and collators.
 pub type AuthorityMajority = EitherOfDiverse<
 	EnsureRoot<AccountId>,

@@ -232,7 +232,7 @@ parameter_types! {
 impl pallet_collator_selection::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type Currency = Balances;
-	// The alliance's authorities decide who collates.
+	// The region's authorities decide who collates.
 	type UpdateOrigin = AuthorityMajority;
 	type PotId = PotId;
 	type MaxCandidates = ConstU32<100>;

@@ -1,7 +1,7 @@
 //! XCM configuration of the region runtime.
 //!
 //! The region's own token pays for execution; the relay chain may execute unpaid (its
-//! governance), siblings pay. HRMP channels to the coordinator carry MedFed's cross-alliance
+//! governance), siblings pay. HRMP channels to the coordinator carry MedFed's cross-region
 //! messages; their handlers come with the federation pallets.
 
 use crate::{
