@@ -35,8 +35,25 @@ fn free_port() -> u16 {
 		.port()
 }
 
+/// The para id the runtime's `development` preset gives the chain.
+fn development_para_id(node: &Path, wasm: &Path) -> String {
+	let out = Command::new(node)
+		.args(["chain-spec-builder", "display-preset", "--preset-name", "development", "--runtime"])
+		.arg(wasm)
+		.output()
+		.expect("chain-spec-builder runs");
+	assert!(out.status.success(), "display-preset: {}", String::from_utf8_lossy(&out.stderr));
+	let preset: serde_json::Value =
+		serde_json::from_slice(&out.stdout).expect("the preset is JSON");
+	preset["parachainInfo"]["parachainId"]
+		.as_u64()
+		.expect("the preset sets the para id")
+		.to_string()
+}
+
 fn start_node(node: &Path, wasm: &Path, dir: &Path, extra: &[&str]) -> (Node, String) {
 	let spec = dir.join("spec.json");
+	let para_id = development_para_id(node, wasm);
 	let status = Command::new(node)
 		.args(["chain-spec-builder", "--chain-spec-path"])
 		.arg(&spec)
@@ -47,7 +64,7 @@ fn start_node(node: &Path, wasm: &Path, dir: &Path, extra: &[&str]) -> (Node, St
 			"--relay-chain",
 			"rococo-local",
 			"--para-id",
-			"2000",
+			&para_id,
 			"--runtime",
 		])
 		.arg(wasm)
