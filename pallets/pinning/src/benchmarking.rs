@@ -1,6 +1,7 @@
-//! Benchmarks of the pinning pallet, at their worst case: a full report whose records close the
-//! authority's gap, so the cursor walks over every one of them, and whose pins are all of
-//! records the authority had reported unpinnable (each pin also clears that mark).
+//! Benchmarks of the pinning pallet, at their worst case: pins all of records the authority had
+//! reported unpinnable (each pin also clears that mark), and a report that closes the
+//! authority's gap so the cursor walks as far as it ever does (twice `MaxPinsPerReport`), over
+//! the report's records and records pinned earlier out of order.
 
 use super::*;
 use polkadot_sdk::{
@@ -8,17 +9,26 @@ use polkadot_sdk::{
 	sp_runtime::transaction_validity::TransactionSource,
 };
 
-/// A signed report by a fresh authority, with `p + u` records registered: pins of records
-/// `0..p`, each reported unpinnable before, and records `p..p + u` unpinnable.
+/// The farthest one report moves a cursor.
+fn walk<T: Config>() -> u32 {
+	T::MaxPinsPerReport::get() * 2
+}
+
+/// A signed report by a fresh authority: pins of records `0..p`, each reported unpinnable
+/// before (the cursor is at `p`), and records `p..p + u` unpinnable; records from `p + u` to
+/// `p` + [`walk`] are pinned already, so the cursor walks its farthest.
 fn signed_report<T: Config>(
 	p: u32,
 	u: u32,
 ) -> (T::AccountId, PinReportOf<T>, <T::AuthorityId as RuntimeAppPublic>::Signature) {
 	let (key, authority) = T::BenchmarkHelper::authority();
-	T::BenchmarkHelper::add_records(p + u);
+	T::BenchmarkHelper::add_records(p + walk::<T>());
 	let at = frame_system::Pallet::<T>::block_number();
 	for id in 0..p as RecordId {
 		Unpinnable::<T>::insert(&authority, id, (Reason::NotFound, at));
+	}
+	for id in (p + u) as RecordId..(p + walk::<T>()) as RecordId {
+		PinnedAt::<T>::insert(id, &authority, at);
 	}
 	Cursor::<T>::insert(&authority, p as RecordId);
 	let pins = BoundedVec::truncate_from((0..p as RecordId).collect::<Vec<_>>());
@@ -49,7 +59,7 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(frame_system::RawOrigin::Authorized, report, signature);
 
-		assert_eq!(Cursor::<T>::get(&authority), (p + u) as RecordId);
+		assert_eq!(Cursor::<T>::get(&authority), (p + walk::<T>()) as RecordId);
 		assert_eq!(Unpinnable::<T>::iter_prefix(&authority).count(), u as usize);
 	}
 
