@@ -265,6 +265,15 @@ pub enum RecordCmd {
 		/// The record's id.
 		id: u64,
 	},
+	/// Voids a record registered in bad faith or in error, as an authority: a motion of the
+	/// authority collective, like `institution add`. The record stays on chain, marked, and
+	/// is not served.
+	Void {
+		#[command(flatten)]
+		signer: Signer,
+		/// The record's id.
+		id: u64,
+	},
 }
 
 #[cfg(test)]

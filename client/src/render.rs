@@ -19,6 +19,9 @@ pub struct RecordView {
 	pub created_at: u32,
 	pub supersedes: Option<u64>,
 	pub superseded_by: Option<u64>,
+	/// The block the region's authorities voided it in: a voided record is not served.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub voided_at: Option<u32>,
 	/// Where the ciphertext is pinned: filled by `record show`, empty in lists.
 	#[serde(skip_serializing_if = "Vec::is_empty")]
 	pub pins: Vec<PinView>,
@@ -81,6 +84,7 @@ impl From<&Record> for RecordView {
 			created_at: r.created_at,
 			supersedes: r.supersedes,
 			superseded_by: info.superseded_by,
+			voided_at: info.voided_at,
 			pins: Vec::new(),
 		}
 	}
@@ -190,6 +194,11 @@ pub fn record_text(r: &RecordView) -> String {
 	if let Some(new) = r.superseded_by {
 		lines.push(format!("  corrected by   record {new}"));
 	}
+	if let Some(at) = r.voided_at {
+		lines.push(format!(
+			"  VOIDED         by the region's authorities at block {at}; not served"
+		));
+	}
 	for pin in &r.pins {
 		let state = match (pin.pinned_at, &pin.unpinnable) {
 			(Some(at), _) => format!("pinned (block {at})"),
@@ -220,9 +229,10 @@ pub fn page_text(p: &PageView) -> String {
 		p.total
 	)];
 	for r in &p.records {
-		let status = match r.superseded_by {
-			Some(new) => format!(" (corrected by {new})"),
-			None => String::new(),
+		let status = match (r.voided_at, r.superseded_by) {
+			(Some(at), _) => format!(" (VOIDED at block {at})"),
+			(None, Some(new)) => format!(" (corrected by {new})"),
+			(None, None) => String::new(),
 		};
 		lines.push(format!(
 			"  #{:<6} {:<22} {:>10} B  block {:<8} {}{}",
@@ -281,6 +291,7 @@ mod tests {
 				supersedes: Some(3),
 			},
 			superseded_by: None,
+			voided_at: None,
 		}
 	}
 

@@ -220,6 +220,9 @@ pub async fn fetch(chain: &Chain, ipfs: &Ipfs, patient: &Identity, id: u64) -> R
 		.record(id)
 		.await?
 		.ok_or_else(|| anyhow!("no record {id} in this region"))?;
+	if let Some(at) = record.voided_at {
+		bail!("record {id} was voided by the region's authorities at block {at}: it is not served");
+	}
 	let record = record.record;
 	if record.patient != patient.account() {
 		bail!(

@@ -163,6 +163,8 @@ pub struct RecordInfo<AccountId, BlockNumber> {
 	pub record: Record<AccountId, BlockNumber>,
 	/// The record that corrects this one, if any.
 	pub superseded_by: Option<RecordId>,
+	/// When the region's authorities voided it, if they did: a voided record is never served.
+	pub voided_at: Option<BlockNumber>,
 }
 
 /// One page of a list of records.

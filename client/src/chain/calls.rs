@@ -76,6 +76,11 @@ pub fn remove_institution(institution: &AccountId32) -> Call {
 	)
 }
 
+/// `Records.void_record`: voids a record (a motion of the authority collective dispatches it).
+pub fn void_record(id: RecordId) -> Call {
+	subxt::dynamic::tx("Records", "void_record", Composite::named([("id", Value::u128(id.into()))]))
+}
+
 /// `AuthorityCollective.propose`: a motion to dispatch `call` once `threshold` authorities
 /// approve; `length` is the encoded length of `call`.
 pub fn propose_motion(threshold: u32, call: Call, length: u128) -> Call {

@@ -1,7 +1,9 @@
-//! `ehr record register|list|show`: record metadata, registered by member institutions.
+//! `ehr record register|list|show|void`: record metadata, registered by member institutions;
+//! voiding one is a motion of the authority collective (see `proposal`).
 
 use super::{
 	args::{hash_arg, hex_arg},
+	proposal::motion,
 	Context,
 };
 use crate::{
@@ -47,6 +49,14 @@ pub(super) async fn run(context: &Context, command: RecordCmd) -> Result<()> {
 			let page = chain.records_of_patient(&patient, start, limit).await?;
 			print(json, &page_view(&page, start), page_text);
 			Ok(())
+		},
+		RecordCmd::Void { signer, id } => {
+			let keypair = signer.keypair(keystore)?;
+			chain
+				.record(id)
+				.await?
+				.ok_or_else(|| anyhow!("no record {id} in this region"))?;
+			motion(chain, json, calls::void_record(id), &keypair).await
 		},
 		RecordCmd::Show { id } => {
 			let record = chain

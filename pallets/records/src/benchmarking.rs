@@ -126,5 +126,18 @@ mod benchmarks {
 		Ok(())
 	}
 
+	#[benchmark]
+	fn void_record() -> Result<(), BenchmarkError> {
+		add_records::<T>(1);
+		let origin =
+			T::VoidOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 0);
+
+		assert!(Voided::<T>::contains_key(0));
+		Ok(())
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);
 }

@@ -91,6 +91,14 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxRecordsPerPatient: Get<u32>;
 
+		/// Most records one institution may register for one patient, so that no member alone
+		/// can fill a patient's `MaxRecordsPerPatient`.
+		#[pallet::constant]
+		type MaxRecordsPerIssuer: Get<u32>;
+
+		/// Who may void a record: the region's authorities acting together.
+		type VoidOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
 		/// Largest ciphertext a record may describe, in bytes.
 		#[pallet::constant]
 		type MaxRecordSize: Get<u64>;
@@ -154,10 +162,38 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type SupersededBy<T: Config> = StorageMap<_, Twox64Concat, RecordId, RecordId, OptionQuery>;
 
-	/// The record of each ciphertext hash: a ciphertext is registered once.
+	/// The record of each ciphertext hash, per issuer: an institution registers a ciphertext
+	/// once. Per issuer, so that a member who sees another's pending registration gains
+	/// nothing by registering the same ciphertext first.
 	#[pallet::storage]
-	pub type RecordByHash<T: Config> =
-		StorageMap<_, Blake2_128Concat, CiphertextHash, RecordId, OptionQuery>;
+	pub type RecordByHash<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		CiphertextHash,
+		RecordId,
+		OptionQuery,
+	>;
+
+	/// How many records each institution has registered for each patient: `(patient,
+	/// institution) → count`, at most `MaxRecordsPerIssuer`.
+	#[pallet::storage]
+	pub type IssuedToPatient<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		T::AccountId,
+		u32,
+		ValueQuery,
+	>;
+
+	/// Records the authorities voided, and the block they did: kept, marked, and never served
+	/// to readers.
+	#[pallet::storage]
+	pub type Voided<T: Config> =
+		StorageMap<_, Twox64Concat, RecordId, BlockNumberFor<T>, OptionQuery>;
 
 	/// Events of the records pallet.
 	#[pallet::event]
@@ -167,6 +203,11 @@ pub mod pallet {
 		PatientRegistered {
 			/// The patient's account.
 			patient: T::AccountId,
+		},
+		/// The authorities voided a record: it stays on chain, marked, and is not served.
+		RecordVoided {
+			/// The record's id.
+			id: RecordId,
 		},
 		/// A member institution registered a record.
 		RecordRegistered {
@@ -214,10 +255,17 @@ pub mod pallet {
 		EmptyRecord,
 		/// The record is larger than `MaxRecordSize`.
 		RecordTooLarge,
-		/// This ciphertext is registered already, as the record given by `RecordByHash`.
+		/// This institution registered this ciphertext already, as the record given by
+		/// `RecordByHash`.
 		DuplicateCiphertext,
 		/// The patient holds `MaxRecordsPerPatient` records already.
 		TooManyRecords,
+		/// This institution registered `MaxRecordsPerIssuer` records for this patient already.
+		IssuerQuotaReached,
+		/// There is no record with this id.
+		RecordNotFound,
+		/// The record is voided already.
+		AlreadyVoided,
 		/// The record to supersede does not exist.
 		SupersededRecordNotFound,
 		/// The record to supersede belongs to another patient.
@@ -302,6 +350,23 @@ pub mod pallet {
 			Ok(Some(if first { weight.saturating_add(T::OnFirstRecord::weight()) } else { weight })
 				.into())
 		}
+
+		/// Voids record `id`: for a record registered in bad faith or in error that its issuer
+		/// cannot correct. The record stays on chain, marked; the runtime API shows it voided
+		/// and clients refuse to serve it.
+		///
+		/// Origin: [`Config::VoidOrigin`], the region's authorities acting together.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::void_record())]
+		pub fn void_record(origin: OriginFor<T>, id: RecordId) -> DispatchResult {
+			T::VoidOrigin::ensure_origin(origin)?;
+			ensure!(Records::<T>::contains_key(id), Error::<T>::RecordNotFound);
+			ensure!(!Voided::<T>::contains_key(id), Error::<T>::AlreadyVoided);
+
+			Voided::<T>::insert(id, frame_system::Pallet::<T>::block_number());
+			Self::deposit_event(Event::RecordVoided { id });
+			Ok(())
+		}
 	}
 }
 
@@ -332,7 +397,14 @@ impl<T: Config> Pallet<T> {
 		let capsule = Capsule::parse(capsule).map_err(|_| Error::<T>::InvalidCapsule)?;
 		ensure!(size > 0, Error::<T>::EmptyRecord);
 		ensure!(size <= T::MaxRecordSize::get(), Error::<T>::RecordTooLarge);
-		ensure!(!RecordByHash::<T>::contains_key(ciphertext_hash), Error::<T>::DuplicateCiphertext);
+		ensure!(
+			IssuedToPatient::<T>::get(&patient, &issuer) < T::MaxRecordsPerIssuer::get(),
+			Error::<T>::IssuerQuotaReached
+		);
+		ensure!(
+			!RecordByHash::<T>::contains_key(&issuer, ciphertext_hash),
+			Error::<T>::DuplicateCiphertext
+		);
 		if let Some(old) = supersedes {
 			let previous = Records::<T>::get(old).ok_or(Error::<T>::SupersededRecordNotFound)?;
 			ensure!(previous.patient == patient, Error::<T>::SupersededRecordOfOtherPatient);
@@ -383,7 +455,8 @@ impl<T: Config> Pallet<T> {
 		Patients::<T>::insert(&record.patient, patient);
 		RecordsByInstitution::<T>::insert(&record.issuer, issued, id);
 		InstitutionRecordCount::<T>::insert(&record.issuer, issued.saturating_add(1));
-		RecordByHash::<T>::insert(record.ciphertext_hash, id);
+		RecordByHash::<T>::insert(&record.issuer, record.ciphertext_hash, id);
+		IssuedToPatient::<T>::mutate(&record.patient, &record.issuer, |n| *n = n.saturating_add(1));
 		if let Some(old) = record.supersedes {
 			SupersededBy::<T>::insert(old, id);
 		}
@@ -407,6 +480,7 @@ impl<T: Config> Pallet<T> {
 			id,
 			record,
 			superseded_by: SupersededBy::<T>::get(id),
+			voided_at: Voided::<T>::get(id),
 		})
 	}
 
@@ -467,11 +541,37 @@ impl<T: Config> Pallet<T> {
 		Self::try_state_records()?;
 		Self::try_state_patient_index()?;
 		Self::try_state_institution_index()?;
+		Self::try_state_issuer_quotas()?;
+		Self::try_state_voided()?;
 		Self::try_state_versions()
 	}
 
+	/// Each institution's count of records for each patient is what it registered, and within
+	/// `MaxRecordsPerIssuer`.
+	fn try_state_issuer_quotas() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		let mut counted = alloc::collections::BTreeMap::<(T::AccountId, T::AccountId), u32>::new();
+		for (_, record) in Records::<T>::iter() {
+			*counted.entry((record.patient, record.issuer)).or_default() += 1;
+		}
+		for (patient, issuer, count) in IssuedToPatient::<T>::iter() {
+			ensure!(count <= T::MaxRecordsPerIssuer::get(), "an issuer is over its quota");
+			ensure!(counted.remove(&(patient, issuer)) == Some(count), "an issuer count is off");
+		}
+		ensure!(counted.is_empty(), "records no issuer count counts");
+		Ok(())
+	}
+
+	/// Every voided record exists.
+	fn try_state_voided() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		ensure!(
+			Voided::<T>::iter_keys().all(Records::<T>::contains_key),
+			"a voided record is missing"
+		);
+		Ok(())
+	}
+
 	/// Every record has an id below [`NextRecordId`], valid fields, a registered patient, and
-	/// is the one record of its ciphertext hash.
+	/// is its issuer's one record of its ciphertext hash.
 	fn try_state_records() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		let next = NextRecordId::<T>::get();
 		let mut count = 0u64;
@@ -480,7 +580,7 @@ impl<T: Config> Pallet<T> {
 			ensure!(id < next, "record id not below NextRecordId");
 			ensure!(Patients::<T>::contains_key(&record.patient), "record of an unknown patient");
 			ensure!(
-				RecordByHash::<T>::get(record.ciphertext_hash) == Some(id),
+				RecordByHash::<T>::get(&record.issuer, record.ciphertext_hash) == Some(id),
 				"hash index is off"
 			);
 			ensure!(Capsule::parse(&record.capsule.0).is_ok(), "stored capsule is invalid");

@@ -30,6 +30,7 @@ parameter_types! {
 	pub const MaxAuthorities: u32 = 4;
 	pub const MaxNameLen: u32 = 32;
 	pub const MaxRecordsPerPatient: u32 = 4;
+	pub const MaxRecordsPerIssuer: u32 = 3;
 	pub const MaxRecordSize: u64 = 1 << 30;
 	pub const MaxPageSize: u32 = 3;
 	/// The patients announced to the directory, in order.
@@ -64,6 +65,8 @@ impl pallet_institutions::Config for Test {
 impl pallet_records::Config for Test {
 	type Membership = Institutions;
 	type MaxRecordsPerPatient = MaxRecordsPerPatient;
+	type MaxRecordsPerIssuer = MaxRecordsPerIssuer;
+	type VoidOrigin = EnsureRoot<u64>;
 	type MaxRecordSize = MaxRecordSize;
 	type MaxPageSize = MaxPageSize;
 	type OnFirstRecord = RememberAnnouncements;

@@ -1,8 +1,8 @@
 //! Tests of the records pallet. Every test ends with both pallets' try-state checks.
 
 use crate::{
-	mock::*, Error, Event, NextRecordId, Patients, RecordByHash, Records as RecordsMap,
-	SupersededBy,
+	mock::*, Error, Event, IssuedToPatient, NextRecordId, Patients, RecordByHash,
+	Records as RecordsMap, SupersededBy, Voided,
 };
 use medfed_primitives::{Cid, RecordId};
 use polkadot_sdk::{
@@ -276,12 +276,64 @@ fn sizes_must_be_positive_and_within_the_limit() {
 }
 
 #[test]
-fn a_ciphertext_is_registered_once() {
+fn a_ciphertext_is_registered_once_per_issuer() {
 	new_test_ext(|| {
 		let up = upload_for(PATIENT, b"{}");
 		assert_ok!(register(HOSPITAL, PATIENT, &up, None));
-		assert_eq!(RecordByHash::<Test>::get(up.hash), Some(0));
-		assert_noop!(register(CLINIC, PATIENT, &up, None), Error::<Test>::DuplicateCiphertext);
+		assert_eq!(RecordByHash::<Test>::get(HOSPITAL, up.hash), Some(0));
+		assert_noop!(register(HOSPITAL, PATIENT, &up, None), Error::<Test>::DuplicateCiphertext);
+	});
+}
+
+#[test]
+fn a_front_run_registration_gains_nothing() {
+	new_test_ext(|| {
+		// The clinic sees the hospital's pending registration and registers the same
+		// ciphertext first: it becomes the issuer of its own record, and the hospital's
+		// registration still goes through, as the hospital's.
+		let up = upload_for(PATIENT, b"{}");
+		assert_ok!(register(CLINIC, PATIENT, &up, None));
+		assert_ok!(register(HOSPITAL, PATIENT, &up, None));
+		assert_eq!(RecordsMap::<Test>::get(1).expect("registered").issuer, HOSPITAL);
+		assert_eq!(RecordByHash::<Test>::get(HOSPITAL, up.hash), Some(1));
+		assert_eq!(RecordByHash::<Test>::get(CLINIC, up.hash), Some(0));
+	});
+}
+
+#[test]
+fn one_member_cannot_fill_a_patients_records() {
+	new_test_ext(|| {
+		for i in 0..3u8 {
+			assert_ok!(register(CLINIC, PATIENT, &upload_for(PATIENT, &[i]), None));
+		}
+		assert_noop!(
+			register(CLINIC, PATIENT, &upload_for(PATIENT, b"flood"), None),
+			Error::<Test>::IssuerQuotaReached
+		);
+		assert_eq!(IssuedToPatient::<Test>::get(PATIENT, CLINIC), 3);
+		// Another member still can, and the clinic still can for another patient.
+		assert_ok!(register(HOSPITAL, PATIENT, &upload_for(PATIENT, b"care"), None));
+		assert_ok!(register(CLINIC, OTHER_PATIENT, &upload_for(OTHER_PATIENT, b"care"), None));
+	});
+}
+
+#[test]
+fn the_authorities_void_a_record_which_stays_marked() {
+	new_test_ext(|| {
+		assert_ok!(register(CLINIC, PATIENT, &upload_for(PATIENT, b"junk"), None));
+		assert_noop!(
+			Records::void_record(RuntimeOrigin::signed(HOSPITAL), 0),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(Records::void_record(RuntimeOrigin::root(), 1), Error::<Test>::RecordNotFound);
+		System::set_block_number(5);
+		assert_ok!(Records::void_record(RuntimeOrigin::root(), 0));
+		System::assert_last_event(Event::RecordVoided { id: 0 }.into());
+		assert_eq!(Voided::<Test>::get(0), Some(5));
+		let info = Records::record_info(0).expect("kept");
+		assert_eq!(info.voided_at, Some(5));
+		assert_eq!(Records::records_of_patient(PATIENT, 0, 10).records[0].voided_at, Some(5));
+		assert_noop!(Records::void_record(RuntimeOrigin::root(), 0), Error::<Test>::AlreadyVoided);
 	});
 }
 
@@ -289,7 +341,8 @@ fn a_ciphertext_is_registered_once() {
 fn a_patient_holds_at_most_max_records() {
 	new_test_ext(|| {
 		for i in 0..4u8 {
-			assert_ok!(register(HOSPITAL, PATIENT, &upload_for(PATIENT, &[i]), None));
+			let issuer = if i < 2 { HOSPITAL } else { CLINIC };
+			assert_ok!(register(issuer, PATIENT, &upload_for(PATIENT, &[i]), None));
 		}
 		assert_noop!(
 			register(HOSPITAL, PATIENT, &upload_for(PATIENT, b"5"), None),

@@ -18,6 +18,7 @@ use polkadot_sdk::frame_support::{traits::Get, weights::{constants::RocksDbWeigh
 pub trait WeightInfo {
 	fn register_patient() -> Weight;
 	fn register_record(s: u32, ) -> Weight;
+	fn void_record() -> Weight;
 }
 
 /// Weights for `pallet_records`, with the runtime's database weights.
@@ -67,6 +68,11 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(s.into())))
 			.saturating_add(Weight::from_parts(0, 3806).saturating_mul(s.into()))
 	}
+	fn void_record() -> Weight {
+		Weight::from_parts(40_000_000, 3600)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
 }
 
 /// Weights for `pallet_records` with RocksDB's database weights, for tests and mocks.
@@ -84,5 +90,10 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(s.into())))
 			.saturating_add(Weight::from_parts(0, 3806).saturating_mul(s.into()))
+	}
+	fn void_record() -> Weight {
+		Weight::from_parts(40_000_000, 3600)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }

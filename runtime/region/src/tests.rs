@@ -171,6 +171,44 @@ fn register_a_record_of_ferdie() -> alloc::string::String {
 }
 
 #[test]
+fn a_majority_of_authorities_voids_a_record_and_one_alone_cannot() {
+	chain(REGION_A).execute_with(|| {
+		register_a_record_of_ferdie();
+		let call = RuntimeCall::Records(pallet_records::Call::void_record { id: 0 });
+		// One authority alone: a motion of threshold 1 executes at once (it takes no motion
+		// index) and is refused.
+		propose(Sr25519Keyring::Alice, 1, call.clone());
+		assert_eq!(Records::record_info(0).expect("kept").voided_at, None);
+		// Nor can the record's issuer, or any member, void it directly.
+		assert!(call
+			.clone()
+			.dispatch(RuntimeOrigin::signed(account(Sr25519Keyring::Charlie)))
+			.is_err());
+		// Both authorities: voided, and still there.
+		let weight = call.get_dispatch_info().call_weight;
+		let hash = propose(Sr25519Keyring::Alice, 2, call.clone());
+		for authority in [Sr25519Keyring::Alice, Sr25519Keyring::Bob] {
+			assert_ok!(AuthorityCollective::vote(
+				RuntimeOrigin::signed(account(authority)),
+				hash,
+				0,
+				true
+			));
+		}
+		assert_ok!(AuthorityCollective::close(
+			RuntimeOrigin::signed(account(Sr25519Keyring::Bob)),
+			hash,
+			0,
+			weight,
+			call.encoded_size() as u32,
+		));
+		let info = Records::record_info(0).expect("kept");
+		assert_eq!(info.voided_at, Some(1));
+		assert_eq!(Records::records_of_patient(account(Sr25519Keyring::Ferdie), 0, 10).total, 1);
+	});
+}
+
+#[test]
 fn a_member_registers_a_record_that_the_runtime_api_reads_back() {
 	chain(REGION_A).execute_with(|| {
 		let cid = register_a_record_of_ferdie();

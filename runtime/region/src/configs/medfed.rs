@@ -44,6 +44,9 @@ parameter_types! {
 	pub const MaxNameLen: u32 = 128;
 	/// Most records one patient holds in a region.
 	pub const MaxRecordsPerPatient: u32 = 100_000;
+	/// Most records one institution registers for one patient: a tenth of what a patient
+	/// holds, so that no member alone can fill a patient's records.
+	pub const MaxRecordsPerIssuer: u32 = 10_000;
 	/// Largest ciphertext a record may describe: 4 GiB.
 	pub const MaxRecordSize: u64 = 4 << 30;
 	/// Most records one page of the records runtime API returns.
@@ -82,6 +85,9 @@ impl pallet_institutions::Config for Runtime {
 impl pallet_records::Config for Runtime {
 	type Membership = Institutions;
 	type MaxRecordsPerPatient = MaxRecordsPerPatient;
+	type MaxRecordsPerIssuer = MaxRecordsPerIssuer;
+	// A record is voided by a majority of the authorities.
+	type VoidOrigin = AuthorityMajority;
 	type MaxRecordSize = MaxRecordSize;
 	type MaxPageSize = MaxPageSize;
 	// A patient's first record here is announced to the coordinator's directory.
