@@ -231,6 +231,18 @@ fn register_and_read_back_records_through_the_real_node() {
 		(Some("hospital"), Some(true))
 	);
 
+	// Voiding a record also takes both authorities; it stays, marked.
+	let motion = ehr_ok(&url, &["record", "void", "--as", "//Alice", &id.to_string()]);
+	assert_eq!(motion["executed"], false, "{motion}");
+	assert!(ehr_ok(&url, &["record", "show", &id.to_string()])["voided_at"].is_null());
+	let hash = motion["motion"].as_str().expect("a motion hash").to_owned();
+	let index = motion["index"].as_u64().expect("a motion index").to_string();
+	let done = ehr_ok(&url, &["proposal", "vote", "--as", "//Bob", &hash, &index]);
+	assert_eq!(done["executed"], true, "{done}");
+	let voided = ehr_ok(&url, &["record", "show", &id.to_string()]);
+	assert!(voided["voided_at"].is_u64(), "{voided}");
+	assert_eq!(ehr_ok(&url, &["record", "list", "--patient", &ferdie])["total"], 1);
+
 	let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -522,6 +534,24 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 		!tree_contains(&dir.join("db"), marker.as_bytes()),
 		"the marker is in the chain database"
 	);
+
+	// Once the authorities void the record, not even its patient is served it.
+	let motion = ehr_ok(&url, &["record", "void", "--as", "//Alice", &id]);
+	let (hash, index) = (
+		motion["motion"].as_str().expect("hash").to_owned(),
+		motion["index"].as_u64().expect("index").to_string(),
+	);
+	ehr_ok(&url, &["proposal", "vote", "--as", "//Bob", &hash, &index]);
+	let voided = ehr_k(&[
+		"fetch",
+		"--key",
+		"ferdie",
+		&id,
+		"-o",
+		dir.join("voided.json").to_str().expect("utf-8 path"),
+	]);
+	assert!(!voided.status.success());
+	assert!(String::from_utf8_lossy(&voided.stderr).contains("voided"), "{voided:?}");
 
 	let _ = std::fs::remove_dir_all(&dir);
 }
