@@ -3,8 +3,8 @@
 
 use crate::{
 	genesis_config_presets::{get_preset, preset_names, REGION_A, REGION_B},
-	AuthorityCollective, Institutions, ParachainInfo, Records, Runtime, RuntimeCall, RuntimeEvent,
-	RuntimeGenesisConfig, RuntimeOrigin, System,
+	AuthorityCollective, CollatorSelection, Institutions, ParachainInfo, Records, Runtime,
+	RuntimeCall, RuntimeEvent, RuntimeGenesisConfig, RuntimeOrigin, System,
 };
 use codec::Encode;
 use medfed_primitives::{umbral::dev, Capsule, Cid, Membership, Role};
@@ -205,6 +205,46 @@ fn a_majority_of_authorities_voids_a_record_and_one_alone_cannot() {
 		let info = Records::record_info(0).expect("kept");
 		assert_eq!(info.voided_at, Some(1));
 		assert_eq!(Records::records_of_patient(account(Sr25519Keyring::Ferdie), 0, 10).total, 1);
+	});
+}
+
+#[test]
+fn a_removed_authority_collates_no_more() {
+	chain(REGION_A).execute_with(|| {
+		let (alice, bob) = (account(Sr25519Keyring::Alice), account(Sr25519Keyring::Bob));
+		let mut collators = crate::Session::validators();
+		collators.sort();
+		let mut both = vec![alice.clone(), bob.clone()];
+		both.sort();
+		assert_eq!(collators, both);
+		assert_ok!(Institutions::remove(RuntimeOrigin::root(), bob.clone()));
+		assert_eq!(
+			polkadot_sdk::pallet_collator_selection::Invulnerables::<Runtime>::get().to_vec(),
+			vec![alice.clone()]
+		);
+		// The session pallet queues a session ahead: after two rotations, Bob authors no more.
+		crate::Session::rotate_session();
+		crate::Session::rotate_session();
+		assert_eq!(crate::Session::validators(), vec![alice]);
+		let bob_aura: crate::AuraId = Sr25519Keyring::Bob.public().into();
+		assert!(!polkadot_sdk::pallet_aura::Authorities::<Runtime>::get().contains(&bob_aura));
+	});
+}
+
+#[test]
+fn only_an_active_authority_can_be_made_a_collator() {
+	chain(REGION_A).execute_with(|| {
+		let charlie = account(Sr25519Keyring::Charlie);
+		// A clinic, even by root, even with session keys (it has none): refused.
+		assert!(
+			CollatorSelection::add_invulnerable(RuntimeOrigin::root(), charlie.clone()).is_err()
+		);
+		// Nor can anyone stand as a candidate: the collators are the authorities'.
+		assert!(CollatorSelection::register_as_candidate(RuntimeOrigin::signed(charlie)).is_err());
+		assert_eq!(
+			polkadot_sdk::pallet_collator_selection::CandidateList::<Runtime>::get().len(),
+			0
+		);
 	});
 }
 

@@ -2,14 +2,15 @@
 //! the federation (announcements to the coordinator).
 
 use crate::{
-	configs::RuntimeBlockWeights, AccountId, AuthorityCollective, BlockNumber, Federation,
-	Institutions, Records, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, TxExtension,
-	UncheckedExtrinsic, DAYS, MINUTES,
+	configs::RuntimeBlockWeights, AccountId, AuthorityCollective, BlockNumber, CollatorSelection,
+	Federation, Institutions, Records, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, Session,
+	TxExtension, UncheckedExtrinsic, DAYS, MINUTES,
 };
+use medfed_primitives::{Membership, Role};
 use polkadot_sdk::{
 	frame_support::{
 		parameter_types,
-		traits::{EitherOfDiverse, NeverEnsureOrigin},
+		traits::{ChangeMembers, EitherOfDiverse, NeverEnsureOrigin, ValidatorRegistration},
 		weights::Weight,
 	},
 	frame_system::EnsureRoot,
@@ -72,9 +73,45 @@ impl pallet_collective::Config<AuthorityCollectiveInstance> for Runtime {
 	type Consideration = ();
 }
 
+/// What follows the set of active authorities when it changes: the authority collective, and
+/// the collators. A removed authority is no longer an invulnerable collator, so it is out of
+/// the collator set from the session after next (the session pallet queues one session ahead).
+pub struct AuthoritySetChanged;
+impl ChangeMembers<AccountId> for AuthoritySetChanged {
+	fn change_members_sorted(incoming: &[AccountId], outgoing: &[AccountId], new: &[AccountId]) {
+		AuthorityCollective::change_members_sorted(incoming, outgoing, new);
+		for who in outgoing {
+			if !polkadot_sdk::pallet_collator_selection::Invulnerables::<Runtime>::get()
+				.contains(who)
+			{
+				continue;
+			}
+			// Fails only when it is the last collator: the chain keeps it rather than halt,
+			// and the authorities must add another before it goes.
+			if let Err(e) =
+				CollatorSelection::remove_invulnerable(RuntimeOrigin::root(), who.clone())
+			{
+				log::warn!(
+					target: "runtime::medfed",
+					"removed authority {who:?} stays a collator until another is added: {e:?}"
+				);
+			}
+		}
+	}
+}
+
+/// Who may collate: an active authority institution whose session keys are set.
+pub struct AuthorityWithKeys;
+impl ValidatorRegistration<AccountId> for AuthorityWithKeys {
+	fn is_registered(who: &AccountId) -> bool {
+		Institutions::active_role(who) == Ok(Role::Authority) &&
+			<Session as ValidatorRegistration<AccountId>>::is_registered(who)
+	}
+}
+
 impl pallet_institutions::Config for Runtime {
 	type AdminOrigin = AuthorityMajority;
-	type AuthoritiesChanged = AuthorityCollective;
+	type AuthoritiesChanged = AuthoritySetChanged;
 	type AuthoritiesInitialized = AuthorityCollective;
 	type MaxInstitutions = MaxInstitutions;
 	type MaxAuthorities = MaxAuthorities;

@@ -8,8 +8,8 @@ pub use medfed::*;
 use crate::{
 	AccountId, Aura, Balance, Balances, Block, CollatorSelection, Hash, MessageQueue, Nonce,
 	PalletInfo, ParachainSystem, Runtime, RuntimeCall, RuntimeEvent, RuntimeFreezeReason,
-	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, Session, SessionKeys, System, WeightToFee,
-	XcmpQueue, BLOCK_PROCESSING_VELOCITY, EXISTENTIAL_DEPOSIT, MAXIMUM_BLOCK_WEIGHT,
+	RuntimeHoldReason, RuntimeOrigin, RuntimeTask, SessionKeys, System, WeightToFee, XcmpQueue,
+	BLOCK_PROCESSING_VELOCITY, EXISTENTIAL_DEPOSIT, MAXIMUM_BLOCK_WEIGHT,
 	RELAY_CHAIN_SLOT_DURATION_MILLIS, SLOT_DURATION, UNINCLUDED_SEGMENT_CAPACITY, VERSION,
 };
 use polkadot_sdk::{staging_parachain_info as parachain_info, *};
@@ -235,13 +235,15 @@ impl pallet_collator_selection::Config for Runtime {
 	// The region's authorities decide who collates.
 	type UpdateOrigin = AuthorityMajority;
 	type PotId = PotId;
-	type MaxCandidates = ConstU32<100>;
+	// No open candidacy: the collators are the authorities' invulnerables.
+	type MaxCandidates = ConstU32<0>;
 	type MinEligibleCollators = ConstU32<1>;
 	type MaxInvulnerables = MaxAuthorities;
 	// Should be a multiple of session or things will get inconsistent.
 	type KickThreshold = Period;
 	type ValidatorId = <Self as frame_system::Config>::AccountId;
 	type ValidatorIdOf = pallet_collator_selection::IdentityCollator;
-	type ValidatorRegistration = Session;
+	// Only an active authority with its session keys set.
+	type ValidatorRegistration = AuthorityWithKeys;
 	type WeightInfo = pallet_collator_selection::weights::SubstrateWeight<Runtime>;
 }
