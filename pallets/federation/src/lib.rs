@@ -11,7 +11,7 @@
 //! ([`OnFirstRecord`]), and it sends the coordinator an XCM message over HRMP:
 //!
 //! ```text
-//! UnpaidExecution { weight_limit: Unlimited, check_origin: None }
+//! UnpaidExecution { weight_limit: Limited(coordinator::NOTE_PATIENT_WEIGHT_LIMIT), check_origin: None }
 //! Transact { origin_kind: Xcm, call: Directory::note_patient { patient } }
 //! ```
 //!
@@ -207,7 +207,13 @@ impl<T: Config> Pallet<T> {
 	/// The message that tells the coordinator this region holds records of `patient`.
 	pub fn note_patient_message(patient: &T::AccountId) -> Xcm<()> {
 		Xcm(vec![
-			UnpaidExecution { weight_limit: Unlimited, check_origin: None },
+			UnpaidExecution {
+				weight_limit: Limited(Weight::from_parts(
+					coordinator::NOTE_PATIENT_WEIGHT_LIMIT.0,
+					coordinator::NOTE_PATIENT_WEIGHT_LIMIT.1,
+				)),
+				check_origin: None,
+			},
 			Transact {
 				origin_kind: OriginKind::Xcm,
 				fallback_max_weight: None,

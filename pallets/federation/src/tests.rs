@@ -25,11 +25,15 @@ fn a_first_record_is_announced_to_the_coordinator_at_once() {
 		assert_eq!(destination, &coordinator_location());
 		// Unpaid, dispatched with the region's own XCM origin, carrying only the patient.
 		match &message.0[..] {
-			[UnpaidExecution { weight_limit: Unlimited, check_origin: None }, Transact { origin_kind: OriginKind::Xcm, call, .. }] =>
+			[UnpaidExecution { weight_limit: Limited(limit), check_origin: None }, Transact { origin_kind: OriginKind::Xcm, call, .. }] =>
+			{
 				assert_eq!(
 					call.encoded(),
 					&(coordinator::DIRECTORY_PALLET_INDEX, 0u8, PATIENT).encode()
-				),
+				);
+				let (ref_time, proof_size) = coordinator::NOTE_PATIENT_WEIGHT_LIMIT;
+				assert_eq!(*limit, Weight::from_parts(ref_time, proof_size));
+			},
 			other => panic!("unexpected message {other:?}"),
 		}
 		let message_id = polkadot_sdk::sp_io::hashing::blake2_256(&message.encode());

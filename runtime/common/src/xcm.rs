@@ -5,11 +5,7 @@ use crate::AccountId;
 use polkadot_sdk::{staging_xcm as xcm, staging_xcm_builder as xcm_builder, *};
 
 use core::marker::PhantomData;
-use frame_support::{
-	parameter_types,
-	traits::{Contains, Get},
-	weights::Weight,
-};
+use frame_support::{parameter_types, traits::Get, weights::Weight};
 use pallet_xcm::XcmPassthrough;
 use polkadot_parachain_primitives::primitives::Sibling;
 use xcm::latest::prelude::*;
@@ -63,11 +59,3 @@ pub type XcmOriginToTransactDispatchOrigin<RuntimeOrigin> = (
 	// XCM origins pass through as themselves: how MedFed's `Transact`s reach their pallets.
 	XcmPassthrough<RuntimeOrigin>,
 );
-
-/// The relay chain, or its executive body.
-pub struct ParentOrParentsExecutivePlurality;
-impl Contains<Location> for ParentOrParentsExecutivePlurality {
-	fn contains(location: &Location) -> bool {
-		matches!(location.unpack(), (1, []) | (1, [Plurality { id: BodyId::Executive, .. }]))
-	}
-}

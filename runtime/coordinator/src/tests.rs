@@ -41,18 +41,38 @@ fn patient() -> AccountId {
 	Sr25519Keyring::Ferdie.to_account_id()
 }
 
+/// The weight limit regions announce with.
+fn announcement_limit() -> Weight {
+	let (ref_time, proof_size) = medfed_primitives::coordinator::NOTE_PATIENT_WEIGHT_LIMIT;
+	Weight::from_parts(ref_time, proof_size)
+}
+
+/// `Transact` of `Directory::note_patient { patient }` with the sender's own XCM origin.
+fn note_patient(patient: &AccountId) -> Instruction<RuntimeCall> {
+	Transact {
+		origin_kind: OriginKind::Xcm,
+		fallback_max_weight: None,
+		call: medfed_primitives::coordinator::note_patient(patient).into(),
+	}
+}
+
 /// What region `para` sends when a patient's first record is registered there.
 fn announcement(para: u32, patient: &AccountId) -> (Location, Xcm<RuntimeCall>) {
 	let message = Xcm(vec![
-		UnpaidExecution { weight_limit: Unlimited, check_origin: None },
-		Transact {
-			origin_kind: OriginKind::Xcm,
-			fallback_max_weight: None,
-			call: medfed_primitives::coordinator::note_patient(patient).into(),
-		},
+		UnpaidExecution { weight_limit: Limited(announcement_limit()), check_origin: None },
+		note_patient(patient),
 		SetTopic([7; 32]),
 	]);
 	(Location::new(1, [Parachain(para)]), message)
+}
+
+/// Whether the barrier stopped `outcome`'s message.
+fn stopped_by_the_barrier(outcome: &Outcome) -> bool {
+	matches!(
+		outcome,
+		Outcome::Incomplete { error: InstructionError { error: XcmError::Barrier, .. }, .. } |
+			Outcome::Error(InstructionError { error: XcmError::Barrier, .. })
+	)
 }
 
 fn execute(origin: Location, message: Xcm<RuntimeCall>) -> Outcome {
@@ -127,13 +147,68 @@ fn a_parachain_outside_the_federation_cannot_execute_unpaid() {
 }
 
 #[test]
+fn only_the_exact_announcement_executes() {
+	coordinator().execute_with(|| {
+		let region = Location::new(1, [Parachain(REGION_A)]);
+		let unpaid = |weight_limit| UnpaidExecution { weight_limit, check_origin: None };
+		let limit = announcement_limit();
+		let refused = [
+			// No weight limit, or one above the announcement's.
+			Xcm(vec![unpaid(Unlimited), note_patient(&patient())]),
+			Xcm(vec![
+				unpaid(Limited(limit.saturating_add(Weight::from_parts(1, 0)))),
+				note_patient(&patient()),
+			]),
+			// Anything more, or anything else.
+			Xcm(vec![unpaid(Limited(limit)), ClearOrigin, note_patient(&patient())]),
+			Xcm(vec![unpaid(Limited(limit)), note_patient(&patient()), note_patient(&patient())]),
+			Xcm(vec![
+				unpaid(Limited(limit)),
+				DescendOrigin([AccountId32 { network: None, id: [1; 32] }].into()),
+				note_patient(&patient()),
+			]),
+			Xcm(vec![
+				WithdrawAsset((Here, 1_000_000_000_000u128).into()),
+				BuyExecution {
+					fees: (Here, 1_000_000_000_000u128).into(),
+					weight_limit: Unlimited,
+				},
+				note_patient(&patient()),
+			]),
+		];
+		for message in refused {
+			let outcome = execute(region.clone(), message.clone());
+			assert!(stopped_by_the_barrier(&outcome), "{message:?}: {outcome:?}");
+		}
+		assert!(Directory::regions_of(patient()).is_empty());
+	});
+}
+
+#[test]
+fn the_relay_chain_cannot_speak_for_a_region() {
+	coordinator().execute_with(|| {
+		let unpaid =
+			UnpaidExecution { weight_limit: Limited(announcement_limit()), check_origin: None };
+		let as_region = DescendOrigin([Parachain(REGION_A)].into());
+		for message in [
+			Xcm(vec![unpaid.clone(), as_region.clone(), note_patient(&patient())]),
+			Xcm(vec![as_region, unpaid, note_patient(&patient())]),
+		] {
+			let outcome = execute(Location::parent(), message.clone());
+			assert!(stopped_by_the_barrier(&outcome), "{message:?}: {outcome:?}");
+		}
+		assert!(Directory::regions_of(patient()).is_empty());
+	});
+}
+
+#[test]
 fn a_region_may_transact_only_directory_calls() {
 	coordinator().execute_with(|| {
 		let remark = RuntimeCall::System(polkadot_sdk::frame_system::Call::remark_with_event {
 			remark: b"hi".to_vec(),
 		});
 		let message = Xcm(vec![
-			UnpaidExecution { weight_limit: Unlimited, check_origin: None },
+			UnpaidExecution { weight_limit: Limited(announcement_limit()), check_origin: None },
 			Transact {
 				origin_kind: OriginKind::Xcm,
 				fallback_max_weight: None,

@@ -249,6 +249,58 @@ fn only_an_active_authority_can_be_made_a_collator() {
 }
 
 #[test]
+fn a_region_executes_no_message_from_outside() {
+	use polkadot_sdk::{staging_xcm::latest::prelude::*, staging_xcm_executor::XcmExecutor};
+	chain(REGION_A).execute_with(|| {
+		let remark = RuntimeCall::System(polkadot_sdk::frame_system::Call::remark_with_event {
+			remark: b"hi".to_vec(),
+		});
+		let transact = Transact {
+			origin_kind: OriginKind::SovereignAccount,
+			fallback_max_weight: None,
+			call: remark.encode().into(),
+		};
+		let fees: Asset = (Here, 1_000_000_000_000u128).into();
+		let unpaid = Xcm(vec![
+			UnpaidExecution { weight_limit: Unlimited, check_origin: None },
+			transact.clone(),
+		]);
+		let paid = Xcm(vec![
+			WithdrawAsset(fees.clone().into()),
+			BuyExecution { fees, weight_limit: Unlimited },
+			transact,
+		]);
+		let coordinator = Location::new(1, [Parachain(para_ids::COORDINATOR)]);
+		for (origin, message) in [
+			(Location::parent(), unpaid.clone()),
+			(coordinator.clone(), unpaid),
+			(coordinator, paid.clone()),
+			(Location::new(1, [Parachain(3000)]), paid),
+		] {
+			let mut id = [0; 32];
+			let outcome = XcmExecutor::<crate::configs::xcm_config::XcmConfig>::prepare_and_execute(
+				origin.clone(),
+				message,
+				&mut id,
+				Weight::MAX,
+				Weight::zero(),
+			);
+			assert!(
+				matches!(
+					outcome,
+					Outcome::Error(InstructionError { error: XcmError::Barrier, .. }) |
+						Outcome::Incomplete {
+							error: InstructionError { error: XcmError::Barrier, .. },
+							..
+						}
+				),
+				"{origin:?}: {outcome:?}"
+			);
+		}
+	});
+}
+
+#[test]
 fn a_member_registers_a_record_that_the_runtime_api_reads_back() {
 	chain(REGION_A).execute_with(|| {
 		let cid = register_a_record_of_ferdie();

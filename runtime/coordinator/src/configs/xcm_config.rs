@@ -1,10 +1,14 @@
 //! XCM configuration of the coordinator runtime.
 //!
-//! The federation's regions (the directory's [`pallet_directory::Regions`]) may execute
-//! unpaid: their messages start with `UnpaidExecution` and `Transact` directory calls with
-//! their own XCM origin. The relay chain may execute unpaid (its governance); any other
-//! sibling pays with the coordinator's own token. Only the directory's calls may be
-//! dispatched by `Transact`.
+//! Exactly one program executes here, and only from the federation's regions (the directory's
+//! [`pallet_directory::Regions`]), sent by them directly: `UnpaidExecution` with a weight limit
+//! of at most [`coordinator::NOTE_PATIENT_WEIGHT_LIMIT`], one `Transact` with their own XCM
+//! origin, and an optional trailing `SetTopic` ([`AllowRegionAnnouncements`]); `Transact` may
+//! dispatch only the directory's calls ([`DirectoryCalls`]). No other sibling, and not the relay
+//! chain, executes anything: MedFed uses no other message, and an origin computed with
+//! `DescendOrigin` is never accepted, so the relay chain cannot speak for a region. (The relay
+//! chain's governance is trusted all the same in another way: it can replace a parachain's
+//! code.)
 
 use crate::{
 	AccountId, AllPalletsWithSystem, Balances, ParachainInfo, ParachainSystem, PolkadotXcm,
@@ -16,22 +20,26 @@ use polkadot_sdk::{
 
 use frame_support::{
 	parameter_types,
-	traits::{ConstU32, Contains, Disabled, Everything, Nothing},
+	traits::{ConstU32, Contains, Disabled, Nothing, ProcessMessageError},
+	weights::Weight,
 };
 use frame_system::EnsureRoot;
+use medfed_primitives::coordinator;
 use polkadot_runtime_common::impls::ToAuthor;
 use xcm::latest::prelude::*;
 use xcm_builder::{
-	AllowExplicitUnpaidExecutionFrom, AllowTopLevelPaidExecutionFrom, DenyRecursively,
-	DenyReserveTransferToRelayChain, DenyThenTry, EnsureXcmOrigin, FixedWeightBounds,
-	FrameTransactionalProcessor, FungibleAdapter, IsConcrete, NativeAsset, SignedToAccountId32,
-	TakeWeightCredit, TrailingSetTopicAsId, UsingComponents, WithComputedOrigin, WithUniqueTopic,
+	DenyRecursively, DenyReserveTransferToRelayChain, DenyThenTry, EnsureXcmOrigin,
+	FixedWeightBounds, FrameTransactionalProcessor, FungibleAdapter, IsConcrete, NativeAsset,
+	SignedToAccountId32, TakeWeightCredit, TrailingSetTopicAsId, UsingComponents, WithUniqueTopic,
 };
-use xcm_executor::XcmExecutor;
+use xcm_executor::{
+	traits::{Properties, ShouldExecute},
+	XcmExecutor,
+};
 
 pub use medfed_runtime_common::xcm::{
-	HereLocation, LocationToAccountId, MaxAssetsIntoHolding, MaxInstructions,
-	ParentOrParentsExecutivePlurality, RelayNetwork, UnitWeightCost,
+	HereLocation, LocationToAccountId, MaxAssetsIntoHolding, MaxInstructions, RelayNetwork,
+	UnitWeightCost,
 };
 
 parameter_types! {
@@ -69,23 +77,41 @@ impl Contains<RuntimeCall> for DirectoryCalls {
 	}
 }
 
-/// Which messages execute.
+/// A region's announcement, and nothing else: from a federation region itself (no computed
+/// origin), exactly `UnpaidExecution { weight_limit: Limited(w), check_origin: None }` with
+/// `w` at most [`coordinator::NOTE_PATIENT_WEIGHT_LIMIT`] and covering the program, then one
+/// `Transact` with `OriginKind::Xcm`. (`TrailingSetTopicAsId` has taken off a trailing
+/// `SetTopic` before this barrier looks.)
+pub struct AllowRegionAnnouncements;
+impl ShouldExecute for AllowRegionAnnouncements {
+	fn should_execute<Call>(
+		origin: &Location,
+		instructions: &mut [Instruction<Call>],
+		max_weight: Weight,
+		_properties: &mut Properties,
+	) -> Result<(), ProcessMessageError> {
+		if !FederationRegions::contains(origin) {
+			return Err(ProcessMessageError::Unsupported);
+		}
+		let (ref_time, proof_size) = coordinator::NOTE_PATIENT_WEIGHT_LIMIT;
+		let most = Weight::from_parts(ref_time, proof_size);
+		match instructions {
+			[UnpaidExecution { weight_limit: Limited(limit), check_origin: None }, Transact { origin_kind: OriginKind::Xcm, .. }]
+				if limit.all_lte(most) && max_weight.all_lte(*limit) =>
+				Ok(()),
+			[UnpaidExecution { .. }, Transact { .. }] =>
+				Err(ProcessMessageError::Overweight(max_weight)),
+			_ => Err(ProcessMessageError::BadFormat),
+		}
+	}
+}
+
+/// Which messages execute: a region's announcement, and the coordinator's own local execution
+/// (paid for with weight credit). Nothing else.
 pub type Barrier = TrailingSetTopicAsId<
 	DenyThenTry<
 		DenyRecursively<DenyReserveTransferToRelayChain>,
-		(
-			TakeWeightCredit,
-			// The regions' messages, which start with `UnpaidExecution`.
-			AllowExplicitUnpaidExecutionFrom<FederationRegions>,
-			WithComputedOrigin<
-				(
-					AllowTopLevelPaidExecutionFrom<Everything>,
-					AllowExplicitUnpaidExecutionFrom<ParentOrParentsExecutivePlurality>,
-				),
-				UniversalLocation,
-				ConstU32<8>,
-			>,
-		),
+		(TakeWeightCredit, AllowRegionAnnouncements),
 	>,
 >;
 

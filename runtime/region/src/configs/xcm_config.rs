@@ -1,8 +1,9 @@
 //! XCM configuration of the region runtime.
 //!
-//! The region's own token pays for execution; the relay chain may execute unpaid (its
-//! governance), siblings pay. HRMP channels to the coordinator carry MedFed's cross-region
-//! messages; their handlers come with the federation pallets.
+//! A region sends the coordinator its announcements (see `pallet_federation`) and executes no
+//! message from outside: no sibling, paid or not, and not the relay chain, whose governance is
+//! trusted in another way (it can replace a parachain's code). `Transact` may dispatch nothing.
+//! The cross-region queries to come will admit the one program they use, from the coordinator.
 
 use crate::{
 	AccountId, AllPalletsWithSystem, Balances, ParachainInfo, ParachainSystem, PolkadotXcm,
@@ -14,22 +15,21 @@ use polkadot_sdk::{
 
 use frame_support::{
 	parameter_types,
-	traits::{ConstU32, Disabled, Everything, Nothing},
+	traits::{ConstU32, Disabled, Nothing},
 };
 use frame_system::EnsureRoot;
 use polkadot_runtime_common::impls::ToAuthor;
 use xcm::latest::prelude::*;
 use xcm_builder::{
-	AllowExplicitUnpaidExecutionFrom, AllowTopLevelPaidExecutionFrom, DenyRecursively,
-	DenyReserveTransferToRelayChain, DenyThenTry, EnsureXcmOrigin, FixedWeightBounds,
-	FrameTransactionalProcessor, FungibleAdapter, IsConcrete, NativeAsset, SignedToAccountId32,
-	TakeWeightCredit, TrailingSetTopicAsId, UsingComponents, WithComputedOrigin, WithUniqueTopic,
+	DenyRecursively, DenyReserveTransferToRelayChain, DenyThenTry, EnsureXcmOrigin,
+	FixedWeightBounds, FrameTransactionalProcessor, FungibleAdapter, IsConcrete, NativeAsset,
+	SignedToAccountId32, TakeWeightCredit, TrailingSetTopicAsId, UsingComponents, WithUniqueTopic,
 };
 use xcm_executor::XcmExecutor;
 
 pub use medfed_runtime_common::xcm::{
-	HereLocation, LocationToAccountId, MaxAssetsIntoHolding, MaxInstructions,
-	ParentOrParentsExecutivePlurality, RelayNetwork, UnitWeightCost,
+	HereLocation, LocationToAccountId, MaxAssetsIntoHolding, MaxInstructions, RelayNetwork,
+	UnitWeightCost,
 };
 
 parameter_types! {
@@ -51,21 +51,12 @@ pub type LocalAssetTransactor = FungibleAdapter<
 pub type XcmOriginToTransactDispatchOrigin =
 	medfed_runtime_common::xcm::XcmOriginToTransactDispatchOrigin<RuntimeOrigin>;
 
-/// Which messages execute.
+/// Which messages execute: the region's own local execution, nothing from outside.
 pub type Barrier = TrailingSetTopicAsId<
 	DenyThenTry<
 		DenyRecursively<DenyReserveTransferToRelayChain>,
-		(
-			TakeWeightCredit,
-			WithComputedOrigin<
-				(
-					AllowTopLevelPaidExecutionFrom<Everything>,
-					AllowExplicitUnpaidExecutionFrom<ParentOrParentsExecutivePlurality>,
-				),
-				UniversalLocation,
-				ConstU32<8>,
-			>,
-		),
+		// Only the region's own local execution, paid for with weight credit.
+		TakeWeightCredit,
 	>,
 >;
 
@@ -96,7 +87,7 @@ impl xcm_executor::Config for XcmConfig {
 	type MessageExporter = ();
 	type UniversalAliases = Nothing;
 	type CallDispatcher = RuntimeCall;
-	type SafeCallFilter = Everything;
+	type SafeCallFilter = Nothing;
 	type Aliasers = Nothing;
 	type TransactionalProcessor = FrameTransactionalProcessor;
 	type HrmpNewChannelOpenRequestHandler = ();
