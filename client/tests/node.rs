@@ -219,11 +219,9 @@ fn register_and_read_back_records_through_the_real_node() {
 		],
 	);
 	assert_eq!(motion["executed"], false, "{motion}");
-	let hash = motion["motion"].as_str().expect("a motion hash").to_owned();
-	let index = motion["index"].as_u64().expect("a motion index").to_string();
 	let out = ehr(&url, &["institution", "show", &eve]);
 	assert!(!out.status.success(), "not a member before the second vote");
-	let done = ehr_ok(&url, &["proposal", "vote", "--as", "//Bob", &hash, &index]);
+	let done = second_vote(&url, &motion);
 	assert_eq!(done["executed"], true, "{done}");
 	let eve_info = ehr_ok(&url, &["institution", "show", &eve]);
 	assert_eq!(
@@ -235,15 +233,21 @@ fn register_and_read_back_records_through_the_real_node() {
 	let motion = ehr_ok(&url, &["record", "void", "--as", "//Alice", &id.to_string()]);
 	assert_eq!(motion["executed"], false, "{motion}");
 	assert!(ehr_ok(&url, &["record", "show", &id.to_string()])["voided_at"].is_null());
-	let hash = motion["motion"].as_str().expect("a motion hash").to_owned();
-	let index = motion["index"].as_u64().expect("a motion index").to_string();
-	let done = ehr_ok(&url, &["proposal", "vote", "--as", "//Bob", &hash, &index]);
+	let done = second_vote(&url, &motion);
 	assert_eq!(done["executed"], true, "{done}");
 	let voided = ehr_ok(&url, &["record", "show", &id.to_string()]);
 	assert!(voided["voided_at"].is_u64(), "{voided}");
 	assert_eq!(ehr_ok(&url, &["record", "list", "--patient", &ferdie])["total"], 1);
 
 	let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Bob's vote for the motion `motion` (what `ehr institution add` or `ehr record void` printed),
+/// the second of region A's two authorities: what `ehr proposal vote` prints.
+fn second_vote(url: &str, motion: &serde_json::Value) -> serde_json::Value {
+	let hash = motion["motion"].as_str().expect("a motion hash");
+	let index = motion["index"].as_u64().expect("a motion index").to_string();
+	ehr_ok(url, &["proposal", "vote", "--as", "//Bob", hash, &index])
 }
 
 /// A local IPFS node (js-ipfs, Kubo RPC API), stopped when the test ends.
@@ -495,11 +499,7 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 		&url,
 		&["institution", "add", "--as", "//Alice", &broke, "--role", "lab", "--name", "Broke Lab"],
 	);
-	let (hash, index) = (
-		motion["motion"].as_str().expect("hash").to_owned(),
-		motion["index"].as_u64().expect("index").to_string(),
-	);
-	ehr_ok(&url, &["proposal", "vote", "--as", "//Bob", &hash, &index]);
+	second_vote(&url, &motion);
 	let failed = ehr_k(&[
 		"upload",
 		"--key",
@@ -537,11 +537,7 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 
 	// Once the authorities void the record, not even its patient is served it.
 	let motion = ehr_ok(&url, &["record", "void", "--as", "//Alice", &id]);
-	let (hash, index) = (
-		motion["motion"].as_str().expect("hash").to_owned(),
-		motion["index"].as_u64().expect("index").to_string(),
-	);
-	ehr_ok(&url, &["proposal", "vote", "--as", "//Bob", &hash, &index]);
+	second_vote(&url, &motion);
 	let voided = ehr_k(&[
 		"fetch",
 		"--key",

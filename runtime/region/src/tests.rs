@@ -97,30 +97,37 @@ fn propose(by: Sr25519Keyring, threshold: u32, call: RuntimeCall) -> polkadot_sd
 	hash
 }
 
+/// Alice proposes `call` to both authorities of region A, both vote for it (`before_vote` runs
+/// before each vote: a proposal is not a vote), and Bob closes the motion.
+fn pass_motion(call: RuntimeCall, before_vote: impl Fn()) {
+	let weight = call.get_dispatch_info().call_weight;
+	let index = pallet_collective::ProposalCount::<Runtime, pallet_collective::Instance1>::get();
+	let hash = propose(Sr25519Keyring::Alice, 2, call.clone());
+	for authority in [Sr25519Keyring::Alice, Sr25519Keyring::Bob] {
+		before_vote();
+		assert_ok!(AuthorityCollective::vote(
+			RuntimeOrigin::signed(account(authority)),
+			hash,
+			index,
+			true
+		));
+	}
+	assert_ok!(AuthorityCollective::close(
+		RuntimeOrigin::signed(account(Sr25519Keyring::Bob)),
+		hash,
+		index,
+		weight,
+		call.encoded_size() as u32,
+	));
+}
+
 #[test]
 fn a_majority_of_authorities_admits_an_institution() {
 	chain(REGION_A).execute_with(|| {
 		let newcomer = account(Sr25519Keyring::Ferdie);
-		let call = admit_call(newcomer.clone());
-		let weight = call.get_dispatch_info().call_weight;
-		let hash = propose(Sr25519Keyring::Alice, 2, call.clone());
-		// A proposal is not a vote: both authorities vote.
-		for authority in [Sr25519Keyring::Alice, Sr25519Keyring::Bob] {
-			assert!(Institutions::active_role(&newcomer).is_err(), "not before the majority");
-			assert_ok!(AuthorityCollective::vote(
-				RuntimeOrigin::signed(account(authority)),
-				hash,
-				0,
-				true
-			));
-		}
-		assert_ok!(AuthorityCollective::close(
-			RuntimeOrigin::signed(account(Sr25519Keyring::Bob)),
-			hash,
-			0,
-			weight,
-			call.encoded_size() as u32,
-		));
+		pass_motion(admit_call(newcomer.clone()), || {
+			assert!(Institutions::active_role(&newcomer).is_err(), "not before the majority")
+		});
 		assert_eq!(Institutions::active_role(&newcomer), Ok(Role::Hospital));
 	});
 }
@@ -185,23 +192,7 @@ fn a_majority_of_authorities_voids_a_record_and_one_alone_cannot() {
 			.dispatch(RuntimeOrigin::signed(account(Sr25519Keyring::Charlie)))
 			.is_err());
 		// Both authorities: voided, and still there.
-		let weight = call.get_dispatch_info().call_weight;
-		let hash = propose(Sr25519Keyring::Alice, 2, call.clone());
-		for authority in [Sr25519Keyring::Alice, Sr25519Keyring::Bob] {
-			assert_ok!(AuthorityCollective::vote(
-				RuntimeOrigin::signed(account(authority)),
-				hash,
-				0,
-				true
-			));
-		}
-		assert_ok!(AuthorityCollective::close(
-			RuntimeOrigin::signed(account(Sr25519Keyring::Bob)),
-			hash,
-			0,
-			weight,
-			call.encoded_size() as u32,
-		));
+		pass_motion(call, || {});
 		let info = Records::record_info(0).expect("kept");
 		assert_eq!(info.voided_at, Some(1));
 		assert_eq!(Records::records_of_patient(account(Sr25519Keyring::Ferdie), 0, 10).total, 1);
