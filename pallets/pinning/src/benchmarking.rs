@@ -1,7 +1,7 @@
 //! Benchmarks of the pinning pallet, at their worst case: pins all of records the authority had
 //! reported unpinnable (each pin also clears that mark), and a report that closes the
 //! authority's gap so the cursor walks as far as it ever does (twice `MaxPinsPerReport`), over
-//! the report's records and records pinned earlier out of order.
+//! the report's records and records settled earlier out of order.
 
 use super::*;
 use polkadot_sdk::{
@@ -16,7 +16,8 @@ fn walk<T: Config>() -> u32 {
 
 /// A signed report by a fresh authority: pins of records `0..p`, each reported unpinnable
 /// before (the cursor is at `p`), and records `p..p + u` unpinnable; records from `p + u` to
-/// `p` + [`walk`] are pinned already, so the cursor walks its farthest.
+/// `p` + [`walk`] are reported unpinnable already, so the cursor walks its farthest, reading
+/// both maps at each step.
 fn signed_report<T: Config>(
 	p: u32,
 	u: u32,
@@ -27,8 +28,9 @@ fn signed_report<T: Config>(
 	for id in 0..p as RecordId {
 		Unpinnable::<T>::insert(&authority, id, (Reason::NotFound, at));
 	}
+	// Unpinnable, not pinned: the walk reads both maps for each of them.
 	for id in (p + u) as RecordId..(p + walk::<T>()) as RecordId {
-		PinnedAt::<T>::insert(id, &authority, at);
+		Unpinnable::<T>::insert(&authority, id, (Reason::NotFound, at));
 	}
 	Cursor::<T>::insert(&authority, p as RecordId);
 	let pins = BoundedVec::truncate_from((0..p as RecordId).collect::<Vec<_>>());
@@ -60,7 +62,7 @@ mod benchmarks {
 		_(frame_system::RawOrigin::Authorized, report, signature);
 
 		assert_eq!(Cursor::<T>::get(&authority), (p + walk::<T>()) as RecordId);
-		assert_eq!(Unpinnable::<T>::iter_prefix(&authority).count(), u as usize);
+		assert_eq!(Unpinnable::<T>::iter_prefix(&authority).count(), walk::<T>() as usize);
 	}
 
 	#[benchmark]

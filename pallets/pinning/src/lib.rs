@@ -395,6 +395,10 @@ impl<T: Config> Pallet<T> {
 		{
 			return Err(InvalidTransaction::Call.into());
 		}
+		// The signature before the per-record reads: a forged report costs two reads at most.
+		if !report.key.verify(&Self::signing_payload(report), signature) {
+			return Err(InvalidTransaction::BadProof.into());
+		}
 		// Below the cursor everything is settled: a pin there must be of an unpinnable record.
 		let stale_pin = |id: &RecordId| {
 			PinnedAt::<T>::contains_key(id, &authority) ||
@@ -404,10 +408,6 @@ impl<T: Config> Pallet<T> {
 			failed.iter().any(|id| *id < cursor || Self::settled(*id, &authority))
 		{
 			return Err(InvalidTransaction::Stale.into());
-		}
-		// The signature last: it is the expensive check.
-		if !report.key.verify(&Self::signing_payload(report), signature) {
-			return Err(InvalidTransaction::BadProof.into());
 		}
 		let longevity: u64 = T::ReportLongevity::get().try_into().unwrap_or(16);
 		// One tag per record: two reports of one record never share a block.
@@ -448,7 +448,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// How many records are at or above `authority`'s cursor: an upper bound of what it has
-	/// yet to settle (the worker goes in order, so it is exact but for a report in flight).
+	/// yet to settle (records settled out of order above the cursor count until the cursor
+	/// walks past them, at most twice `MaxPinsPerReport` a report).
 	pub fn pending(authority: &T::AccountId) -> u64 {
 		T::Records::next_record_id().saturating_sub(Cursor::<T>::get(authority))
 	}

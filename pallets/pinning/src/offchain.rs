@@ -5,8 +5,10 @@
 //!
 //! 1. take the records from the authority's cursor on that it has not settled and has no report
 //!    in flight for, and a few records it reported unpinnable whose own backoff is over;
-//! 2. ask IPFS to pin all of them at once (each with a timeout, so a run waits for the slowest
-//!    one, not for their sum), and check each pinned content's size against the record's;
+//! 2. ask IPFS for the size of each one's content, then to pin those of the record's size, each
+//!    step for all of them at once (each request with a timeout, so a step waits for the
+//!    slowest request, not for their sum). Content of another size is never pinned, and the
+//!    worker never unpins anything: another record may name the same CID;
 //! 3. submit one signed report of what was pinned and what could not be.
 //!
 //! A pin that gets no answer makes the worker probe the IPFS node: if the node is down, the
@@ -49,8 +51,6 @@ const PROBE_TIMEOUT_MS: u64 = 3_000;
 /// How long one run may hold the lock: blocks, and milliseconds.
 const LOCK_BLOCKS: u32 = 32;
 const LOCK_MS: u64 = 120_000;
-/// For how many blocks a submitted report keeps its records out of the next runs.
-const IN_FLIGHT_BLOCKS: u64 = 8;
 /// How many records past the cursor one run looks at, in multiples of `MaxPinsPerReport`.
 const SCAN_FACTOR: u32 = 4;
 /// How many unpinnable records one run tries again, at most.
@@ -157,7 +157,10 @@ fn rpc_all(urls: &[String], timeout_ms: u64) -> Vec<Result<Vec<u8>, PinError>> {
 				.map_err(|_| PinError::Unreachable)?
 				.map_err(|_| PinError::Unreachable)?;
 			let code = response.code;
-			let body: Vec<u8> = response.body().collect();
+			let mut body = response.body();
+			// A node that sends headers and then stalls does not hold the worker past it.
+			body.deadline(deadline);
+			let body: Vec<u8> = body.collect();
 			if code == 200 {
 				Ok(body)
 			} else {
@@ -188,10 +191,8 @@ pub trait Ipfs {
 	/// Pins each of `cids` (recursively), all at once, and checks that the node pinned that
 	/// CID; the answers in the order of `cids`.
 	fn pin_add_all(&self, cids: &[Cid]) -> Vec<Result<(), PinError>>;
-	/// The size in bytes of the file under `cid`.
-	fn content_size(&self, cid: &Cid) -> Result<u64, PinError>;
-	/// Drops the pin of `cid`, best effort.
-	fn pin_rm(&self, cid: &Cid);
+	/// The size in bytes of the file under each of `cids`, asked all at once; in their order.
+	fn content_sizes(&self, cids: &[Cid]) -> Vec<Result<u64, PinError>>;
 	/// Whether the node answers at all.
 	fn probe(&self) -> bool;
 }
@@ -203,11 +204,8 @@ impl Ipfs for Kubo<'_> {
 	fn pin_add_all(&self, cids: &[Cid]) -> Vec<Result<(), PinError>> {
 		pin_add_all(self.0, cids)
 	}
-	fn content_size(&self, cid: &Cid) -> Result<u64, PinError> {
-		content_size(self.0, cid)
-	}
-	fn pin_rm(&self, cid: &Cid) {
-		pin_rm(self.0, cid)
+	fn content_sizes(&self, cids: &[Cid]) -> Vec<Result<u64, PinError>> {
+		content_sizes(self.0, cids)
 	}
 	fn probe(&self) -> bool {
 		probe(self.0)
@@ -252,28 +250,32 @@ pub fn pin_add_all(api: &str, cids: &[Cid]) -> Vec<Result<(), PinError>> {
 		.collect()
 }
 
-/// The size in bytes of the file under `cid` on the node at `api` (`files/stat`: the file's
-/// own size, what a record's `size` counts, not the size of its DAG's blocks).
-pub fn content_size(api: &str, cid: &Cid) -> Result<u64, PinError> {
-	let url =
-		format!("{api}/api/v0/files/stat?arg=/ipfs/{}&timeout={PIN_TIMEOUT_SECS}s", cid.to_text());
-	let body = rpc(&url, REQUEST_TIMEOUT_MS)?;
+/// The size in bytes of the file under each of `cids` on the node at `api`, asked all at once
+/// (`files/stat`: the file's own size, what a record's `size` counts, not the size of its DAG's
+/// blocks; it fetches only the root block).
+pub fn content_sizes(api: &str, cids: &[Cid]) -> Vec<Result<u64, PinError>> {
+	let urls: Vec<String> = cids
+		.iter()
+		.map(|cid| {
+			format!(
+				"{api}/api/v0/files/stat?arg=/ipfs/{}&timeout={PIN_TIMEOUT_SECS}s",
+				cid.to_text()
+			)
+		})
+		.collect();
 	#[derive(serde::Deserialize)]
 	struct Stat {
 		#[serde(rename = "Size")]
 		size: u64,
 	}
-	serde_json::from_slice::<Stat>(&body)
-		.map(|stat| stat.size)
-		.map_err(|_| PinError::Malformed)
-}
-
-/// Asks the node at `api` to drop its pin of `cid`; best effort.
-fn pin_rm(api: &str, cid: &Cid) {
-	let url = format!("{api}/api/v0/pin/rm?arg={}", cid.to_text());
-	if let Err(e) = rpc(&url, REQUEST_TIMEOUT_MS) {
-		log::warn!(target: LOG_TARGET, "could not unpin {}: {e:?}", cid.to_text());
-	}
+	rpc_all(&urls, REQUEST_TIMEOUT_MS)
+		.into_iter()
+		.map(|answer| {
+			serde_json::from_slice::<Stat>(&answer?)
+				.map(|stat| stat.size)
+				.map_err(|_| PinError::Malformed)
+		})
+		.collect()
 }
 
 /// Whether the IPFS node at `api` answers at all.
@@ -281,43 +283,63 @@ pub fn probe(api: &str) -> bool {
 	rpc(&format!("{api}/api/v0/version"), PROBE_TIMEOUT_MS).is_ok()
 }
 
-/// Pins each `(cid, size)` of `records` on `ipfs`, all at once, and checks that each content
-/// is `size` bytes; unpins content of another size. Tells a node that is down from content that
-/// is missing by probing the node when a pin gets no answer. The outcomes in the order of
-/// `records`.
+/// Whether the size of content under `cid` can be asked with `files/stat`: a UnixFS file
+/// (`raw` or `dag-pb`), which is what MedFed's clients add. Other codecs are pinned unchecked.
+fn has_file_size(cid: &Cid) -> bool {
+	matches!(cid.codec, medfed_primitives::cid::Codec::Raw | medfed_primitives::cid::Codec::DagPb)
+}
+
+/// Pins each `(cid, size)` of `records` on `ipfs` if its content is `size` bytes: first asks
+/// every size, then pins those that match, each step for all records at once. Content of
+/// another size is never pinned (nor is anything ever unpinned: another record may name the
+/// same CID). Tells a node that is down from content that is missing by probing the node when a
+/// request gets no answer. The outcomes in the order of `records`.
 pub fn pin_checked(ipfs: &impl Ipfs, records: &[(Cid, u64)]) -> Vec<Result<(), Failure>> {
-	let cids: Vec<Cid> = records.iter().map(|(cid, _)| cid.clone()).collect();
-	let answers = ipfs.pin_add_all(&cids);
 	let mut alive = None;
-	answers
-		.into_iter()
-		.zip(records)
-		.map(|(answer, (cid, size))| {
-			match answer {
-				Ok(()) => {},
-				Err(PinError::Unreachable) if *alive.get_or_insert_with(|| ipfs.probe()) =>
-					return Err(Failure::Unpinnable(Reason::NotFound)),
-				Err(PinError::Unreachable) => return Err(Failure::Unreachable),
-				Err(PinError::TimedOut) => return Err(Failure::Unpinnable(Reason::NotFound)),
-				Err(e) => {
-					log::warn!(target: LOG_TARGET, "IPFS refused to pin {}: {e:?}", cid.to_text());
-					return Err(Failure::Unpinnable(Reason::Refused));
-				},
+	let mut failure = |error: PinError, cid: &Cid| match error {
+		PinError::Unreachable if *alive.get_or_insert_with(|| ipfs.probe()) =>
+			Failure::Unpinnable(Reason::NotFound),
+		PinError::Unreachable => Failure::Unreachable,
+		PinError::TimedOut => Failure::Unpinnable(Reason::NotFound),
+		e => {
+			log::warn!(target: LOG_TARGET, "IPFS refused {}: {e:?}", cid.to_text());
+			Failure::Unpinnable(Reason::Refused)
+		},
+	};
+	let sized: Vec<Cid> = records
+		.iter()
+		.filter(|(cid, _)| has_file_size(cid))
+		.map(|(cid, _)| cid.clone())
+		.collect();
+	let mut sizes = ipfs.content_sizes(&sized).into_iter();
+	let mut outcomes: Vec<Result<(), Failure>> = records
+		.iter()
+		.map(|(cid, size)| {
+			if !has_file_size(cid) {
+				return Ok(());
 			}
-			match ipfs.content_size(cid) {
+			match sizes.next().unwrap_or(Err(PinError::Unreachable)) {
 				Ok(found) if found == *size => Ok(()),
-				Ok(found) => {
-					ipfs.pin_rm(cid);
-					Err(Failure::Unpinnable(Reason::WrongSize { found }))
-				},
-				Err(PinError::Unreachable) => Err(Failure::Unreachable),
-				Err(e) => {
-					log::warn!(target: LOG_TARGET, "IPFS cannot tell the size of {}: {e:?}", cid.to_text());
-					Err(Failure::Unpinnable(Reason::Refused))
-				},
+				Ok(found) => Err(Failure::Unpinnable(Reason::WrongSize { found })),
+				Err(e) => Err(failure(e, cid)),
 			}
 		})
-		.collect()
+		.collect();
+	let to_pin: Vec<Cid> = records
+		.iter()
+		.zip(&outcomes)
+		.filter(|(_, outcome)| outcome.is_ok())
+		.map(|((cid, _), _)| cid.clone())
+		.collect();
+	let mut pins = ipfs.pin_add_all(&to_pin).into_iter();
+	for ((cid, _), outcome) in records.iter().zip(outcomes.iter_mut()) {
+		if outcome.is_ok() {
+			if let Err(e) = pins.next().unwrap_or(Err(PinError::Unreachable)) {
+				*outcome = Err(failure(e, cid));
+			}
+		}
+	}
+	outcomes
 }
 
 /// One run of the worker at block `now`.
@@ -379,9 +401,10 @@ pub fn run_for<T: Config>(
 		.collect();
 	let flying = |id: RecordId| in_flight.iter().any(|(i, _)| *i == id);
 
-	// New records from the cursor on, then a few unpinnable ones whose backoff is over.
+	// A few unpinnable records whose backoff is over (always some room for them, so that no
+	// flood of new records starves them), then new records from the cursor on.
 	let max = T::MaxPinsPerReport::get() as usize;
-	let mut attempts = Vec::new();
+	let mut attempts = due_retries::<T>(authority, block, RETRIES_PER_RUN.min(max / 2), &flying);
 	let next = T::Records::next_record_id();
 	let start = Cursor::<T>::get(authority);
 	let end = next.min(start.saturating_add((max as u32 * SCAN_FACTOR).into()));
@@ -399,8 +422,6 @@ pub fn run_for<T: Config>(
 			attempts.push(Attempt { id, cid, size, retry: None });
 		}
 	}
-	let retries = max.saturating_sub(attempts.len()).min(RETRIES_PER_RUN);
-	attempts.extend(due_retries::<T>(authority, block, retries, &flying));
 	if attempts.is_empty() {
 		return Ok(0);
 	}
@@ -456,7 +477,8 @@ pub fn run_for<T: Config>(
 	if count == 0 {
 		return Ok(0);
 	}
-	let until = block.saturating_add(IN_FLIGHT_BLOCKS);
+	// Out of the next runs for as long as the report may wait in the pool.
+	let until = block.saturating_add(T::ReportLongevity::get().unique_saturated_into());
 	let mut in_flight = in_flight;
 	in_flight
 		.extend(pinned.iter().chain(unpinnable.iter().map(|(id, _)| id)).map(|id| (*id, until)));

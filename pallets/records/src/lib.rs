@@ -30,9 +30,13 @@
 //!
 //! ## Low-level notes
 //!
-//! - A ciphertext hash is registered once: a second registration of the same ciphertext is
-//!   refused, so a client that retries after a timeout cannot create a duplicate.
-//! - A patient holds at most [`Config::MaxRecordsPerPatient`] records.
+//! - An institution registers a ciphertext hash once: its second registration of the same
+//!   ciphertext is refused, so a client that retries after a timeout cannot create a duplicate.
+//!   Per institution, so that registering another's ciphertext first gains a member nothing.
+//! - A patient holds at most [`Config::MaxRecordsPerPatient`] records, at most
+//!   [`Config::MaxRecordsPerIssuer`] of them from one institution.
+//! - A majority of the authorities can void a record ([`Pallet::void_record`]): it stays,
+//!   marked, and clients do not serve it.
 //! - `register_record` is weighed as a new record or as a correction, which also reads and
 //!   writes the version chain.
 

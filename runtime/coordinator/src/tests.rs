@@ -159,6 +159,24 @@ fn only_the_exact_announcement_executes() {
 				unpaid(Limited(limit.saturating_add(Weight::from_parts(1, 0)))),
 				note_patient(&patient()),
 			]),
+			// A limit below what the program weighs.
+			Xcm(vec![unpaid(Limited(Weight::from_parts(1, 1))), note_patient(&patient())]),
+			// Another origin kind, or an origin check.
+			Xcm(vec![
+				unpaid(Limited(limit)),
+				Transact {
+					origin_kind: OriginKind::SovereignAccount,
+					fallback_max_weight: None,
+					call: medfed_primitives::coordinator::note_patient(&patient()).into(),
+				},
+			]),
+			Xcm(vec![
+				UnpaidExecution {
+					weight_limit: Limited(limit),
+					check_origin: Some(region.clone()),
+				},
+				note_patient(&patient()),
+			]),
 			// Anything more, or anything else.
 			Xcm(vec![unpaid(Limited(limit)), ClearOrigin, note_patient(&patient())]),
 			Xcm(vec![unpaid(Limited(limit)), note_patient(&patient()), note_patient(&patient())]),

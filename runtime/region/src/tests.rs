@@ -10,7 +10,9 @@ use codec::Encode;
 use medfed_primitives::{umbral::dev, Capsule, Cid, Membership, Role};
 use medfed_runtime_common::{genesis, para_ids};
 use polkadot_sdk::{
-	frame_support::{assert_ok, dispatch::GetDispatchInfo, traits::BuildGenesisConfig},
+	frame_support::{
+		assert_noop, assert_ok, dispatch::GetDispatchInfo, traits::BuildGenesisConfig,
+	},
 	pallet_collective, sp_io,
 	sp_keyring::Sr25519Keyring,
 	sp_runtime::traits::{Dispatchable, Hash},
@@ -224,17 +226,45 @@ fn a_removed_authority_collates_no_more() {
 
 #[test]
 fn only_an_active_authority_can_be_made_a_collator() {
+	use polkadot_sdk::{pallet_collator_selection::Error as CollatorError, pallet_session};
 	chain(REGION_A).execute_with(|| {
-		let charlie = account(Sr25519Keyring::Charlie);
-		// A clinic, even by root, even with session keys (it has none): refused.
-		assert!(
-			CollatorSelection::add_invulnerable(RuntimeOrigin::root(), charlie.clone()).is_err()
+		let with_keys = |k: Sr25519Keyring| {
+			let keys = crate::SessionKeys { aura: k.public().into(), pinning: k.public().into() };
+			pallet_session::NextKeys::<Runtime>::insert(account(k), keys);
+			account(k)
+		};
+		// Charlie, a clinic, with session keys: no collator, even by root.
+		let charlie = with_keys(Sr25519Keyring::Charlie);
+		assert_noop!(
+			CollatorSelection::add_invulnerable(RuntimeOrigin::root(), charlie.clone()),
+			CollatorError::<Runtime>::ValidatorNotRegistered
 		);
-		// Nor can anyone stand as a candidate: the collators are the authorities'.
-		assert!(CollatorSelection::register_as_candidate(RuntimeOrigin::signed(charlie)).is_err());
-		assert_eq!(
-			polkadot_sdk::pallet_collator_selection::CandidateList::<Runtime>::get().len(),
-			0
+		// Ferdie, admitted as an authority, with session keys: made a collator.
+		assert_ok!(Institutions::admit(
+			RuntimeOrigin::root(),
+			account(Sr25519Keyring::Ferdie),
+			Role::Authority,
+			b"Northern Health Board".to_vec(),
+			Some(dev::public_key("Ferdie")),
+		));
+		let ferdie = with_keys(Sr25519Keyring::Ferdie);
+		assert_ok!(CollatorSelection::add_invulnerable(RuntimeOrigin::root(), ferdie));
+		// Nobody stands as a candidate, not even an authority with keys: no open candidacy.
+		let eve = with_keys(Sr25519Keyring::Eve);
+		assert_ok!(Institutions::admit(
+			RuntimeOrigin::root(),
+			eve.clone(),
+			Role::Authority,
+			b"Valley Health Board".to_vec(),
+			Some(dev::public_key("Eve")),
+		));
+		assert_noop!(
+			CollatorSelection::register_as_candidate(RuntimeOrigin::signed(eve)),
+			CollatorError::<Runtime>::TooManyCandidates
+		);
+		assert_noop!(
+			CollatorSelection::register_as_candidate(RuntimeOrigin::signed(charlie)),
+			CollatorError::<Runtime>::TooManyCandidates
 		);
 	});
 }

@@ -86,14 +86,14 @@ impl ChangeMembers<AccountId> for AuthoritySetChanged {
 			{
 				continue;
 			}
-			// Fails only when it is the last collator: the chain keeps it rather than halt,
-			// and the authorities must add another before it goes.
+			// Fails only when it is the last collator: the chain keeps it rather than halt; the
+			// authorities add another collator, then remove this one by motion.
 			if let Err(e) =
 				CollatorSelection::remove_invulnerable(RuntimeOrigin::root(), who.clone())
 			{
 				log::warn!(
 					target: "runtime::medfed",
-					"removed authority {who:?} stays a collator until another is added: {e:?}"
+					"removed authority {who:?} stays a collator: add another collator, then remove it by motion ({e:?})"
 				);
 			}
 		}
