@@ -285,8 +285,8 @@ impl Chain {
 		self.call("RecordsApi_record", id).await
 	}
 
-	/// For each authority, when its IPFS node's pin of record `id` was reported (`None`:
-	/// pending).
+	/// For each authority, the state of its IPFS node's pin of record `id`: pending, pinned
+	/// (when), or unpinnable (why, and when that was reported).
 	pub async fn pin_status(&self, id: RecordId) -> Result<Vec<(AccountId32, PinState<u32>)>> {
 		self.call("PinningApi_pin_status", id).await
 	}

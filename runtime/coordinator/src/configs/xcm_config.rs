@@ -99,8 +99,7 @@ impl ShouldExecute for AllowRegionAnnouncements {
 			[UnpaidExecution { weight_limit: Limited(limit), check_origin: None }, Transact { origin_kind: OriginKind::Xcm, .. }]
 				if limit.all_lte(most) && max_weight.all_lte(*limit) =>
 				Ok(()),
-			[UnpaidExecution { .. }, Transact { .. }] =>
-				Err(ProcessMessageError::Overweight(max_weight)),
+			// The executor reports any barrier's refusal as `XcmError::Barrier`.
 			_ => Err(ProcessMessageError::BadFormat),
 		}
 	}
