@@ -5,13 +5,14 @@
 //!
 //! It signs with the development keys of the `region-a` preset: Alice funds the patients, each
 //! patient registers with its own key, and the preset's four institutions register the records
-//! in turn. Every record carries a real Umbral capsule (one per patient: encrypting is the slow
-//! part) and a distinct ciphertext hash with its CID; no ciphertext is stored anywhere.
+//! in turn. Every record carries a real Umbral capsule and wrapped document key (one per patient:
+//! encrypting is the slow part) and a distinct ciphertext hash with its CID; no ciphertext is
+//! stored anywhere.
 
 use anyhow::{anyhow, bail, Context, Result};
 use codec::{Decode, Encode};
 use medfed_client::chain::{calls, send, AtBlock, Call, Rpc};
-use medfed_primitives::{Capsule, Cid, PublicKey, ResourceType};
+use medfed_primitives::{Capsule, Cid, PublicKey, ResourceType, WrappedKey};
 use sha2::{Digest, Sha256};
 use std::{
 	str::FromStr,
@@ -162,13 +163,14 @@ async fn main() -> Result<()> {
 	}
 	println!("{patients} patients registered after {:.1} s", started.elapsed().as_secs_f64());
 
-	// One Umbral capsule per patient: encrypting is the slow part, and capsules may repeat.
-	let capsules: Vec<Capsule> = people
+	// One capsule and wrapped document key per patient (a real document key wrapped to the
+	// patient's key, as the envelope does): encrypting is the slow part, and they may repeat.
+	let wrapped: Vec<(Capsule, WrappedKey)> = people
 		.iter()
 		.map(|(_, key)| {
-			let (capsule, _) =
-				umbral_pre::encrypt(key, b"{\"resourceType\":\"Observation\"}").expect("encrypts");
-			Capsule::from_umbral(&capsule)
+			let (capsule, wrapped_key) = umbral_pre::encrypt(key, &[0x42; 32]).expect("encrypts");
+			let wrapped_key = WrappedKey::parse(&wrapped_key).expect("a wrapped 32-byte key");
+			(Capsule::from_umbral(&capsule), wrapped_key)
 		})
 		.collect();
 	let institutions = [dev::alice(), dev::bob(), dev::charlie(), dev::dave()];
@@ -192,7 +194,8 @@ async fn main() -> Result<()> {
 			observation.clone(),
 			&Cid::raw_sha256(hash),
 			&hash,
-			&capsules[patient],
+			&wrapped[patient].0,
+			&wrapped[patient].1,
 			4096 + (n % 4096) as u64,
 			None,
 		));

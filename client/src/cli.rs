@@ -241,6 +241,9 @@ pub enum RecordCmd {
 		/// The Umbral capsule, 98 bytes in hex.
 		#[arg(long)]
 		capsule: String,
+		/// The wrapped document key, 72 bytes in hex.
+		#[arg(long)]
+		wrapped_key: String,
 		/// Size of the ciphertext, in bytes.
 		#[arg(long)]
 		size: u64,

@@ -421,6 +421,7 @@ mod tests {
 		let opened = medfed_primitives::envelope::open(
 			&amira.umbral,
 			&sealed.capsule,
+			&sealed.wrapped_key,
 			&sealed.hash(),
 			&sealed.ciphertext,
 		);

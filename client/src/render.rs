@@ -15,6 +15,8 @@ pub struct RecordView {
 	pub cid: String,
 	pub ciphertext_sha256: String,
 	pub capsule: String,
+	/// The document key, encrypted: ciphertext, like the capsule a public value.
+	pub wrapped_key: String,
 	pub size: u64,
 	pub created_at: u32,
 	pub supersedes: Option<u64>,
@@ -80,6 +82,7 @@ impl From<&Record> for RecordView {
 			cid: r.cid.to_text(),
 			ciphertext_sha256: hex::encode(r.ciphertext_hash),
 			capsule: hex::encode(r.capsule.0),
+			wrapped_key: hex::encode(r.wrapped_key.0),
 			size: r.size,
 			created_at: r.created_at,
 			supersedes: r.supersedes,
@@ -270,7 +273,10 @@ pub fn patient_text(p: &PatientView) -> String {
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use medfed_primitives::{umbral::GENERATOR, Capsule, Cid, RecordInfo, ResourceType};
+	use medfed_primitives::{
+		umbral::{GENERATOR, WRAPPED_KEY_LEN},
+		Capsule, Cid, RecordInfo, ResourceType, WrappedKey,
+	};
 
 	fn sample() -> Record {
 		let mut capsule = [0u8; 98];
@@ -286,6 +292,7 @@ mod tests {
 				cid: Cid::parse(b"QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG").expect("CID"),
 				ciphertext_hash: [0xab; 32],
 				capsule: Capsule::parse(&capsule).expect("capsule"),
+				wrapped_key: WrappedKey([0xcd; WRAPPED_KEY_LEN]),
 				size: 1024,
 				created_at: 12,
 				supersedes: Some(3),
@@ -303,6 +310,7 @@ mod tests {
 		assert_eq!(json["cid"], "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG");
 		assert_eq!(json["resource_type"], "Bundle");
 		assert_eq!(json["ciphertext_sha256"], "ab".repeat(32));
+		assert_eq!(json["wrapped_key"], "cd".repeat(WRAPPED_KEY_LEN));
 		assert_eq!(json["patient"], AccountId32([1; 32]).to_string());
 		assert_eq!(json["supersedes"], 3);
 		assert!(json["superseded_by"].is_null());

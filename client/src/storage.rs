@@ -120,6 +120,7 @@ pub async fn upload(
 		&cid,
 		&hash,
 		&sealed.capsule,
+		&sealed.wrapped_key,
 		size,
 		supersedes,
 	);
@@ -241,8 +242,14 @@ pub async fn fetch(chain: &Chain, ipfs: &Ipfs, patient: &Identity, id: u64) -> R
 			record.size
 		);
 	}
-	envelope::open(&patient.umbral, &record.capsule, &record.ciphertext_hash, &ciphertext)
-		.map_err(|e| anyhow!("record {id}: {e}"))
+	envelope::open(
+		&patient.umbral,
+		&record.capsule,
+		&record.wrapped_key,
+		&record.ciphertext_hash,
+		&ciphertext,
+	)
+	.map_err(|e| anyhow!("record {id}: {e}"))
 }
 
 #[cfg(test)]

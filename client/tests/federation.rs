@@ -27,8 +27,7 @@ use medfed_client::{
 	chain::{self, calls, Call, Rpc},
 	federation::{channels, ports, Federation},
 };
-use medfed_primitives::{Capsule, Cid, PinState, PublicKey, RecordId, ResourceType};
-use sha2::{Digest, Sha256};
+use medfed_primitives::{Cid, PinState, PublicKey, RecordId, ResourceType};
 use std::{
 	collections::BTreeMap,
 	os::unix::process::CommandExt,
@@ -148,19 +147,23 @@ async fn pin_states(rpc: &Rpc, id: RecordId) -> Vec<(AccountId32, PinState<u32>)
 	Vec::decode(&mut &bytes[..]).expect("decodes")
 }
 
-/// A record of a real Umbral encryption of a small FHIR document to `key`: the
-/// `Records.register_record` call.
+/// A record of a real sealing of a small FHIR document to `key`: the `Records.register_record`
+/// call.
 fn record_call(patient: &AccountId32, key: &umbral_pre::PublicKey, n: u32) -> Call {
 	let document = format!(r#"{{"resourceType":"Observation","status":"final","id":"obs-{n}"}}"#);
-	let (capsule, ciphertext) = umbral_pre::encrypt(key, document.as_bytes()).expect("encrypts");
-	let hash: [u8; 32] = Sha256::digest(&ciphertext).into();
+	let key = PublicKey::parse(&key.to_compressed_bytes()).expect("an Umbral key");
+	let sealed =
+		medfed_primitives::envelope::seal(&mut rand_core::OsRng, &key, document.as_bytes())
+			.expect("seals");
+	let hash = sealed.hash();
 	calls::register_record(
 		patient,
 		ResourceType::parse(b"Observation").expect("a FHIR R4 resource type"),
 		&Cid::raw_sha256(hash),
 		&hash,
-		&Capsule::from_umbral(&capsule),
-		ciphertext.len() as u64,
+		&sealed.capsule,
+		&sealed.wrapped_key,
+		sealed.ciphertext.len() as u64,
 		None,
 	)
 }

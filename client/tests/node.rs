@@ -8,7 +8,7 @@
 mod common;
 
 use common::{ehr, ehr_ok, temp_dir, workspace};
-use medfed_primitives::{umbral::dev, Capsule, Cid};
+use medfed_primitives::{envelope, umbral::dev, Cid};
 use sha2::{Digest, Sha256};
 use std::{
 	fs::File,
@@ -142,19 +142,20 @@ fn register_and_read_back_records_through_the_real_node() {
 		.collect();
 	assert!(names.contains(&"Lakeside Family Clinic"), "{names:?}");
 
-	// A patient publishes a key; a clinic registers a record of a real Umbral encryption.
+	// A patient publishes a key; a clinic registers a record of a real sealing.
 	let patient = ehr_ok(&url, &["patient", "register", "--as", "//Ferdie", "--dev-key", "Ferdie"]);
 	assert_eq!(
 		patient["umbral_public_key"],
 		format!("0x{}", hex::encode(dev::public_key("Ferdie").0))
 	);
 	let document = br#"{"resourceType":"Bundle","type":"collection","entry":[]}"#;
-	let (capsule, ciphertext) =
-		umbral_pre::encrypt(&dev::public_key("Ferdie").to_umbral().expect("valid key"), document)
-			.expect("encrypts");
-	let hash: [u8; 32] = Sha256::digest(&ciphertext).into();
+	let sealed =
+		envelope::seal(&mut rand_core::OsRng, &dev::public_key("Ferdie"), document).expect("seals");
+	let ciphertext = &sealed.ciphertext;
+	let hash: [u8; 32] = Sha256::digest(ciphertext).into();
 	let cid = Cid::raw_sha256(hash).to_text();
-	let capsule = hex::encode(Capsule::from_umbral(&capsule).0);
+	let capsule = hex::encode(sealed.capsule.0);
+	let wrapped_key = hex::encode(sealed.wrapped_key.0);
 	let size = ciphertext.len().to_string();
 	let register = |signer: &str, sha: &str| {
 		ehr(
@@ -174,6 +175,8 @@ fn register_and_read_back_records_through_the_real_node() {
 				sha,
 				"--capsule",
 				&capsule,
+				"--wrapped-key",
+				&wrapped_key,
 				"--size",
 				&size,
 			],
@@ -383,12 +386,9 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 
 	// A record whose content no IPFS node has (any member can register one): it must hold up
 	// no record after it.
-	let (capsule, lost) = umbral_pre::encrypt(
-		&dev::public_key("Ferdie").to_umbral().expect("valid key"),
-		b"never added",
-	)
-	.expect("encrypts");
-	let lost_hash: [u8; 32] = Sha256::digest(&lost).into();
+	let lost = envelope::seal(&mut rand_core::OsRng, &dev::public_key("Ferdie"), b"never added")
+		.expect("seals");
+	let lost_hash = lost.hash();
 	let unserved = ok(&[
 		"record",
 		"register",
@@ -403,9 +403,11 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 		"--sha256",
 		&hex::encode(lost_hash),
 		"--capsule",
-		&hex::encode(Capsule::from_umbral(&capsule).0),
+		&hex::encode(lost.capsule.0),
+		"--wrapped-key",
+		&hex::encode(lost.wrapped_key.0),
 		"--size",
-		&lost.len().to_string(),
+		&lost.ciphertext.len().to_string(),
 	]);
 	let unserved = unserved["id"].as_u64().expect("a record id").to_string();
 

@@ -5,8 +5,10 @@
 //!
 //! - [`cid`]: IPFS content identifiers, parsed and validated (CIDv0 and CIDv1).
 //! - [`fhir`]: FHIR R4 resource type names.
-//! - [`umbral`]: Umbral public keys and capsules, checked to be curve points.
-//! - [`envelope`]: the PRE envelope: documents encrypted to a patient's Umbral key.
+//! - [`umbral`]: Umbral public keys and capsules, checked to be curve points, and wrapped
+//!   document keys.
+//! - [`envelope`]: the record envelope: documents encrypted under a per-record document key,
+//!   that key encrypted to a patient's Umbral key.
 //! - Record and institution metadata as the runtime APIs return them.
 //! - [`coordinator`]: the coordinator's calls that regions send over XCM, encoded as the
 //!   coordinator's runtime decodes them.
@@ -31,7 +33,7 @@ use scale_info::TypeInfo;
 pub use crate::{
 	cid::{Cid, CidError},
 	fhir::ResourceType,
-	umbral::{Capsule, KeyError, PublicKey},
+	umbral::{Capsule, KeyError, PublicKey, WrappedKey},
 };
 
 /// Identifies a record within its region; assigned in order from 0.
@@ -144,8 +146,11 @@ pub struct Record<AccountId, BlockNumber> {
 	pub cid: Cid,
 	/// SHA-256 of the ciphertext, checked by readers before decrypting.
 	pub ciphertext_hash: CiphertextHash,
-	/// Umbral capsule encapsulating the document key to the patient's public key.
+	/// Umbral capsule of the patient's key to the document key.
 	pub capsule: Capsule,
+	/// The record's document key, encrypted under the key the capsule encapsulates (the
+	/// envelope's first layer; the document is encrypted under the document key on IPFS).
+	pub wrapped_key: WrappedKey,
 	/// Size of the ciphertext in bytes.
 	pub size: u64,
 	/// Block in which it was registered.

@@ -7,8 +7,13 @@
 //! key that is not a curve point or a capsule that cannot be opened is refused at once, not
 //! discovered by the first reader.
 //!
-//! Neither is secret: a public key and a capsule reveal nothing of the document or the
-//! patient's secret key.
+//! Every record also carries its wrapped document key ([`WrappedKey`], 72 bytes): the record's
+//! 32-byte document key, encrypted by Umbral's DEM under the key the capsule encapsulates. It is
+//! ciphertext, checked only for its length: whether it opens, only the holder of the secret key
+//! (or of enough re-encrypted capsule fragments) can tell.
+//!
+//! None of these is secret: a public key, a capsule and a wrapped key reveal nothing of the
+//! document, its key or the patient's secret key.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 
@@ -19,6 +24,10 @@ pub const PUBLIC_KEY_LEN: usize = 33;
 
 /// Length of a capsule in the simple layout: two compressed points and a scalar.
 pub const CAPSULE_LEN: usize = 2 * PUBLIC_KEY_LEN + 32;
+
+/// Length of a wrapped document key: Umbral's DEM output for a 32-byte key, that is the 24-byte
+/// XChaCha20 nonce, the 32 encrypted bytes and the 16-byte Poly1305 tag.
+pub const WRAPPED_KEY_LEN: usize = 24 + 32 + 16;
 
 /// The order of the secp256k1 group, big-endian: a canonical scalar is below it.
 const CURVE_ORDER: [u8; 32] = [
@@ -160,6 +169,49 @@ impl Capsule {
 	}
 }
 
+/// A record's document key, encrypted with Umbral's DEM under the key its capsule encapsulates
+/// (`umbral_pre::encrypt_with_rng` of the 32-byte key to the patient, or to a grant's key). It
+/// is ciphertext: only its length is checked.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct WrappedKey(pub [u8; WRAPPED_KEY_LEN]);
+
+impl WrappedKey {
+	/// Takes a wrapped key of the right length.
+	pub fn parse(bytes: &[u8]) -> Result<Self, KeyError> {
+		bytes.try_into().map(WrappedKey).map_err(|_| KeyError::Length)
+	}
+}
+
+/// In JSON a wrapped key is its bytes in `0x`-prefixed hex, like a public key.
+impl serde::Serialize for WrappedKey {
+	fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+		let mut text = alloc::string::String::from("0x");
+		text.push_str(&hex::encode(self.0));
+		serializer.serialize_str(&text)
+	}
+}
+
+impl<'de> serde::Deserialize<'de> for WrappedKey {
+	fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+		let text = <alloc::string::String as serde::Deserialize>::deserialize(deserializer)?;
+		let bytes = hex::decode(text.trim_start_matches("0x")).map_err(serde::de::Error::custom)?;
+		WrappedKey::parse(&bytes).map_err(|e| {
+			serde::de::Error::custom(alloc::format!("invalid wrapped document key: {e:?}"))
+		})
+	}
+}
+
 /// Development identities' Umbral keys, derived from their names (`Alice`, `Bob`, …) like the
 /// `//Alice` development accounts: anyone can derive them, so they protect nothing. Genesis
 /// presets give them to the development authorities; the `ehr` client derives the same secret
@@ -231,6 +283,22 @@ mod tests {
 		bad_prefix.copy_from_slice(&compressed);
 		bad_prefix[0] = 0x05;
 		assert_eq!(PublicKey::parse(&bad_prefix), Err(KeyError::NotOnCurve));
+	}
+
+	#[test]
+	fn wrapped_keys_are_umbral_encryptions_of_32_bytes() {
+		let secret = umbral_pre::SecretKey::random();
+		let (_capsule, wrapped) =
+			umbral_pre::encrypt(&secret.public_key(), &[7u8; 32]).expect("encrypts");
+		assert_eq!(wrapped.len(), WRAPPED_KEY_LEN);
+		let ours = WrappedKey::parse(&wrapped).expect("the right length");
+		assert_eq!(WrappedKey::parse(&wrapped[..71]), Err(KeyError::Length));
+		assert_eq!(WrappedKey::parse(&[wrapped.to_vec(), vec![0]].concat()), Err(KeyError::Length));
+
+		let json = serde_json::to_string(&ours).expect("serialises");
+		assert_eq!(json, format!("\"0x{}\"", hex::encode(ours.0)));
+		assert_eq!(serde_json::from_str::<WrappedKey>(&json).expect("reads back"), ours);
+		assert!(serde_json::from_str::<WrappedKey>("\"0x00\"").is_err());
 	}
 
 	#[test]

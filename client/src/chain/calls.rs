@@ -5,7 +5,9 @@
 //! [`Chain::submit`]: super::Chain::submit
 //! [`send`]: super::send
 
-use medfed_primitives::{Capsule, Cid, CiphertextHash, PublicKey, RecordId, ResourceType, Role};
+use medfed_primitives::{
+	Capsule, Cid, CiphertextHash, PublicKey, RecordId, ResourceType, Role, WrappedKey,
+};
 use subxt::{dynamic::Value, ext::scale_value::Composite, utils::AccountId32};
 
 /// A call of a MedFed runtime, built at run time from its metadata's names.
@@ -18,6 +20,7 @@ pub fn register_record(
 	cid: &Cid,
 	ciphertext_hash: &CiphertextHash,
 	capsule: &Capsule,
+	wrapped_key: &WrappedKey,
 	size: u64,
 	supersedes: Option<RecordId>,
 ) -> Call {
@@ -30,6 +33,7 @@ pub fn register_record(
 			("cid", Value::from_bytes(cid.to_text().as_bytes())),
 			("ciphertext_hash", Value::from_bytes(ciphertext_hash)),
 			("capsule", Value::from_bytes(capsule.0)),
+			("wrapped_key", Value::from_bytes(wrapped_key.0)),
 			("size", Value::u128(size.into())),
 			("supersedes", option(supersedes.map(|id| Value::u128(id.into())))),
 		]),

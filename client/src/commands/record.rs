@@ -16,7 +16,7 @@ use crate::{
 	render::{page_text, page_view, print, record_text, PinView, RecordView},
 };
 use anyhow::{anyhow, bail, Context as _, Result};
-use medfed_primitives::{Capsule, Cid, ResourceType};
+use medfed_primitives::{Capsule, Cid, ResourceType, WrappedKey};
 
 /// Runs `ehr record …`.
 pub(super) async fn run(context: &Context, command: RecordCmd) -> Result<()> {
@@ -29,11 +29,20 @@ pub(super) async fn run(context: &Context, command: RecordCmd) -> Result<()> {
 			cid,
 			sha256,
 			capsule,
+			wrapped_key,
 			size,
 			supersedes,
 		} => {
-			let call =
-				record_call(&patient, &resource_type, &cid, &sha256, &capsule, size, supersedes)?;
+			let call = record_call(
+				&patient,
+				&resource_type,
+				&cid,
+				&sha256,
+				&capsule,
+				&wrapped_key,
+				size,
+				supersedes,
+			)?;
 			let included = chain.submit(call, &signer.keypair(keystore)?).await?;
 			let id = registered_record_id(&included.events)?;
 			let record = chain
@@ -84,6 +93,7 @@ fn record_call(
 	cid: &str,
 	sha256: &str,
 	capsule: &str,
+	wrapped_key: &str,
 	size: u64,
 	supersedes: Option<u64>,
 ) -> Result<Call> {
@@ -95,10 +105,27 @@ fn record_call(
 	let hash = hash_arg("--sha256", sha256)?;
 	let capsule = Capsule::parse(&hex_arg("--capsule", capsule)?)
 		.map_err(|e| anyhow!("--capsule is not an Umbral capsule: {e:?}"))?;
+	let wrapped_key = hex_arg("--wrapped-key", wrapped_key)?;
+	let wrapped_key = WrappedKey::parse(&wrapped_key).map_err(|_| {
+		anyhow!(
+			"--wrapped-key must be {} bytes (the document key as umbral-pre encrypts it), not {}",
+			medfed_primitives::umbral::WRAPPED_KEY_LEN,
+			wrapped_key.len()
+		)
+	})?;
 	if size == 0 {
 		bail!("--size must be the ciphertext's size in bytes, not 0");
 	}
-	Ok(calls::register_record(&patient, resource_type, &cid, &hash, &capsule, size, supersedes))
+	Ok(calls::register_record(
+		&patient,
+		resource_type,
+		&cid,
+		&hash,
+		&capsule,
+		&wrapped_key,
+		size,
+		supersedes,
+	))
 }
 
 #[cfg(test)]
@@ -110,8 +137,9 @@ mod tests {
 
 	#[test]
 	fn record_arguments_are_checked_before_anything_is_sent() {
+		let wrapped = "ab".repeat(72);
 		let ok = |cid: &str, ty: &str, hash: &str, capsule: &str, size| {
-			record_call(ALICE, ty, cid, hash, capsule, size, None).map(|_| ())
+			record_call(ALICE, ty, cid, hash, capsule, &wrapped, size, None).map(|_| ())
 		};
 		let cid = "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG";
 		let hash = "ab".repeat(32);
@@ -122,6 +150,12 @@ mod tests {
 		assert!(err(ok(cid, "Bundle", "abcd", CAPSULE, 10)).contains("32 bytes"));
 		assert!(err(ok(cid, "Bundle", &hash, &CAPSULE[..100], 10)).contains("Umbral capsule"));
 		assert!(err(ok(cid, "Bundle", &hash, CAPSULE, 0)).contains("--size"));
-		assert!(record_call("not-an-address", "Bundle", cid, &hash, CAPSULE, 1, None).is_err());
+		assert!(record_call("not-an-address", "Bundle", cid, &hash, CAPSULE, &wrapped, 1, None)
+			.is_err());
+		let wrapped_key = |wrapped: &str| {
+			record_call(ALICE, "Bundle", cid, &hash, CAPSULE, wrapped, 10, None).map(|_| ())
+		};
+		assert!(err(wrapped_key(&"ab".repeat(71))).contains("--wrapped-key must be 72 bytes"));
+		assert!(err(wrapped_key(&"ab".repeat(73))).contains("--wrapped-key must be 72 bytes"));
 	}
 }

@@ -3,7 +3,7 @@
 use super::*;
 use medfed_primitives::{
 	cid::{CidVersion, Codec, HashAlg},
-	umbral::GENERATOR,
+	umbral::{GENERATOR, WRAPPED_KEY_LEN},
 	Role,
 };
 use polkadot_sdk::{
@@ -20,6 +20,11 @@ fn capsule() -> Vec<u8> {
 	bytes.extend_from_slice(&[0u8; 31]);
 	bytes.push(1);
 	bytes
+}
+
+/// A wrapped key: its bytes are ciphertext, of which the chain checks only the length.
+fn wrapped_key() -> Vec<u8> {
+	alloc::vec![0xab; WRAPPED_KEY_LEN]
 }
 
 /// The longest CID text MedFed accepts: CIDv1, dag-json, sha2-512, base32.
@@ -65,6 +70,7 @@ pub(crate) fn add_records<T: Config>(n: u32) {
 			cid: Cid::parse(&longest_cid()).expect("a valid CID"),
 			ciphertext_hash: ciphertext_hash::<T>(u32::MAX - next as u32),
 			capsule: Capsule::parse(&capsule()).expect("a valid capsule"),
+			wrapped_key: WrappedKey::parse(&wrapped_key()).expect("a valid wrapped key"),
 			size: 1024,
 			created_at: Zero::zero(),
 			supersedes: None,
@@ -102,6 +108,7 @@ mod benchmarks {
 			&longest_cid(),
 			ciphertext_hash::<T>(0),
 			&capsule(),
+			&wrapped_key(),
 			1024,
 			None,
 		)
@@ -117,6 +124,7 @@ mod benchmarks {
 			longest_cid(),
 			ciphertext_hash::<T>(1),
 			capsule(),
+			wrapped_key(),
 			size,
 			(s == 1).then_some(0),
 		);

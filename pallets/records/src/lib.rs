@@ -7,14 +7,16 @@
 //! A MedFed record is a FHIR document encrypted to its patient's Umbral public key and stored
 //! on IPFS. This pallet keeps what the chain needs to find, check and later share it: whose
 //! record it is, which member institution registered it, its FHIR resource type, the CID of the
-//! ciphertext, the SHA-256 of the ciphertext, the Umbral capsule and the size. Never the
-//! document, never a key that opens it.
+//! ciphertext, the SHA-256 of the ciphertext, the Umbral capsule, the wrapped document key and
+//! the size. Never the document, never a key that opens it: the wrapped key is the record's
+//! document key encrypted under the key the capsule encapsulates, which only the patient's
+//! secret key opens.
 //!
 //! A patient first publishes the Umbral public key records will be encrypted to, with
 //! [`Pallet::register_patient`]. A member institution (see [`Config::Membership`]) then
 //! registers records with [`Pallet::register_record`]. Every input is checked before anything
 //! is written: the CID is parsed (CIDv0 or CIDv1, no identity hash), the resource type must be a
-//! FHIR R4 one, the capsule must decode to curve points.
+//! FHIR R4 one, the capsule must decode to curve points, the wrapped key must be 72 bytes.
 //!
 //! Records are never changed or deleted. A correction is a new record that names the one it
 //! supersedes (same patient, same issuing institution); [`SupersededBy`] links the old one
@@ -39,6 +41,10 @@
 //!   marked, and clients do not serve it.
 //! - `register_record` is weighed as a new record or as a correction, which also reads and
 //!   writes the version chain.
+//! - Records carry the wrapped document key of the two-layer envelope (v2) since the region
+//!   runtime's `spec_version` 2. The record layout changed then without a migration or a
+//!   storage version bump: no chain held records of the earlier layout. A chain that does must
+//!   migrate [`Records`] before such a change.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -59,7 +65,7 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use medfed_primitives::{
 	Capsule, Cid, CidError, CiphertextHash, Membership, MembershipError, OnFirstRecord, Patient,
-	PublicKey, Record, RecordId, RecordInfo, RecordPage, RecordsInspect, ResourceType,
+	PublicKey, Record, RecordId, RecordInfo, RecordPage, RecordsInspect, ResourceType, WrappedKey,
 };
 #[cfg(feature = "runtime-benchmarks")]
 use polkadot_sdk::sp_runtime::traits::Zero;
@@ -124,6 +130,9 @@ pub mod pallet {
 	pub type NextRecordId<T: Config> = StorageValue<_, RecordId, ValueQuery>;
 
 	/// Every record, by id. Never changed, never removed.
+	///
+	/// The layout gained `wrapped_key` (envelope v2) with no migration: there were no live
+	/// chains (see the low-level notes).
 	#[pallet::storage]
 	pub type Records<T: Config> = StorageMap<_, Twox64Concat, RecordId, RecordOf<T>, OptionQuery>;
 
@@ -255,6 +264,8 @@ pub mod pallet {
 		CapsuleTooLarge,
 		/// The capsule is not an Umbral capsule: two compressed curve points and a scalar.
 		InvalidCapsule,
+		/// The wrapped document key is not 72 bytes: nonce, encrypted 32-byte key and tag.
+		WrappedKeyLength,
 		/// The record size is zero.
 		EmptyRecord,
 		/// The record is larger than `MaxRecordSize`.
@@ -310,8 +321,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Registers the metadata of a record: the patient's document, encrypted to the
-		/// patient's key and added to IPFS as `cid`. With `supersedes`, the record corrects an
+		/// Registers the metadata of a record: the patient's document, encrypted under its
+		/// document key and added to IPFS as `cid`; the document key encrypted to the patient's
+		/// key as `capsule` and `wrapped_key`. With `supersedes`, the record corrects an
 		/// earlier record of the same patient that the caller registered.
 		///
 		/// A patient's first record in the region also announces the patient to the
@@ -331,6 +343,7 @@ pub mod pallet {
 			cid: Vec<u8>,
 			ciphertext_hash: CiphertextHash,
 			capsule: Vec<u8>,
+			wrapped_key: Vec<u8>,
 			size: u64,
 			supersedes: Option<RecordId>,
 		) -> DispatchResultWithPostInfo {
@@ -346,6 +359,7 @@ pub mod pallet {
 				&cid,
 				ciphertext_hash,
 				&capsule,
+				&wrapped_key,
 				size,
 				supersedes,
 			)?;
@@ -383,6 +397,7 @@ impl<T: Config> Pallet<T> {
 		cid: &[u8],
 		ciphertext_hash: CiphertextHash,
 		capsule: &[u8],
+		wrapped_key: &[u8],
 		size: u64,
 		supersedes: Option<RecordId>,
 	) -> Result<RecordOf<T>, Error<T>> {
@@ -399,6 +414,8 @@ impl<T: Config> Pallet<T> {
 			Error::<T>::CapsuleTooLarge
 		);
 		let capsule = Capsule::parse(capsule).map_err(|_| Error::<T>::InvalidCapsule)?;
+		let wrapped_key =
+			WrappedKey::parse(wrapped_key).map_err(|_| Error::<T>::WrappedKeyLength)?;
 		ensure!(size > 0, Error::<T>::EmptyRecord);
 		ensure!(size <= T::MaxRecordSize::get(), Error::<T>::RecordTooLarge);
 		ensure!(
@@ -422,6 +439,7 @@ impl<T: Config> Pallet<T> {
 			cid,
 			ciphertext_hash,
 			capsule,
+			wrapped_key,
 			size,
 			created_at: frame_system::Pallet::<T>::block_number(),
 			supersedes,
@@ -588,6 +606,10 @@ impl<T: Config> Pallet<T> {
 				"hash index is off"
 			);
 			ensure!(Capsule::parse(&record.capsule.0).is_ok(), "stored capsule is invalid");
+			ensure!(
+				WrappedKey::parse(&record.wrapped_key.0).as_ref() == Ok(&record.wrapped_key),
+				"stored wrapped key does not round-trip"
+			);
 			ensure!(
 				Cid::parse(record.cid.to_text().as_bytes()).as_ref() == Ok(&record.cid),
 				"stored CID does not round-trip"

@@ -2,7 +2,7 @@
 //! membership.
 
 use crate as pallet_records;
-use medfed_primitives::{Capsule, Cid, CiphertextHash, OnFirstRecord, PublicKey, Role};
+use medfed_primitives::{envelope, Cid, CiphertextHash, OnFirstRecord, PublicKey, Role};
 use polkadot_sdk::{
 	frame_support::{construct_runtime, derive_impl, parameter_types, weights::Weight},
 	frame_system::{self, EnsureRoot},
@@ -93,25 +93,31 @@ pub fn keys() -> (umbral_pre::SecretKey, PublicKey) {
 	(secret, public)
 }
 
-/// What a client submits for a document: its CID text, ciphertext hash and capsule bytes, from a
-/// real Umbral encryption of `document` to `key`.
+/// What a client submits for a document: its CID text, ciphertext hash, capsule and wrapped key
+/// bytes, from a real sealing of `document` to `key` (the record envelope); and the ciphertext,
+/// which goes to IPFS.
+#[derive(Clone)]
 pub struct Upload {
 	pub cid: Vec<u8>,
 	pub hash: CiphertextHash,
 	pub capsule: Vec<u8>,
+	pub wrapped_key: Vec<u8>,
 	pub size: u64,
+	pub ciphertext: Vec<u8>,
 }
 
 pub fn upload(key: &PublicKey, document: &[u8]) -> Upload {
-	let umbral_key = key.to_umbral().expect("valid key");
-	let (capsule, ciphertext) = umbral_pre::encrypt(&umbral_key, document).expect("encrypts");
-	let hash = sp_io::hashing::sha2_256(&ciphertext);
+	let sealed = envelope::seal(&mut rand_core::OsRng, key, document).expect("seals");
+	let hash = sp_io::hashing::sha2_256(&sealed.ciphertext);
+	assert_eq!(hash, sealed.hash());
 	let cid = Cid::raw_sha256(hash);
 	Upload {
 		cid: cid.to_text().into_bytes(),
 		hash,
-		capsule: Capsule::from_umbral(&capsule).0.to_vec(),
-		size: ciphertext.len() as u64,
+		capsule: sealed.capsule.0.to_vec(),
+		wrapped_key: sealed.wrapped_key.0.to_vec(),
+		size: sealed.ciphertext.len() as u64,
+		ciphertext: sealed.ciphertext,
 	}
 }
 

@@ -38,6 +38,7 @@ fn register_with_info(
 		up.cid.clone(),
 		up.hash,
 		up.capsule.clone(),
+		up.wrapped_key.clone(),
 		up.size,
 		supersedes,
 	)
@@ -57,6 +58,7 @@ fn register_record_stores_metadata_and_indexes() {
 			up.cid.clone(),
 			up.hash,
 			up.capsule.clone(),
+			up.wrapped_key.clone(),
 			up.size,
 			None,
 		));
@@ -134,6 +136,7 @@ fn only_current_members_register_records() {
 				up.cid.clone(),
 				up.hash,
 				up.capsule.clone(),
+				up.wrapped_key.clone(),
 				up.size,
 				None
 			),
@@ -167,6 +170,7 @@ fn resource_types_must_be_fhir_r4() {
 					up.cid.clone(),
 					up.hash,
 					up.capsule.clone(),
+					up.wrapped_key.clone(),
 					up.size,
 					None
 				),
@@ -180,6 +184,7 @@ fn resource_types_must_be_fhir_r4() {
 			up.cid.clone(),
 			up.hash,
 			up.capsule.clone(),
+			up.wrapped_key.clone(),
 			up.size,
 			None
 		));
@@ -190,12 +195,7 @@ fn resource_types_must_be_fhir_r4() {
 fn cids_are_parsed_and_bad_ones_refused_each_with_its_error() {
 	new_test_ext(|| {
 		let up = upload_for(PATIENT, b"{}");
-		let with_cid = |cid: &[u8]| Upload {
-			cid: cid.to_vec(),
-			hash: up.hash,
-			capsule: up.capsule.clone(),
-			size: up.size,
-		};
+		let with_cid = |cid: &[u8]| Upload { cid: cid.to_vec(), ..up.clone() };
 		assert_noop!(
 			register(HOSPITAL, PATIENT, &with_cid(&[b'b'; 129]), None),
 			Error::<Test>::CidTooLong
@@ -231,12 +231,7 @@ fn cids_are_parsed_and_bad_ones_refused_each_with_its_error() {
 fn capsules_must_be_umbral_capsules() {
 	new_test_ext(|| {
 		let up = upload_for(PATIENT, b"{}");
-		let with_capsule = |capsule: Vec<u8>| Upload {
-			cid: up.cid.clone(),
-			hash: up.hash,
-			capsule,
-			size: up.size,
-		};
+		let with_capsule = |capsule: Vec<u8>| Upload { capsule, ..up.clone() };
 		let mut oversized = up.capsule.clone();
 		oversized.push(0);
 		assert_noop!(
@@ -261,11 +256,51 @@ fn capsules_must_be_umbral_capsules() {
 }
 
 #[test]
+fn wrapped_keys_must_be_72_bytes() {
+	new_test_ext(|| {
+		let up = upload_for(PATIENT, b"{}");
+		let with_wrapped_key = |wrapped_key: Vec<u8>| Upload { wrapped_key, ..up.clone() };
+		for bad in [vec![], up.wrapped_key[..71].to_vec(), [&up.wrapped_key[..], &[0]].concat()] {
+			assert_noop!(
+				register(HOSPITAL, PATIENT, &with_wrapped_key(bad), None),
+				Error::<Test>::WrappedKeyLength
+			);
+		}
+		assert_ok!(register(HOSPITAL, PATIENT, &up, None));
+		let stored = RecordsMap::<Test>::get(0).expect("registered");
+		assert_eq!(stored.wrapped_key.0.to_vec(), up.wrapped_key);
+	});
+}
+
+#[test]
+fn the_patient_opens_a_record_from_what_the_chain_holds() {
+	new_test_ext(|| {
+		use medfed_primitives::umbral::dev;
+		let patient = 200;
+		assert_ok!(Records::register_patient(
+			RuntimeOrigin::signed(patient),
+			dev::public_key("Alice").0.to_vec()
+		));
+		let document = br#"{"resourceType":"Observation","status":"final"}"#;
+		let up = upload_for(patient, document);
+		assert_ok!(register(HOSPITAL, patient, &up, None));
+		let record = RecordsMap::<Test>::get(0).expect("registered");
+		let opened = medfed_primitives::envelope::open(
+			&dev::secret_key("Alice"),
+			&record.capsule,
+			&record.wrapped_key,
+			&record.ciphertext_hash,
+			&up.ciphertext,
+		);
+		assert_eq!(opened.as_deref(), Ok(&document[..]));
+	});
+}
+
+#[test]
 fn sizes_must_be_positive_and_within_the_limit() {
 	new_test_ext(|| {
 		let up = upload_for(PATIENT, b"{}");
-		let with_size =
-			|size| Upload { cid: up.cid.clone(), hash: up.hash, capsule: up.capsule.clone(), size };
+		let with_size = |size| Upload { size, ..up.clone() };
 		assert_noop!(register(HOSPITAL, PATIENT, &with_size(0), None), Error::<Test>::EmptyRecord);
 		assert_noop!(
 			register(HOSPITAL, PATIENT, &with_size((1 << 30) + 1), None),
@@ -441,6 +476,7 @@ fn a_patients_first_record_announces_the_patient_and_pays_for_it() {
 			cid: up.cid.clone(),
 			ciphertext_hash: up.hash,
 			capsule: up.capsule.clone(),
+			wrapped_key: up.wrapped_key.clone(),
 			size: up.size,
 			supersedes: None,
 		};

@@ -161,9 +161,11 @@ fn register_a_record_of_ferdie() -> alloc::string::String {
 	let secret = umbral_pre::SecretKey::random();
 	let key = secret.public_key().to_compressed_bytes().to_vec();
 	assert_ok!(Records::register_patient(RuntimeOrigin::signed(patient.clone()), key));
-	let (capsule, ciphertext) =
-		umbral_pre::encrypt(&secret.public_key(), br#"{"resourceType":"Observation"}"#)
-			.expect("encrypts");
+	// The envelope's first layer, a document key wrapped to the patient; of the second, the
+	// document encrypted under that key, the chain sees only the hash and the size.
+	let (capsule, wrapped_key) =
+		umbral_pre::encrypt(&secret.public_key(), &[0x42; 32]).expect("encrypts");
+	let ciphertext = [0x5a; 64];
 	let hash = sp_io::hashing::sha2_256(&ciphertext);
 	let cid = Cid::v0(hash).to_text();
 	assert_ok!(RuntimeCall::Records(pallet_records::Call::register_record {
@@ -172,6 +174,7 @@ fn register_a_record_of_ferdie() -> alloc::string::String {
 		cid: cid.clone().into_bytes(),
 		ciphertext_hash: hash,
 		capsule: Capsule::from_umbral(&capsule).0.to_vec(),
+		wrapped_key: wrapped_key.to_vec(),
 		size: ciphertext.len() as u64,
 		supersedes: None,
 	})
