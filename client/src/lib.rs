@@ -9,6 +9,8 @@
 //! - [`ipfs`]: the region's IPFS node over the Kubo RPC API.
 //! - [`keystore`]: identities (an account and an Umbral key pair) in a passphrase-sealed file.
 //! - [`storage`]: encrypted storage: `ehr upload` and `ehr fetch`.
+//! - [`sharing`]: the cryptography of sharing records: per-grant delegating keys, authorised
+//!   key fragments for the proxies, re-encryption and the grantee's decryption.
 //! - [`render`]: text and JSON output.
 //! - [`cli`]: `ehr`'s command line (clap types); [`commands`]: one module per command group.
 //! - [`federation`]: a federation description and what `medfed-federation` makes of it (genesis,
@@ -21,4 +23,5 @@ pub mod federation;
 pub mod ipfs;
 pub mod keystore;
 pub mod render;
+pub mod sharing;
 pub mod storage;

@@ -9,6 +9,8 @@
 //!   document keys.
 //! - [`envelope`]: the record envelope: documents encrypted under a per-record document key,
 //!   that key encrypted to a patient's Umbral key.
+//! - [`access`]: sizes of the sharing protocol's messages (encrypted key fragments, capsule
+//!   fragments).
 //! - Record and institution metadata as the runtime APIs return them.
 //! - [`coordinator`]: the coordinator's calls that regions send over XCM, encoded as the
 //!   coordinator's runtime decodes them.
@@ -19,6 +21,7 @@
 
 extern crate alloc;
 
+pub mod access;
 pub mod cid;
 pub mod coordinator;
 pub mod envelope;
