@@ -1,6 +1,7 @@
 //! The connection to a region's chain: signing and submitting calls, reading runtime APIs.
 //! [`calls`] builds every call MedFed sends.
 
+pub mod access;
 pub mod calls;
 
 use anyhow::{anyhow, bail, Context, Result};

@@ -198,6 +198,13 @@ impl ResourceType {
 	}
 }
 
+/// In JSON a resource type is its name.
+impl serde::Serialize for ResourceType {
+	fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+		serializer.serialize_str(self.as_str())
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;

@@ -165,3 +165,143 @@ fn option(value: Option<Value>) -> Value {
 		None => Value::unnamed_variant("None", []),
 	}
 }
+
+/// `Access.register_key`: publishes the Umbral public key the signer receives access with.
+pub fn register_access_key(key: &PublicKey) -> Call {
+	subxt::dynamic::tx(
+		"Access",
+		"register_key",
+		Composite::named([("key", Value::from_bytes(key.0))]),
+	)
+}
+
+/// `Access.set_proxy_account`: names the account the signing authority's proxy submits with.
+pub fn set_proxy_account(proxy: &AccountId32) -> Call {
+	subxt::dynamic::tx(
+		"Access",
+		"set_proxy_account",
+		Composite::named([("proxy", Value::from_bytes(proxy.0))]),
+	)
+}
+
+/// What a grant opens, as the chain takes it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum GrantScope {
+	/// Every record of the patient's.
+	All,
+	/// The patient's records of these FHIR resource types.
+	Types(Vec<ResourceType>),
+	/// These records.
+	Records(Vec<RecordId>),
+}
+
+impl GrantScope {
+	fn value(&self) -> Value {
+		match self {
+			GrantScope::All => Value::unnamed_variant("All", []),
+			GrantScope::Types(types) => Value::unnamed_variant(
+				"Types",
+				[Value::unnamed_composite(
+					types.iter().map(|t| Value::from_bytes(t.as_str().as_bytes())),
+				)],
+			),
+			GrantScope::Records(ids) => Value::unnamed_variant(
+				"Records",
+				[Value::unnamed_composite(ids.iter().map(|id| Value::u128((*id).into())))],
+			),
+		}
+	}
+}
+
+/// A record's document key wrapped to a grant: its capsule and wrapped key.
+pub type Envelope = (RecordId, Capsule, WrappedKey);
+
+fn envelopes(envelopes: &[Envelope]) -> Value {
+	Value::unnamed_composite(envelopes.iter().map(|(id, capsule, wrapped)| {
+		Value::unnamed_composite([
+			Value::u128((*id).into()),
+			Value::named_composite([
+				("capsule", Value::from_bytes(capsule.0)),
+				("wrapped_key", Value::from_bytes(wrapped.0)),
+			]),
+		])
+	}))
+}
+
+/// `Access.grant`: the signing patient grants `grantee` access to `scope` until `expires_at`,
+/// opened by `threshold` of the proxies whose encrypted key fragments `fragments` holds (one
+/// per authority, in the authority set's order).
+pub fn grant(
+	grantee: &AccountId32,
+	scope: &GrantScope,
+	threshold: u8,
+	expires_at: u32,
+	salt: &[u8; 32],
+	delegating_key: &PublicKey,
+	verifying_key: &PublicKey,
+	fragments: &[Vec<u8>],
+	wrapped: &[Envelope],
+) -> Call {
+	subxt::dynamic::tx(
+		"Access",
+		"grant",
+		Composite::named([
+			("grantee", Value::from_bytes(grantee.0)),
+			("scope", scope.value()),
+			("threshold", Value::u128(threshold.into())),
+			("expires_at", Value::u128(expires_at.into())),
+			("salt", Value::from_bytes(salt)),
+			("delegating_key", Value::from_bytes(delegating_key.0)),
+			("verifying_key", Value::from_bytes(verifying_key.0)),
+			("fragments", Value::unnamed_composite(fragments.iter().map(Value::from_bytes))),
+			("envelopes", envelopes(wrapped)),
+		]),
+	)
+}
+
+/// `Access.extend_grant`: wraps more of the patient's records to a live grant.
+pub fn extend_grant(grant: u64, wrapped: &[Envelope]) -> Call {
+	subxt::dynamic::tx(
+		"Access",
+		"extend_grant",
+		Composite::named([("grant", Value::u128(grant.into())), ("envelopes", envelopes(wrapped))]),
+	)
+}
+
+/// `Access.revoke`: the patient revokes a grant, finally.
+pub fn revoke(grant: u64) -> Call {
+	subxt::dynamic::tx("Access", "revoke", Composite::named([("grant", Value::u128(grant.into()))]))
+}
+
+/// `Access.request`: the grantee asks to read `records` under `grant`, for `purpose`.
+pub fn request(grant: u64, records: &[RecordId], purpose: &str) -> Call {
+	subxt::dynamic::tx(
+		"Access",
+		"request",
+		Composite::named([
+			("grant", Value::u128(grant.into())),
+			(
+				"records",
+				Value::unnamed_composite(records.iter().map(|id| Value::u128((*id).into()))),
+			),
+			("purpose", Value::from_bytes(purpose.as_bytes())),
+		]),
+	)
+}
+
+/// `Access.submit_fragments`: a proxy's capsule fragments for records of a request.
+pub fn submit_fragments(request: u64, fragments: &[(RecordId, Vec<u8>)]) -> Call {
+	subxt::dynamic::tx(
+		"Access",
+		"submit_fragments",
+		Composite::named([
+			("request", Value::u128(request.into())),
+			(
+				"fragments",
+				Value::unnamed_composite(fragments.iter().map(|(id, bytes)| {
+					Value::unnamed_composite([Value::u128((*id).into()), Value::from_bytes(bytes)])
+				})),
+			),
+		]),
+	)
+}

@@ -285,6 +285,63 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_access::runtime_api::AccessApi<
+		Block,
+		AccountId,
+		pallet_access::GrantOf<Runtime>,
+		pallet_access::RequestOf<Runtime>,
+		pallet_access::AuditEntryOf<Runtime>,
+	> for Runtime {
+		fn grant(id: pallet_access::GrantId) -> Option<pallet_access::GrantOf<Runtime>> {
+			pallet_access::Grants::<Runtime>::get(id)
+		}
+
+		fn grants_of_patient(patient: AccountId) -> Vec<pallet_access::GrantId> {
+			pallet_access::GrantsOfPatient::<Runtime>::iter_key_prefix(patient).collect()
+		}
+
+		fn grants_to(grantee: AccountId) -> Vec<pallet_access::GrantId> {
+			pallet_access::GrantsToGrantee::<Runtime>::iter_key_prefix(grantee).collect()
+		}
+
+		fn encrypted_fragment(grant: pallet_access::GrantId, position: u32) -> Option<Vec<u8>> {
+			pallet_access::Fragments::<Runtime>::get(grant, position).map(|f| f.into_inner())
+		}
+
+		fn envelope(grant: pallet_access::GrantId, record: RecordId) -> Option<pallet_access::GrantEnvelope> {
+			pallet_access::Envelopes::<Runtime>::get(grant, record)
+		}
+
+		fn request(id: pallet_access::RequestId) -> Option<pallet_access::RequestOf<Runtime>> {
+			pallet_access::Requests::<Runtime>::get(id)
+		}
+
+		fn open_requests() -> Vec<pallet_access::RequestId> {
+			crate::Access::open_requests()
+		}
+
+		fn capsule_fragments(request: pallet_access::RequestId) -> Vec<(RecordId, u32, Vec<u8>)> {
+			crate::Access::fragments_of(request)
+		}
+
+		fn audit(
+			patient: AccountId,
+			start: u32,
+			limit: u32,
+		) -> (u32, Vec<pallet_access::AuditEntryOf<Runtime>>) {
+			let limit = limit.min(crate::configs::MaxPageSize::get());
+			crate::Access::audit_page(&patient, start, limit)
+		}
+
+		fn key(who: AccountId) -> Option<medfed_primitives::PublicKey> {
+			pallet_access::Keys::<Runtime>::get(who)
+		}
+
+		fn proxy_account(authority: AccountId) -> Option<AccountId> {
+			pallet_access::ProxyAccounts::<Runtime>::get(authority)
+		}
+	}
+
 	impl xcm_runtime_apis::fees::XcmPaymentApi<Block> for Runtime {
 		fn query_acceptable_payment_assets(
 			xcm_version: xcm::Version,

@@ -156,6 +156,8 @@ mod runtime {
 	pub type Pinning = pallet_pinning;
 	#[runtime::pallet_index(53)]
 	pub type Federation = pallet_federation;
+	#[runtime::pallet_index(54)]
+	pub type Access = pallet_access;
 }
 
 cumulus_pallet_parachain_system::register_validate_block! {

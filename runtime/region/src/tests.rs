@@ -437,3 +437,148 @@ fn genesis_collators_pin_as_their_authority_institutions() {
 		});
 	}
 }
+
+/// Sharing through the real pallets of region A, with real Umbral: Ferdie grants Dave 2 of 2
+/// (Alice's and Bob's proxies), Dave requests the record, both proxies re-encrypt its capsule
+/// and submit free of charge, and Dave opens the document key from their fragments. The audit
+/// trail, read through the runtime API, has every step.
+#[test]
+fn a_grant_opens_a_record_to_the_grantee_through_the_authorities_proxies() {
+	use pallet_access::{runtime_api::runtime_decl_for_access_api::AccessApiV1, AccessEvent};
+	use polkadot_sdk::frame_support::dispatch::Pays;
+	chain(REGION_A).execute_with(|| {
+		let (alice, bob) = (account(Sr25519Keyring::Alice), account(Sr25519Keyring::Bob));
+		let (ferdie, dave) = (account(Sr25519Keyring::Ferdie), account(Sr25519Keyring::Dave));
+		// Ferdie's record, its document key wrapped to a fresh per-grant key.
+		let patient_secret = umbral_pre::SecretKey::random();
+		let key = patient_secret.public_key().to_compressed_bytes().to_vec();
+		assert_ok!(Records::register_patient(RuntimeOrigin::signed(ferdie.clone()), key));
+		let (capsule, wrapped_key) =
+			umbral_pre::encrypt(&patient_secret.public_key(), &[0x42; 32]).expect("encrypts");
+		assert_ok!(RuntimeCall::Records(pallet_records::Call::register_record {
+			patient: ferdie.clone(),
+			resource_type: b"Observation".to_vec(),
+			cid: Cid::v0([1; 32]).to_text().into_bytes(),
+			ciphertext_hash: [1; 32],
+			capsule: Capsule::from_umbral(&capsule).0.to_vec(),
+			wrapped_key: wrapped_key.to_vec(),
+			size: 64,
+			supersedes: None,
+		})
+		.dispatch(RuntimeOrigin::signed(account(Sr25519Keyring::Charlie))));
+		let grant_secret = umbral_pre::SecretKey::random();
+		let (grant_capsule, grant_wrapped) =
+			umbral_pre::encrypt(&grant_secret.public_key(), &[0x42; 32]).expect("encrypts");
+		// Dave's key; the two proxies' accounts.
+		let dave_secret = umbral_pre::SecretKey::random();
+		let public = |s: &umbral_pre::SecretKey| {
+			medfed_primitives::PublicKey::parse(&s.public_key().to_compressed_bytes())
+				.expect("a real key")
+		};
+		assert_ok!(crate::Access::register_key(
+			RuntimeOrigin::signed(dave.clone()),
+			public(&dave_secret)
+		));
+		let proxies = [account(Sr25519Keyring::One), account(Sr25519Keyring::Two)];
+		for (authority, proxy) in [(&alice, &proxies[0]), (&bob, &proxies[1])] {
+			assert_ok!(crate::Access::set_proxy_account(
+				RuntimeOrigin::signed(authority.clone()),
+				proxy.clone()
+			));
+		}
+		// Two key fragments, one per authority (the client encrypts each to its proxy; here
+		// they stay in the test, which plays both sides).
+		let signer = umbral_pre::Signer::new(umbral_pre::SecretKey::random());
+		let kfrags = umbral_pre::generate_kfrags(
+			&grant_secret,
+			&dave_secret.public_key(),
+			&signer,
+			2,
+			2,
+			true,
+			true,
+		);
+		let sealed: Vec<_> = (0..2)
+			.map(|i| vec![0xe0 + i as u8; 100].try_into().expect("within the bound"))
+			.collect();
+		assert_ok!(crate::Access::grant(
+			RuntimeOrigin::signed(ferdie.clone()),
+			dave.clone(),
+			pallet_access::Scope::All,
+			2,
+			1_000,
+			[7; 32],
+			public(&grant_secret),
+			medfed_primitives::PublicKey::parse(&signer.verifying_key().to_compressed_bytes())
+				.expect("a real key"),
+			sealed.try_into().expect("two proxies"),
+			vec![(
+				0,
+				pallet_access::GrantEnvelope {
+					capsule: Capsule::from_umbral(&grant_capsule),
+					wrapped_key: medfed_primitives::WrappedKey::parse(&grant_wrapped)
+						.expect("72 bytes"),
+				},
+			)]
+			.try_into()
+			.expect("one envelope"),
+		));
+		let purpose = b"referral".to_vec().try_into().expect("short");
+		assert_ok!(crate::Access::request(
+			RuntimeOrigin::signed(dave.clone()),
+			0,
+			vec![0].try_into().expect("one"),
+			purpose
+		));
+		for (proxy, kfrag) in proxies.iter().zip(kfrags.iter()) {
+			let cfrag = umbral_pre::reencrypt(&grant_capsule, kfrag.clone());
+			let bytes = umbral_pre::DefaultSerialize::to_bytes(&cfrag.unverify())
+				.expect("serializes")
+				.to_vec();
+			let result = RuntimeCall::Access(pallet_access::Call::submit_fragments {
+				request: 0,
+				fragments: vec![(0, bytes.try_into().expect("within the bound"))]
+					.try_into()
+					.expect("one"),
+			})
+			.dispatch(RuntimeOrigin::signed(proxy.clone()))
+			.expect("accepted");
+			assert_eq!(result.pays_fee, Pays::No);
+		}
+		assert!(matches!(
+			Runtime::request(0).map(|r| r.state),
+			Some(pallet_access::RequestState::Fulfilled { .. })
+		));
+		// Dave verifies both fragments and opens the document key.
+		let cfrags: Vec<_> = Runtime::capsule_fragments(0)
+			.into_iter()
+			.map(|(_, _, bytes)| {
+				<umbral_pre::CapsuleFrag as umbral_pre::DefaultDeserialize>::from_bytes(&bytes)
+					.expect("a capsule fragment")
+					.verify(
+						&grant_capsule,
+						&signer.verifying_key(),
+						&grant_secret.public_key(),
+						&dave_secret.public_key(),
+					)
+					.expect("verifies")
+			})
+			.collect();
+		let envelope = Runtime::envelope(0, 0).expect("wrapped to the grant");
+		let opened = umbral_pre::decrypt_reencrypted(
+			&dave_secret,
+			&grant_secret.public_key(),
+			&envelope.capsule.to_umbral().expect("a capsule"),
+			cfrags,
+			envelope.wrapped_key.0,
+		)
+		.expect("opens");
+		assert_eq!(&opened[..], &[0x42; 32]);
+		// The audit trail, through the runtime API.
+		let (total, trail) = Runtime::audit(ferdie.clone(), 0, 100);
+		assert_eq!(total, 5);
+		assert!(trail.iter().all(|e| e.region == para_ids::REGION_A));
+		assert!(matches!(trail[4].event, AccessEvent::Fulfilled { request: 0 }));
+		assert_eq!(Runtime::grants_to(dave), vec![0]);
+	});
+}

@@ -247,3 +247,110 @@ where
 			.into()
 	}
 }
+
+parameter_types! {
+	/// Most proxies a grant names: every authority of the region.
+	pub const MaxProxies: u32 = MaxAuthorities::get();
+	/// Most FHIR resource types one grant's scope names.
+	pub const MaxScopeTypes: u32 = 16;
+	/// Most record ids one grant's scope names; a grant call can wrap them all.
+	pub const MaxScopeRecords: u32 = 32;
+	pub const MaxEnvelopesPerCall: u32 = 32;
+	/// Most records one grant holds wrapped, over all its extensions.
+	pub const MaxRecordsPerGrant: u32 = 1_024;
+	/// Longest a grant runs: a year.
+	pub const MaxGrantDuration: BlockNumber = 365 * DAYS;
+	pub const MaxEncryptedFragmentLen: u32 =
+		medfed_primitives::access::ENCRYPTED_KEY_FRAGMENT_MAX_LEN as u32;
+	pub const MaxCapsuleFragmentLen: u32 = medfed_primitives::access::CAPSULE_FRAGMENT_MAX_LEN as u32;
+	/// Most records one access request asks for.
+	pub const MaxRecordsPerRequest: u32 = 16;
+	/// Longest purpose of an access request, in bytes.
+	pub const MaxPurposeLen: u32 = 128;
+	/// How long the proxies have to answer a request.
+	pub const RequestTimeout: BlockNumber = prod_or_fast!(10 * MINUTES, 2 * MINUTES);
+	/// Most requests falling due in one block.
+	pub const MaxRequestsPerBlock: u32 = 64;
+	/// Most open requests under one grant.
+	pub const MaxOpenRequestsPerGrant: u32 = 16;
+}
+
+impl pallet_access::Config for Runtime {
+	type Membership = Institutions;
+	type Records = RecordsForAccess;
+	type SelfParaId = SelfParaId;
+	type MaxProxies = MaxProxies;
+	type MaxScopeTypes = MaxScopeTypes;
+	type MaxScopeRecords = MaxScopeRecords;
+	type MaxEnvelopesPerCall = MaxEnvelopesPerCall;
+	type MaxRecordsPerGrant = MaxRecordsPerGrant;
+	type MaxGrantDuration = MaxGrantDuration;
+	type MaxEncryptedFragmentLen = MaxEncryptedFragmentLen;
+	type MaxCapsuleFragmentLen = MaxCapsuleFragmentLen;
+	type MaxRecordsPerRequest = MaxRecordsPerRequest;
+	type MaxPurposeLen = MaxPurposeLen;
+	type RequestTimeout = RequestTimeout;
+	type MaxRequestsPerBlock = MaxRequestsPerBlock;
+	type MaxOpenRequestsPerGrant = MaxOpenRequestsPerGrant;
+	type WeightInfo = pallet_access::weights::SubstrateWeight<Runtime>;
+}
+
+/// This region's para id, for the audit trail.
+pub struct SelfParaId;
+impl polkadot_sdk::frame_support::traits::Get<medfed_primitives::ParaId> for SelfParaId {
+	fn get() -> medfed_primitives::ParaId {
+		crate::ParachainInfo::parachain_id().into()
+	}
+}
+
+/// The records pallet, as the access pallet reads it.
+pub struct RecordsForAccess;
+impl pallet_access::Records<AccountId> for RecordsForAccess {
+	fn subject(id: medfed_primitives::RecordId) -> Option<pallet_access::RecordSubject<AccountId>> {
+		pallet_records::Records::<Runtime>::get(id).map(|record| pallet_access::RecordSubject {
+			patient: record.patient,
+			resource_type: record.resource_type,
+			voided: pallet_records::Voided::<Runtime>::contains_key(id),
+		})
+	}
+
+	fn is_patient(who: &AccountId) -> bool {
+		pallet_records::Patients::<Runtime>::contains_key(who)
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn record_for_benchmarks(
+		patient: &AccountId,
+		resource_type: medfed_primitives::ResourceType,
+	) -> medfed_primitives::RecordId {
+		use medfed_primitives::{umbral::GENERATOR, Capsule, Cid, Patient, Record, WrappedKey};
+		let id = pallet_records::NextRecordId::<Runtime>::get();
+		let mut capsule = [0u8; medfed_primitives::umbral::CAPSULE_LEN];
+		capsule[..33].copy_from_slice(&GENERATOR.0);
+		capsule[33..66].copy_from_slice(&GENERATOR.0);
+		capsule[medfed_primitives::umbral::CAPSULE_LEN - 1] = 1;
+		let now = polkadot_sdk::frame_system::Pallet::<Runtime>::block_number();
+		pallet_records::Patients::<Runtime>::mutate(patient, |p| {
+			let entry =
+				p.get_or_insert(Patient { key: GENERATOR, registered_at: now, record_count: 0 });
+			entry.record_count += 1;
+		});
+		pallet_records::Records::<Runtime>::insert(
+			id,
+			Record {
+				patient: patient.clone(),
+				issuer: patient.clone(),
+				resource_type,
+				cid: Cid::raw_sha256([id as u8; 32]),
+				ciphertext_hash: [id as u8; 32],
+				capsule: Capsule(capsule),
+				wrapped_key: WrappedKey([0; medfed_primitives::umbral::WRAPPED_KEY_LEN]),
+				size: 1,
+				created_at: now,
+				supersedes: None,
+			},
+		);
+		pallet_records::NextRecordId::<Runtime>::put(id + 1);
+		id
+	}
+}

@@ -1,0 +1,240 @@
+//! What the region's access pallet holds, as clients and proxies read it through its runtime
+//! API (`AccessApi`). The types decode the runtime's SCALE encoding (a bounded list encodes as
+//! a list) and print as JSON.
+
+use super::Chain;
+use anyhow::Result;
+use codec::Decode;
+use medfed_primitives::{Capsule, PublicKey, RecordId, ResourceType, WrappedKey};
+use serde::Serialize;
+use subxt::utils::AccountId32;
+
+/// A grant's id.
+pub type GrantId = u64;
+/// An access request's id.
+pub type RequestId = u64;
+
+/// Which of the patient's records a grant opens.
+#[derive(Clone, PartialEq, Eq, Debug, Decode, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "of")]
+pub enum Scope {
+	/// Every record.
+	All,
+	/// Records of these FHIR resource types.
+	Types(Vec<ResourceType>),
+	/// These records.
+	Records(Vec<RecordId>),
+}
+
+impl Scope {
+	/// Whether a record with this id and type is in scope.
+	pub fn covers(&self, id: RecordId, resource_type: &ResourceType) -> bool {
+		match self {
+			Scope::All => true,
+			Scope::Types(types) => types.contains(resource_type),
+			Scope::Records(ids) => ids.contains(&id),
+		}
+	}
+}
+
+/// A patient's grant, as the chain keeps it.
+#[derive(Clone, PartialEq, Eq, Debug, Decode, Serialize)]
+pub struct Grant {
+	pub patient: AccountId32,
+	pub grantee: AccountId32,
+	/// The grantee's key the fragments re-encrypt to.
+	pub grantee_key: PublicKey,
+	pub scope: Scope,
+	pub threshold: u8,
+	/// The authorities whose proxies re-encrypt, in fragment order.
+	pub proxies: Vec<AccountId32>,
+	#[serde(with = "hex_bytes")]
+	pub salt: [u8; 32],
+	pub delegating_key: PublicKey,
+	pub verifying_key: PublicKey,
+	pub granted_at: u32,
+	pub expires_at: u32,
+	pub revoked_at: Option<u32>,
+}
+
+/// A record's document key wrapped to a grant.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Decode, Serialize)]
+pub struct Envelope {
+	#[serde(serialize_with = "hex_capsule")]
+	pub capsule: Capsule,
+	pub wrapped_key: WrappedKey,
+}
+
+/// Why a request was denied.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Decode, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Denial {
+	Revoked,
+	Expired,
+	OutOfScope,
+	Voided,
+}
+
+/// Where a request stands.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Decode, Serialize)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum RequestState {
+	Open,
+	Fulfilled { at: u32 },
+	Denied { reason: Denial, at: u32 },
+	Expired { at: u32 },
+}
+
+/// A grantee's access request.
+#[derive(Clone, PartialEq, Eq, Debug, Decode, Serialize)]
+pub struct Request {
+	pub grant: GrantId,
+	pub requester: AccountId32,
+	pub records: Vec<RecordId>,
+	#[serde(serialize_with = "lossy_text")]
+	pub purpose: Vec<u8>,
+	pub requested_at: u32,
+	pub deadline: u32,
+	pub state: RequestState,
+}
+
+/// What happened, in a patient's audit trail.
+#[derive(Clone, PartialEq, Eq, Debug, Decode, Serialize)]
+#[serde(rename_all = "snake_case", tag = "event")]
+pub enum AccessEvent {
+	Granted {
+		grant: GrantId,
+		grantee: AccountId32,
+	},
+	Extended {
+		grant: GrantId,
+		records: Vec<RecordId>,
+	},
+	Revoked {
+		grant: GrantId,
+	},
+	Requested {
+		request: RequestId,
+		grant: GrantId,
+		records: Vec<RecordId>,
+		#[serde(serialize_with = "lossy_text")]
+		purpose: Vec<u8>,
+	},
+	Denied {
+		request: RequestId,
+		reason: Denial,
+	},
+	FragmentsIssued {
+		request: RequestId,
+		proxy: AccountId32,
+		records: Vec<RecordId>,
+	},
+	Fulfilled {
+		request: RequestId,
+	},
+	Expired {
+		request: RequestId,
+	},
+}
+
+/// One entry of a patient's audit trail.
+#[derive(Clone, PartialEq, Eq, Debug, Decode, Serialize)]
+pub struct AuditEntry {
+	pub at: u32,
+	pub actor: AccountId32,
+	pub region: u32,
+	#[serde(flatten)]
+	pub event: AccessEvent,
+}
+
+fn lossy_text<S: serde::Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+	serializer.serialize_str(&String::from_utf8_lossy(bytes))
+}
+
+fn hex_capsule<S: serde::Serializer>(capsule: &Capsule, s: S) -> Result<S::Ok, S::Error> {
+	s.serialize_str(&format!("0x{}", hex::encode(capsule.0)))
+}
+
+mod hex_bytes {
+	pub fn serialize<S: serde::Serializer>(bytes: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+		s.serialize_str(&format!("0x{}", hex::encode(bytes)))
+	}
+}
+
+impl Chain {
+	/// One grant by id.
+	pub async fn grant(&self, id: GrantId) -> Result<Option<Grant>> {
+		self.call("AccessApi_grant", id).await
+	}
+
+	/// The grants a patient made.
+	pub async fn grants_of_patient(&self, patient: &AccountId32) -> Result<Vec<GrantId>> {
+		self.call("AccessApi_grants_of_patient", patient).await
+	}
+
+	/// The grants a grantee holds.
+	pub async fn grants_to(&self, grantee: &AccountId32) -> Result<Vec<GrantId>> {
+		self.call("AccessApi_grants_to", grantee).await
+	}
+
+	/// A live grant's key fragment for the proxy at `position`, encrypted to that proxy.
+	pub async fn encrypted_fragment(
+		&self,
+		grant: GrantId,
+		position: u32,
+	) -> Result<Option<Vec<u8>>> {
+		self.call("AccessApi_encrypted_fragment", (grant, position)).await
+	}
+
+	/// A record's envelope under a grant.
+	pub async fn envelope(&self, grant: GrantId, record: RecordId) -> Result<Option<Envelope>> {
+		self.call("AccessApi_envelope", (grant, record)).await
+	}
+
+	/// One request by id.
+	pub async fn request(&self, id: RequestId) -> Result<Option<Request>> {
+		self.call("AccessApi_request", id).await
+	}
+
+	/// The requests open now.
+	pub async fn open_requests(&self) -> Result<Vec<RequestId>> {
+		self.call("AccessApi_open_requests", ()).await
+	}
+
+	/// The capsule fragments issued for a request: record, proxy position, fragment.
+	pub async fn capsule_fragments(
+		&self,
+		request: RequestId,
+	) -> Result<Vec<(RecordId, u32, Vec<u8>)>> {
+		self.call("AccessApi_capsule_fragments", request).await
+	}
+
+	/// A page of a patient's audit trail, and its length.
+	pub async fn audit(
+		&self,
+		patient: &AccountId32,
+		start: u32,
+		limit: u32,
+	) -> Result<(u32, Vec<AuditEntry>)> {
+		self.call("AccessApi_audit", (patient, start, limit)).await
+	}
+
+	/// The Umbral public key an account receives access with.
+	pub async fn access_key(&self, who: &AccountId32) -> Result<Option<PublicKey>> {
+		self.call("AccessApi_key", who).await
+	}
+
+	/// The account an authority's proxy submits with.
+	pub async fn proxy_account(&self, authority: &AccountId32) -> Result<Option<AccountId32>> {
+		self.call("AccessApi_proxy_account", authority).await
+	}
+}
+
+/// The block time, for `ehr read`, which waits for the proxies a block at a time.
+impl Chain {
+	/// How often the chain makes a block: its Aura slot duration.
+	pub async fn block_time(&self) -> Result<std::time::Duration> {
+		let millis: u64 = self.call("AuraApi_slot_duration", ()).await?;
+		Ok(std::time::Duration::from_millis(millis))
+	}
+}

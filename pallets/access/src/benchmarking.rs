@@ -1,0 +1,290 @@
+//! Benchmarks of the access pallet, each at its worst case: the most proxies a grant can
+//! name, the longest fragments and purposes, and every record read the call can make.
+
+use super::*;
+use medfed_primitives::{
+	umbral::{GENERATOR, WRAPPED_KEY_LEN},
+	WrappedKey,
+};
+use polkadot_sdk::{
+	frame_benchmarking::v2::*, frame_support::traits::Hooks, frame_system::RawOrigin,
+};
+
+/// A capsule that passes every check: both points the generator, scalar 1.
+fn envelope() -> GrantEnvelope {
+	let mut bytes = [0u8; medfed_primitives::umbral::CAPSULE_LEN];
+	bytes[..33].copy_from_slice(&GENERATOR.0);
+	bytes[33..66].copy_from_slice(&GENERATOR.0);
+	bytes[medfed_primitives::umbral::CAPSULE_LEN - 1] = 1;
+	GrantEnvelope {
+		capsule: Capsule::parse(&bytes).expect("a valid capsule"),
+		wrapped_key: WrappedKey::parse(&[7u8; WRAPPED_KEY_LEN]).expect("the right length"),
+	}
+}
+
+fn observation() -> ResourceType {
+	ResourceType::parse(b"Observation").expect("a FHIR resource type")
+}
+
+/// `MaxProxies` authorities, each with a proxy account; returns the proxy accounts.
+fn authorities<T: Config>() -> Vec<T::AccountId> {
+	let mut proxies = Vec::new();
+	for i in T::Membership::authorities().len() as u32..T::MaxProxies::get() {
+		let authority: T::AccountId = account("authority", i, 0);
+		T::Membership::admit_for_benchmarks(&authority, Role::Authority);
+	}
+	for (i, authority) in T::Membership::authorities().into_iter().enumerate() {
+		let proxy: T::AccountId = account("proxy", i as u32, 0);
+		let _ = Pallet::<T>::set_proxy_account(RawOrigin::Signed(authority).into(), proxy.clone());
+		proxies.push(proxy);
+	}
+	proxies
+}
+
+/// A patient with `n` records, and a grantee with a key.
+fn patient<T: Config>(n: u32) -> (T::AccountId, Vec<RecordId>, T::AccountId) {
+	let patient: T::AccountId = account("patient", 0, 0);
+	let records = (0..n)
+		.map(|_| T::Records::record_for_benchmarks(&patient, observation()))
+		.collect();
+	let grantee: T::AccountId = account("grantee", 0, 0);
+	Keys::<T>::insert(&grantee, GENERATOR);
+	(patient, records, grantee)
+}
+
+fn fragments<T: Config>() -> BoundedVec<EncryptedFragmentOf<T>, T::MaxProxies> {
+	let fragment: EncryptedFragmentOf<T> = vec![0xee; T::MaxEncryptedFragmentLen::get() as usize]
+		.try_into()
+		.expect("at the bound");
+	let n = T::Membership::authorities().len();
+	vec![fragment; n].try_into().expect("MaxProxies covers the authorities")
+}
+
+fn envelopes<T: Config>(
+	records: &[RecordId],
+) -> BoundedVec<(RecordId, GrantEnvelope), T::MaxEnvelopesPerCall> {
+	records
+		.iter()
+		.map(|r| (*r, envelope()))
+		.collect::<Vec<_>>()
+		.try_into()
+		.expect("in bound")
+}
+
+/// A live 2-of-n grant (1-of-1 with one proxy) of `records` to the grantee; its id.
+fn make_grant<T: Config>(
+	patient: &T::AccountId,
+	grantee: &T::AccountId,
+	records: &[RecordId],
+) -> GrantId {
+	let id = NextGrantId::<T>::get();
+	let threshold = T::Membership::authorities().len().min(2) as u8;
+	let scope: ScopeOf<T> = Scope::All;
+	Pallet::<T>::grant(
+		RawOrigin::Signed(patient.clone()).into(),
+		grantee.clone(),
+		scope,
+		threshold,
+		frame_system::Pallet::<T>::block_number().saturating_add(T::MaxGrantDuration::get()),
+		(id as u32).to_le_bytes().repeat(8).try_into().expect("32 bytes"),
+		GENERATOR,
+		GENERATOR,
+		fragments::<T>(),
+		envelopes::<T>(records),
+	)
+	.expect("a valid grant");
+	id
+}
+
+fn purpose<T: Config>() -> BoundedVec<u8, T::MaxPurposeLen> {
+	vec![b'p'; T::MaxPurposeLen::get() as usize].try_into().expect("at the bound")
+}
+
+fn make_request<T: Config>(
+	grantee: &T::AccountId,
+	grant: GrantId,
+	records: &[RecordId],
+) -> RequestId {
+	let id = NextRequestId::<T>::get();
+	Pallet::<T>::request(
+		RawOrigin::Signed(grantee.clone()).into(),
+		grant,
+		records.to_vec().try_into().expect("in bound"),
+		purpose::<T>(),
+	)
+	.expect("a valid request");
+	id
+}
+
+fn capsule_fragments<T: Config>(
+	records: &[RecordId],
+) -> BoundedVec<(RecordId, CapsuleFragmentOf<T>), T::MaxRecordsPerRequest> {
+	let fragment: CapsuleFragmentOf<T> = vec![0xcf; T::MaxCapsuleFragmentLen::get() as usize]
+		.try_into()
+		.expect("at the bound");
+	records
+		.iter()
+		.map(|r| (*r, fragment.clone()))
+		.collect::<Vec<_>>()
+		.try_into()
+		.expect("in bound")
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_key() {
+		let who: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), GENERATOR);
+
+		assert!(Keys::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn set_proxy_account() {
+		authorities::<T>();
+		let authority = T::Membership::authorities()[0].clone();
+		let fresh: T::AccountId = account("fresh proxy", 0, 0);
+
+		// Replacing an earlier proxy account: one more removal.
+		#[extrinsic_call]
+		_(RawOrigin::Signed(authority.clone()), fresh.clone());
+
+		assert_eq!(ProxyOf::<T>::get(&fresh), Some(authority));
+	}
+
+	#[benchmark]
+	fn grant(e: Linear<1, { T::MaxEnvelopesPerCall::get().min(T::MaxScopeRecords::get()) }>) {
+		authorities::<T>();
+		let (patient, records, grantee) = patient::<T>(e);
+		// A scope of record ids reads every record twice: the scope's and the envelope's.
+		let scope: ScopeOf<T> = Scope::Records(records.clone().try_into().expect("in bound"));
+		let threshold = T::Membership::authorities().len() as u8;
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(patient),
+			grantee,
+			scope,
+			threshold,
+			T::MaxGrantDuration::get(),
+			[1; 32],
+			GENERATOR,
+			GENERATOR,
+			fragments::<T>(),
+			envelopes::<T>(&records),
+		);
+
+		assert_eq!(EnvelopeCount::<T>::get(0), e);
+	}
+
+	#[benchmark]
+	fn extend_grant(e: Linear<1, { T::MaxEnvelopesPerCall::get() }>) {
+		authorities::<T>();
+		let (patient, records, grantee) = patient::<T>(e + 1);
+		let id = make_grant::<T>(&patient, &grantee, &records[..1]);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(patient), id, envelopes::<T>(&records[1..]));
+
+		assert_eq!(EnvelopeCount::<T>::get(id), e + 1);
+	}
+
+	#[benchmark]
+	fn revoke(r: Linear<0, { T::MaxOpenRequestsPerGrant::get() }>) {
+		authorities::<T>();
+		let (patient, records, grantee) = patient::<T>(1);
+		let id = make_grant::<T>(&patient, &grantee, &records);
+		for i in 0..r {
+			// Requests of one block share a deadline list: spread them.
+			if i % T::MaxRequestsPerBlock::get() == 0 {
+				frame_system::Pallet::<T>::set_block_number(
+					frame_system::Pallet::<T>::block_number().saturating_add(One::one()),
+				);
+			}
+			make_request::<T>(&grantee, id, &records);
+		}
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(patient), id);
+
+		assert!(OpenRequests::<T>::get(id).is_empty());
+	}
+
+	#[benchmark]
+	fn request(r: Linear<1, { T::MaxRecordsPerRequest::get() }>) {
+		authorities::<T>();
+		let (patient, records, grantee) = patient::<T>(r);
+		let id = make_grant::<T>(&patient, &grantee, &records);
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(grantee),
+			id,
+			records.clone().try_into().expect("in bound"),
+			purpose::<T>(),
+		);
+
+		assert_eq!(OpenRequests::<T>::get(id).len(), 1);
+	}
+
+	#[benchmark]
+	fn submit_fragments(f: Linear<1, { T::MaxRecordsPerRequest::get() }>) {
+		let proxies = authorities::<T>();
+		let (patient, records, grantee) = patient::<T>(f);
+		let id = make_grant::<T>(&patient, &grantee, &records);
+		let req = make_request::<T>(&grantee, id, &records);
+		// The worst case fulfils the request: every other needed fragment is in.
+		let last = proxies.len().min(2) - 1;
+		for proxy in &proxies[..last] {
+			Pallet::<T>::submit_fragments(
+				RawOrigin::Signed(proxy.clone()).into(),
+				req,
+				capsule_fragments::<T>(&records),
+			)
+			.expect("accepted");
+		}
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(proxies[last].clone()), req, capsule_fragments::<T>(&records));
+
+		assert!(matches!(
+			Requests::<T>::get(req).map(|r| r.state),
+			Some(RequestState::Fulfilled { .. })
+		));
+	}
+
+	#[benchmark]
+	fn on_initialize(n: Linear<0, { T::MaxRequestsPerBlock::get() }>) {
+		authorities::<T>();
+		let (patient, records, grantee) = patient::<T>(1);
+		// One grant per request, all due in the same block.
+		for _ in 0..n {
+			let id = make_grant::<T>(&patient, &grantee, &records);
+			make_request::<T>(&grantee, id, &records);
+		}
+		let due =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::RequestTimeout::get());
+		assert_eq!(Deadlines::<T>::get(due).len() as u32, n);
+
+		#[block]
+		{
+			Pallet::<T>::on_initialize(due);
+		}
+
+		assert!(Deadlines::<T>::get(due).is_empty());
+		assert!(
+			n == 0 ||
+				matches!(
+					Requests::<T>::get(0).map(|r| r.state),
+					Some(RequestState::Expired { .. })
+				)
+		);
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);
+}

@@ -1,0 +1,1134 @@
+//! # Access pallet
+//!
+//! Patient-controlled sharing of a region's records by threshold proxy re-encryption.
+//!
+//! ## Overview
+//!
+//! A patient grants a grantee (a practitioner or an institution) access to some of their
+//! records: all of them, those of some FHIR resource types, or a list of ids, until an expiry
+//! block. The grant names the region's authority institutions of the moment as its `n`
+//! proxies and a threshold `m`. Everything secret stays with the patient's client, which:
+//!
+//! - derives a fresh delegating key pair for the grant, and wraps to it the document key of
+//!   every record in scope ([`GrantEnvelope`]): whoever recovers the grant's secret key (a
+//!   grantee colluding with `m` proxies can) opens those records and no others;
+//! - makes `n` Umbral key fragments from that key to the grantee's public key ([`Keys`]),
+//!   signs each together with the grant's identity and the proxy's position, and encrypts
+//!   each to one proxy's public key. The chain stores those ciphertexts, which only the
+//!   proxy named can open.
+//!
+//! The grantee then asks for records with a purpose ([`Pallet::request`]). The chain checks the
+//! grant at that block (revocation, expiry, scope) and either opens the request or denies it.
+//! Each authority's proxy (`medfed-proxy`) follows open requests, opens its key fragment,
+//! checks it against the grant, re-encrypts each record's capsule and submits the capsule
+//! fragments ([`Pallet::submit_fragments`]), free of charge once accepted. The chain re-checks
+//! at inclusion: the request still open and before its deadline, the grant live, the proxy one
+//! of the grant's, one fragment per proxy and record. With `m` fragments for every record the
+//! request is fulfilled; the grantee verifies them, decrypts the document key, fetches the
+//! ciphertext from IPFS and opens it.
+//!
+//! Every request ends exactly once: fulfilled, denied (with the reason), or expired at its
+//! deadline (swept in `on_initialize`). Revocation is final and ends the grant's open
+//! requests in the block it is included in. Every grant, extension, revocation, request,
+//! denial, fragment issue, fulfilment and expiry is written to the patient's audit trail
+//! ([`Audit`]), which the runtime API pages through. No key fragment, capsule fragment or
+//! plaintext is ever in an event or in the audit trail.
+//!
+//! ## Example
+//!
+//! A 2-of-3 grant, a request, and two proxies' fragments fulfilling it:
+#![doc = docify::embed!("src/tests.rs", two_of_three_proxies_fulfil_a_request)]
+//!
+//! ## Low-level notes
+//!
+//! - Capsule fragments are not verified on chain: verification costs the grantee a
+//!   fraction of a millisecond natively, and a wrong fragment only delays the grantee, who
+//!   verifies every fragment before decrypting and names the proxy that sent it.
+//! - Capsule fragments stay in storage for the grantee to read; each is bounded, and each
+//!   request holds at most `MaxRecordsPerRequest × MaxProxies` of them.
+//! - A proxy submits with its own account, which its authority names with
+//!   [`Pallet::set_proxy_account`], so the authority's own key never sits on the proxy's
+//!   machine.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(test)]
+mod mock;
+pub mod runtime_api;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+pub use types::*;
+pub use weights::WeightInfo;
+
+use alloc::vec::Vec;
+use medfed_primitives::{Capsule, Membership, ParaId, PublicKey, RecordId, ResourceType, Role};
+use polkadot_sdk::{
+	frame_support::{dispatch::DispatchResultWithPostInfo, pallet_prelude::*},
+	frame_system::{self, pallet_prelude::*},
+	sp_runtime::traits::{One, Saturating},
+};
+
+/// What the access pallet needs to know of a record.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct RecordSubject<AccountId> {
+	/// Whose record it is.
+	pub patient: AccountId,
+	/// Its FHIR resource type.
+	pub resource_type: ResourceType,
+	/// Whether the region's authorities voided it.
+	pub voided: bool,
+}
+
+/// The region's records and patients, as the access pallet reads them.
+pub trait Records<AccountId> {
+	/// Record `id`'s patient, type and whether it is voided.
+	fn subject(id: RecordId) -> Option<RecordSubject<AccountId>>;
+
+	/// Whether `who` is a registered patient.
+	fn is_patient(who: &AccountId) -> bool;
+
+	/// Registers a patient with one record of `resource_type`, for benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn record_for_benchmarks(patient: &AccountId, resource_type: ResourceType) -> RecordId;
+}
+
+/// A grant of runtime `T`.
+pub type GrantOf<T> = Grant<
+	<T as frame_system::Config>::AccountId,
+	BlockNumberFor<T>,
+	<T as Config>::MaxProxies,
+	<T as Config>::MaxScopeTypes,
+	<T as Config>::MaxScopeRecords,
+>;
+/// A scope of runtime `T`.
+pub type ScopeOf<T> = Scope<<T as Config>::MaxScopeTypes, <T as Config>::MaxScopeRecords>;
+/// A request of runtime `T`.
+pub type RequestOf<T> = Request<
+	<T as frame_system::Config>::AccountId,
+	BlockNumberFor<T>,
+	<T as Config>::MaxRecordsPerRequest,
+	<T as Config>::MaxPurposeLen,
+>;
+/// An audit entry of runtime `T`.
+pub type AuditEntryOf<T> = AuditEntry<
+	<T as frame_system::Config>::AccountId,
+	BlockNumberFor<T>,
+	<T as Config>::MaxRecordsPerRequest,
+	<T as Config>::MaxPurposeLen,
+>;
+/// What happened, in runtime `T`'s audit trail.
+pub type AccessEventOf<T> = AccessEvent<
+	<T as frame_system::Config>::AccountId,
+	<T as Config>::MaxRecordsPerRequest,
+	<T as Config>::MaxPurposeLen,
+>;
+/// A key fragment encrypted to one proxy.
+pub type EncryptedFragmentOf<T> = BoundedVec<u8, <T as Config>::MaxEncryptedFragmentLen>;
+/// A capsule fragment.
+pub type CapsuleFragmentOf<T> = BoundedVec<u8, <T as Config>::MaxCapsuleFragmentLen>;
+
+#[polkadot_sdk::frame_support::pallet]
+pub mod pallet {
+	use super::*;
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Configuration of the access pallet.
+	#[pallet::config]
+	pub trait Config: polkadot_sdk::frame_system::Config {
+		/// The region's member institutions and its authorities, who run the proxies.
+		type Membership: Membership<Self::AccountId>;
+
+		/// The region's records and patients.
+		type Records: Records<Self::AccountId>;
+
+		/// This region's para id, written into every audit entry.
+		type SelfParaId: Get<ParaId>;
+
+		/// Most proxies a grant can name: at least the region's most authorities.
+		#[pallet::constant]
+		type MaxProxies: Get<u32>;
+
+		/// Most resource types one scope names.
+		#[pallet::constant]
+		type MaxScopeTypes: Get<u32>;
+
+		/// Most record ids one scope names.
+		#[pallet::constant]
+		type MaxScopeRecords: Get<u32>;
+
+		/// Most records one grant call or extension wraps to the grant.
+		#[pallet::constant]
+		type MaxEnvelopesPerCall: Get<u32>;
+
+		/// Most records a grant can hold wrapped, over all its extensions.
+		#[pallet::constant]
+		type MaxRecordsPerGrant: Get<u32>;
+
+		/// Longest a grant can run, in blocks.
+		#[pallet::constant]
+		type MaxGrantDuration: Get<BlockNumberFor<Self>>;
+
+		/// Largest encrypted key fragment, in bytes.
+		#[pallet::constant]
+		type MaxEncryptedFragmentLen: Get<u32>;
+
+		/// Largest capsule fragment, in bytes.
+		#[pallet::constant]
+		type MaxCapsuleFragmentLen: Get<u32>;
+
+		/// Most records one request asks for.
+		#[pallet::constant]
+		type MaxRecordsPerRequest: Get<u32>;
+
+		/// Longest purpose text, in bytes.
+		#[pallet::constant]
+		type MaxPurposeLen: Get<u32>;
+
+		/// How many blocks the proxies have to fulfil a request.
+		#[pallet::constant]
+		type RequestTimeout: Get<BlockNumberFor<Self>>;
+
+		/// Most requests that can fall due in one block (and so be swept in one).
+		#[pallet::constant]
+		type MaxRequestsPerBlock: Get<u32>;
+
+		/// Most open requests one grant can have.
+		#[pallet::constant]
+		type MaxOpenRequestsPerGrant: Get<u32>;
+
+		/// Weights of this pallet's calls, generated by its benchmarks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// The Umbral public keys grantees receive re-encrypted keys to.
+	#[pallet::storage]
+	pub type Keys<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, PublicKey, OptionQuery>;
+
+	/// The account each authority's proxy submits with.
+	#[pallet::storage]
+	pub type ProxyAccounts<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, T::AccountId, OptionQuery>;
+
+	/// The authority each proxy account submits for (the reverse of [`ProxyAccounts`]).
+	#[pallet::storage]
+	pub type ProxyOf<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, T::AccountId, OptionQuery>;
+
+	/// The id the next grant gets.
+	#[pallet::storage]
+	pub type NextGrantId<T: Config> = StorageValue<_, GrantId, ValueQuery>;
+
+	/// Every grant, live or ended. Kept for the audit trail.
+	#[pallet::storage]
+	pub type Grants<T: Config> = StorageMap<_, Twox64Concat, GrantId, GrantOf<T>, OptionQuery>;
+
+	/// The grant a patient's salt named: a salt is used once.
+	#[pallet::storage]
+	pub type GrantBySalt<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Identity,
+		[u8; 32],
+		GrantId,
+		OptionQuery,
+	>;
+
+	/// Each live grant's key fragment for the proxy at each position, encrypted to that proxy.
+	/// Removed when the grant is revoked.
+	#[pallet::storage]
+	pub type Fragments<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		GrantId,
+		Twox64Concat,
+		u32,
+		EncryptedFragmentOf<T>,
+		OptionQuery,
+	>;
+
+	/// The records wrapped to each grant, with their envelopes.
+	#[pallet::storage]
+	pub type Envelopes<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		GrantId,
+		Twox64Concat,
+		RecordId,
+		GrantEnvelope,
+		OptionQuery,
+	>;
+
+	/// How many records each grant holds wrapped.
+	#[pallet::storage]
+	pub type EnvelopeCount<T: Config> = StorageMap<_, Twox64Concat, GrantId, u32, ValueQuery>;
+
+	/// The grants each patient made, live or ended (a reverse index of [`Grants`]).
+	#[pallet::storage]
+	pub type GrantsOfPatient<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, GrantId, (), OptionQuery>;
+
+	/// The grants each grantee holds, live or ended (a reverse index of [`Grants`]).
+	#[pallet::storage]
+	pub type GrantsToGrantee<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, GrantId, (), OptionQuery>;
+
+	/// The id the next request gets.
+	#[pallet::storage]
+	pub type NextRequestId<T: Config> = StorageValue<_, RequestId, ValueQuery>;
+
+	/// Every request, open or ended.
+	#[pallet::storage]
+	pub type Requests<T: Config> =
+		StorageMap<_, Twox64Concat, RequestId, RequestOf<T>, OptionQuery>;
+
+	/// Each grant's open requests, ended together when it is revoked.
+	#[pallet::storage]
+	pub type OpenRequests<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		GrantId,
+		BoundedVec<RequestId, T::MaxOpenRequestsPerGrant>,
+		ValueQuery,
+	>;
+
+	/// The requests that fall due at each block, swept then.
+	#[pallet::storage]
+	pub type Deadlines<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<RequestId, T::MaxRequestsPerBlock>,
+		ValueQuery,
+	>;
+
+	/// The capsule fragments of each request, by record and proxy position.
+	#[pallet::storage]
+	pub type CapsuleFragments<T: Config> = StorageNMap<
+		_,
+		(
+			NMapKey<Twox64Concat, RequestId>,
+			NMapKey<Twox64Concat, RecordId>,
+			NMapKey<Twox64Concat, u32>,
+		),
+		CapsuleFragmentOf<T>,
+		OptionQuery,
+	>;
+
+	/// How many capsule fragments each record of each request has.
+	#[pallet::storage]
+	pub type FragmentCount<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, RequestId, Twox64Concat, RecordId, u32, ValueQuery>;
+
+	/// Each patient's audit trail, in order.
+	#[pallet::storage]
+	pub type Audit<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Twox64Concat,
+		u32,
+		AuditEntryOf<T>,
+		OptionQuery,
+	>;
+
+	/// How long each patient's audit trail is.
+	#[pallet::storage]
+	pub type AuditLength<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// `who` published the Umbral public key it receives access with.
+		KeyRegistered { who: T::AccountId },
+		/// An authority named the account its proxy submits with.
+		ProxyAccountSet { authority: T::AccountId, proxy: T::AccountId },
+		/// A patient granted access.
+		Granted {
+			grant: GrantId,
+			patient: T::AccountId,
+			grantee: T::AccountId,
+			threshold: u8,
+			proxies: u32,
+			expires_at: BlockNumberFor<T>,
+		},
+		/// A patient wrapped `records` more records to a grant.
+		GrantExtended { grant: GrantId, records: u32 },
+		/// A patient revoked a grant; its open requests were denied.
+		Revoked { grant: GrantId, denied: u32 },
+		/// A grantee opened a request, due at `deadline`.
+		RequestOpened {
+			request: RequestId,
+			grant: GrantId,
+			requester: T::AccountId,
+			deadline: BlockNumberFor<T>,
+		},
+		/// A request was denied.
+		RequestDenied { request: RequestId, reason: Denial },
+		/// A proxy issued capsule fragments for `records` records of a request.
+		FragmentsIssued { request: RequestId, proxy: T::AccountId, records: u32 },
+		/// A request has all its fragments: the grantee can read.
+		RequestFulfilled { request: RequestId },
+		/// A request reached its deadline unfulfilled.
+		RequestExpired { request: RequestId },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The key is not a compressed secp256k1 point. Send the 33-byte compressed key.
+		InvalidKey,
+		/// Only an active authority names a proxy account.
+		NotAuthority,
+		/// That account already submits for a proxy. Use a fresh account for each proxy.
+		ProxyAccountInUse,
+		/// Only a registered patient grants access to their records.
+		NotPatient,
+		/// The grantee has published no Umbral public key (`register_key`).
+		GranteeHasNoKey,
+		/// A patient does not grant access to themself.
+		SelfGrant,
+		/// The threshold must be at least 1 and at most the number of proxies.
+		InvalidThreshold,
+		/// The region has no authority to act as proxy.
+		NoProxies,
+		/// A grant carries exactly one encrypted key fragment per authority of the region, in
+		/// the order of the authority set.
+		WrongFragmentCount,
+		/// An encrypted key fragment is empty.
+		EmptyFragment,
+		/// The expiry is not in the future, or further than `MaxGrantDuration`.
+		InvalidExpiry,
+		/// A scope names no type or no record, or names one twice.
+		InvalidScope,
+		/// A record does not exist.
+		UnknownRecord,
+		/// The record is another patient's.
+		NotPatientsRecord,
+		/// The record is not in the grant's scope.
+		OutOfScope,
+		/// The record was voided by the region's authorities.
+		RecordVoided,
+		/// A record is wrapped twice, or was wrapped to this grant before.
+		DuplicateEnvelope,
+		/// A grant naming records by id must wrap every one of them.
+		MissingEnvelope,
+		/// The grant would hold more than `MaxRecordsPerGrant` records.
+		TooManyEnvelopes,
+		/// The capsule in an envelope is not an Umbral capsule.
+		InvalidCapsule,
+		/// This salt was used for another grant of this patient. Use a fresh random salt.
+		SaltReused,
+		/// No such grant.
+		UnknownGrant,
+		/// Only the grant's patient may do this.
+		NotGrantor,
+		/// The grant was revoked or has expired.
+		GrantEnded,
+		/// Only the grant's grantee may request under it.
+		NotGrantee,
+		/// A request names no record, or one twice.
+		InvalidRequest,
+		/// Too many requests fall due in the same block, or the grant has
+		/// `MaxOpenRequestsPerGrant` open. Try again in the next block.
+		Busy,
+		/// No such request.
+		UnknownRequest,
+		/// The request has ended: fulfilled, denied or expired.
+		RequestEnded,
+		/// The caller is no active authority's proxy account.
+		NotProxy,
+		/// This proxy is not one of the grant's.
+		ProxyNotInGrant,
+		/// A fragment names a record the request does not ask for.
+		RecordNotRequested,
+		/// This proxy has already issued a fragment for this record of this request.
+		AlreadyIssued,
+		/// No fragment, or an empty one.
+		EmptyFragments,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let due = Deadlines::<T>::take(now);
+			let count = due.len() as u32;
+			for request in due {
+				Self::expire(request, now);
+			}
+			T::WeightInfo::on_initialize(count)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(
+			_n: BlockNumberFor<T>,
+		) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Publishes the Umbral public key the caller receives access with, or replaces it.
+		/// Grants already made keep the key their fragments were made for.
+		///
+		/// Origin: signed.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_key())]
+		pub fn register_key(origin: OriginFor<T>, key: PublicKey) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let key = PublicKey::parse(&key.0).map_err(|_| Error::<T>::InvalidKey)?;
+
+			Keys::<T>::insert(&who, key);
+			Self::deposit_event(Event::KeyRegistered { who });
+			Ok(())
+		}
+
+		/// Names the account the caller's proxy submits capsule fragments with, replacing any
+		/// earlier one.
+		///
+		/// Origin: signed by an active authority institution.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::set_proxy_account())]
+		pub fn set_proxy_account(origin: OriginFor<T>, proxy: T::AccountId) -> DispatchResult {
+			let authority = ensure_signed(origin)?;
+			ensure!(
+				T::Membership::active_role(&authority) == Ok(Role::Authority),
+				Error::<T>::NotAuthority
+			);
+			ensure!(!ProxyOf::<T>::contains_key(&proxy), Error::<T>::ProxyAccountInUse);
+
+			if let Some(old) = ProxyAccounts::<T>::get(&authority) {
+				ProxyOf::<T>::remove(old);
+			}
+			ProxyAccounts::<T>::insert(&authority, &proxy);
+			ProxyOf::<T>::insert(&proxy, &authority);
+			Self::deposit_event(Event::ProxyAccountSet { authority, proxy });
+			Ok(())
+		}
+
+		/// Grants `grantee` access to the caller's records in `scope` until block
+		/// `expires_at`, opened by `threshold` of the region's authorities' proxies.
+		///
+		/// `fragments` holds one key fragment per authority, in the order of the authority
+		/// set, each encrypted to that authority's proxy key; `delegating_key` is the grant's
+		/// own public key, `verifying_key` the key the fragments are signed with, `salt` the
+		/// fresh random value that names the grant in those signatures. `envelopes` wraps
+		/// records in scope to the grant (all of them, for a scope of record ids).
+		///
+		/// Origin: signed by the patient.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::grant(envelopes.len() as u32))]
+		pub fn grant(
+			origin: OriginFor<T>,
+			grantee: T::AccountId,
+			scope: ScopeOf<T>,
+			threshold: u8,
+			expires_at: BlockNumberFor<T>,
+			salt: [u8; 32],
+			delegating_key: PublicKey,
+			verifying_key: PublicKey,
+			fragments: BoundedVec<EncryptedFragmentOf<T>, T::MaxProxies>,
+			envelopes: BoundedVec<(RecordId, GrantEnvelope), T::MaxEnvelopesPerCall>,
+		) -> DispatchResult {
+			let patient = ensure_signed(origin)?;
+			ensure!(T::Records::is_patient(&patient), Error::<T>::NotPatient);
+			ensure!(grantee != patient, Error::<T>::SelfGrant);
+			let grantee_key = Keys::<T>::get(&grantee).ok_or(Error::<T>::GranteeHasNoKey)?;
+			let delegating_key =
+				PublicKey::parse(&delegating_key.0).map_err(|_| Error::<T>::InvalidKey)?;
+			let verifying_key =
+				PublicKey::parse(&verifying_key.0).map_err(|_| Error::<T>::InvalidKey)?;
+			let proxies = T::Membership::authorities();
+			ensure!(!proxies.is_empty(), Error::<T>::NoProxies);
+			ensure!(fragments.len() == proxies.len(), Error::<T>::WrongFragmentCount);
+			ensure!(fragments.iter().all(|f| !f.is_empty()), Error::<T>::EmptyFragment);
+			ensure!(
+				threshold >= 1 && threshold as usize <= proxies.len(),
+				Error::<T>::InvalidThreshold
+			);
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(
+				expires_at > now && expires_at <= now.saturating_add(T::MaxGrantDuration::get()),
+				Error::<T>::InvalidExpiry
+			);
+			Self::check_scope(&patient, &scope)?;
+			ensure!(!GrantBySalt::<T>::contains_key(&patient, salt), Error::<T>::SaltReused);
+			let id = NextGrantId::<T>::get();
+			Self::check_envelopes(&patient, &scope, id, &envelopes)?;
+			if let Scope::Records(ids) = &scope {
+				ensure!(
+					ids.iter().all(|r| envelopes.iter().any(|(e, _)| e == r)),
+					Error::<T>::MissingEnvelope
+				);
+			}
+			let proxies: BoundedVec<T::AccountId, T::MaxProxies> =
+				proxies.try_into().map_err(|_| Error::<T>::WrongFragmentCount)?;
+
+			NextGrantId::<T>::put(id.saturating_add(1));
+			GrantsOfPatient::<T>::insert(&patient, id, ());
+			GrantsToGrantee::<T>::insert(&grantee, id, ());
+			GrantBySalt::<T>::insert(&patient, salt, id);
+			for (position, fragment) in fragments.into_iter().enumerate() {
+				Fragments::<T>::insert(id, position as u32, fragment);
+			}
+			for (record, envelope) in &envelopes {
+				Envelopes::<T>::insert(id, record, envelope);
+			}
+			EnvelopeCount::<T>::insert(id, envelopes.len() as u32);
+			let proxy_count = proxies.len() as u32;
+			Grants::<T>::insert(
+				id,
+				Grant {
+					patient: patient.clone(),
+					grantee: grantee.clone(),
+					grantee_key,
+					scope,
+					threshold,
+					proxies,
+					salt,
+					delegating_key,
+					verifying_key,
+					granted_at: now,
+					expires_at,
+					revoked_at: None,
+				},
+			);
+			Self::audit(
+				&patient,
+				&patient,
+				AccessEvent::Granted { grant: id, grantee: grantee.clone() },
+			);
+			Self::deposit_event(Event::Granted {
+				grant: id,
+				patient,
+				grantee,
+				threshold,
+				proxies: proxy_count,
+				expires_at,
+			});
+			Ok(())
+		}
+
+		/// Wraps more records in the grant's scope to it: records registered after the grant,
+		/// for a scope of types or of all records.
+		///
+		/// Origin: signed by the grant's patient.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::extend_grant(envelopes.len() as u32))]
+		pub fn extend_grant(
+			origin: OriginFor<T>,
+			grant: GrantId,
+			envelopes: BoundedVec<(RecordId, GrantEnvelope), T::MaxEnvelopesPerCall>,
+		) -> DispatchResult {
+			let patient = ensure_signed(origin)?;
+			let info = Grants::<T>::get(grant).ok_or(Error::<T>::UnknownGrant)?;
+			ensure!(info.patient == patient, Error::<T>::NotGrantor);
+			ensure!(Self::is_live(&info), Error::<T>::GrantEnded);
+			ensure!(!envelopes.is_empty(), Error::<T>::InvalidScope);
+			Self::check_envelopes(&patient, &info.scope, grant, &envelopes)?;
+
+			for (record, envelope) in &envelopes {
+				Envelopes::<T>::insert(grant, record, envelope);
+			}
+			EnvelopeCount::<T>::mutate(grant, |n| n.saturating_accrue(envelopes.len() as u32));
+			let records: BoundedVec<RecordId, T::MaxRecordsPerRequest> = envelopes
+				.iter()
+				.map(|(r, _)| *r)
+				.take(T::MaxRecordsPerRequest::get() as usize)
+				.collect::<Vec<_>>()
+				.try_into()
+				.unwrap_or_default();
+			Self::audit(&patient, &patient, AccessEvent::Extended { grant, records });
+			Self::deposit_event(Event::GrantExtended { grant, records: envelopes.len() as u32 });
+			Ok(())
+		}
+
+		/// Revokes a grant, finally: its open requests are denied and no proxy fragment is
+		/// accepted for it from this block on. Fragments already issued cannot be recalled.
+		///
+		/// Origin: signed by the grant's patient.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::revoke(T::MaxOpenRequestsPerGrant::get()))]
+		pub fn revoke(origin: OriginFor<T>, grant: GrantId) -> DispatchResultWithPostInfo {
+			let patient = ensure_signed(origin)?;
+			let mut info = Grants::<T>::get(grant).ok_or(Error::<T>::UnknownGrant)?;
+			ensure!(info.patient == patient, Error::<T>::NotGrantor);
+			ensure!(info.revoked_at.is_none(), Error::<T>::GrantEnded);
+
+			let now = frame_system::Pallet::<T>::block_number();
+			info.revoked_at = Some(now);
+			let open = OpenRequests::<T>::take(grant);
+			let denied = open.len() as u32;
+			for request in open {
+				Self::end(
+					request,
+					RequestState::Denied { reason: Denial::Revoked, at: now },
+					&patient,
+				);
+			}
+			let _ = Fragments::<T>::clear_prefix(grant, T::MaxProxies::get(), None);
+			Grants::<T>::insert(grant, info);
+			Self::audit(&patient, &patient, AccessEvent::Revoked { grant });
+			Self::deposit_event(Event::Revoked { grant, denied });
+			Ok(Some(T::WeightInfo::revoke(denied)).into())
+		}
+
+		/// Asks to read `records` under `grant`, for `purpose`. The chain checks the grant at
+		/// this block: the request opens, due `RequestTimeout` blocks later, or is denied
+		/// (revoked, expired, out of scope, voided) and the denial is audited.
+		///
+		/// Origin: signed by the grant's grantee.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::request(records.len() as u32))]
+		pub fn request(
+			origin: OriginFor<T>,
+			grant: GrantId,
+			records: BoundedVec<RecordId, T::MaxRecordsPerRequest>,
+			purpose: BoundedVec<u8, T::MaxPurposeLen>,
+		) -> DispatchResult {
+			let requester = ensure_signed(origin)?;
+			let info = Grants::<T>::get(grant).ok_or(Error::<T>::UnknownGrant)?;
+			ensure!(info.grantee == requester, Error::<T>::NotGrantee);
+			ensure!(!records.is_empty(), Error::<T>::InvalidRequest);
+			let mut sorted = records.to_vec();
+			sorted.sort_unstable();
+			ensure!(sorted.windows(2).all(|w| w[0] != w[1]), Error::<T>::InvalidRequest);
+			let mut subjects = Vec::with_capacity(records.len());
+			for id in &records {
+				let subject = T::Records::subject(*id).ok_or(Error::<T>::UnknownRecord)?;
+				ensure!(subject.patient == info.patient, Error::<T>::NotPatientsRecord);
+				subjects.push((*id, subject));
+			}
+			let now = frame_system::Pallet::<T>::block_number();
+			let denial = if info.revoked_at.is_some() {
+				Some(Denial::Revoked)
+			} else if now >= info.expires_at {
+				Some(Denial::Expired)
+			} else if subjects.iter().any(|(_, s)| s.voided) {
+				Some(Denial::Voided)
+			} else if subjects.iter().any(|(id, s)| {
+				!info.scope.covers(*id, &s.resource_type) ||
+					!Envelopes::<T>::contains_key(grant, id)
+			}) {
+				Some(Denial::OutOfScope)
+			} else {
+				None
+			};
+			let deadline = now.saturating_add(T::RequestTimeout::get());
+			let id = NextRequestId::<T>::get();
+			if denial.is_none() {
+				let mut due = Deadlines::<T>::get(deadline);
+				due.try_push(id).map_err(|_| Error::<T>::Busy)?;
+				let mut open = OpenRequests::<T>::get(grant);
+				open.try_push(id).map_err(|_| Error::<T>::Busy)?;
+				Deadlines::<T>::insert(deadline, due);
+				OpenRequests::<T>::insert(grant, open);
+			}
+
+			NextRequestId::<T>::put(id.saturating_add(1));
+			Requests::<T>::insert(
+				id,
+				Request {
+					grant,
+					requester: requester.clone(),
+					records: records.clone(),
+					purpose: purpose.clone(),
+					requested_at: now,
+					deadline,
+					state: match denial {
+						Some(reason) => RequestState::Denied { reason, at: now },
+						None => RequestState::Open,
+					},
+				},
+			);
+			Self::audit(
+				&info.patient,
+				&requester,
+				AccessEvent::Requested { request: id, grant, records, purpose },
+			);
+			match denial {
+				Some(reason) => {
+					Self::audit(
+						&info.patient,
+						&requester,
+						AccessEvent::Denied { request: id, reason },
+					);
+					Self::deposit_event(Event::RequestDenied { request: id, reason });
+				},
+				None => Self::deposit_event(Event::RequestOpened {
+					request: id,
+					grant,
+					requester,
+					deadline,
+				}),
+			}
+			Ok(())
+		}
+
+		/// A proxy's capsule fragments for records of an open request: one per record, at most
+		/// one per proxy and record ever. Free of charge when accepted. If the grant has
+		/// expired meanwhile, the request is denied and nothing is stored.
+		///
+		/// Origin: signed by the proxy account of one of the grant's authorities.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::submit_fragments(fragments.len() as u32))]
+		pub fn submit_fragments(
+			origin: OriginFor<T>,
+			request: RequestId,
+			fragments: BoundedVec<(RecordId, CapsuleFragmentOf<T>), T::MaxRecordsPerRequest>,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let authority = ProxyOf::<T>::get(&who).ok_or(Error::<T>::NotProxy)?;
+			ensure!(
+				T::Membership::active_role(&authority) == Ok(Role::Authority),
+				Error::<T>::NotProxy
+			);
+			let mut info = Requests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
+			ensure!(info.state == RequestState::Open, Error::<T>::RequestEnded);
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(now < info.deadline, Error::<T>::RequestEnded);
+			let grant = Grants::<T>::get(info.grant).ok_or(Error::<T>::UnknownGrant)?;
+			let position = grant
+				.proxies
+				.iter()
+				.position(|p| *p == authority)
+				.ok_or(Error::<T>::ProxyNotInGrant)? as u32;
+			ensure!(
+				!fragments.is_empty() && fragments.iter().all(|(_, f)| !f.is_empty()),
+				Error::<T>::EmptyFragments
+			);
+			for (i, (record, _)) in fragments.iter().enumerate() {
+				ensure!(info.records.contains(record), Error::<T>::RecordNotRequested);
+				ensure!(
+					!fragments[..i].iter().any(|(r, _)| r == record) &&
+						!CapsuleFragments::<T>::contains_key((request, record, position)),
+					Error::<T>::AlreadyIssued
+				);
+			}
+			if grant.revoked_at.is_some() || now >= grant.expires_at {
+				// Revocation ends open requests at once, so this is expiry.
+				let reason =
+					if grant.revoked_at.is_some() { Denial::Revoked } else { Denial::Expired };
+				Self::end(request, RequestState::Denied { reason, at: now }, &grant.patient);
+				return Ok(Pays::No.into());
+			}
+
+			let mut records = Vec::with_capacity(fragments.len());
+			for (record, fragment) in fragments {
+				CapsuleFragments::<T>::insert((request, record, position), fragment);
+				FragmentCount::<T>::mutate(request, record, |n| n.saturating_inc());
+				records.push(record);
+			}
+			let issued = records.len() as u32;
+			Self::audit(
+				&grant.patient,
+				&authority,
+				AccessEvent::FragmentsIssued {
+					request,
+					proxy: authority.clone(),
+					records: records.try_into().unwrap_or_default(),
+				},
+			);
+			Self::deposit_event(Event::FragmentsIssued {
+				request,
+				proxy: authority,
+				records: issued,
+			});
+			let threshold = grant.threshold as u32;
+			if info.records.iter().all(|r| FragmentCount::<T>::get(request, r) >= threshold) {
+				info.state = RequestState::Fulfilled { at: now };
+				Requests::<T>::insert(request, &info);
+				Self::forget_open(info.grant, request, info.deadline);
+				Self::audit(&grant.patient, &grant.patient, AccessEvent::Fulfilled { request });
+				Self::deposit_event(Event::RequestFulfilled { request });
+			}
+			Ok(Pays::No.into())
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Whether `grant` still opens records now: not revoked, not expired.
+	pub fn is_live(grant: &GrantOf<T>) -> bool {
+		grant.revoked_at.is_none() && frame_system::Pallet::<T>::block_number() < grant.expires_at
+	}
+
+	/// A scope names at least one type or record, none twice, and only the patient's records.
+	fn check_scope(patient: &T::AccountId, scope: &ScopeOf<T>) -> DispatchResult {
+		match scope {
+			Scope::All => Ok(()),
+			Scope::Types(types) => {
+				ensure!(!types.is_empty(), Error::<T>::InvalidScope);
+				let mut sorted = types.to_vec();
+				sorted.sort();
+				ensure!(sorted.windows(2).all(|w| w[0] != w[1]), Error::<T>::InvalidScope);
+				Ok(())
+			},
+			Scope::Records(ids) => {
+				ensure!(!ids.is_empty(), Error::<T>::InvalidScope);
+				let mut sorted = ids.to_vec();
+				sorted.sort_unstable();
+				ensure!(sorted.windows(2).all(|w| w[0] != w[1]), Error::<T>::InvalidScope);
+				for id in ids {
+					let subject = T::Records::subject(*id).ok_or(Error::<T>::UnknownRecord)?;
+					ensure!(&subject.patient == patient, Error::<T>::NotPatientsRecord);
+				}
+				Ok(())
+			},
+		}
+	}
+
+	/// Envelopes wrap distinct records of the patient's, in scope, not voided, not yet wrapped
+	/// to the grant, with valid capsules, within `MaxRecordsPerGrant`.
+	fn check_envelopes(
+		patient: &T::AccountId,
+		scope: &ScopeOf<T>,
+		grant: GrantId,
+		envelopes: &[(RecordId, GrantEnvelope)],
+	) -> DispatchResult {
+		ensure!(
+			EnvelopeCount::<T>::get(grant).saturating_add(envelopes.len() as u32) <=
+				T::MaxRecordsPerGrant::get(),
+			Error::<T>::TooManyEnvelopes
+		);
+		for (i, (id, envelope)) in envelopes.iter().enumerate() {
+			let subject = T::Records::subject(*id).ok_or(Error::<T>::UnknownRecord)?;
+			ensure!(&subject.patient == patient, Error::<T>::NotPatientsRecord);
+			ensure!(!subject.voided, Error::<T>::RecordVoided);
+			ensure!(scope.covers(*id, &subject.resource_type), Error::<T>::OutOfScope);
+			ensure!(
+				!envelopes[..i].iter().any(|(other, _)| other == id) &&
+					!Envelopes::<T>::contains_key(grant, id),
+				Error::<T>::DuplicateEnvelope
+			);
+			ensure!(Capsule::parse(&envelope.capsule.0).is_ok(), Error::<T>::InvalidCapsule);
+		}
+		Ok(())
+	}
+
+	/// Takes an ended request off its grant's open list and its deadline's list (removing
+	/// lists left empty).
+	fn forget_open(grant: GrantId, request: RequestId, deadline: BlockNumberFor<T>) {
+		OpenRequests::<T>::mutate_exists(grant, |ids| {
+			if let Some(list) = ids {
+				list.retain(|r| *r != request);
+				if list.is_empty() {
+					*ids = None;
+				}
+			}
+		});
+		Deadlines::<T>::mutate_exists(deadline, |ids| {
+			if let Some(list) = ids {
+				list.retain(|r| *r != request);
+				if list.is_empty() {
+					*ids = None;
+				}
+			}
+		});
+	}
+
+	/// Ends open request `request` in `state`, auditing it under `patient`'s trail.
+	fn end(request: RequestId, state: RequestState<BlockNumberFor<T>>, patient: &T::AccountId) {
+		let Some(mut info) = Requests::<T>::get(request) else { return };
+		if info.state != RequestState::Open {
+			return;
+		}
+		info.state = state;
+		Self::forget_open(info.grant, request, info.deadline);
+		let requester = info.requester.clone();
+		Requests::<T>::insert(request, info);
+		match state {
+			RequestState::Denied { reason, .. } => {
+				Self::audit(patient, &requester, AccessEvent::Denied { request, reason });
+				Self::deposit_event(Event::RequestDenied { request, reason });
+			},
+			RequestState::Expired { .. } => {
+				Self::audit(patient, &requester, AccessEvent::Expired { request });
+				Self::deposit_event(Event::RequestExpired { request });
+			},
+			_ => {},
+		}
+	}
+
+	/// Ends request `request` as expired at its deadline `now`, if it is still open.
+	fn expire(request: RequestId, now: BlockNumberFor<T>) {
+		let Some(info) = Requests::<T>::get(request) else { return };
+		let Some(grant) = Grants::<T>::get(info.grant) else { return };
+		Self::end(request, RequestState::Expired { at: now }, &grant.patient);
+	}
+
+	/// Appends an entry to `patient`'s audit trail.
+	fn audit(patient: &T::AccountId, actor: &T::AccountId, event: AccessEventOf<T>) {
+		let index = AuditLength::<T>::get(patient);
+		Audit::<T>::insert(
+			patient,
+			index,
+			AuditEntry {
+				at: frame_system::Pallet::<T>::block_number(),
+				actor: actor.clone(),
+				region: T::SelfParaId::get(),
+				event,
+			},
+		);
+		AuditLength::<T>::insert(patient, index.saturating_add(1));
+	}
+
+	/// At most `limit` entries of `patient`'s audit trail from the `start`-th on, and its
+	/// length.
+	pub fn audit_page(
+		patient: &T::AccountId,
+		start: u32,
+		limit: u32,
+	) -> (u32, Vec<AuditEntryOf<T>>) {
+		let total = AuditLength::<T>::get(patient);
+		let end = start.saturating_add(limit).min(total);
+		let entries = (start..end).filter_map(|i| Audit::<T>::get(patient, i)).collect();
+		(total, entries)
+	}
+
+	/// The capsule fragments issued for `request`: record, proxy position, fragment.
+	pub fn fragments_of(request: RequestId) -> Vec<(RecordId, u32, Vec<u8>)> {
+		CapsuleFragments::<T>::iter_prefix((request,))
+			.map(|((record, position), fragment)| (record, position, fragment.into_inner()))
+			.collect()
+	}
+
+	/// The requests open now that fall due within the next `RequestTimeout` blocks: what the
+	/// proxies work on.
+	pub fn open_requests() -> Vec<RequestId> {
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut open = Vec::new();
+		let mut at = now.saturating_add(One::one());
+		let last = now.saturating_add(T::RequestTimeout::get());
+		while at <= last {
+			open.extend(Deadlines::<T>::get(at));
+			at = at.saturating_add(One::one());
+		}
+		open
+	}
+}
+
+#[cfg(any(feature = "try-runtime", test))]
+impl<T: Config> Pallet<T> {
+	/// Checks every invariant of this pallet's storage.
+	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		Self::try_state_proxies()?;
+		Self::try_state_grants()?;
+		Self::try_state_requests()?;
+		Self::try_state_fragments()?;
+		Self::try_state_audit()
+	}
+
+	/// Proxy accounts and their authorities are each other's reverse.
+	fn try_state_proxies() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		for (authority, proxy) in ProxyAccounts::<T>::iter() {
+			ensure!(ProxyOf::<T>::get(&proxy) == Some(authority), "proxy index out of step");
+		}
+		ensure!(
+			ProxyOf::<T>::iter().count() == ProxyAccounts::<T>::iter().count(),
+			"a proxy account without its authority"
+		);
+		Ok(())
+	}
+
+	/// Every grant is indexed under its patient and grantee; a live grant has one encrypted
+	/// fragment per proxy and a revoked one none; envelope counts are right and bounded.
+	fn try_state_grants() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		for (id, grant) in Grants::<T>::iter() {
+			ensure!(id < NextGrantId::<T>::get(), "a grant id not yet assigned");
+			ensure!(GrantsOfPatient::<T>::contains_key(&grant.patient, id), "unindexed grant");
+			ensure!(GrantsToGrantee::<T>::contains_key(&grant.grantee, id), "unindexed grant");
+			ensure!(
+				GrantBySalt::<T>::get(&grant.patient, grant.salt) == Some(id),
+				"the grant's salt does not name it"
+			);
+			ensure!(
+				grant.threshold >= 1 && grant.threshold as usize <= grant.proxies.len(),
+				"threshold out of range"
+			);
+			let fragments = Fragments::<T>::iter_prefix(id).count();
+			let expected = if grant.revoked_at.is_some() { 0 } else { grant.proxies.len() };
+			ensure!(fragments == expected, "a grant's fragments do not match its proxies");
+			let envelopes = Envelopes::<T>::iter_prefix(id).count() as u32;
+			ensure!(envelopes == EnvelopeCount::<T>::get(id), "envelope count is off");
+			ensure!(envelopes <= T::MaxRecordsPerGrant::get(), "too many envelopes");
+		}
+		ensure!(
+			GrantsOfPatient::<T>::iter().count() == Grants::<T>::iter().count() &&
+				GrantsToGrantee::<T>::iter().count() == Grants::<T>::iter().count(),
+			"a grant index names a grant that does not exist"
+		);
+		Ok(())
+	}
+
+	/// A request is open exactly when it is listed under its deadline and its grant, and an
+	/// open request's grant is not revoked.
+	fn try_state_requests() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		let mut listed = 0usize;
+		for (deadline, ids) in Deadlines::<T>::iter() {
+			ensure!(!ids.is_empty(), "an empty deadline list is kept");
+			for id in ids {
+				let request = Requests::<T>::get(id).ok_or("a deadline names no request")?;
+				ensure!(request.state == RequestState::Open, "an ended request is due");
+				ensure!(request.deadline == deadline, "a request is listed at another deadline");
+				ensure!(OpenRequests::<T>::get(request.grant).contains(&id), "not listed open");
+				listed += 1;
+			}
+		}
+		let open = Requests::<T>::iter().filter(|(_, r)| r.state == RequestState::Open).count();
+		ensure!(open == listed, "an open request has no deadline entry");
+		let by_grant: usize = OpenRequests::<T>::iter().map(|(_, ids)| ids.len()).sum();
+		ensure!(by_grant == listed, "a grant lists a request that is not open");
+		for (_, request) in Requests::<T>::iter().filter(|(_, r)| r.state == RequestState::Open) {
+			let grant = Grants::<T>::get(request.grant).ok_or("a request of no grant")?;
+			ensure!(grant.revoked_at.is_none(), "an open request under a revoked grant");
+		}
+		Ok(())
+	}
+
+	/// Fragment counts match the fragments stored, and only the grant's proxies have any.
+	fn try_state_fragments() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		let mut counted = alloc::collections::BTreeMap::<(RequestId, RecordId), u32>::new();
+		for ((request, record, position), _) in CapsuleFragments::<T>::iter() {
+			let info = Requests::<T>::get(request).ok_or("fragments of no request")?;
+			ensure!(info.records.contains(&record), "a fragment of a record not requested");
+			let grant = Grants::<T>::get(info.grant).ok_or("a request of no grant")?;
+			ensure!((position as usize) < grant.proxies.len(), "a fragment of no proxy");
+			*counted.entry((request, record)).or_default() += 1;
+		}
+		for ((request, record), count) in FragmentCount::<T>::iter().map(|(a, b, c)| ((a, b), c)) {
+			ensure!(counted.get(&(request, record)) == Some(&count), "fragment count is off");
+		}
+		ensure!(counted.len() == FragmentCount::<T>::iter().count(), "fragments without a count");
+		Ok(())
+	}
+
+	/// Each patient's audit trail is numbered from 0 without gaps.
+	fn try_state_audit() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		for (patient, length) in AuditLength::<T>::iter() {
+			ensure!(
+				Audit::<T>::iter_prefix(&patient).count() as u32 == length &&
+					(length == 0 || Audit::<T>::contains_key(&patient, length - 1)),
+				"an audit trail has gaps"
+			);
+		}
+		Ok(())
+	}
+}

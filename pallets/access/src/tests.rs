@@ -1,0 +1,550 @@
+//! Unit tests of the access pallet.
+
+use crate::{mock::*, *};
+use polkadot_sdk::{
+	frame_support::{assert_noop, assert_ok, dispatch::Pays},
+	sp_runtime::DispatchError,
+};
+
+/// What a patient's client sends to grant access; tests change what they need.
+struct GrantCall {
+	grantee: u64,
+	scope: ScopeOf<Test>,
+	threshold: u8,
+	expires_at: u64,
+	salt: [u8; 32],
+	delegating_key: PublicKey,
+	fragments: Vec<Vec<u8>>,
+	envelopes: Vec<(RecordId, GrantEnvelope)>,
+}
+
+impl GrantCall {
+	/// A 2-of-3 grant to the doctor of every record, wrapping record 0, until block 100.
+	fn new() -> Self {
+		GrantCall {
+			grantee: DOCTOR,
+			scope: Scope::All,
+			threshold: 2,
+			expires_at: 100,
+			salt: [1; 32],
+			delegating_key: key(),
+			fragments: vec![vec![0xaa; 48], vec![0xbb; 48], vec![0xcc; 48]],
+			envelopes: vec![(0, envelope())],
+		}
+	}
+
+	fn submit(self, patient: u64) -> DispatchResult {
+		Access::grant(
+			RuntimeOrigin::signed(patient),
+			self.grantee,
+			self.scope,
+			self.threshold,
+			self.expires_at,
+			self.salt,
+			self.delegating_key,
+			key(),
+			self.fragments
+				.into_iter()
+				.map(|f| f.try_into().expect("within the bound"))
+				.collect::<Vec<_>>()
+				.try_into()
+				.expect("within MaxProxies"),
+			self.envelopes.try_into().expect("within MaxEnvelopesPerCall"),
+		)
+	}
+}
+
+fn records(ids: &[RecordId]) -> BoundedVec<RecordId, MaxRecordsPerRequest> {
+	ids.to_vec().try_into().expect("within the bound")
+}
+
+fn purpose() -> BoundedVec<u8, MaxPurposeLen> {
+	b"normal care".to_vec().try_into().expect("short")
+}
+
+fn fragments(
+	ids: &[RecordId],
+	byte: u8,
+) -> BoundedVec<(RecordId, CapsuleFragmentOf<Test>), MaxRecordsPerRequest> {
+	ids.iter()
+		.map(|id| (*id, vec![byte; 40].try_into().expect("short")))
+		.collect::<Vec<_>>()
+		.try_into()
+		.expect("within the bound")
+}
+
+fn state(request: RequestId) -> RequestState<u64> {
+	Requests::<Test>::get(request).expect("the request exists").state
+}
+
+fn audit(patient: u64) -> Vec<AccessEventOf<Test>> {
+	Access::audit_page(&patient, 0, u32::MAX)
+		.1
+		.into_iter()
+		.map(|e| e.event)
+		.collect()
+}
+
+#[docify::export]
+#[test]
+fn two_of_three_proxies_fulfil_a_request() {
+	new_test_ext(|| {
+		// The patient grants the doctor 2 of 3, with record 0 wrapped to the grant.
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		// The doctor asks for record 0; the request is due 10 blocks later.
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		assert_eq!(state(0), RequestState::Open);
+		// Two proxies issue their capsule fragments, free of charge.
+		let paid = Access::submit_fragments(RuntimeOrigin::signed(PROXY_A), 0, fragments(&[0], 1))
+			.expect("accepted");
+		assert_eq!(paid.pays_fee, Pays::No);
+		assert_eq!(state(0), RequestState::Open);
+		assert_ok!(Access::submit_fragments(RuntimeOrigin::signed(PROXY_C), 0, fragments(&[0], 3)));
+		assert_eq!(state(0), RequestState::Fulfilled { at: 1 });
+		System::assert_last_event(Event::RequestFulfilled { request: 0 }.into());
+		// The doctor reads the fragments of proxies 0 and 2.
+		let mut issued = Access::fragments_of(0);
+		issued.sort();
+		assert_eq!(issued, vec![(0, 0, vec![1; 40]), (0, 2, vec![3; 40])]);
+		// The patient's audit trail has it all, in this region.
+		let trail = Access::audit_page(&PATIENT, 0, 10).1;
+		assert!(trail.iter().all(|e| e.region == 2000 && e.at == 1));
+		assert!(matches!(trail[0].event, AccessEvent::Granted { grant: 0, grantee: DOCTOR }));
+		assert!(matches!(trail[1].event, AccessEvent::Requested { request: 0, grant: 0, .. }));
+		assert!(matches!(trail[2].event, AccessEvent::FragmentsIssued { proxy: AUTHORITY_A, .. }));
+		assert!(matches!(trail[3].event, AccessEvent::FragmentsIssued { proxy: AUTHORITY_C, .. }));
+		assert!(matches!(trail[4].event, AccessEvent::Fulfilled { request: 0 }));
+		assert_eq!(trail.len(), 5);
+	});
+}
+
+#[test]
+fn a_grant_stores_its_proxies_fragments_and_envelopes() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		let grant = Grants::<Test>::get(0).expect("granted");
+		assert_eq!(grant.proxies.to_vec(), vec![AUTHORITY_A, AUTHORITY_B, AUTHORITY_C]);
+		assert_eq!((grant.threshold, grant.expires_at, grant.revoked_at), (2, 100, None));
+		assert_eq!(Fragments::<Test>::get(0, 1).map(|f| f.to_vec()), Some(vec![0xbb; 48]));
+		assert!(Envelopes::<Test>::contains_key(0, 0));
+		assert!(GrantsOfPatient::<Test>::contains_key(PATIENT, 0));
+		assert!(GrantsToGrantee::<Test>::contains_key(DOCTOR, 0));
+		System::assert_last_event(
+			Event::Granted {
+				grant: 0,
+				patient: PATIENT,
+				grantee: DOCTOR,
+				threshold: 2,
+				proxies: 3,
+				expires_at: 100,
+			}
+			.into(),
+		);
+	});
+}
+
+#[test]
+fn bad_grants_are_refused_and_change_nothing() {
+	new_test_ext(|| {
+		let refused = |call: GrantCall, patient: u64, error: Error<Test>| {
+			assert_noop!(call.submit(patient), error);
+		};
+		refused(GrantCall::new(), DOCTOR, Error::NotPatient);
+		refused(GrantCall { grantee: PATIENT, ..GrantCall::new() }, PATIENT, Error::SelfGrant);
+		refused(
+			GrantCall { grantee: STRANGER, ..GrantCall::new() },
+			PATIENT,
+			Error::GranteeHasNoKey,
+		);
+		refused(
+			GrantCall { delegating_key: PublicKey([9; 33]), ..GrantCall::new() },
+			PATIENT,
+			Error::InvalidKey,
+		);
+		// n must be the authority set: neither more nor fewer fragments.
+		let four = vec![vec![1; 8], vec![2; 8], vec![3; 8], vec![4; 8]];
+		refused(
+			GrantCall { fragments: four, ..GrantCall::new() },
+			PATIENT,
+			Error::WrongFragmentCount,
+		);
+		let two = vec![vec![1; 8], vec![2; 8]];
+		refused(
+			GrantCall { fragments: two, ..GrantCall::new() },
+			PATIENT,
+			Error::WrongFragmentCount,
+		);
+		let empty = vec![vec![1; 8], vec![], vec![3; 8]];
+		refused(GrantCall { fragments: empty, ..GrantCall::new() }, PATIENT, Error::EmptyFragment);
+		refused(GrantCall { threshold: 0, ..GrantCall::new() }, PATIENT, Error::InvalidThreshold);
+		refused(GrantCall { threshold: 4, ..GrantCall::new() }, PATIENT, Error::InvalidThreshold);
+		refused(GrantCall { expires_at: 1, ..GrantCall::new() }, PATIENT, Error::InvalidExpiry);
+		refused(GrantCall { expires_at: 1_002, ..GrantCall::new() }, PATIENT, Error::InvalidExpiry);
+		let no_types = Scope::Types(BoundedVec::new());
+		refused(GrantCall { scope: no_types, ..GrantCall::new() }, PATIENT, Error::InvalidScope);
+		let twice = Scope::Types(vec![condition(), condition()].try_into().expect("short"));
+		refused(GrantCall { scope: twice, ..GrantCall::new() }, PATIENT, Error::InvalidScope);
+		// A scope naming another patient's record, or no record at all.
+		let others = Scope::Records(vec![0, 3].try_into().expect("short"));
+		refused(GrantCall { scope: others, ..GrantCall::new() }, PATIENT, Error::NotPatientsRecord);
+		let unknown = Scope::Records(vec![0, 9].try_into().expect("short"));
+		refused(GrantCall { scope: unknown, ..GrantCall::new() }, PATIENT, Error::UnknownRecord);
+		// Envelopes: in scope, the patient's, not voided, once each, all of an id scope.
+		let conditions = Scope::Types(vec![condition()].try_into().expect("short"));
+		refused(GrantCall { scope: conditions, ..GrantCall::new() }, PATIENT, Error::OutOfScope);
+		let other = vec![(3, envelope())];
+		refused(
+			GrantCall { envelopes: other, ..GrantCall::new() },
+			PATIENT,
+			Error::NotPatientsRecord,
+		);
+		let voided = vec![(2, envelope())];
+		refused(GrantCall { envelopes: voided, ..GrantCall::new() }, PATIENT, Error::RecordVoided);
+		let doubled = vec![(0, envelope()), (0, envelope())];
+		refused(
+			GrantCall { envelopes: doubled, ..GrantCall::new() },
+			PATIENT,
+			Error::DuplicateEnvelope,
+		);
+		let ids = Scope::Records(vec![0, 1].try_into().expect("short"));
+		refused(GrantCall { scope: ids, ..GrantCall::new() }, PATIENT, Error::MissingEnvelope);
+		let mut bad = envelope();
+		bad.capsule.0[0] = 9;
+		refused(
+			GrantCall { envelopes: vec![(0, bad)], ..GrantCall::new() },
+			PATIENT,
+			Error::InvalidCapsule,
+		);
+		// A salt names one grant only.
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		refused(GrantCall::new(), PATIENT, Error::SaltReused);
+	});
+}
+
+#[test]
+fn without_authorities_there_is_no_grant() {
+	new_test_ext(|| {
+		Authorities::set(vec![]);
+		assert_noop!(
+			GrantCall { fragments: vec![], ..GrantCall::new() }.submit(PATIENT),
+			Error::<Test>::NoProxies
+		);
+	});
+}
+
+#[test]
+fn a_grant_holds_at_most_max_records_per_grant() {
+	new_test_ext(|| {
+		for id in 10..16 {
+			RecordTable::mutate(|t| {
+				t.insert(
+					id,
+					RecordSubject { patient: PATIENT, resource_type: condition(), voided: false },
+				)
+			});
+		}
+		let envelopes = (10..14).map(|id| (id, envelope())).collect();
+		assert_ok!(GrantCall { envelopes, ..GrantCall::new() }.submit(PATIENT));
+		let more = vec![(14, envelope()), (15, envelope())];
+		assert_ok!(Access::extend_grant(
+			RuntimeOrigin::signed(PATIENT),
+			0,
+			more.try_into().unwrap()
+		));
+		assert_noop!(
+			Access::extend_grant(
+				RuntimeOrigin::signed(PATIENT),
+				0,
+				vec![(0, envelope())].try_into().unwrap()
+			),
+			Error::<Test>::TooManyEnvelopes
+		);
+		assert_eq!(EnvelopeCount::<Test>::get(0), 6);
+	});
+}
+
+#[test]
+fn the_patient_extends_a_live_grant_with_records_in_scope() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		let one = |id| -> BoundedVec<_, MaxEnvelopesPerCall> {
+			vec![(id, envelope())].try_into().unwrap()
+		};
+		assert_noop!(
+			Access::extend_grant(RuntimeOrigin::signed(DOCTOR), 0, one(1)),
+			Error::<Test>::NotGrantor
+		);
+		assert_noop!(
+			Access::extend_grant(RuntimeOrigin::signed(PATIENT), 7, one(1)),
+			Error::<Test>::UnknownGrant
+		);
+		assert_noop!(
+			Access::extend_grant(RuntimeOrigin::signed(PATIENT), 0, one(0)),
+			Error::<Test>::DuplicateEnvelope
+		);
+		assert_ok!(Access::extend_grant(RuntimeOrigin::signed(PATIENT), 0, one(1)));
+		assert!(Envelopes::<Test>::contains_key(0, 1));
+		assert!(matches!(audit(PATIENT).last(), Some(AccessEvent::Extended { grant: 0, .. })));
+		run_to(100);
+		assert_noop!(
+			Access::extend_grant(RuntimeOrigin::signed(PATIENT), 0, one(3)),
+			Error::<Test>::GrantEnded
+		);
+	});
+}
+
+#[test]
+fn a_scope_of_types_opens_those_types_only() {
+	new_test_ext(|| {
+		let conditions = Scope::Types(vec![condition()].try_into().expect("short"));
+		assert_ok!(GrantCall {
+			scope: conditions,
+			envelopes: vec![(1, envelope())],
+			..GrantCall::new()
+		}
+		.submit(PATIENT));
+		// Record 0 is an Observation: denied, audited.
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		assert_eq!(state(0), RequestState::Denied { reason: Denial::OutOfScope, at: 1 });
+		System::assert_last_event(
+			Event::RequestDenied { request: 0, reason: Denial::OutOfScope }.into(),
+		);
+		assert_noop!(
+			Access::submit_fragments(RuntimeOrigin::signed(PROXY_A), 0, fragments(&[0], 1)),
+			Error::<Test>::RequestEnded
+		);
+		// Record 1 is a Condition: open.
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[1]), purpose()));
+		assert_eq!(state(1), RequestState::Open);
+	});
+}
+
+#[test]
+fn a_record_in_scope_but_not_wrapped_is_denied() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0, 1]), purpose()));
+		assert_eq!(state(0), RequestState::Denied { reason: Denial::OutOfScope, at: 1 });
+	});
+}
+
+#[test]
+fn bad_requests_are_refused_and_change_nothing() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		let request = |who: u64, grant: GrantId, ids: &[RecordId]| {
+			Access::request(RuntimeOrigin::signed(who), grant, records(ids), purpose())
+		};
+		assert_noop!(request(STRANGER, 0, &[0]), Error::<Test>::NotGrantee);
+		assert_noop!(request(PATIENT, 0, &[0]), Error::<Test>::NotGrantee);
+		assert_noop!(request(DOCTOR, 5, &[0]), Error::<Test>::UnknownGrant);
+		assert_noop!(request(DOCTOR, 0, &[]), Error::<Test>::InvalidRequest);
+		assert_noop!(request(DOCTOR, 0, &[0, 0]), Error::<Test>::InvalidRequest);
+		assert_noop!(request(DOCTOR, 0, &[9]), Error::<Test>::UnknownRecord);
+		assert_noop!(request(DOCTOR, 0, &[3]), Error::<Test>::NotPatientsRecord);
+		assert_eq!(NextRequestId::<Test>::get(), 0);
+	});
+}
+
+#[test]
+fn a_voided_record_is_denied() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		RecordTable::mutate(|t| t.get_mut(&0).expect("record 0").voided = true);
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		assert_eq!(state(0), RequestState::Denied { reason: Denial::Voided, at: 1 });
+	});
+}
+
+#[test]
+fn revocation_is_final_and_denies_open_requests_at_once() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		// A request and the revocation in the same block: no fragment is ever accepted.
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		assert_noop!(Access::revoke(RuntimeOrigin::signed(DOCTOR), 0), Error::<Test>::NotGrantor);
+		assert_noop!(
+			Access::revoke(RuntimeOrigin::signed(PATIENT), 3),
+			Error::<Test>::UnknownGrant
+		);
+		assert_ok!(Access::revoke(RuntimeOrigin::signed(PATIENT), 0));
+		System::assert_last_event(Event::Revoked { grant: 0, denied: 1 }.into());
+		assert_eq!(state(0), RequestState::Denied { reason: Denial::Revoked, at: 1 });
+		assert_noop!(
+			Access::submit_fragments(RuntimeOrigin::signed(PROXY_A), 0, fragments(&[0], 1)),
+			Error::<Test>::RequestEnded
+		);
+		// The proxies' encrypted fragments are gone from state.
+		assert_eq!(Fragments::<Test>::iter_prefix(0).count(), 0);
+		assert_noop!(Access::revoke(RuntimeOrigin::signed(PATIENT), 0), Error::<Test>::GrantEnded);
+		// A new request ends denied.
+		run_to(2);
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		assert_eq!(state(1), RequestState::Denied { reason: Denial::Revoked, at: 2 });
+		assert!(Access::fragments_of(0).is_empty() && Access::fragments_of(1).is_empty());
+		let trail = audit(PATIENT);
+		assert!(matches!(trail[2], AccessEvent::Denied { request: 0, reason: Denial::Revoked }));
+		assert!(matches!(trail[3], AccessEvent::Revoked { grant: 0 }));
+		assert!(matches!(trail[5], AccessEvent::Denied { request: 1, reason: Denial::Revoked }));
+	});
+}
+
+#[test]
+fn an_expired_grant_opens_nothing() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall { expires_at: 20, ..GrantCall::new() }.submit(PATIENT));
+		// A request open when the grant expires is denied by the next fragment, which is not
+		// stored.
+		run_to(15);
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		run_to(20);
+		assert_ok!(Access::submit_fragments(RuntimeOrigin::signed(PROXY_A), 0, fragments(&[0], 1)));
+		assert_eq!(state(0), RequestState::Denied { reason: Denial::Expired, at: 20 });
+		assert!(Access::fragments_of(0).is_empty());
+		// A request after expiry is denied.
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		assert_eq!(state(1), RequestState::Denied { reason: Denial::Expired, at: 20 });
+	});
+}
+
+#[test]
+fn an_unfulfilled_request_expires_once_at_its_deadline() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		assert_ok!(Access::submit_fragments(RuntimeOrigin::signed(PROXY_B), 0, fragments(&[0], 2)));
+		assert_eq!(Access::open_requests(), vec![0]);
+		run_to(10);
+		assert_eq!(state(0), RequestState::Open);
+		run_to(11);
+		assert_eq!(state(0), RequestState::Expired { at: 11 });
+		System::assert_last_event(Event::RequestExpired { request: 0 }.into());
+		assert!(Access::open_requests().is_empty());
+		assert_noop!(
+			Access::submit_fragments(RuntimeOrigin::signed(PROXY_A), 0, fragments(&[0], 1)),
+			Error::<Test>::RequestEnded
+		);
+		run_to(30);
+		let expiries = audit(PATIENT)
+			.iter()
+			.filter(|e| matches!(e, AccessEvent::Expired { .. }))
+			.count();
+		assert_eq!(expiries, 1);
+	});
+}
+
+#[test]
+fn too_many_requests_due_at_once_are_refused() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		for _ in 0..2 {
+			assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		}
+		assert_noop!(
+			Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()),
+			Error::<Test>::Busy
+		);
+		run_to(2);
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		assert_noop!(
+			Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()),
+			Error::<Test>::Busy
+		);
+	});
+}
+
+#[test]
+fn only_the_grants_proxies_issue_fragments_once_per_record() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		assert_ok!(Access::extend_grant(
+			RuntimeOrigin::signed(PATIENT),
+			0,
+			vec![(1, envelope())].try_into().unwrap()
+		));
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0, 1]), purpose()));
+		let submit = |who: u64, f| Access::submit_fragments(RuntimeOrigin::signed(who), 0, f);
+		// Not a proxy account, or the authority's own account.
+		assert_noop!(submit(STRANGER, fragments(&[0], 1)), Error::<Test>::NotProxy);
+		assert_noop!(submit(AUTHORITY_A, fragments(&[0], 1)), Error::<Test>::NotProxy);
+		assert_noop!(submit(PROXY_A, fragments(&[], 1)), Error::<Test>::EmptyFragments);
+		assert_noop!(submit(PROXY_A, fragments(&[3], 1)), Error::<Test>::RecordNotRequested);
+		assert_noop!(submit(PROXY_A, fragments(&[0, 0], 1)), Error::<Test>::AlreadyIssued);
+		assert_noop!(
+			Access::submit_fragments(RuntimeOrigin::signed(PROXY_A), 9, fragments(&[0], 1)),
+			Error::<Test>::UnknownRequest
+		);
+		// One record now, the other later; never one twice.
+		assert_ok!(submit(PROXY_A, fragments(&[0], 1)));
+		assert_noop!(submit(PROXY_A, fragments(&[0], 1)), Error::<Test>::AlreadyIssued);
+		assert_ok!(submit(PROXY_A, fragments(&[1], 1)));
+		assert_ok!(submit(PROXY_B, fragments(&[0], 2)));
+		assert_eq!(state(0), RequestState::Open, "record 1 has one fragment");
+		assert_ok!(submit(PROXY_B, fragments(&[1], 2)));
+		assert_eq!(state(0), RequestState::Fulfilled { at: 1 });
+		// A fulfilled request takes no more.
+		assert_noop!(submit(PROXY_C, fragments(&[0], 3)), Error::<Test>::RequestEnded);
+		// A removed authority's proxy, and an authority admitted after the grant, issue nothing.
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		Authorities::set(vec![AUTHORITY_B, AUTHORITY_C, 4]);
+		assert_ok!(Access::set_proxy_account(RuntimeOrigin::signed(4), 14));
+		let later =
+			|who: u64| Access::submit_fragments(RuntimeOrigin::signed(who), 1, fragments(&[0], 4));
+		assert_noop!(later(PROXY_A), Error::<Test>::NotProxy);
+		assert_noop!(later(14), Error::<Test>::ProxyNotInGrant);
+	});
+}
+
+#[test]
+fn proxy_accounts_are_named_by_authorities_only() {
+	new_test_ext(|| {
+		assert_noop!(
+			Access::set_proxy_account(RuntimeOrigin::signed(HOSPITAL), 30),
+			Error::<Test>::NotAuthority
+		);
+		assert_noop!(
+			Access::set_proxy_account(RuntimeOrigin::signed(AUTHORITY_A), PROXY_B),
+			Error::<Test>::ProxyAccountInUse
+		);
+		// A new account replaces the old, which can no longer submit.
+		assert_ok!(Access::set_proxy_account(RuntimeOrigin::signed(AUTHORITY_A), 30));
+		assert_eq!(ProxyOf::<Test>::get(PROXY_A), None);
+		assert_eq!(ProxyOf::<Test>::get(30), Some(AUTHORITY_A));
+		assert_noop!(
+			Access::set_proxy_account(RuntimeOrigin::none(), 31),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn keys_are_checked() {
+	new_test_ext(|| {
+		assert_noop!(
+			Access::register_key(RuntimeOrigin::signed(STRANGER), PublicKey([4; 33])),
+			Error::<Test>::InvalidKey
+		);
+		let k = key();
+		assert_ok!(Access::register_key(RuntimeOrigin::signed(STRANGER), k));
+		assert_eq!(Keys::<Test>::get(STRANGER), Some(k));
+	});
+}
+
+#[test]
+fn no_event_or_audit_entry_carries_a_fragment() {
+	new_test_ext(|| {
+		let marker = b"KFRAG-MARKER-0123456789".to_vec();
+		let mut call = GrantCall::new();
+		call.fragments = vec![marker.clone(), marker.clone(), marker.clone()];
+		assert_ok!(call.submit(PATIENT));
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		let cfrag: CapsuleFragmentOf<Test> = marker.clone().try_into().unwrap();
+		let f: BoundedVec<_, MaxRecordsPerRequest> = vec![(0, cfrag)].try_into().unwrap();
+		assert_ok!(Access::submit_fragments(RuntimeOrigin::signed(PROXY_A), 0, f));
+		let events = System::events().encode();
+		let trail = Access::audit_page(&PATIENT, 0, 100).1.encode();
+		for bytes in [events, trail] {
+			assert!(!bytes.windows(marker.len()).any(|w| w == marker.as_slice()));
+		}
+	});
+}
