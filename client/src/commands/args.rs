@@ -44,6 +44,23 @@ pub(super) fn umbral_key_arg(what: &str, text: &str) -> Result<PublicKey> {
 	})
 }
 
+/// The Umbral public key a signer publishes (`patient register`, `keys publish`): `--umbral-key`,
+/// else the development key `--dev-key`, else the keystore identity's (`--key`).
+pub(super) fn published_key(
+	signer: &Signer,
+	umbral_key: Option<&str>,
+	dev_key: Option<&str>,
+	keystore: &Option<PathBuf>,
+) -> Result<PublicKey> {
+	match (umbral_key, dev_key, &signer.key) {
+		(Some(k), _, _) => umbral_key_arg("--umbral-key", k),
+		(None, Some(name), _) => Ok(medfed_primitives::umbral::dev::public_key(name)),
+		(None, None, Some(name)) => Ok(open_keystore(keystore)?.identity(name)?.umbral_public()),
+		(None, None, None) =>
+			bail!("give --umbral-key or --dev-key, or sign with a keystore identity (--key)"),
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;

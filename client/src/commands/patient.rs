@@ -1,31 +1,19 @@
 //! `ehr patient register|show`: a patient publishes the Umbral key records are encrypted to.
 
-use super::{
-	args::{open_keystore, umbral_key_arg},
-	Context,
-};
+use super::{args::published_key, Context};
 use crate::{
 	chain::{account, calls},
 	cli::PatientCmd,
 	render::{patient_text, print, PatientView},
 };
-use anyhow::{anyhow, bail, Context as _, Result};
-use medfed_primitives::umbral;
+use anyhow::{anyhow, Context as _, Result};
 
 /// Runs `ehr patient …`.
 pub(super) async fn run(context: &Context, command: PatientCmd) -> Result<()> {
 	let (chain, json, keystore) = (&context.chain, context.json, &context.keystore);
 	match command {
 		PatientCmd::Register { signer, umbral_key, dev_key } => {
-			let key = match (umbral_key, dev_key, &signer.key) {
-				(Some(k), _, _) => umbral_key_arg("--umbral-key", &k)?,
-				(None, Some(name), _) => umbral::dev::public_key(&name),
-				(None, None, Some(name)) =>
-					open_keystore(keystore)?.identity(name)?.umbral_public(),
-				(None, None, None) => bail!(
-					"give --umbral-key or --dev-key, or sign with a keystore identity (--key)"
-				),
-			};
+			let key = published_key(&signer, umbral_key.as_deref(), dev_key.as_deref(), keystore)?;
 			let signer = signer.keypair(keystore)?;
 			let included = chain.submit(calls::register_patient(&key), &signer).await?;
 			let who = signer.public_key().to_account_id();
