@@ -98,6 +98,138 @@ pub enum Command {
 		#[arg(long, short)]
 		output: std::path::PathBuf,
 	},
+	/// The re-encryption proxies of the region's authorities.
+	#[command(subcommand)]
+	Proxy(ProxyCmd),
+	/// Grants, as a patient, access to some of their records (`grant extend`: wraps records
+	/// registered since).
+	Grant(GrantArgs),
+	/// Revokes, as the patient, a grant: finally; its open requests are denied.
+	Revoke {
+		#[command(flatten)]
+		signer: Signer,
+		/// The grant's id.
+		grant: u64,
+	},
+	/// Lists the grants an identity made as patient and holds as grantee, with their state.
+	Grants {
+		/// The keystore identity whose grants to list, made and held.
+		#[arg(long = "key", env = "EHR_KEY")]
+		key: Option<String>,
+		/// Only the grants this patient made (SS58); instead of --key.
+		#[arg(long, conflicts_with = "grantee", value_name = "ACCOUNT")]
+		patient: Option<String>,
+		/// Only the grants this grantee holds (SS58); instead of --key.
+		#[arg(long, value_name = "ACCOUNT")]
+		grantee: Option<String>,
+	},
+	/// Asks, as a grantee, to read records under a grant, for a purpose.
+	Request {
+		#[command(flatten)]
+		signer: Signer,
+		/// The grant's id.
+		#[arg(long, value_name = "GRANT")]
+		grant: u64,
+		/// The records to read, by id: `3,7`.
+		#[arg(long, value_delimiter = ',', required = true, value_name = "IDS")]
+		records: Vec<u64>,
+		/// Why, for the patient's audit trail: "referral", "emergency", …
+		#[arg(long)]
+		purpose: String,
+	},
+	/// Reads, as the grantee, the records of a request once the proxies have answered it:
+	/// re-encrypted keys from the chain, ciphertexts from IPFS, FHIR JSON to files.
+	Read {
+		/// The grantee's keystore identity.
+		#[arg(long = "key", env = "EHR_KEY")]
+		key: String,
+		/// The request's id, as `ehr request` printed it.
+		#[arg(long, value_name = "REQUEST")]
+		request: u64,
+		/// Where to write: a file for one record (`-` for standard output), a directory
+		/// (created; or a path ending with `/`) for several, one `<record id>.json` each.
+		#[arg(long, short, value_name = "PATH")]
+		output: std::path::PathBuf,
+		/// Wait at most this many seconds for the proxies' answer (0: do not wait).
+		#[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(0..=3600), value_name = "SECONDS")]
+		wait: u64,
+	},
+	/// A patient's access history: every grant, extension, revocation, request, denial,
+	/// re-encryption, fulfilment and expiry.
+	Audit {
+		/// The patient's keystore identity.
+		#[arg(long = "key", env = "EHR_KEY")]
+		key: Option<String>,
+		/// The patient's account (SS58); instead of --key.
+		#[arg(long, value_name = "ACCOUNT")]
+		patient: Option<String>,
+	},
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProxyCmd {
+	/// Names, as an authority, the account its proxy submits re-encryptions with.
+	SetAccount {
+		#[command(flatten)]
+		signer: Signer,
+		/// The proxy's account (SS58): its own, not the authority's.
+		account: String,
+	},
+}
+
+/// `ehr grant`: makes a grant; `ehr grant extend`: wraps newer records to one.
+///
+/// The options are required when no subcommand is given; clap checks that (they are `Option`s
+/// only so that `grant extend` parses without them).
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct GrantArgs {
+	#[command(subcommand)]
+	pub action: Option<GrantCmd>,
+	/// The patient's keystore identity (its Umbral secret key wraps the records).
+	#[arg(long = "key", env = "EHR_KEY", required = true)]
+	pub key: Option<String>,
+	/// The grantee's account (SS58): a practitioner or an institution that ran `ehr keys
+	/// publish`.
+	#[arg(long, required = true, value_name = "ACCOUNT")]
+	pub to: Option<String>,
+	#[command(flatten)]
+	pub scope: ScopeArgs,
+	/// How many of the proxies must answer for the grantee to read (1 to the number of the
+	/// region's authorities).
+	#[arg(long, required = true, value_name = "M")]
+	pub threshold: Option<u8>,
+	/// How many blocks from now the grant runs (a block is about 6 s).
+	#[arg(long, required = true, value_name = "BLOCKS")]
+	pub expires_in: Option<u32>,
+}
+
+/// Which of the patient's records a grant opens: exactly one of these.
+#[derive(Args, Debug)]
+#[group(required = true, multiple = false)]
+pub struct ScopeArgs {
+	/// Every record, and those registered later once wrapped with `grant extend`.
+	#[arg(long)]
+	pub all: bool,
+	/// Records of these FHIR R4 resource types: `Observation,Condition`.
+	#[arg(long, value_delimiter = ',', value_name = "TYPES")]
+	pub types: Vec<String>,
+	/// These records, by id: `3,7`.
+	#[arg(long, value_delimiter = ',', value_name = "IDS")]
+	pub records: Vec<u64>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum GrantCmd {
+	/// Wraps to a live grant the records in its scope that it does not hold yet: those
+	/// registered since it was made.
+	Extend {
+		/// The patient's keystore identity.
+		#[arg(long = "key", env = "EHR_KEY")]
+		key: String,
+		/// The grant's id.
+		grant: u64,
+	},
 }
 
 #[derive(Subcommand, Debug)]
@@ -116,6 +248,19 @@ pub enum KeysCmd {
 	},
 	/// Lists the identities: names, accounts and public keys, never secrets.
 	List,
+	/// Publishes the signer's Umbral public key for access grants (`Access.register_key`):
+	/// patients can then grant it access. Needs the chain.
+	Publish {
+		#[command(flatten)]
+		signer: Signer,
+		/// The Umbral public key, 33 bytes compressed, in hex (default: the keystore
+		/// identity's).
+		#[arg(long, conflicts_with = "dev_key")]
+		umbral_key: Option<String>,
+		/// Use the public development key of this name (Alice, Bob, …): for local networks only.
+		#[arg(long)]
+		dev_key: Option<String>,
+	},
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -287,6 +432,64 @@ mod tests {
 	#[test]
 	fn the_command_line_is_well_formed() {
 		Cli::command().debug_assert();
+	}
+
+	#[test]
+	fn every_command_has_help_and_the_sharing_commands_are_listed() {
+		fn walk(command: &mut clap::Command, path: &str, seen: &mut Vec<String>) {
+			let help = command.render_long_help().to_string();
+			assert!(help.contains("Usage:"), "{path}: {help}");
+			assert!(
+				path == "ehr" || command.get_about().is_some(),
+				"{path} has no description in --help"
+			);
+			seen.push(path.to_owned());
+			for sub in command.get_subcommands_mut() {
+				let name = format!("{path} {}", sub.get_name());
+				walk(sub, &name, seen);
+			}
+		}
+		let mut seen = Vec::new();
+		walk(&mut Cli::command(), "ehr", &mut seen);
+		for command in [
+			"ehr keys publish",
+			"ehr proxy set-account",
+			"ehr grant",
+			"ehr grant extend",
+			"ehr revoke",
+			"ehr grants",
+			"ehr request",
+			"ehr read",
+			"ehr audit",
+		] {
+			assert!(seen.iter().any(|s| s == command), "{command} is missing: {seen:?}");
+		}
+		for line in [
+			&["ehr", "keys", "publish", "--key", "bob"][..],
+			&["ehr", "proxy", "set-account", "--as", "//Alice", "5Grw"],
+			&["ehr", "revoke", "--key", "ferdie", "4"],
+			&["ehr", "grants", "--grantee", "5Grw"],
+			&["ehr", "read", "--key", "bob", "--request", "2", "-o", "out"],
+			&["ehr", "audit", "--patient", "5Grw"],
+		] {
+			Cli::try_parse_from(line).unwrap_or_else(|e| panic!("{line:?}: {e}"));
+		}
+		let read = Cli::try_parse_from(["ehr", "read", "--key", "b", "--request", "2", "-o", "x"])
+			.expect("parses");
+		assert!(matches!(read.command, Command::Read { wait: 300, .. }), "waits 300 s by default");
+		assert!(Cli::try_parse_from([
+			"ehr",
+			"read",
+			"--key",
+			"b",
+			"--request",
+			"2",
+			"-o",
+			"x",
+			"--wait",
+			"3601"
+		])
+		.is_err());
 	}
 
 	#[test]

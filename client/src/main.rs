@@ -12,6 +12,10 @@
 //! - `ehr upload`: encrypts a FHIR R4 JSON document to its patient, adds the ciphertext to the
 //!   region's IPFS node and registers the record. `ehr fetch`: the patient fetches, checks and
 //!   decrypts it.
+//! - Sharing: `ehr keys publish` (a grantee's Umbral key), `ehr proxy set-account` (an
+//!   authority's proxy), `ehr grant` and `grant extend`, `ehr revoke`, `ehr grants` (the
+//!   patient's side); `ehr request`, `ehr read` (the grantee's); `ehr audit` (the patient's
+//!   access history).
 //!
 //! Output is readable text, or JSON with `--json`. Every input is checked with the same code the
 //! chain uses, so a bad CID or key is refused before it costs a fee.

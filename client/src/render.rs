@@ -1,7 +1,14 @@
 //! How the client shows what it reads: readable text by default, JSON with `--json`.
 
-use crate::chain::{Institution, Record};
-use medfed_primitives::{MembershipStatus, Patient, PinState, RecordPage, Role, Unpinnable};
+use crate::chain::{
+	access::{
+		AccessEvent, AuditEntry, Denial, Grant, GrantId, Request, RequestId, RequestState, Scope,
+	},
+	Institution, Record,
+};
+use medfed_primitives::{
+	MembershipStatus, Patient, PinState, RecordId, RecordPage, Role, Unpinnable,
+};
 use serde::Serialize;
 use subxt::utils::AccountId32;
 
@@ -358,4 +365,511 @@ pub fn directory_text(d: &DirectoryView) -> String {
 		return format!("{}: no region has records of this patient", d.patient);
 	}
 	format!("{}: records in\n{}", d.patient, regions_text(&d.regions))
+}
+
+// Sharing: grants, requests, reads and the audit trail.
+
+/// A grant as the client prints it.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct GrantView {
+	pub id: GrantId,
+	pub patient: String,
+	pub grantee: String,
+	/// `{"kind": "all"}`, `{"kind": "types", "of": ["Observation"]}` or `{"kind": "records",
+	/// "of": [3, 7]}`.
+	pub scope: Scope,
+	pub threshold: u8,
+	/// The authorities whose proxies re-encrypt, in the order of their key fragments.
+	pub proxies: Vec<String>,
+	pub granted_at: u32,
+	/// The first block at which it opens nothing.
+	pub expires_at: u32,
+	/// `live`, `expired` (from `expires_at`) or `revoked` (at `revoked_at`), at the best block.
+	pub state: &'static str,
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub revoked_at: Option<u32>,
+}
+
+/// Where a grant stands at block `best`: revoked, expired (from its `expires_at` on) or live.
+pub fn grant_state(grant: &Grant, best: u32) -> &'static str {
+	if grant.revoked_at.is_some() {
+		"revoked"
+	} else if best >= grant.expires_at {
+		"expired"
+	} else {
+		"live"
+	}
+}
+
+impl GrantView {
+	/// Grant `id` as it stands at block `best`.
+	pub fn new(id: GrantId, grant: &Grant, best: u32) -> Self {
+		GrantView {
+			id,
+			patient: grant.patient.to_string(),
+			grantee: grant.grantee.to_string(),
+			scope: grant.scope.clone(),
+			threshold: grant.threshold,
+			proxies: grant.proxies.iter().map(ToString::to_string).collect(),
+			granted_at: grant.granted_at,
+			expires_at: grant.expires_at,
+			state: grant_state(grant, best),
+			revoked_at: grant.revoked_at,
+		}
+	}
+}
+
+/// A scope in words: "all records", "types Observation, Condition", "records 3, 7".
+pub fn scope_text(scope: &Scope) -> String {
+	match scope {
+		Scope::All => "all records".into(),
+		Scope::Types(types) =>
+			format!("types {}", types.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")),
+		Scope::Records(ids) => format!("records {}", ids_text(ids)),
+	}
+}
+
+/// Record ids as "3, 7", or "none".
+fn ids_text(ids: &[RecordId]) -> String {
+	if ids.is_empty() {
+		return "none".into();
+	}
+	ids.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+pub fn grant_text(g: &GrantView) -> String {
+	let state = match (g.state, g.revoked_at) {
+		("revoked", Some(at)) => format!("revoked at block {at}"),
+		("expired", _) => format!("expired at block {}", g.expires_at),
+		_ => format!("live until block {}", g.expires_at),
+	};
+	format!(
+		"Grant {} ({state})\n  patient     {}\n  grantee     {}\n  scope       {}\n  threshold   {} of {} \
+		 proxies\n  proxies     {}\n  granted at  block {}",
+		g.id,
+		g.patient,
+		g.grantee,
+		scope_text(&g.scope),
+		g.threshold,
+		g.proxies.len(),
+		g.proxies.join(", "),
+		g.granted_at
+	)
+}
+
+/// What `ehr grant` made: the grant, and the records it wrapped to it.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct GrantMadeView {
+	pub grant: GrantView,
+	/// The records wrapped to the grant, in the grant call and the extensions after it.
+	pub records_wrapped: Vec<RecordId>,
+}
+
+pub fn grant_made_text(v: &GrantMadeView) -> String {
+	format!(
+		"{}\n  wrapped     {} record(s): {}",
+		grant_text(&v.grant),
+		v.records_wrapped.len(),
+		ids_text(&v.records_wrapped)
+	)
+}
+
+/// What `ehr grant extend` wrapped.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct ExtendView {
+	pub grant: GrantId,
+	pub records_wrapped: Vec<RecordId>,
+}
+
+pub fn extend_text(v: &ExtendView) -> String {
+	if v.records_wrapped.is_empty() {
+		return format!(
+			"Grant {} holds every record in its scope already: nothing to wrap.",
+			v.grant
+		);
+	}
+	format!(
+		"Grant {}: {} more record(s) wrapped: {}",
+		v.grant,
+		v.records_wrapped.len(),
+		ids_text(&v.records_wrapped)
+	)
+}
+
+/// What `ehr revoke` did.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct RevokeView {
+	pub grant: GrantId,
+	pub revoked_at: u32,
+	/// How many open requests the revocation denied.
+	pub requests_denied: u32,
+}
+
+pub fn revoke_text(v: &RevokeView) -> String {
+	format!(
+		"Grant {} revoked at block {}; {} open request(s) denied.",
+		v.grant, v.revoked_at, v.requests_denied
+	)
+}
+
+/// The grants of `ehr grants`: made as patient, held as grantee (each `None` when not asked
+/// for).
+#[derive(Debug, Serialize, PartialEq)]
+pub struct GrantsView {
+	/// The best block the states are at.
+	pub best_block: u32,
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub as_patient: Option<Vec<GrantView>>,
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub as_grantee: Option<Vec<GrantView>>,
+}
+
+pub fn grants_text(v: &GrantsView) -> String {
+	let mut parts = Vec::new();
+	for (title, list) in [("made as patient", &v.as_patient), ("held as grantee", &v.as_grantee)] {
+		let Some(list) = list else { continue };
+		if list.is_empty() {
+			parts.push(format!("Grants {title}: none."));
+		} else {
+			parts.push(format!("Grants {title}:"));
+			parts.extend(list.iter().map(grant_text));
+		}
+	}
+	parts.push(format!("(states at block {})", v.best_block));
+	parts.join("\n")
+}
+
+/// A denial reason as the CLI prints it in JSON.
+pub fn denial_name(reason: Denial) -> &'static str {
+	match reason {
+		Denial::Revoked => "revoked",
+		Denial::Expired => "expired",
+		Denial::OutOfScope => "out-of-scope",
+		Denial::Voided => "voided",
+	}
+}
+
+/// Why a request was denied, in words.
+pub fn denial_text(reason: Denial) -> &'static str {
+	match reason {
+		Denial::Revoked => "the patient revoked the grant",
+		Denial::Expired => "the grant has expired",
+		Denial::OutOfScope =>
+			"a requested record is outside the grant's scope, or not wrapped to it yet (the \
+			 patient wraps newer records with `ehr grant extend`)",
+		Denial::Voided => "a requested record was voided by the region's authorities",
+	}
+}
+
+/// A request as the client prints it.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct RequestView {
+	pub id: RequestId,
+	pub grant: GrantId,
+	pub requester: String,
+	pub records: Vec<RecordId>,
+	pub purpose: String,
+	pub requested_at: u32,
+	/// The block at which it expires unless fulfilled.
+	pub deadline: u32,
+	/// `open`, `fulfilled`, `denied` or `expired`.
+	pub state: &'static str,
+	/// When it was fulfilled, denied or expired.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub ended_at: Option<u32>,
+	/// Why it was denied: `revoked`, `expired`, `out-of-scope` or `voided`.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub reason: Option<&'static str>,
+	/// The reason, for the text form.
+	#[serde(skip)]
+	pub denial: Option<Denial>,
+}
+
+impl RequestView {
+	pub fn new(id: RequestId, r: &Request) -> Self {
+		let (state, ended_at, denial) = match r.state {
+			RequestState::Open => ("open", None, None),
+			RequestState::Fulfilled { at } => ("fulfilled", Some(at), None),
+			RequestState::Denied { reason, at } => ("denied", Some(at), Some(reason)),
+			RequestState::Expired { at } => ("expired", Some(at), None),
+		};
+		RequestView {
+			id,
+			grant: r.grant,
+			requester: r.requester.to_string(),
+			records: r.records.clone(),
+			purpose: String::from_utf8_lossy(&r.purpose).into_owned(),
+			requested_at: r.requested_at,
+			deadline: r.deadline,
+			state,
+			ended_at,
+			reason: denial.map(denial_name),
+			denial,
+		}
+	}
+}
+
+pub fn request_text(v: &RequestView) -> String {
+	let at = v.ended_at.unwrap_or_default();
+	let state = match (v.state, v.denial) {
+		("fulfilled", _) => format!("fulfilled at block {at}"),
+		("denied", Some(reason)) => format!("DENIED at block {at}: {}", denial_text(reason)),
+		("expired", _) => format!("expired at block {at}, unanswered"),
+		_ => format!("open until block {}", v.deadline),
+	};
+	format!(
+		"Request {} ({state})\n  grant         {}\n  requester     {}\n  records       {}\n  purpose       \
+		 {}\n  requested at  block {}",
+		v.id,
+		v.grant,
+		v.requester,
+		ids_text(&v.records),
+		v.purpose,
+		v.requested_at
+	)
+}
+
+/// A record `ehr read` decrypted.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct ReadRecordView {
+	pub id: RecordId,
+	pub resource_type: String,
+	/// Where it was written (`-`: standard output).
+	pub path: String,
+	pub bytes: usize,
+}
+
+/// A capsule fragment that did not verify: its proxy answered wrongly, or it was altered.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct BadFragmentView {
+	pub record: RecordId,
+	/// The proxy's position in the grant.
+	pub position: u32,
+	/// The authority whose proxy sent it.
+	pub proxy: String,
+	pub error: String,
+}
+
+/// A record `ehr read` could not open.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct FailedRecordView {
+	pub id: RecordId,
+	pub error: String,
+}
+
+/// What `ehr read` did.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct ReadView {
+	pub request: RequestId,
+	pub grant: GrantId,
+	pub records: Vec<ReadRecordView>,
+	pub bad_fragments: Vec<BadFragmentView>,
+	pub failed: Vec<FailedRecordView>,
+}
+
+pub fn read_text(v: &ReadView) -> String {
+	let mut lines = vec![format!(
+		"Request {} (grant {}): {} record(s) decrypted",
+		v.request,
+		v.grant,
+		v.records.len()
+	)];
+	for r in &v.records {
+		let to = if r.path == "-" { "standard output".into() } else { r.path.clone() };
+		lines.push(format!(
+			"  record {:<6} {:<22} {:>8} B  -> {to}",
+			r.id, r.resource_type, r.bytes
+		));
+	}
+	for b in &v.bad_fragments {
+		lines.push(format!(
+			"  warning: record {}: the capsule fragment of proxy {} ({}) was refused: {}",
+			b.record, b.position, b.proxy, b.error
+		));
+	}
+	for f in &v.failed {
+		lines.push(format!("  FAILED record {}: {}", f.id, f.error));
+	}
+	lines.join("\n")
+}
+
+/// A patient's audit trail as `ehr audit` prints it.
+#[derive(Debug, Serialize)]
+pub struct AuditView {
+	pub patient: String,
+	pub total: u32,
+	/// In order: `at` (block), `actor`, `region` (para id), `event` (`granted`, `extended`,
+	/// `revoked`, `requested`, `denied`, `fragments_issued`, `fulfilled`, `expired`) and its
+	/// fields.
+	pub entries: Vec<AuditEntry>,
+}
+
+/// What an audit entry says happened, in words.
+pub fn access_event_text(event: &AccessEvent) -> String {
+	match event {
+		AccessEvent::Granted { grant, grantee } => format!("granted grant {grant} to {grantee}"),
+		AccessEvent::Extended { grant, records } =>
+			format!("extended grant {grant} with records {}", ids_text(records)),
+		AccessEvent::Revoked { grant } => format!("revoked grant {grant}"),
+		AccessEvent::Requested { request, grant, records, purpose } => format!(
+			"requested records {} under grant {grant} (request {request}), purpose \"{}\"",
+			ids_text(records),
+			String::from_utf8_lossy(purpose)
+		),
+		AccessEvent::Denied { request, reason } =>
+			format!("denied request {request}: {}", denial_text(*reason)),
+		AccessEvent::FragmentsIssued { request, proxy, records } => format!(
+			"fragments issued for request {request} by the proxy of {proxy}, records {}",
+			ids_text(records)
+		),
+		AccessEvent::Fulfilled { request } => format!("fulfilled request {request}"),
+		AccessEvent::Expired { request } => format!("expired request {request}, unanswered"),
+	}
+}
+
+/// One audit entry on one line: block, region, actor, what.
+pub fn audit_line(e: &AuditEntry) -> String {
+	format!("block {:<8} region {:<5} {}  {}", e.at, e.region, e.actor, access_event_text(&e.event))
+}
+
+pub fn audit_text(v: &AuditView) -> String {
+	if v.entries.is_empty() {
+		return format!("{}: no access history.", v.patient);
+	}
+	let mut lines = vec![format!("Access history of {} ({} entries):", v.patient, v.total)];
+	lines.extend(v.entries.iter().map(audit_line));
+	lines.join("\n")
+}
+
+/// An Umbral public key published for access (`ehr keys publish`).
+#[derive(Debug, Serialize, PartialEq)]
+pub struct AccessKeyView {
+	pub account: String,
+	pub umbral_public_key: String,
+}
+
+/// An authority's proxy account (`ehr proxy set-account`).
+#[derive(Debug, Serialize, PartialEq)]
+pub struct ProxyAccountView {
+	pub authority: String,
+	pub proxy_account: String,
+}
+
+#[cfg(test)]
+mod sharing_tests {
+	use super::*;
+	use medfed_primitives::{umbral::dev, ResourceType};
+
+	fn grant(revoked_at: Option<u32>) -> Grant {
+		Grant {
+			patient: AccountId32([1; 32]),
+			grantee: AccountId32([2; 32]),
+			grantee_key: dev::public_key("Bob"),
+			scope: Scope::Types(vec![
+				ResourceType::parse(b"Observation").expect("FHIR type"),
+				ResourceType::parse(b"Condition").expect("FHIR type"),
+			]),
+			threshold: 2,
+			proxies: vec![AccountId32([3; 32]), AccountId32([4; 32]), AccountId32([5; 32])],
+			salt: [9; 32],
+			delegating_key: dev::public_key("Charlie"),
+			verifying_key: dev::public_key("Dave"),
+			granted_at: 10,
+			expires_at: 110,
+			revoked_at,
+		}
+	}
+
+	#[test]
+	fn a_grant_is_live_until_its_expiry_block_and_revoked_for_good() {
+		assert_eq!(grant_state(&grant(None), 109), "live");
+		assert_eq!(grant_state(&grant(None), 110), "expired");
+		assert_eq!(grant_state(&grant(Some(50)), 60), "revoked");
+		assert_eq!(grant_state(&grant(Some(50)), 200), "revoked");
+
+		let view = GrantView::new(4, &grant(None), 20);
+		let json = serde_json::to_value(&view).expect("serialises");
+		assert_eq!(json["id"], 4);
+		assert_eq!(json["state"], "live");
+		assert_eq!(json["scope"]["kind"], "types");
+		assert_eq!(json["scope"]["of"][1], "Condition");
+		assert_eq!(json["proxies"].as_array().map(Vec::len), Some(3));
+		assert!(json.get("revoked_at").is_none());
+		let text = grant_text(&view);
+		assert!(text.starts_with("Grant 4 (live until block 110)"), "{text}");
+		assert!(text.contains("types Observation, Condition"), "{text}");
+		assert!(text.contains("2 of 3 proxies"), "{text}");
+		let revoked = grant_text(&GrantView::new(4, &grant(Some(50)), 60));
+		assert!(revoked.starts_with("Grant 4 (revoked at block 50)"), "{revoked}");
+	}
+
+	#[test]
+	fn a_denied_request_names_its_reason() {
+		let request = Request {
+			grant: 4,
+			requester: AccountId32([2; 32]),
+			records: vec![3, 7],
+			purpose: b"referral".to_vec(),
+			requested_at: 30,
+			deadline: 50,
+			state: RequestState::Denied { reason: Denial::OutOfScope, at: 30 },
+		};
+		let view = RequestView::new(12, &request);
+		let json = serde_json::to_value(&view).expect("serialises");
+		assert_eq!(json["state"], "denied");
+		assert_eq!(json["reason"], "out-of-scope");
+		assert_eq!(json["ended_at"], 30);
+		assert_eq!(json["records"], serde_json::json!([3, 7]));
+		assert!(json.get("denial").is_none());
+		let text = request_text(&view);
+		assert!(text.contains("DENIED at block 30: a requested record is outside"), "{text}");
+		assert!(text.contains("records       3, 7"), "{text}");
+
+		let open = RequestView::new(12, &Request { state: RequestState::Open, ..request });
+		assert!(serde_json::to_value(&open).expect("serialises").get("reason").is_none());
+		assert!(request_text(&open).contains("open until block 50"));
+	}
+
+	#[test]
+	fn an_audit_entry_is_one_line_of_block_region_actor_and_what() {
+		let entry = AuditEntry {
+			at: 31,
+			actor: AccountId32([4; 32]),
+			region: 2000,
+			event: AccessEvent::FragmentsIssued {
+				request: 12,
+				proxy: AccountId32([4; 32]),
+				records: vec![3, 7],
+			},
+		};
+		let proxy = AccountId32([4; 32]).to_string();
+		assert_eq!(
+			audit_line(&entry),
+			format!(
+				"block 31       region 2000  {proxy}  fragments issued for request 12 by the \
+				 proxy of {proxy}, records 3, 7"
+			)
+		);
+		let json = serde_json::to_value(&entry).expect("serialises");
+		assert_eq!(json["event"], "fragments_issued");
+		assert_eq!(json["region"], 2000);
+		assert_eq!(json["records"], serde_json::json!([3, 7]));
+
+		let requested = AccessEvent::Requested {
+			request: 12,
+			grant: 4,
+			records: vec![3],
+			purpose: b"referral".to_vec(),
+		};
+		assert_eq!(
+			access_event_text(&requested),
+			"requested records 3 under grant 4 (request 12), purpose \"referral\""
+		);
+		assert_eq!(
+			access_event_text(&AccessEvent::Denied { request: 12, reason: Denial::Revoked }),
+			"denied request 12: the patient revoked the grant"
+		);
+		let view = AuditView { patient: "p".into(), total: 0, entries: vec![] };
+		assert_eq!(audit_text(&view), "p: no access history.");
+	}
 }

@@ -1,9 +1,18 @@
 //! `ehr keys new|list`: identities (an account and an Umbral key pair) in a keystore file
-//! encrypted with a passphrase (EHR_PASSPHRASE, or asked for). No chain needed.
+//! encrypted with a passphrase (EHR_PASSPHRASE, or asked for). No chain needed, except for
+//! `ehr keys publish`, which publishes an identity's Umbral key for access grants.
 
-use super::args::open_keystore;
-use crate::{cli::KeysCmd, keystore::IdentityView, render::print};
-use anyhow::Result;
+use super::{
+	args::{open_keystore, published_key},
+	Context,
+};
+use crate::{
+	chain::calls,
+	cli::{KeysCmd, Signer},
+	keystore::IdentityView,
+	render::{print, AccessKeyView},
+};
+use anyhow::{bail, Context as _, Result};
 use std::path::PathBuf;
 
 /// Runs `ehr keys …` on the keystore at `path` (`None`: the default).
@@ -24,7 +33,39 @@ pub(super) fn run(path: &Option<PathBuf>, json: bool, command: &KeysCmd) -> Resu
 			}
 			list.iter().map(identity_text).collect::<Vec<_>>().join("\n\n")
 		}),
+		KeysCmd::Publish { .. } => bail!("`ehr keys publish` needs the chain"),
 	}
+	Ok(())
+}
+
+/// Runs `ehr keys publish`: the signer publishes the Umbral public key grants re-encrypt to
+/// (`Access.register_key`), replacing any earlier one; grants already made keep theirs.
+pub(super) async fn publish(
+	context: &Context,
+	signer: &Signer,
+	umbral_key: Option<&str>,
+	dev_key: Option<&str>,
+) -> Result<()> {
+	let key = published_key(signer, umbral_key, dev_key, &context.keystore)?;
+	let keypair = signer.keypair(&context.keystore)?;
+	let included = context.chain.submit(calls::register_access_key(&key), &keypair).await?;
+	let who = keypair.public_key().to_account_id();
+	let published = context
+		.chain
+		.reading_at(included.block)
+		.access_key(&who)
+		.await?
+		.context("the key is not on chain after publishing it")?;
+	let view = AccessKeyView {
+		account: who.to_string(),
+		umbral_public_key: format!("0x{}", hex::encode(published.0)),
+	};
+	print(context.json, &view, |v| {
+		format!(
+			"{} receives access grants with the Umbral key {}: patients can grant it access now.",
+			v.account, v.umbral_public_key
+		)
+	});
 	Ok(())
 }
 

@@ -60,7 +60,7 @@ pub(super) async fn fetch(context: &Context, key: &str, id: u64, output: &Path) 
 }
 
 /// Writes a decrypted document readable by its owner only; refuses to overwrite a file.
-fn write_private(path: &Path, data: &[u8]) -> Result<()> {
+pub(super) fn write_private(path: &Path, data: &[u8]) -> Result<()> {
 	let mut options = std::fs::OpenOptions::new();
 	options.write(true).create_new(true);
 	#[cfg(unix)]

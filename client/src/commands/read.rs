@@ -1,0 +1,558 @@
+//! `ehr read`: the grantee reads the records of a request once the proxies have answered it.
+//!
+//! For each record: its capsule fragments from the chain, checked one by one (a fragment that
+//! does not verify is reported with the authority whose proxy sent it, and left out: the record
+//! still opens if the grant's threshold of good ones remains), the document key opened with the
+//! grantee's Umbral secret key ([`sharing::open_reencrypted`]), the ciphertext fetched from IPFS
+//! and checked against the chain's hash before it is decrypted
+//! ([`envelope::open_with_document_key`]), and the FHIR JSON written to a file only its owner
+//! can read, never over an existing one.
+
+use super::{args::open_keystore, storage::write_private, Context};
+use crate::{
+	chain::{
+		access::{Grant, GrantId, Request, RequestId, RequestState},
+		Chain,
+	},
+	ipfs::Ipfs,
+	keystore::Identity,
+	render::{
+		denial_text, print, read_text, BadFragmentView, FailedRecordView, ReadRecordView, ReadView,
+	},
+	sharing::{self, SharingError},
+};
+use anyhow::{anyhow, bail, Context as _, Result};
+use medfed_primitives::{envelope, RecordId, ResourceType};
+use std::{
+	io::Write,
+	path::{Path, PathBuf},
+	time::{Duration, Instant},
+};
+use zeroize::Zeroizing;
+
+/// Where one record's FHIR JSON goes.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Destination {
+	Stdout,
+	File(PathBuf),
+}
+
+/// Where each record of a request goes: with one record, `output` itself (a new file, or `-`
+/// for standard output); with several, or when `output` is a directory or ends with `/`,
+/// `output/<record id>.json`, `output` a directory (created if missing). Refuses now, before any
+/// waiting or decrypting, what would overwrite a file.
+pub(super) fn destinations(output: &Path, records: &[RecordId]) -> Result<Vec<Destination>> {
+	let stdout = output.as_os_str() == "-";
+	let exists = |path: &Path| std::fs::symlink_metadata(path).is_ok();
+	let directory = output.is_dir() || output.as_os_str().to_string_lossy().ends_with('/');
+	if let ([_], false) = (records, directory) {
+		if stdout {
+			return Ok(vec![Destination::Stdout]);
+		}
+		if exists(output) {
+			bail!(
+				"{} exists: `ehr read` never overwrites a file; name a new one",
+				output.display()
+			);
+		}
+		return Ok(vec![Destination::File(output.to_owned())]);
+	}
+	if stdout {
+		bail!(
+			"the request has {} records: `--output -` takes one; name a directory for them",
+			records.len()
+		);
+	}
+	if exists(output) && !output.is_dir() {
+		bail!(
+			"{} is not a directory: with {} records, --output names a directory (created if \
+			 missing) that gets one <record id>.json each",
+			output.display(),
+			records.len()
+		);
+	}
+	let files: Vec<PathBuf> = records.iter().map(|id| output.join(format!("{id}.json"))).collect();
+	if let Some(file) = files.iter().find(|f| exists(f)) {
+		bail!("{} exists: `ehr read` never overwrites a file", file.display());
+	}
+	Ok(files.into_iter().map(Destination::File).collect())
+}
+
+/// Creates directory `path` (and its parents), readable by its owner only.
+fn create_private_dir(path: &Path) -> Result<()> {
+	let mut builder = std::fs::DirBuilder::new();
+	builder.recursive(true);
+	#[cfg(unix)]
+	std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+	builder
+		.create(path)
+		.with_context(|| format!("cannot create directory {}", path.display()))
+}
+
+/// Why a capsule fragment was left out, without the list position `SharingError` names.
+fn fragment_fault(error: &SharingError) -> String {
+	match error {
+		SharingError::MalformedCapsuleFragment { .. } => "it could not be decoded".into(),
+		SharingError::InvalidCapsuleFragment { .. } =>
+			"it is not a correct re-encryption of the grant's capsule for this grantee".into(),
+		other => other.to_string(),
+	}
+}
+
+/// Opens with the capsule fragments that verify. `fragments` are (proxy position, fragment);
+/// `open` is [`sharing::open_reencrypted`] for one record. A fragment that fails to decode or
+/// verify is set aside with its position and the rest tried again, so the record opens while
+/// the threshold of good fragments remains. Returns the outcome and the fragments set aside.
+pub(super) fn open_with_good_fragments<K>(
+	fragments: &[(u32, Vec<u8>)],
+	open: impl Fn(&[Vec<u8>]) -> Result<K, SharingError>,
+) -> (Result<K, SharingError>, Vec<(u32, SharingError)>) {
+	let mut remaining = fragments.to_vec();
+	let mut refused = Vec::new();
+	loop {
+		let cfrags: Vec<Vec<u8>> = remaining.iter().map(|(_, f)| f.clone()).collect();
+		match open(&cfrags) {
+			Err(
+				error @ (SharingError::InvalidCapsuleFragment { index } |
+				SharingError::MalformedCapsuleFragment { index }),
+			) if index < remaining.len() => {
+				let (position, _) = remaining.remove(index);
+				refused.push((position, error));
+			},
+			outcome => return (outcome, refused),
+		}
+	}
+}
+
+/// Waits, polling once a block, until request `id` is fulfilled, at most `wait`; fails clearly
+/// if it was denied or expired, or is still open then.
+async fn wait_until_fulfilled(
+	chain: &Chain,
+	id: RequestId,
+	mut request: Request,
+	wait: Duration,
+) -> Result<Request> {
+	let until = Instant::now() + wait;
+	let mut block_time = None;
+	loop {
+		match request.state {
+			RequestState::Fulfilled { .. } => return Ok(request),
+			RequestState::Denied { reason, at } =>
+				bail!("request {id} was denied at block {at}: {}", denial_text(reason)),
+			RequestState::Expired { at } => bail!(
+				"request {id} expired at block {at} before enough proxies answered: ask again \
+				 with `ehr request`"
+			),
+			RequestState::Open => {},
+		}
+		let now = Instant::now();
+		if now >= until {
+			bail!(
+				"request {id} is still open after {} s: the proxies have until block {} to \
+				 answer; run `ehr read` again later, or with a longer --wait",
+				wait.as_secs(),
+				request.deadline
+			);
+		}
+		let step = match block_time {
+			Some(step) => step,
+			None => {
+				let step = chain.block_time().await.unwrap_or(Duration::from_secs(6));
+				let step = step.max(Duration::from_secs(1));
+				eprintln!(
+					"waiting for the proxies (request {id} is due at block {}; at most {} s)…",
+					request.deadline,
+					wait.as_secs()
+				);
+				block_time = Some(step);
+				step
+			},
+		};
+		tokio::time::sleep(step.min(until - now)).await;
+		request = chain
+			.request(id)
+			.await?
+			.ok_or_else(|| anyhow!("request {id} is no longer on chain"))?;
+	}
+}
+
+/// The keys a grant's capsule fragments are checked and opened with.
+struct GrantKeys {
+	delegating: umbral_pre::PublicKey,
+	verifying: umbral_pre::PublicKey,
+	grantee: umbral_pre::PublicKey,
+}
+
+/// Opens one record of a fulfilled request: its document key from the capsule fragments, its
+/// ciphertext from IPFS, checked and decrypted. Fragments set aside are added to `bad`.
+async fn open_record(
+	chain: &Chain,
+	ipfs: &Ipfs,
+	grantee: &Identity,
+	(grant_id, grant): (GrantId, &Grant),
+	keys: &GrantKeys,
+	record: RecordId,
+	fragments: &[(RecordId, u32, Vec<u8>)],
+	bad: &mut Vec<BadFragmentView>,
+) -> Result<(ResourceType, Zeroizing<Vec<u8>>)> {
+	let sealed = chain
+		.envelope(grant_id, record)
+		.await?
+		.ok_or_else(|| anyhow!("grant {grant_id} holds no envelope of record {record}"))?;
+	let mut mine: Vec<(u32, Vec<u8>)> = fragments
+		.iter()
+		.filter(|(r, ..)| *r == record)
+		.map(|(_, position, fragment)| (*position, fragment.clone()))
+		.collect();
+	mine.sort_by_key(|(position, _)| *position);
+	let (key, refused) = open_with_good_fragments(&mine, |cfrags| {
+		sharing::open_reencrypted(
+			&grantee.umbral,
+			&keys.delegating,
+			&keys.verifying,
+			&keys.grantee,
+			&sealed.capsule,
+			&sealed.wrapped_key,
+			cfrags,
+		)
+	});
+	for (position, error) in &refused {
+		let proxy = grant
+			.proxies
+			.get(*position as usize)
+			.map(ToString::to_string)
+			.unwrap_or_else(|| format!("<no proxy at position {position}>"));
+		bad.push(BadFragmentView {
+			record,
+			position: *position,
+			proxy,
+			error: fragment_fault(error),
+		});
+	}
+	let key = key.map_err(|e| {
+		anyhow!(
+			"{e} ({} capsule fragment(s), {} refused; the grant needs {}): ask again with `ehr \
+			 request`, other proxies may answer",
+			mine.len(),
+			refused.len(),
+			grant.threshold
+		)
+	})?;
+	let info = chain
+		.record(record)
+		.await?
+		.ok_or_else(|| anyhow!("no record {record} in this region"))?;
+	if let Some(at) = info.voided_at {
+		bail!("record {record} was voided by the region's authorities at block {at}: it is not served");
+	}
+	let info = info.record;
+	let ciphertext = ipfs.cat(&info.cid).await?;
+	if ciphertext.len() as u64 != info.size {
+		bail!(
+			"IPFS returned {} bytes for {}, but the record is {} bytes: refusing to decrypt",
+			ciphertext.len(),
+			info.cid.to_text(),
+			info.size
+		);
+	}
+	let document = envelope::open_with_document_key(&key, &info.ciphertext_hash, &ciphertext)
+		.map_err(|e| anyhow!("{e}"))?;
+	Ok((info.resource_type, Zeroizing::new(document)))
+}
+
+/// Runs `ehr read`: the records of request `id`, as grantee `key`, to `output`.
+pub(super) async fn read(
+	context: &Context,
+	key: &str,
+	id: RequestId,
+	output: &Path,
+	wait: u64,
+) -> Result<()> {
+	let grantee = open_keystore(&context.keystore)?.identity(key)?;
+	let chain = &context.chain;
+	let request = chain
+		.request(id)
+		.await?
+		.ok_or_else(|| anyhow!("no request {id} in this region"))?;
+	if request.requester != grantee.account() {
+		bail!(
+			"request {id} was made by {}, not by '{key}' ({}): only its requester reads it",
+			request.requester,
+			grantee.account()
+		);
+	}
+	let grant_id = request.grant;
+	let grant = chain
+		.grant(grant_id)
+		.await?
+		.ok_or_else(|| anyhow!("grant {grant_id} of request {id} is not on chain"))?;
+	if grant.grantee_key != grantee.umbral_public() {
+		bail!(
+			"grant {grant_id} re-encrypts to another Umbral key than that of '{key}': the grantee \
+			 published a new key after the grant was made; the patient makes a new grant"
+		);
+	}
+	let destinations = destinations(output, &request.records)?;
+	let request = wait_until_fulfilled(chain, id, request, Duration::from_secs(wait)).await?;
+
+	let curve_point = |what: &str, key: &medfed_primitives::PublicKey| {
+		key.to_umbral()
+			.map_err(|_| anyhow!("grant {grant_id}'s {what} key is not a curve point"))
+	};
+	let keys = GrantKeys {
+		delegating: curve_point("delegating", &grant.delegating_key)?,
+		verifying: curve_point("verifying", &grant.verifying_key)?,
+		grantee: grantee.umbral.public_key(),
+	};
+	let fragments = chain.capsule_fragments(id).await?;
+	let ipfs = Ipfs::new(&context.ipfs, context.timeout)?;
+	if let Some(Destination::File(first)) = destinations.first() {
+		if first.as_path() != output {
+			// Files in a directory.
+			if let Some(dir) = first.parent() {
+				create_private_dir(dir)?;
+			}
+		}
+	}
+	let mut view = ReadView {
+		request: id,
+		grant: grant_id,
+		records: vec![],
+		bad_fragments: vec![],
+		failed: vec![],
+	};
+	for (record, destination) in request.records.iter().zip(&destinations) {
+		let opened = open_record(
+			chain,
+			&ipfs,
+			&grantee,
+			(grant_id, &grant),
+			&keys,
+			*record,
+			&fragments,
+			&mut view.bad_fragments,
+		)
+		.await;
+		let written = opened.and_then(|(resource_type, document)| {
+			let path = match destination {
+				Destination::Stdout => {
+					std::io::stdout().write_all(&document)?;
+					"-".to_owned()
+				},
+				Destination::File(path) => {
+					write_private(path, &document)?;
+					path.display().to_string()
+				},
+			};
+			Ok(ReadRecordView {
+				id: *record,
+				resource_type: resource_type.as_str().to_owned(),
+				path,
+				bytes: document.len(),
+			})
+		});
+		match written {
+			Ok(done) => view.records.push(done),
+			Err(error) =>
+				view.failed.push(FailedRecordView { id: *record, error: format!("{error:#}") }),
+		}
+	}
+	if destinations.first() == Some(&Destination::Stdout) {
+		// Standard output holds the document: the summary goes to standard error.
+		let summary =
+			if context.json { serde_json::to_string_pretty(&view)? } else { read_text(&view) };
+		eprintln!("{summary}");
+	} else {
+		print(context.json, &view, read_text);
+	}
+	if !view.failed.is_empty() {
+		bail!(
+			"{} of the {} records of request {id} could not be read: {}",
+			view.failed.len(),
+			request.records.len(),
+			view.failed
+				.iter()
+				.map(|f| format!("record {}: {}", f.id, f.error))
+				.collect::<Vec<_>>()
+				.join("; ")
+		);
+	}
+	Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use medfed_primitives::{envelope::DocumentKey, Capsule, WrappedKey};
+	use rand_core::{OsRng, RngCore};
+	use umbral_pre::SecretKey;
+
+	/// A real 2-of-3 grant of one record: the proxies' capsule fragments and how the grantee
+	/// opens them.
+	struct Shared {
+		document: Vec<u8>,
+		sealed: envelope::Sealed,
+		grantee: SecretKey,
+		delegating: umbral_pre::PublicKey,
+		verifying: umbral_pre::PublicKey,
+		capsule: Capsule,
+		wrapped_key: WrappedKey,
+		/// Each proxy's capsule fragment, by position.
+		cfrags: Vec<(u32, Vec<u8>)>,
+	}
+
+	impl Shared {
+		fn new() -> Self {
+			let document = br#"{"resourceType":"Observation","status":"final"}"#.to_vec();
+			let patient = SecretKey::random();
+			let patient_public =
+				medfed_primitives::PublicKey::parse(&patient.public_key().to_compressed_bytes())
+					.unwrap();
+			let sealed = envelope::seal(&mut OsRng, &patient_public, &document).unwrap();
+			let mut salt = [0u8; 32];
+			OsRng.fill_bytes(&mut salt);
+			let grant_ref = sharing::grant_ref(&[1; 32], &[2; 32], &salt);
+			let delegating = sharing::grant_key(&patient, &salt);
+			let signer = sharing::signing_key(&patient);
+			let grantee = SecretKey::random();
+			let proxies: Vec<SecretKey> = (0..3).map(|_| SecretKey::random()).collect();
+			let (capsule, wrapped_key) = sharing::rewrap(
+				&mut OsRng,
+				&patient,
+				&sealed.capsule,
+				&sealed.wrapped_key,
+				&delegating.public_key(),
+			)
+			.unwrap();
+			let proxy_keys: Vec<_> = proxies.iter().map(SecretKey::public_key).collect();
+			let fragments = sharing::make_fragments(
+				&mut OsRng,
+				&delegating,
+				&signer,
+				&grantee.public_key(),
+				2,
+				&proxy_keys,
+				&grant_ref,
+			)
+			.unwrap();
+			let cfrags = proxies
+				.iter()
+				.zip(&fragments)
+				.enumerate()
+				.map(|(n, (proxy, fragment))| {
+					let kfrag = sharing::open_fragment(
+						proxy,
+						fragment,
+						&grant_ref,
+						&proxy.public_key(),
+						&signer.verifying_key(),
+						&delegating.public_key(),
+						&grantee.public_key(),
+					)
+					.unwrap();
+					(n as u32, sharing::reencrypt(&mut OsRng, &capsule, &kfrag).unwrap())
+				})
+				.collect();
+			Shared {
+				document,
+				sealed,
+				grantee,
+				delegating: delegating.public_key(),
+				verifying: signer.verifying_key(),
+				capsule,
+				wrapped_key,
+				cfrags,
+			}
+		}
+
+		fn open(
+			&self,
+			cfrags: &[(u32, Vec<u8>)],
+		) -> (Result<DocumentKey, SharingError>, Vec<(u32, SharingError)>) {
+			open_with_good_fragments(cfrags, |list| {
+				sharing::open_reencrypted(
+					&self.grantee,
+					&self.delegating,
+					&self.verifying,
+					&self.grantee.public_key(),
+					&self.capsule,
+					&self.wrapped_key,
+					list,
+				)
+			})
+		}
+
+		fn decrypts(&self, key: &DocumentKey) -> bool {
+			envelope::open_with_document_key(key, &self.sealed.hash(), &self.sealed.ciphertext)
+				.is_ok_and(|d| d == self.document)
+		}
+	}
+
+	#[test]
+	fn a_bad_fragment_is_named_and_the_good_ones_still_open_the_record() {
+		let shared = Shared::new();
+		let (key, refused) = shared.open(&shared.cfrags);
+		assert!(shared.decrypts(&key.unwrap()));
+		assert!(refused.is_empty());
+
+		// Proxy 0 answers with a fragment of another grant's capsule; proxy 2 with garbage.
+		let other = Shared::new();
+		let mut cfrags = shared.cfrags.clone();
+		cfrags[0].1 = other.cfrags[0].1.clone();
+		let (key, refused) = shared.open(&cfrags);
+		assert!(shared.decrypts(&key.unwrap()), "proxies 1 and 2 make the threshold");
+		assert_eq!(refused.len(), 1);
+		assert_eq!(refused[0].0, 0);
+		assert!(fragment_fault(&refused[0].1).contains("not a correct re-encryption"));
+
+		cfrags[2].1 = b"not a capsule fragment".to_vec();
+		let (key, refused) = shared.open(&cfrags);
+		assert_eq!(key.map(|_| ()), Err(SharingError::TooFewCapsuleFragments));
+		let positions: Vec<u32> = refused.iter().map(|(p, _)| *p).collect();
+		assert_eq!(positions, vec![0, 2]);
+		assert!(fragment_fault(&refused[1].1).contains("could not be decoded"));
+
+		let (key, refused) = shared.open(&[]);
+		assert_eq!(key.map(|_| ()), Err(SharingError::NoCapsuleFragments));
+		assert!(refused.is_empty());
+	}
+
+	#[test]
+	fn one_record_goes_to_a_new_file_several_to_a_directory() {
+		let dir = tempfile::tempdir().unwrap();
+		let file = dir.path().join("record.json");
+		assert_eq!(destinations(&file, &[3]).unwrap(), vec![Destination::File(file.clone())]);
+		assert_eq!(destinations(Path::new("-"), &[3]).unwrap(), vec![Destination::Stdout]);
+		assert!(format!("{:#}", destinations(Path::new("-"), &[3, 7]).unwrap_err())
+			.contains("takes one"));
+
+		let out = dir.path().join("out");
+		assert_eq!(
+			destinations(&out, &[3, 7]).unwrap(),
+			vec![Destination::File(out.join("3.json")), Destination::File(out.join("7.json"))]
+		);
+		// A directory, or a path ending with '/', takes one record as <id>.json too.
+		let slash = PathBuf::from(format!("{}/", out.display()));
+		assert_eq!(
+			destinations(&slash, &[3]).unwrap(),
+			vec![Destination::File(slash.join("3.json"))]
+		);
+		create_private_dir(&out).unwrap();
+		assert_eq!(destinations(&out, &[3]).unwrap(), vec![Destination::File(out.join("3.json"))]);
+		#[cfg(unix)]
+		{
+			use std::os::unix::fs::PermissionsExt;
+			let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+			assert_eq!(mode & 0o777, 0o700);
+		}
+		// Nothing is ever overwritten.
+		write_private(&out.join("7.json"), b"{}").unwrap();
+		assert!(format!("{:#}", destinations(&out, &[3, 7]).unwrap_err()).contains("7.json exists"));
+		std::fs::write(&file, b"{}").unwrap();
+		assert!(
+			format!("{:#}", destinations(&file, &[3]).unwrap_err()).contains("never overwrites")
+		);
+		assert!(format!("{:#}", destinations(&file, &[3, 7]).unwrap_err())
+			.contains("is not a directory"));
+	}
+}
