@@ -122,6 +122,33 @@ impl Chain {
 		Chain { reads_at: Some(block), ..self.clone() }
 	}
 
+	/// The block reads are made at, hash and number: the best block now, or the one given to
+	/// [`Chain::reading_at`].
+	pub async fn reading_block(&self) -> Result<(BlockHash, u32)> {
+		let at = self.at_reading_block().await?;
+		let number = u32::try_from(at.block_number()).context("a block number beyond u32")?;
+		Ok((at.block_hash(), number))
+	}
+
+	/// The node's best blocks as it imports them, hash and number, for services that follow
+	/// the chain (`medfed-proxy`). The stream ends, or yields an error, when the connection to
+	/// the node is lost.
+	pub async fn best_blocks(
+		&self,
+	) -> Result<impl futures::Stream<Item = Result<(BlockHash, u32)>> + Send + Unpin> {
+		use futures::StreamExt;
+		let blocks = self
+			.api
+			.stream_best_blocks()
+			.await
+			.context("cannot follow the node's best blocks")?;
+		Ok(blocks.map(|block| {
+			let block = block.context("lost the node's best blocks")?;
+			let number = u32::try_from(block.number()).context("a block number beyond u32")?;
+			Ok((block.hash(), number))
+		}))
+	}
+
 	/// Signs `call` with `signer`, submits it and waits until it is in a best block; returns
 	/// that block and the transaction's events, or the dispatch error with the runtime's
 	/// explanation.
