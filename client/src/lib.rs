@@ -11,6 +11,8 @@
 //! - [`storage`]: encrypted storage: `ehr upload` and `ehr fetch`.
 //! - [`sharing`]: the cryptography of sharing records: per-grant delegating keys, authorised
 //!   key fragments for the proxies, re-encryption and the grantee's decryption.
+//! - [`proxy`]: `medfed-proxy`, an authority's re-encryption proxy: follows open access
+//!   requests and submits its capsule fragments.
 //! - [`render`]: text and JSON output.
 //! - [`cli`]: `ehr`'s command line (clap types); [`commands`]: one module per command group.
 //! - [`federation`]: a federation description and what `medfed-federation` makes of it (genesis,
@@ -22,6 +24,7 @@ pub mod commands;
 pub mod federation;
 pub mod ipfs;
 pub mod keystore;
+pub mod proxy;
 pub mod render;
 pub mod sharing;
 pub mod storage;

@@ -1,0 +1,130 @@
+//! # medfed-proxy
+//!
+//! An authority institution's re-encryption proxy: follows the region's open access requests
+//! and answers each one the authority is a proxy of with capsule fragments, signed by the proxy
+//! account the authority named.
+//!
+//! ```text
+//! medfed-proxy --url ws://127.0.0.1:9944 --authority <SS58> --key <keystore identity>
+//! ```
+//!
+//! The keystore passphrase comes from EHR_PASSPHRASE, or is asked for, as for `ehr`. `--once`
+//! answers the requests open at the best block and exits. What it does at each block, and what
+//! it logs, is [`medfed_client::proxy`]'s; this is its command line.
+
+use clap::Parser;
+use medfed_client::{chain, proxy};
+use std::{path::PathBuf, time::Duration};
+
+#[derive(Parser, Debug)]
+#[command(
+	name = "medfed-proxy",
+	version,
+	about = "An authority's re-encryption proxy: answers open access requests with capsule \
+	         fragments",
+	long_about = "An authority institution's re-encryption proxy. At every new best block it \
+	              reads the open access requests, and for each one whose grant names the \
+	              authority as a proxy it opens its key fragment of the grant, re-encrypts the \
+	              requested records' capsules and submits the capsule fragments \
+	              (Access.submit_fragments), signed by the proxy account. It logs one line per \
+	              event on standard error, never a key, fragment, capsule or plaintext."
+)]
+struct Cli {
+	/// WebSocket RPC endpoint of a node of the region.
+	#[arg(long, env = "EHR_URL", default_value = "ws://127.0.0.1:9944")]
+	url: String,
+
+	/// The authority institution this proxy works for (SS58).
+	#[arg(long, value_name = "ACCOUNT")]
+	authority: String,
+
+	#[command(flatten)]
+	identity: IdentityArgs,
+
+	/// The keystore file (default: $XDG_DATA_HOME/medfed/keystore.json, as for `ehr`). Its
+	/// passphrase comes from EHR_PASSPHRASE, or is asked for.
+	#[arg(long, env = "EHR_KEYSTORE")]
+	keystore: Option<PathBuf>,
+
+	/// Seconds to wait for the node (connecting, a transaction's inclusion) before giving up
+	/// on that attempt.
+	#[arg(long, env = "EHR_TIMEOUT", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+	timeout: u64,
+
+	/// Answer the requests open at the best block once, then exit.
+	#[arg(long)]
+	once: bool,
+}
+
+/// Who the proxy is.
+#[derive(clap::Args, Debug)]
+#[group(required = true, multiple = false)]
+struct IdentityArgs {
+	/// The keystore identity the proxy runs as: its account is the proxy account the authority
+	/// named (Access.set_proxy_account), its Umbral key the proxy key the authority registered.
+	#[arg(long = "key", value_name = "NAME")]
+	key: Option<String>,
+	/// DEVELOPMENT ONLY: run as the public development identity //Name or //Name//more (signs
+	/// with that account, re-encrypts with the development Umbral key Name, the proxy key of a
+	/// development authority //Name). Anyone knows these keys: never on a real network.
+	#[arg(
+		long = "as",
+		visible_alias = "suri",
+		env = "EHR_SURI",
+		hide_env_values = true,
+		value_name = "//NAME"
+	)]
+	dev_suri: Option<String>,
+}
+
+#[tokio::main]
+async fn main() {
+	let cli = Cli::parse();
+	if let Err(error) = run(cli).await {
+		eprintln!("error: {error:#}");
+		std::process::exit(1);
+	}
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+	let authority = chain::account(&cli.authority)?;
+	let identity = proxy::load_identity(
+		cli.identity.key.as_deref(),
+		cli.identity.dev_suri.as_deref(),
+		cli.keystore,
+	)?;
+	let settings = proxy::Settings {
+		url: cli.url,
+		authority,
+		timeout: Duration::from_secs(cli.timeout),
+		once: cli.once,
+	};
+	proxy::run(settings, identity).await
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use clap::CommandFactory;
+
+	#[test]
+	fn the_command_line_is_well_formed() {
+		Cli::command().debug_assert();
+	}
+
+	#[test]
+	fn an_identity_is_required_and_only_one() {
+		let base =
+			["medfed-proxy", "--authority", "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"];
+		let parse = |extra: &[&str]| Cli::try_parse_from(base.iter().chain(extra));
+		if std::env::var_os("EHR_SURI").is_none() {
+			assert!(parse(&[]).is_err());
+			assert!(parse(&["--key", "acme-proxy", "--as", "//Alice"]).is_err());
+			let cli = parse(&["--key", "acme-proxy", "--once"]).unwrap();
+			assert_eq!(cli.identity.key.as_deref(), Some("acme-proxy"));
+			assert!(cli.once);
+			let cli = parse(&["--suri", "//Alice//proxy"]).unwrap();
+			assert_eq!(cli.identity.dev_suri.as_deref(), Some("//Alice//proxy"));
+		}
+	}
+}
