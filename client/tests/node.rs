@@ -553,3 +553,324 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 
 	let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A running `medfed-proxy`, stopped when dropped; its log in `dir/proxy-<name>.log`.
+fn start_proxy(url: &str, dir: &Path, name: &str, authority: &str) -> Node {
+	let log = File::create(dir.join(format!("proxy-{name}.log"))).expect("log file");
+	let child = Command::new(env!("CARGO_BIN_EXE_medfed-proxy"))
+		.args(["--url", url, "--authority", authority, "--as", &format!("//{name}//stash")])
+		.stdout(Stdio::null())
+		.stderr(log)
+		.spawn()
+		.expect("the proxy starts");
+	Node(child)
+}
+
+/// Sharing end to end, on the real node with a real IPFS node and three real proxies (region
+/// A's authorities Alice and Bob, and Eve admitted as a third): a patient grants a practitioner
+/// 2 of 3 and the practitioner reads the record byte for byte; a grant of one resource type
+/// opens no other; a stranger cannot request; an expired grant and a revoked one deny new
+/// requests and no proxy issues anything for them; with one proxy stopped a request still
+/// opens, with two it waits and completes once one returns, each proxy issuing once; the
+/// patient's audit trail lists all of it; the document's marker is nowhere but in the hands of
+/// the patient and the grantee.
+#[test]
+fn a_grant_opens_a_record_through_three_real_proxies() {
+	let Some((node, wasm, dir)) = setup("sharing") else { return };
+	let Some((_ipfs, ipfs)) = start_ipfs(&dir) else {
+		eprintln!("SKIPPED: no local IPFS node installed (scripts/test.sh installs it)");
+		return;
+	};
+	let (_node, url) = start_node(&node, &wasm, &dir, &[]);
+	let keystore = dir.join("keystore.json");
+	let ehr_k = |args: &[&str]| -> Output {
+		Command::new(env!("CARGO_BIN_EXE_ehr"))
+			.args(["--url", &url, "--ipfs", &ipfs, "--json", "--keystore"])
+			.arg(&keystore)
+			.args(args)
+			.env("EHR_PASSPHRASE", "correct horse battery staple")
+			.env_remove("EHR_SURI")
+			.env_remove("EHR_KEY")
+			.output()
+			.expect("ehr runs")
+	};
+	let ok = |args: &[&str]| -> serde_json::Value {
+		let out = ehr_k(args);
+		assert!(
+			out.status.success(),
+			"ehr {args:?} failed: {}",
+			String::from_utf8_lossy(&out.stderr)
+		);
+		serde_json::from_slice(&out.stdout).expect("ehr prints JSON")
+	};
+	let path = |name: &str| dir.join(name).to_str().expect("utf-8 path").to_owned();
+
+	// A patient with two records of different types, and a practitioner with a published key.
+	let patient = ok(&["keys", "new", "ferdie", "--kind", "patient", "--dev", "Ferdie"]);
+	let patient = patient["account"].as_str().expect("an account").to_owned();
+	ok(&["keys", "new", "clinic", "--kind", "institution", "--dev", "Charlie"]);
+	let doctor = ok(&["keys", "new", "dave", "--kind", "practitioner", "--dev", "Dave"]);
+	let doctor = doctor["account"].as_str().expect("an account").to_owned();
+	ok(&["patient", "register", "--key", "ferdie"]);
+	ok(&["keys", "publish", "--key", "dave"]);
+	let marker = format!("MEDFED-SHARED-MARKER-{}", std::process::id());
+	let observation = format!(
+		r#"{{"resourceType":"Observation","status":"final","note":[{{"text":"{marker}"}}]}}"#
+	);
+	let condition = r#"{"resourceType":"Condition","clinicalStatus":{"text":"active"}}"#;
+	std::fs::write(dir.join("observation.json"), &observation).expect("writes");
+	std::fs::write(dir.join("condition.json"), condition).expect("writes");
+	let upload = |file: &str| {
+		let out = ok(&["upload", "--key", "clinic", "--patient", &patient, &path(file)]);
+		out["record"]["id"].as_u64().expect("a record id")
+	};
+	let (obs, cond) = (upload("observation.json"), upload("condition.json"));
+
+	// Eve becomes the third authority (a motion of Alice and Bob), with her proxy key.
+	let eve = account("Eve");
+	let motion = ehr_ok(
+		&url,
+		&[
+			"institution",
+			"add",
+			"--as",
+			"//Alice",
+			&eve,
+			"--role",
+			"authority",
+			"--name",
+			"Eve's Health Board",
+			"--proxy-key",
+			&hex::encode(dev::public_key("Eve").0),
+		],
+	);
+	assert_eq!(second_vote(&url, &motion)["executed"], true);
+	// Each authority names its proxy's account, and runs its proxy.
+	let mut proxies = Vec::new();
+	for name in ["Alice", "Bob", "Eve"] {
+		let stash = format!("//{name}//stash");
+		let proxy_account =
+			subxt_signer::sr25519::Keypair::from_uri(&stash.parse().expect("a secret URI"))
+				.expect("a key")
+				.public_key()
+				.to_account_id()
+				.to_string();
+		ehr_ok(&url, &["proxy", "set-account", "--as", &format!("//{name}"), &proxy_account]);
+		proxies.push(Some(start_proxy(&url, &dir, name, &account(name))));
+	}
+
+	// 2 of 3, every record: the practitioner reads the observation byte for byte.
+	let grant = ok(&[
+		"grant",
+		"--key",
+		"ferdie",
+		"--to",
+		&doctor,
+		"--all",
+		"--threshold",
+		"2",
+		"--expires-in",
+		"10000",
+	]);
+	let all = grant["grant"]["id"].as_u64().expect("a grant id").to_string();
+	assert_eq!(grant["grant"]["proxies"].as_array().map(|p| p.len()), Some(3), "{grant}");
+	let read = |grant: &str, record: u64, out: &str| -> Output {
+		let request = ok(&[
+			"request",
+			"--key",
+			"dave",
+			"--grant",
+			grant,
+			"--records",
+			&record.to_string(),
+			"--purpose",
+			"referral",
+		]);
+		let id = request["id"].as_u64().expect("a request id").to_string();
+		ehr_k(&["read", "--key", "dave", "--request", &id, "-o", &path(out), "--wait", "120"])
+	};
+	let out = read(&all, obs, "read-1.json");
+	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	assert_eq!(std::fs::read(dir.join("read-1.json")).expect("written"), observation.as_bytes());
+
+	// A grant of conditions opens the condition and not the observation.
+	let conditions = ok(&[
+		"grant",
+		"--key",
+		"ferdie",
+		"--to",
+		&doctor,
+		"--types",
+		"Condition",
+		"--threshold",
+		"2",
+		"--expires-in",
+		"10000",
+	]);
+	let conditions = conditions["grant"]["id"].as_u64().expect("a grant id").to_string();
+	let denied = ehr_k(&[
+		"request",
+		"--key",
+		"dave",
+		"--grant",
+		&conditions,
+		"--records",
+		&obs.to_string(),
+		"--purpose",
+		"referral",
+	]);
+	assert!(!denied.status.success(), "an out-of-scope request was not denied");
+	assert!(String::from_utf8_lossy(&denied.stdout).contains("out-of-scope"), "{denied:?}");
+	let out = read(&conditions, cond, "read-2.json");
+	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	assert_eq!(std::fs::read(dir.join("read-2.json")).expect("written"), condition.as_bytes());
+
+	// A stranger cannot request under the practitioner's grant.
+	let stranger = ehr(
+		&url,
+		&[
+			"request",
+			"--as",
+			"//Two",
+			"--grant",
+			&all,
+			"--records",
+			&obs.to_string(),
+			"--purpose",
+			"curious",
+		],
+	);
+	assert!(!stranger.status.success());
+	// `ehr` refuses before sending (the chain's `Access.NotGrantee` is a pallet test).
+	assert!(
+		String::from_utf8_lossy(&stranger.stderr).contains("only its grantee requests under it"),
+		"{stranger:?}"
+	);
+
+	// An expired grant opens nothing.
+	let short = ok(&[
+		"grant",
+		"--key",
+		"ferdie",
+		"--to",
+		&doctor,
+		"--all",
+		"--threshold",
+		"2",
+		"--expires-in",
+		"2",
+	]);
+	let short = short["grant"]["id"].as_u64().expect("a grant id").to_string();
+	let deadline = Instant::now() + Duration::from_secs(60);
+	while ok(&["grants", "--patient", &patient])["as_patient"]
+		.as_array()
+		.expect("grants")
+		.iter()
+		.any(|g| {
+			g["id"].as_u64().map(|id| id.to_string()) == Some(short.clone()) && g["state"] == "live"
+		}) {
+		assert!(Instant::now() < deadline, "the short grant did not expire");
+		std::thread::sleep(Duration::from_millis(500));
+	}
+	let expired = ehr_k(&[
+		"request",
+		"--key",
+		"dave",
+		"--grant",
+		&short,
+		"--records",
+		&obs.to_string(),
+		"--purpose",
+		"late",
+	]);
+	assert!(!expired.status.success());
+	assert!(String::from_utf8_lossy(&expired.stdout).contains("expired"), "{expired:?}");
+
+	// One proxy stopped: 2 of 3 still opens.
+	proxies[0] = None;
+	let out = read(&all, cond, "read-3.json");
+	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	// Two stopped: the request waits; with Bob's proxy back it completes, and each proxy has
+	// issued one fragment for it.
+	proxies[1] = None;
+	let waiting = ok(&[
+		"request",
+		"--key",
+		"dave",
+		"--grant",
+		&all,
+		"--records",
+		&obs.to_string(),
+		"--purpose",
+		"follow-up",
+	]);
+	let waiting = waiting["id"].as_u64().expect("a request id").to_string();
+	let early = ehr_k(&[
+		"read",
+		"--key",
+		"dave",
+		"--request",
+		&waiting,
+		"-o",
+		&path("early.json"),
+		"--wait",
+		"5",
+	]);
+	assert!(!early.status.success(), "a request with one proxy up was fulfilled");
+	proxies[1] = Some(start_proxy(&url, &dir, "Bob", &account("Bob")));
+	let out = ehr_k(&[
+		"read",
+		"--key",
+		"dave",
+		"--request",
+		&waiting,
+		"-o",
+		&path("read-4.json"),
+		"--wait",
+		"120",
+	]);
+	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+	assert_eq!(std::fs::read(dir.join("read-4.json")).expect("written"), observation.as_bytes());
+
+	// Revoked: a new request is denied, and no proxy issues a fragment for it.
+	let revoked = ok(&["revoke", "--key", "ferdie", &all]);
+	assert_eq!(revoked["grant"].as_u64().map(|g| g.to_string()), Some(all.clone()), "{revoked}");
+	let after = ehr_k(&[
+		"request",
+		"--key",
+		"dave",
+		"--grant",
+		&all,
+		"--records",
+		&obs.to_string(),
+		"--purpose",
+		"after revocation",
+	]);
+	assert!(!after.status.success());
+	assert!(String::from_utf8_lossy(&after.stdout).contains("revoked"), "{after:?}");
+
+	// The patient's audit trail has every step.
+	let audit = ok(&["audit", "--key", "ferdie"]);
+	let events: Vec<&str> = audit["entries"]
+		.as_array()
+		.expect("entries")
+		.iter()
+		.filter_map(|e| e["event"].as_str())
+		.collect();
+	for expected in ["granted", "requested", "fragments_issued", "fulfilled", "denied", "revoked"] {
+		assert!(events.contains(&expected), "no {expected} in the audit trail: {events:?}");
+	}
+	let issued = events.iter().filter(|e| **e == "fragments_issued").count();
+	// Four fulfilled requests of one record, two fragments each at least, at most three.
+	assert!((8..=12).contains(&issued), "{issued} fragment issues: {events:?}");
+
+	// The marker is nowhere but in the patient's and the grantee's files.
+	drop(proxies);
+	for log in ["node.log", "proxy-Alice.log", "proxy-Bob.log", "proxy-Eve.log"] {
+		let text = std::fs::read(dir.join(log)).unwrap_or_default();
+		assert!(!text.windows(marker.len()).any(|w| w == marker.as_bytes()), "{log}");
+	}
+	assert!(!tree_contains(&dir.join("db"), marker.as_bytes()), "the marker is in the chain");
+	assert!(!tree_contains(&dir.join("ipfs"), marker.as_bytes()), "the marker is on IPFS");
+	let _ = std::fs::remove_dir_all(&dir);
+}

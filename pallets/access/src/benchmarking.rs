@@ -2,6 +2,7 @@
 //! name, the longest fragments and purposes, and every record read the call can make.
 
 use super::*;
+use alloc::vec;
 use medfed_primitives::{
 	umbral::{GENERATOR, WRAPPED_KEY_LEN},
 	WrappedKey,

@@ -403,6 +403,34 @@ fn block_capacity() {
 			assert!(by_ref_time.min(by_proof_size) > 0, "a block must fit at least one record");
 		}
 	}
+	use pallet_access::WeightInfo as _;
+	let most = crate::configs::MaxRecordsPerRequest::get();
+	for (call, weight) in [
+		("request (1 record)", pallet_access::weights::SubstrateWeight::<Runtime>::request(1)),
+		(
+			"request (most records)",
+			pallet_access::weights::SubstrateWeight::<Runtime>::request(most),
+		),
+		(
+			"submit_fragments (1 record)",
+			pallet_access::weights::SubstrateWeight::<Runtime>::submit_fragments(1),
+		),
+		(
+			"submit_fragments (most records)",
+			pallet_access::weights::SubstrateWeight::<Runtime>::submit_fragments(most),
+		),
+	] {
+		let per_call = weight.saturating_add(normal.base_extrinsic);
+		let by_ref_time = available.ref_time() / per_call.ref_time().max(1);
+		let by_proof_size = available.proof_size() / per_call.proof_size().max(1);
+		println!(
+			"{call}: {} ps and {} bytes of proof each (with the base extrinsic); a block fits \
+			 {by_ref_time} by ref time, {by_proof_size} by proof size",
+			per_call.ref_time(),
+			per_call.proof_size(),
+		);
+		assert!(by_ref_time.min(by_proof_size) > 0, "a block must fit at least one {call}");
+	}
 }
 
 /// Each genesis collator's pinning session key maps to its authority institution, and to no one
