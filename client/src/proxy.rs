@@ -319,7 +319,9 @@ impl fmt::Display for Skip {
 }
 
 /// This proxy's position among `grant`'s proxies, if it should act on `request` at best block
-/// `best`: the request open, and the grant live and the request not due at the next block,
+/// `best`: the request open, or fulfilled (the chain takes every proxy's fragments until the
+/// deadline, since it does not verify them and the first `m` may include a wrong one), and the
+/// grant live and the request not due at the next block,
 /// the earliest block a submission can be in (the chain refuses fragments from the block the
 /// grant expires or the request falls due on).
 pub fn position(
@@ -329,7 +331,7 @@ pub fn position(
 	best: u32,
 ) -> Result<u32, Skip> {
 	let next = best.saturating_add(1);
-	if request.state != RequestState::Open {
+	if !matches!(request.state, RequestState::Open | RequestState::Fulfilled { .. }) {
 		return Err(Skip::Ended);
 	}
 	if let Some(at) = grant.revoked_at {
@@ -956,8 +958,11 @@ mod tests {
 		assert_eq!(position(&open, &grant, &bob, 75), Err(Skip::DeadlinePassed { deadline: 60 }));
 		assert_eq!(position(&open, &grant, &account("//Eve"), 40), Err(Skip::NotAProxy));
 
+		// A fulfilled request still takes this proxy's fragments until its deadline.
 		let fulfilled = Request { state: RequestState::Fulfilled { at: 45 }, ..open.clone() };
-		assert_eq!(position(&fulfilled, &grant, &bob, 46), Err(Skip::Ended));
+		assert_eq!(position(&fulfilled, &grant, &bob, 46), Ok(1));
+		let expired = Request { state: RequestState::Expired { at: 60 }, ..open.clone() };
+		assert_eq!(position(&expired, &grant, &bob, 46), Err(Skip::Ended));
 
 		let revoked = Grant { revoked_at: Some(41), ..grant.clone() };
 		assert_eq!(position(&open, &revoked, &bob, 41), Err(Skip::GrantRevoked { at: 41 }));

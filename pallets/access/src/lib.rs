@@ -24,7 +24,8 @@
 //! fragments ([`Pallet::submit_fragments`]), free of charge once accepted. The chain re-checks
 //! at inclusion: the request still open and before its deadline, the grant live, the proxy one
 //! of the grant's, one fragment per proxy and record. With `m` fragments for every record the
-//! request is fulfilled; the grantee verifies them, decrypts the document key, fetches the
+//! request is fulfilled, and it takes the other proxies' fragments until its deadline (the chain
+//! does not verify them, so one of the first `m` may be wrong); the grantee verifies them, decrypts the document key, fetches the
 //! ciphertext from IPFS and opens it.
 //!
 //! Every request ends exactly once: fulfilled, denied (with the reason), or expired at its
@@ -72,9 +73,12 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use medfed_primitives::{Capsule, Membership, ParaId, PublicKey, RecordId, ResourceType, Role};
 use polkadot_sdk::{
-	frame_support::{dispatch::DispatchResultWithPostInfo, pallet_prelude::*},
+	frame_support::{
+		dispatch::{DispatchResultWithPostInfo, PostDispatchInfo},
+		pallet_prelude::*,
+	},
 	frame_system::{self, pallet_prelude::*},
-	sp_runtime::traits::{One, Saturating},
+	sp_runtime::traits::{One, Saturating, Zero},
 };
 
 /// What the access pallet needs to know of a record.
@@ -470,9 +474,21 @@ pub mod pallet {
 			let due = Deadlines::<T>::take(now);
 			let count = due.len() as u32;
 			for request in due {
-				Self::expire(request, now);
+				Self::close(request, now);
 			}
 			T::WeightInfo::on_initialize(count)
+		}
+
+		fn integrity_test() {
+			assert!(
+				!T::RequestTimeout::get().is_zero(),
+				"a request must have at least one block for the proxies"
+			);
+			assert!(T::MaxProxies::get() > 0 && T::MaxRecordsPerRequest::get() > 0);
+			assert!(
+				T::MaxEnvelopesPerCall::get() >= T::MaxScopeRecords::get(),
+				"a grant naming records by id wraps them all in one call"
+			);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -568,16 +584,18 @@ pub mod pallet {
 				expires_at > now && expires_at <= now.saturating_add(T::MaxGrantDuration::get()),
 				Error::<T>::InvalidExpiry
 			);
-			Self::check_scope(&patient, &scope)?;
-			ensure!(!GrantBySalt::<T>::contains_key(&patient, salt), Error::<T>::SaltReused);
-			let id = NextGrantId::<T>::get();
-			Self::check_envelopes(&patient, &scope, id, &envelopes)?;
+			// Before any record is read: a scope of ids is then no longer than the envelopes,
+			// which the weight counts.
 			if let Scope::Records(ids) = &scope {
 				ensure!(
 					ids.iter().all(|r| envelopes.iter().any(|(e, _)| e == r)),
 					Error::<T>::MissingEnvelope
 				);
 			}
+			Self::check_scope(&patient, &scope)?;
+			ensure!(!GrantBySalt::<T>::contains_key(&patient, salt), Error::<T>::SaltReused);
+			let id = NextGrantId::<T>::get();
+			Self::check_envelopes(&patient, &scope, id, &envelopes)?;
 			let proxies: BoundedVec<T::AccountId, T::MaxProxies> =
 				proxies.try_into().map_err(|_| Error::<T>::WrongFragmentCount)?;
 
@@ -648,14 +666,12 @@ pub mod pallet {
 				Envelopes::<T>::insert(grant, record, envelope);
 			}
 			EnvelopeCount::<T>::mutate(grant, |n| n.saturating_accrue(envelopes.len() as u32));
-			let records: BoundedVec<RecordId, T::MaxRecordsPerRequest> = envelopes
-				.iter()
-				.map(|(r, _)| *r)
-				.take(T::MaxRecordsPerRequest::get() as usize)
-				.collect::<Vec<_>>()
-				.try_into()
-				.unwrap_or_default();
-			Self::audit(&patient, &patient, AccessEvent::Extended { grant, records });
+			// One audit entry per `MaxRecordsPerRequest` records, so that every record is named.
+			let ids: Vec<RecordId> = envelopes.iter().map(|(r, _)| *r).collect();
+			for chunk in ids.chunks(T::MaxRecordsPerRequest::get().max(1) as usize) {
+				let records = BoundedVec::truncate_from(chunk.to_vec());
+				Self::audit(&patient, &patient, AccessEvent::Extended { grant, records });
+			}
 			Self::deposit_event(Event::GrantExtended { grant, records: envelopes.len() as u32 });
 			Ok(())
 		}
@@ -674,20 +690,28 @@ pub mod pallet {
 
 			let now = frame_system::Pallet::<T>::block_number();
 			info.revoked_at = Some(now);
-			let open = OpenRequests::<T>::take(grant);
-			let denied = open.len() as u32;
-			for request in open {
-				Self::end(
-					request,
-					RequestState::Denied { reason: Denial::Revoked, at: now },
-					&patient,
-				);
+			let listed = OpenRequests::<T>::take(grant);
+			let count = listed.len() as u32;
+			let mut denied = 0;
+			for request in listed {
+				let Some(request_info) = Requests::<T>::get(request) else { continue };
+				if request_info.state == RequestState::Open {
+					denied += 1;
+					Self::end(
+						request,
+						RequestState::Denied { reason: Denial::Revoked, at: now },
+						&patient,
+					);
+				} else {
+					// Fulfilled: it takes no more fragments either.
+					Self::forget_open(grant, request, request_info.deadline);
+				}
 			}
 			let _ = Fragments::<T>::clear_prefix(grant, T::MaxProxies::get(), None);
 			Grants::<T>::insert(grant, info);
 			Self::audit(&patient, &patient, AccessEvent::Revoked { grant });
 			Self::deposit_event(Event::Revoked { grant, denied });
-			Ok(Some(T::WeightInfo::revoke(denied)).into())
+			Ok(Some(T::WeightInfo::revoke(count)).into())
 		}
 
 		/// Asks to read `records` under `grant`, for `purpose`. The chain checks the grant at
@@ -788,7 +812,7 @@ pub mod pallet {
 		///
 		/// Origin: signed by the proxy account of one of the grant's authorities.
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::submit_fragments(fragments.len() as u32))]
+		#[pallet::weight(T::WeightInfo::submit_fragments(T::MaxRecordsPerRequest::get()))]
 		pub fn submit_fragments(
 			origin: OriginFor<T>,
 			request: RequestId,
@@ -801,7 +825,12 @@ pub mod pallet {
 				Error::<T>::NotProxy
 			);
 			let mut info = Requests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
-			ensure!(info.state == RequestState::Open, Error::<T>::RequestEnded);
+			// A fulfilled request takes the other proxies' fragments until its deadline too: the
+			// chain does not verify fragments, so the first `m` may include a wrong one.
+			ensure!(
+				matches!(info.state, RequestState::Open | RequestState::Fulfilled { .. }),
+				Error::<T>::RequestEnded
+			);
 			let now = frame_system::Pallet::<T>::block_number();
 			ensure!(now < info.deadline, Error::<T>::RequestEnded);
 			let grant = Grants::<T>::get(info.grant).ok_or(Error::<T>::UnknownGrant)?;
@@ -822,12 +851,22 @@ pub mod pallet {
 					Error::<T>::AlreadyIssued
 				);
 			}
-			if grant.revoked_at.is_some() || now >= grant.expires_at {
-				// Revocation ends open requests at once, so this is expiry.
-				let reason =
-					if grant.revoked_at.is_some() { Denial::Revoked } else { Denial::Expired };
+			let voided = fragments
+				.iter()
+				.any(|(record, _)| T::Records::subject(*record).map_or(true, |s| s.voided));
+			let actual = Some(T::WeightInfo::submit_fragments(info.records.len() as u32));
+			if grant.revoked_at.is_some() || now >= grant.expires_at || voided {
+				// Nothing is stored; an open request ends denied, a fulfilled one takes no more.
+				ensure!(info.state == RequestState::Open, Error::<T>::GrantEnded);
+				let reason = if grant.revoked_at.is_some() {
+					Denial::Revoked
+				} else if voided {
+					Denial::Voided
+				} else {
+					Denial::Expired
+				};
 				Self::end(request, RequestState::Denied { reason, at: now }, &grant.patient);
-				return Ok(Pays::No.into());
+				return Ok(PostDispatchInfo { actual_weight: actual, pays_fee: Pays::No });
 			}
 
 			let mut records = Vec::with_capacity(fragments.len());
@@ -852,14 +891,16 @@ pub mod pallet {
 				records: issued,
 			});
 			let threshold = grant.threshold as u32;
-			if info.records.iter().all(|r| FragmentCount::<T>::get(request, r) >= threshold) {
+			if info.state == RequestState::Open &&
+				info.records.iter().all(|r| FragmentCount::<T>::get(request, r) >= threshold)
+			{
+				// Fulfilled, and still listed until its deadline for the other proxies.
 				info.state = RequestState::Fulfilled { at: now };
 				Requests::<T>::insert(request, &info);
-				Self::forget_open(info.grant, request, info.deadline);
 				Self::audit(&grant.patient, &grant.patient, AccessEvent::Fulfilled { request });
 				Self::deposit_event(Event::RequestFulfilled { request });
 			}
-			Ok(Pays::No.into())
+			Ok(PostDispatchInfo { actual_weight: actual, pays_fee: Pays::No })
 		}
 	}
 }
@@ -967,11 +1008,15 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Ends request `request` as expired at its deadline `now`, if it is still open.
-	fn expire(request: RequestId, now: BlockNumberFor<T>) {
+	/// At request `request`'s deadline `now`: an open request expires; a fulfilled one takes
+	/// no more fragments and leaves its grant's list.
+	fn close(request: RequestId, now: BlockNumberFor<T>) {
 		let Some(info) = Requests::<T>::get(request) else { return };
-		let Some(grant) = Grants::<T>::get(info.grant) else { return };
-		Self::end(request, RequestState::Expired { at: now }, &grant.patient);
+		match Grants::<T>::get(info.grant) {
+			Some(grant) if info.state == RequestState::Open =>
+				Self::end(request, RequestState::Expired { at: now }, &grant.patient),
+			_ => Self::forget_open(info.grant, request, info.deadline),
+		}
 	}
 
 	/// Appends an entry to `patient`'s audit trail.
@@ -1086,14 +1131,29 @@ impl<T: Config> Pallet<T> {
 			ensure!(!ids.is_empty(), "an empty deadline list is kept");
 			for id in ids {
 				let request = Requests::<T>::get(id).ok_or("a deadline names no request")?;
-				ensure!(request.state == RequestState::Open, "an ended request is due");
+				ensure!(
+					matches!(request.state, RequestState::Open | RequestState::Fulfilled { .. }),
+					"a denied or expired request is due"
+				);
 				ensure!(request.deadline == deadline, "a request is listed at another deadline");
 				ensure!(OpenRequests::<T>::get(request.grant).contains(&id), "not listed open");
 				listed += 1;
 			}
 		}
-		let open = Requests::<T>::iter().filter(|(_, r)| r.state == RequestState::Open).count();
-		ensure!(open == listed, "an open request has no deadline entry");
+		let now = frame_system::Pallet::<T>::block_number();
+		let active = Requests::<T>::iter()
+			.filter(|(_, r)| match r.state {
+				RequestState::Open => true,
+				RequestState::Fulfilled { .. } =>
+					r.deadline > now &&
+						Grants::<T>::get(r.grant).is_some_and(|g| g.revoked_at.is_none()),
+				_ => false,
+			})
+			.count();
+		ensure!(
+			active == listed,
+			"an open request, or a fulfilled one before its deadline, is not listed"
+		);
 		let by_grant: usize = OpenRequests::<T>::iter().map(|(_, ids)| ids.len()).sum();
 		ensure!(by_grant == listed, "a grant lists a request that is not open");
 		for (_, request) in Requests::<T>::iter().filter(|(_, r)| r.state == RequestState::Open) {

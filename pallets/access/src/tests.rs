@@ -186,9 +186,19 @@ fn bad_grants_are_refused_and_change_nothing() {
 		refused(GrantCall { scope: twice, ..GrantCall::new() }, PATIENT, Error::InvalidScope);
 		// A scope naming another patient's record, or no record at all.
 		let others = Scope::Records(vec![0, 3].try_into().expect("short"));
-		refused(GrantCall { scope: others, ..GrantCall::new() }, PATIENT, Error::NotPatientsRecord);
+		let both = vec![(0, envelope()), (3, envelope())];
+		refused(
+			GrantCall { scope: others, envelopes: both, ..GrantCall::new() },
+			PATIENT,
+			Error::NotPatientsRecord,
+		);
 		let unknown = Scope::Records(vec![0, 9].try_into().expect("short"));
-		refused(GrantCall { scope: unknown, ..GrantCall::new() }, PATIENT, Error::UnknownRecord);
+		let both = vec![(0, envelope()), (9, envelope())];
+		refused(
+			GrantCall { scope: unknown, envelopes: both, ..GrantCall::new() },
+			PATIENT,
+			Error::UnknownRecord,
+		);
 		// Envelopes: in scope, the patient's, not voided, once each, all of an id scope.
 		let conditions = Scope::Types(vec![condition()].try_into().expect("short"));
 		refused(GrantCall { scope: conditions, ..GrantCall::new() }, PATIENT, Error::OutOfScope);
@@ -482,8 +492,16 @@ fn only_the_grants_proxies_issue_fragments_once_per_record() {
 		assert_eq!(state(0), RequestState::Open, "record 1 has one fragment");
 		assert_ok!(submit(PROXY_B, fragments(&[1], 2)));
 		assert_eq!(state(0), RequestState::Fulfilled { at: 1 });
-		// A fulfilled request takes no more.
-		assert_noop!(submit(PROXY_C, fragments(&[0], 3)), Error::<Test>::RequestEnded);
+		// A fulfilled request still takes the third proxy's fragments until its deadline (the
+		// first two might include a wrong one), and none after it.
+		assert_ok!(submit(PROXY_C, fragments(&[0], 3)));
+		assert_eq!(FragmentCount::<Test>::get(0, 0), 3);
+		assert_eq!(state(0), RequestState::Fulfilled { at: 1 });
+		assert_eq!(Access::open_requests(), vec![0]);
+		run_to(11);
+		assert!(Access::open_requests().is_empty());
+		assert_noop!(submit(PROXY_C, fragments(&[1], 3)), Error::<Test>::RequestEnded);
+		assert_eq!(state(0), RequestState::Fulfilled { at: 1 });
 		// A removed authority's proxy, and an authority admitted after the grant, issue nothing.
 		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
 		Authorities::set(vec![AUTHORITY_B, AUTHORITY_C, 4]);
@@ -546,5 +564,70 @@ fn no_event_or_audit_entry_carries_a_fragment() {
 		for bytes in [events, trail] {
 			assert!(!bytes.windows(marker.len()).any(|w| w == marker.as_slice()));
 		}
+	});
+}
+
+#[test]
+fn a_record_voided_while_requested_is_never_released() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		RecordTable::mutate(|t| t.get_mut(&0).expect("record 0").voided = true);
+		assert_ok!(Access::submit_fragments(RuntimeOrigin::signed(PROXY_A), 0, fragments(&[0], 1)));
+		assert_eq!(state(0), RequestState::Denied { reason: Denial::Voided, at: 1 });
+		assert!(Access::fragments_of(0).is_empty());
+	});
+}
+
+#[test]
+fn revoking_a_fulfilled_request_stops_its_remaining_fragments() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		for proxy in [PROXY_A, PROXY_B] {
+			assert_ok!(Access::submit_fragments(
+				RuntimeOrigin::signed(proxy),
+				0,
+				fragments(&[0], 1)
+			));
+		}
+		assert_ok!(Access::revoke(RuntimeOrigin::signed(PATIENT), 0));
+		System::assert_last_event(Event::Revoked { grant: 0, denied: 0 }.into());
+		assert_noop!(
+			Access::submit_fragments(RuntimeOrigin::signed(PROXY_C), 0, fragments(&[0], 3)),
+			Error::<Test>::GrantEnded
+		);
+		assert_eq!(state(0), RequestState::Fulfilled { at: 1 });
+		assert_eq!(FragmentCount::<Test>::get(0, 0), 2);
+	});
+}
+
+#[test]
+fn an_extension_names_every_record_it_wraps_in_the_audit_trail() {
+	new_test_ext(|| {
+		for id in 10..14 {
+			RecordTable::mutate(|t| {
+				t.insert(
+					id,
+					RecordSubject { patient: PATIENT, resource_type: condition(), voided: false },
+				)
+			});
+		}
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		let four: Vec<_> = (10..14).map(|id| (id, envelope())).collect();
+		assert_ok!(Access::extend_grant(
+			RuntimeOrigin::signed(PATIENT),
+			0,
+			four.try_into().expect("within the bound")
+		));
+		let named: Vec<RecordId> = audit(PATIENT)
+			.into_iter()
+			.filter_map(|e| match e {
+				AccessEvent::Extended { records, .. } => Some(records.into_inner()),
+				_ => None,
+			})
+			.flatten()
+			.collect();
+		assert_eq!(named, vec![10, 11, 12, 13]);
 	});
 }

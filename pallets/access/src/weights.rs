@@ -35,8 +35,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 34_908_000 picoseconds.
-		Weight::from_parts(41_324_000, 0)
+		// Minimum execution time: 34_866_000 picoseconds.
+		Weight::from_parts(40_762_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Institutions::Institutions` (r:1 w:0)
@@ -49,8 +49,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `1888`
 		//  Estimated: `3683`
-		// Minimum execution time: 52_939_000 picoseconds.
-		Weight::from_parts(67_483_000, 3683)
+		// Minimum execution time: 61_598_000 picoseconds.
+		Weight::from_parts(83_484_000, 3683)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -91,10 +91,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `1530 + e * (351 ±0)`
 		//  Estimated: `3554 + e * (2888 ±0)`
-		// Minimum execution time: 321_188_000 picoseconds.
-		Weight::from_parts(147_080_798, 3554)
-			// Standard Error: 4_779_333
-			.saturating_add(Weight::from_parts(99_452_072, 0).saturating_mul(e.into()))
+		// Minimum execution time: 346_613_000 picoseconds.
+		Weight::from_parts(550_087_975, 3554)
+			// Standard Error: 1_103_230
+			.saturating_add(Weight::from_parts(79_083_815, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(40_u64))
@@ -115,17 +115,17 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::AuditLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
 	/// Proof: `ParachainInfo::ParachainId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Access::Audit` (r:0 w:1)
+	/// Storage: `Access::Audit` (r:0 w:2)
 	/// Proof: `Access::Audit` (`max_values`: None, `max_size`: Some(376), added: 2851, mode: `MaxEncodedLen`)
 	/// The range of component `e` is `[1, 32]`.
 	fn extend_grant(e: u32, ) -> Weight {
 		// Proof size summary in bytes:
 		//  Measured:  `1968 + e * (351 ±0)`
 		//  Estimated: `5373 + e * (2888 ±0)`
-		// Minimum execution time: 135_780_000 picoseconds.
-		Weight::from_parts(125_930_920, 5373)
-			// Standard Error: 3_410_219
-			.saturating_add(Weight::from_parts(77_548_238, 0).saturating_mul(e.into()))
+		// Minimum execution time: 152_004_000 picoseconds.
+		Weight::from_parts(42_467_958, 5373)
+			// Standard Error: 477_062
+			.saturating_add(Weight::from_parts(95_957_736, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -138,7 +138,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::OpenRequests` (`max_values`: None, `max_size`: Some(145), added: 2620, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Requests` (r:16 w:16)
 	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(329), added: 2804, mode: `MaxEncodedLen`)
-	/// Storage: `Access::Deadlines` (r:1 w:1)
+	/// Storage: `Access::Deadlines` (r:16 w:16)
 	/// Proof: `Access::Deadlines` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditLength` (r:1 w:1)
 	/// Proof: `Access::AuditLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
@@ -151,17 +151,17 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[0, 16]`.
 	fn revoke(r: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `3572 + r * (60 ±0)`
-		//  Estimated: `98558 + r * (2804 ±0)`
-		// Minimum execution time: 119_514_000 picoseconds.
-		Weight::from_parts(143_824_431, 98558)
-			// Standard Error: 705_223
-			.saturating_add(Weight::from_parts(35_498_436, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(37_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
-			.saturating_add(T::DbWeight::get().writes(37_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 2804).saturating_mul(r.into()))
+		//  Measured:  `3369 + r * (244 ±0)`
+		//  Estimated: `98558 + r * (3001 ±0)`
+		// Minimum execution time: 127_924_000 picoseconds.
+		Weight::from_parts(223_021_283, 98558)
+			// Standard Error: 490_228
+			.saturating_add(Weight::from_parts(32_785_486, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(36_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().writes(36_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 3001).saturating_mul(r.into()))
 	}
 	/// Storage: `Access::Grants` (r:1 w:0)
 	/// Proof: `Access::Grants` (`max_values`: None, `max_size`: Some(1908), added: 4383, mode: `MaxEncodedLen`)
@@ -190,10 +190,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `2329 + r * (403 ±0)`
 		//  Estimated: `5373 + r * (2888 ±0)`
-		// Minimum execution time: 98_544_000 picoseconds.
-		Weight::from_parts(106_354_851, 5373)
-			// Standard Error: 207_541
-			.saturating_add(Weight::from_parts(12_376_726, 0).saturating_mul(r.into()))
+		// Minimum execution time: 104_001_000 picoseconds.
+		Weight::from_parts(67_847_443, 5373)
+			// Standard Error: 387_440
+			.saturating_add(Weight::from_parts(24_701_636, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -209,30 +209,30 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::Grants` (`max_values`: None, `max_size`: Some(1908), added: 4383, mode: `MaxEncodedLen`)
 	/// Storage: `Access::CapsuleFragments` (r:16 w:16)
 	/// Proof: `Access::CapsuleFragments` (`max_values`: None, `max_size`: Some(462), added: 2937, mode: `MaxEncodedLen`)
+	/// Storage: `Records::Records` (r:16 w:0)
+	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(413), added: 2888, mode: `MaxEncodedLen`)
+	/// Storage: `Records::Voided` (r:16 w:0)
+	/// Proof: `Records::Voided` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	/// Storage: `Access::FragmentCount` (r:16 w:16)
 	/// Proof: `Access::FragmentCount` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditLength` (r:1 w:1)
 	/// Proof: `Access::AuditLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
 	/// Proof: `ParachainInfo::ParachainId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
-	/// Storage: `Access::OpenRequests` (r:1 w:1)
-	/// Proof: `Access::OpenRequests` (`max_values`: None, `max_size`: Some(145), added: 2620, mode: `MaxEncodedLen`)
-	/// Storage: `Access::Deadlines` (r:1 w:1)
-	/// Proof: `Access::Deadlines` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Audit` (r:0 w:2)
 	/// Proof: `Access::Audit` (`max_values`: None, `max_size`: Some(376), added: 2851, mode: `MaxEncodedLen`)
 	/// The range of component `f` is `[1, 16]`.
 	fn submit_fragments(f: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `3387 + f * (97 ±0)`
+		//  Measured:  `3423 + f * (448 ±0)`
 		//  Estimated: `5373 + f * (2937 ±0)`
-		// Minimum execution time: 133_398_000 picoseconds.
-		Weight::from_parts(213_930_874, 5373)
-			// Standard Error: 435_826
-			.saturating_add(Weight::from_parts(17_540_915, 0).saturating_mul(f.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(f.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Minimum execution time: 163_259_000 picoseconds.
+		Weight::from_parts(308_989_879, 5373)
+			// Standard Error: 756_449
+			.saturating_add(Weight::from_parts(34_115_150, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(f.into())))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(f.into()))
 	}
@@ -244,7 +244,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::Grants` (`max_values`: None, `max_size`: Some(1908), added: 4383, mode: `MaxEncodedLen`)
 	/// Storage: `Access::OpenRequests` (r:64 w:64)
 	/// Proof: `Access::OpenRequests` (`max_values`: None, `max_size`: Some(145), added: 2620, mode: `MaxEncodedLen`)
-	/// Storage: `Access::AuditLength` (r:1 w:1)
+	/// Storage: `Access::AuditLength` (r:64 w:64)
 	/// Proof: `Access::AuditLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
 	/// Proof: `ParachainInfo::ParachainId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -253,16 +253,16 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 64]`.
 	fn on_initialize(n: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `577 + n * (1504 ±0)`
+		//  Measured:  `519 + n * (1562 ±0)`
 		//  Estimated: `3991 + n * (4383 ±0)`
-		// Minimum execution time: 7_832_000 picoseconds.
-		Weight::from_parts(8_575_000, 3991)
-			// Standard Error: 826_412
-			.saturating_add(Weight::from_parts(64_129_699, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+		// Minimum execution time: 13_216_000 picoseconds.
+		Weight::from_parts(149_131_913, 3991)
+			// Standard Error: 1_239_131
+			.saturating_add(Weight::from_parts(63_963_211, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 4383).saturating_mul(n.into()))
 	}
 }
@@ -270,17 +270,17 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// Weights for `pallet_access` with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_key() -> Weight {
-		Weight::from_parts(41_324_000, 0)
+		Weight::from_parts(40_762_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_proxy_account() -> Weight {
-		Weight::from_parts(67_483_000, 3683)
+		Weight::from_parts(83_484_000, 3683)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn grant(e: u32, ) -> Weight {
-		Weight::from_parts(147_080_798, 3554)
-			.saturating_add(Weight::from_parts(99_452_072, 0).saturating_mul(e.into()))
+		Weight::from_parts(550_087_975, 3554)
+			.saturating_add(Weight::from_parts(79_083_815, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(40_u64))
@@ -288,8 +288,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2888).saturating_mul(e.into()))
 	}
 	fn extend_grant(e: u32, ) -> Weight {
-		Weight::from_parts(125_930_920, 5373)
-			.saturating_add(Weight::from_parts(77_548_238, 0).saturating_mul(e.into()))
+		Weight::from_parts(42_467_958, 5373)
+			.saturating_add(Weight::from_parts(95_957_736, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -297,38 +297,38 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2888).saturating_mul(e.into()))
 	}
 	fn revoke(r: u32, ) -> Weight {
-		Weight::from_parts(143_824_431, 98558)
-			.saturating_add(Weight::from_parts(35_498_436, 0).saturating_mul(r.into()))
-			.saturating_add(RocksDbWeight::get().reads(37_u64))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(r.into())))
-			.saturating_add(RocksDbWeight::get().writes(37_u64))
-			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 2804).saturating_mul(r.into()))
+		Weight::from_parts(223_021_283, 98558)
+			.saturating_add(Weight::from_parts(32_785_486, 0).saturating_mul(r.into()))
+			.saturating_add(RocksDbWeight::get().reads(36_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(r.into())))
+			.saturating_add(RocksDbWeight::get().writes(36_u64))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 3001).saturating_mul(r.into()))
 	}
 	fn request(r: u32, ) -> Weight {
-		Weight::from_parts(106_354_851, 5373)
-			.saturating_add(Weight::from_parts(12_376_726, 0).saturating_mul(r.into()))
+		Weight::from_parts(67_847_443, 5373)
+			.saturating_add(Weight::from_parts(24_701_636, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 			.saturating_add(Weight::from_parts(0, 2888).saturating_mul(r.into()))
 	}
 	fn submit_fragments(f: u32, ) -> Weight {
-		Weight::from_parts(213_930_874, 5373)
-			.saturating_add(Weight::from_parts(17_540_915, 0).saturating_mul(f.into()))
-			.saturating_add(RocksDbWeight::get().reads(8_u64))
-			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(f.into())))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(308_989_879, 5373)
+			.saturating_add(Weight::from_parts(34_115_150, 0).saturating_mul(f.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(f.into())))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(f.into()))
 	}
 	fn on_initialize(n: u32, ) -> Weight {
-		Weight::from_parts(8_575_000, 3991)
-			.saturating_add(Weight::from_parts(64_129_699, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
-			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
-			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+		Weight::from_parts(149_131_913, 3991)
+			.saturating_add(Weight::from_parts(63_963_211, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 4383).saturating_mul(n.into()))
 	}
 }
