@@ -747,7 +747,8 @@ fn a_grant_opens_a_record_through_three_real_proxies() {
 		"{stranger:?}"
 	);
 
-	// An expired grant opens nothing.
+	// An expired grant opens nothing. (`--expires-in` counts from the best block before the
+	// grant is sent: a margin of blocks for its inclusion, then wait until it has expired.)
 	let short = ok(&[
 		"grant",
 		"--key",
@@ -758,7 +759,7 @@ fn a_grant_opens_a_record_through_three_real_proxies() {
 		"--threshold",
 		"2",
 		"--expires-in",
-		"2",
+		"10",
 	]);
 	let short = short["grant"]["id"].as_u64().expect("a grant id").to_string();
 	let deadline = Instant::now() + Duration::from_secs(60);
