@@ -245,6 +245,26 @@ fn register_and_read_back_records_through_the_real_node() {
 	let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Runs `ehr --url <url> --ipfs <ipfs> --json --keystore <keystore> <args…>` with the tests'
+/// keystore passphrase and no signer from the environment.
+fn ehr_with_keystore(url: &str, ipfs: &str, keystore: &Path, args: &[&str]) -> Output {
+	Command::new(env!("CARGO_BIN_EXE_ehr"))
+		.args(["--url", url, "--ipfs", ipfs, "--json", "--keystore"])
+		.arg(keystore)
+		.args(args)
+		.env("EHR_PASSPHRASE", "correct horse battery staple")
+		.env_remove("EHR_SURI")
+		.env_remove("EHR_KEY")
+		.output()
+		.expect("ehr runs")
+}
+
+/// What `ehr` printed as JSON, after asserting that it succeeded.
+fn ok_json(out: &Output, args: &[&str]) -> serde_json::Value {
+	assert!(out.status.success(), "ehr {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+	serde_json::from_slice(&out.stdout).expect("ehr prints JSON")
+}
+
 /// Bob's vote for the motion `motion` (what `ehr institution add` or `ehr record void` printed),
 /// the second of region A's two authorities: what `ehr proposal vote` prints.
 fn second_vote(url: &str, motion: &serde_json::Value) -> serde_json::Value {
@@ -338,25 +358,8 @@ fn upload_pin_fetch_through_real_ipfs_and_the_real_node() {
 	set_ipfs_api(&url, &format!("http://127.0.0.1:{}", free_port()));
 
 	let keystore = dir.join("keystore.json");
-	let ehr_k = |args: &[&str]| -> Output {
-		Command::new(env!("CARGO_BIN_EXE_ehr"))
-			.args(["--url", &url, "--ipfs", &ipfs, "--json", "--keystore"])
-			.arg(&keystore)
-			.args(args)
-			.env("EHR_PASSPHRASE", "correct horse battery staple")
-			.env_remove("EHR_SURI")
-			.output()
-			.expect("ehr runs")
-	};
-	let ok = |args: &[&str]| -> serde_json::Value {
-		let out = ehr_k(args);
-		assert!(
-			out.status.success(),
-			"ehr {args:?} failed: {}",
-			String::from_utf8_lossy(&out.stderr)
-		);
-		serde_json::from_slice(&out.stdout).expect("ehr prints JSON")
-	};
+	let ehr_k = |args: &[&str]| ehr_with_keystore(&url, &ipfs, &keystore, args);
+	let ok = |args: &[&str]| ok_json(&ehr_k(args), args);
 	let patient = ok(&["keys", "new", "ferdie", "--kind", "patient", "--dev", "Ferdie"]);
 	ok(&["keys", "new", "clinic", "--kind", "institution", "--dev", "Charlie"]);
 	ok(&["patient", "register", "--key", "ferdie"]);
@@ -583,26 +586,8 @@ fn a_grant_opens_a_record_through_three_real_proxies() {
 	};
 	let (_node, url) = start_node(&node, &wasm, &dir, &[]);
 	let keystore = dir.join("keystore.json");
-	let ehr_k = |args: &[&str]| -> Output {
-		Command::new(env!("CARGO_BIN_EXE_ehr"))
-			.args(["--url", &url, "--ipfs", &ipfs, "--json", "--keystore"])
-			.arg(&keystore)
-			.args(args)
-			.env("EHR_PASSPHRASE", "correct horse battery staple")
-			.env_remove("EHR_SURI")
-			.env_remove("EHR_KEY")
-			.output()
-			.expect("ehr runs")
-	};
-	let ok = |args: &[&str]| -> serde_json::Value {
-		let out = ehr_k(args);
-		assert!(
-			out.status.success(),
-			"ehr {args:?} failed: {}",
-			String::from_utf8_lossy(&out.stderr)
-		);
-		serde_json::from_slice(&out.stdout).expect("ehr prints JSON")
-	};
+	let ehr_k = |args: &[&str]| ehr_with_keystore(&url, &ipfs, &keystore, args);
+	let ok = |args: &[&str]| ok_json(&ehr_k(args), args);
 	let path = |name: &str| dir.join(name).to_str().expect("utf-8 path").to_owned();
 
 	// A patient with two records of different types, and a practitioner with a published key.

@@ -967,22 +967,18 @@ impl<T: Config> Pallet<T> {
 	/// Takes an ended request off its grant's open list and its deadline's list (removing
 	/// lists left empty).
 	fn forget_open(grant: GrantId, request: RequestId, deadline: BlockNumberFor<T>) {
-		OpenRequests::<T>::mutate_exists(grant, |ids| {
-			if let Some(list) = ids {
-				list.retain(|r| *r != request);
-				if list.is_empty() {
-					*ids = None;
-				}
+		OpenRequests::<T>::mutate_exists(grant, |ids| Self::unlist(ids, request));
+		Deadlines::<T>::mutate_exists(deadline, |ids| Self::unlist(ids, request));
+	}
+
+	/// Takes `request` off a stored list, and the list out of storage once it is empty.
+	fn unlist<S: Get<u32>>(ids: &mut Option<BoundedVec<RequestId, S>>, request: RequestId) {
+		if let Some(list) = ids {
+			list.retain(|r| *r != request);
+			if list.is_empty() {
+				*ids = None;
 			}
-		});
-		Deadlines::<T>::mutate_exists(deadline, |ids| {
-			if let Some(list) = ids {
-				list.retain(|r| *r != request);
-				if list.is_empty() {
-					*ids = None;
-				}
-			}
-		});
+		}
 	}
 
 	/// Ends open request `request` in `state`, auditing it under `patient`'s trail.
