@@ -3,7 +3,8 @@
 #   1. the collator `medfed-node` and the relay chain node `polkadot` with its two PVF workers,
 #      in one cargo invocation (about an hour the first time on a 2-core machine);
 #   2. both runtimes' wasm, in one invocation (about 10 minutes the first time);
-#   3. the `medfed-federation` generator (a few minutes the first time).
+#   3. the `medfed-federation` generator and the `medfed-proxy` re-encryption proxy (a few
+#      minutes the first time).
 # Seconds when nothing changed. Needs about 20 GiB free (checked before a first build) for the target directory
 # ($CARGO_TARGET_DIR, default ~/.cache/medfed/target).
 #

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Starts one MedFed region alone, in development mode (no relay chain), with its IPFS node, and
-# prints how to reach them. Builds what is missing first: the two nodes (about an hour the
-# first time on a 2-core machine), the runtimes' wasm (about 10), the IPFS node's packages.
+# Starts one MedFed region alone, in development mode (no relay chain), with its IPFS node and
+# the re-encryption proxies (medfed-proxy) of its two authorities, and prints how to reach them.
+# Builds what is missing first: the two nodes (about an hour the first time on a 2-core
+# machine), the runtimes' wasm (about 10), medfed-proxy, the IPFS node's packages.
 #
-#   scripts/launch-dev.sh [region-a|region-b]   (default region-a; Ctrl-C stops both)
+#   scripts/launch-dev.sh [region-a|region-b]   (default region-a; Ctrl-C stops them all)
 #   scripts/launch.sh --dev [region-a|region-b]  (the same)
 #
 # Environment: MEDFED_RPC_PORT (default 9944), MEDFED_IPFS_PORT (default 5001),
-# MEDFED_BLOCK_MS (default 3000).
+# MEDFED_BLOCK_MS (default 3000), MEDFED_NO_BUILD=1 (build nothing: use what is built),
+# MEDFED_NODE and MEDFED_PROXY_BIN (binaries of your own).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$MEDFED_ROOT"
@@ -25,8 +27,16 @@ for p in "$port" "$ipfs_port" "$((ipfs_port + 1000))"; do
 done
 ensure_deps
 ensure_ipfs
-build_network
-wasm="$(build_runtime_wasm production region)"
+if [ "${MEDFED_NO_BUILD:-0}" != 1 ]; then
+	build_network
+	wasm="$(build_runtime_wasm production region)"
+	build_proxy
+else
+	wasm="$MEDFED_ARTIFACTS/region-runtime-production.wasm"
+	[ -f "$wasm" ] || { echo "error: MEDFED_NO_BUILD=1, and no runtime built at $wasm" >&2; exit 1; }
+	require_binary "$MEDFED_NODE" MEDFED_NODE
+	require_binary "$MEDFED_PROXY_BIN" MEDFED_PROXY_BIN
+fi
 spec="$(chain_spec "$preset" "$wasm")"
 
 # The region's IPFS node, with a throwaway repository like the chain's.
@@ -38,7 +48,7 @@ cleanup() {
 	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
 	wait 2>/dev/null || true
 	if [ "$failed" = 1 ]; then
-		echo "stopped; logs are kept in $state (node.log, ipfs.log)" >&2
+		echo "stopped; logs are kept in $state (node.log, ipfs.log, proxy-<Name>.log)" >&2
 	else
 		rm -rf "$state"
 	fi
@@ -56,6 +66,23 @@ pids+=($!)
 retry_for 120 set_offchain "http://127.0.0.1:$port" "medfed::ipfs-api" "$ipfs_api" ||
 	{ echo "error: could not configure the node's IPFS address; see $state/node.log" >&2; exit 1; }
 
+# The authorities of the preset (runtime/region/src/genesis_config_presets.rs) run their
+# re-encryption proxies, each submitting with its development stash account (endowed at
+# genesis), which it first names as its authority's proxy account.
+case "$preset" in
+	region-b) authorities=(Eve Ferdie) ;;
+	*) authorities=(Alice Bob) ;;
+esac
+for name in "${authorities[@]}"; do
+	"$MEDFED_PROXY_BIN" --url "ws://127.0.0.1:$port" --dev-authority "//$name" --as "//$name//stash" \
+		>"$state/proxy-$name.log" 2>&1 &
+	pids+=($!)
+done
+for name in "${authorities[@]}"; do
+	wait_for_proxy "$state/proxy-$name.log" ||
+		{ tail -5 "$state/proxy-$name.log" >&2; echo "error: the proxy of $name did not start; see $state/proxy-$name.log" >&2; exit 1; }
+done
+
 cat <<TXT
 
 MedFed $preset is running in development mode (one collator, no relay chain).
@@ -63,10 +90,11 @@ MedFed $preset is running in development mode (one collator, no relay chain).
   polkadot-js     https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A$port#/explorer
   IPFS (Kubo RPC) $ipfs_api
   chain spec      $spec
-  logs            $state/node.log, $state/ipfs.log
+  proxies         ${authorities[*]} (re-encryption, medfed-proxy)
+  logs            $state/node.log, $state/ipfs.log, $state/proxy-<Name>.log
   try             cargo run -q -p medfed-client --bin ehr -- --url ws://127.0.0.1:$port institution list
-Ctrl-C stops both; their state is discarded.
+Ctrl-C stops them all; their state is discarded.
 
 TXT
 wait -n "${pids[@]}"
-echo "the node or the IPFS node stopped" >&2
+echo "the node, the IPFS node or a proxy stopped" >&2

@@ -2,15 +2,17 @@
 # Starts the MedFed federation on this machine, as it runs in production, only smaller: the
 # relay chain (3 validators), the coordinator (para 1000) and every region of
 # zombienet/federation.toml (2000, 2001), each parachain with two collators run by different
-# authority institutions, HRMP channels both ways between the coordinator and each region, and
-# one IPFS node per region. Builds what is missing first (scripts/build.sh: about 75 minutes
-# the first time on a 2-core machine), prints every endpoint, and stops everything on Ctrl-C.
+# authority institutions, HRMP channels both ways between the coordinator and each region, one
+# IPFS node per region and a re-encryption proxy (medfed-proxy) per authority. Builds what is
+# missing first (scripts/build.sh: about 75 minutes the first time on a 2-core machine), prints
+# every endpoint, and stops everything on Ctrl-C.
 #
 #   scripts/launch.sh [federation.toml]          the federation (default zombienet/federation.toml)
 #   scripts/launch.sh --dev [region-a|region-b]  one region alone in development mode (no relay)
 #   scripts/launch.sh status                     the running federation's processes
-#   scripts/launch.sh stop NAME                  stops one of them: a node (alice, relay-beta, …)
-#                                                or a region's IPFS node (ipfs-region-a)
+#   scripts/launch.sh stop NAME                  stops one of them: a node (alice, relay-beta, …),
+#                                                a region's IPFS node (ipfs-region-a) or an
+#                                                authority's re-encryption proxy (proxy-alice)
 #   scripts/launch.sh start NAME                 starts it again, as it ran before
 #
 # When one process stops (a fault, or `stop`), the rest keeps running and the terminal says so;
@@ -52,6 +54,7 @@ if [ "${MEDFED_NO_BUILD:-0}" != 1 ]; then
 fi
 require_binary "$MEDFED_NODE" MEDFED_NODE
 require_binary "$MEDFED_RELAY" MEDFED_RELAY
+require_binary "$MEDFED_PROXY_BIN" MEDFED_PROXY_BIN
 for worker in polkadot-prepare-worker polkadot-execute-worker; do
 	[ -x "$(dirname "$MEDFED_RELAY")/$worker" ] ||
 		{ echo "error: $worker is missing beside $MEDFED_RELAY: validators run it from there" >&2; exit 1; }
@@ -148,6 +151,24 @@ while IFS=$'\t' read -r chain name port _; do
 		{ echo "could not configure $name's IPFS address" >&2; exit 1; }
 done <"$endpoints"
 
+# Every region's authorities run a re-encryption proxy (medfed-proxy): those given as
+# development seeds run here, each naming its account as its authority's proxy account first.
+"$MEDFED_FEDERATION_BIN" proxies "$federation" >"$state/federation/proxies.tsv"
+while IFS=$'\t' read -r chain port authority proxy; do
+	if [[ "$authority" != //* || "$proxy" != //* ]]; then
+		log "$chain: $authority's proxy is not a development seed: run it yourself (docs/operating.md)"
+		continue
+	fi
+	name="proxy-$(printf %s "${authority#//}" | tr '[:upper:]/' '[:lower:]-')"
+	[ ! -e "$state/procs/$name.pid" ] || name="$name-$chain"
+	start_dev_proxy "$state" "$name" "ws://127.0.0.1:$port" "$authority" "$proxy"
+	echo "$name	$chain	$authority" >>"$state/federation/proxies-running.tsv"
+done <"$state/federation/proxies.tsv"
+while IFS=$'\t' read -r name _; do
+	wait_for_proxy "$state/procs/$name.log" ||
+		{ tail -5 "$state/procs/$name.log" >&2; echo "the proxy $name did not start; see $state/procs/$name.log" >&2; exit 1; }
+done < <(cat "$state/federation/proxies-running.tsv" 2>/dev/null)
+
 {
 	echo
 	echo "The MedFed federation is running (up $(($(date +%s) - started)) s after zombienet started)."
@@ -159,6 +180,9 @@ done <"$endpoints"
 				"$chain" "$name" "$port" "$port"
 		fi
 	done <"$endpoints"
+	while IFS=$'\t' read -r name chain authority; do
+		printf '  %-12s %-14s re-encryption proxy of %s  log %s\n' "$chain" "$name" "$authority" "$state/procs/$name.log"
+	done < <(cat "$state/federation/proxies-running.tsv" 2>/dev/null)
 	echo "  chain specs and network: $state/federation; node logs: $state/zombie/<name>.log"
 	echo "  try: cargo run -q -p medfed-client --bin ehr -- --url ws://127.0.0.1:9910 directory regions"
 	echo "  fault drill: scripts/launch.sh stop ipfs-region-a, then scripts/launch.sh start ipfs-region-a"

@@ -15,8 +15,10 @@ MEDFED_NODE_GIVEN="${MEDFED_NODE:+1}"
 MEDFED_RELAY_GIVEN="${MEDFED_RELAY:+1}"
 MEDFED_NODE="${MEDFED_NODE:-$CARGO_TARGET_DIR/release/medfed-node}"
 MEDFED_RELAY="${MEDFED_RELAY:-$CARGO_TARGET_DIR/release/polkadot}"
-# The federation generator (`build_federation_tools` builds it).
+# The federation generator and the authorities' re-encryption proxy (`build_federation_tools`
+# builds them).
 MEDFED_FEDERATION_BIN="${MEDFED_FEDERATION_BIN:-$CARGO_TARGET_DIR/debug/medfed-federation}"
+MEDFED_PROXY_BIN="${MEDFED_PROXY_BIN:-$CARGO_TARGET_DIR/debug/medfed-proxy}"
 # The relay chain's plain chain spec (Rococo local testnet, fast runtime), generated once from
 # the crates.io rococo-runtime by scripts/relay-spec.sh: the relay chain node has no runtime
 # built in.
@@ -265,11 +267,35 @@ set_offchain() {
 }
 
 # Builds what `generate_federation` needs besides the node and the relay chain node: both
-# runtimes' production wasm and the `medfed-federation` generator.
+# runtimes' production wasm and the `medfed-federation` generator; and `medfed-proxy`, which
+# the launch scripts run for every development authority.
 build_federation_tools() {
 	build_runtime_wasm production >/dev/null
-	log "building medfed-federation: a few minutes the first time"
-	(cd "$MEDFED_ROOT" && cargo build -p medfed-client --bin medfed-federation) >&2
+	log "building medfed-federation and medfed-proxy: a few minutes the first time"
+	(cd "$MEDFED_ROOT" && cargo build -p medfed-client --bin medfed-federation --bin medfed-proxy) >&2
+}
+
+# Builds `medfed-proxy` alone (launch-dev.sh; the federation's tools include it).
+build_proxy() {
+	log "building medfed-proxy: a few minutes the first time"
+	(cd "$MEDFED_ROOT" && cargo build -p medfed-client --bin medfed-proxy) >&2
+}
+
+# Waits up to 120 s until the proxy logging to `log` has started (checked its setup on chain).
+wait_for_proxy() {
+	for _ in $(seq 120); do
+		grep -q '^medfed-proxy: started' "$1" 2>/dev/null && return 0
+		sleep 1
+	done
+	return 1
+}
+
+# Starts the re-encryption proxy of the development authority `authority` (//Name) as process
+# NAME of the federation in `state`, submitting with the development account `proxy` to the
+# node at `url`: it names that account the authority's proxy account first.
+start_dev_proxy() {
+	local state="$1" name="$2" url="$3" authority="$4" proxy="$5"
+	start_process "$state" "$name" "$MEDFED_PROXY_BIN" --url "$url" --dev-authority "$authority" --as "$proxy"
 }
 
 # Writes the federation described by `toml` into `dir`: the chain specs, zombienet.toml and

@@ -33,6 +33,14 @@ enum Cli {
 		/// The federation description.
 		federation: PathBuf,
 	},
+	/// Checks a federation description and prints the re-encryption proxies of its regions'
+	/// authorities, one per line: region id, the RPC port of the region's first collator,
+	/// the authority's account and its proxy's account, as written (tab-separated): what
+	/// `launch.sh` starts.
+	Proxies {
+		/// The federation description.
+		federation: PathBuf,
+	},
 	/// Opens the HRMP channels between the coordinator and every region on the running relay
 	/// chain (as its sudo key), and waits until the relay chain reports them open.
 	OpenChannels(OpenChannels),
@@ -96,6 +104,20 @@ async fn main() -> Result<()> {
 		},
 		Cli::Endpoints { federation } => {
 			print!("{}", ports::endpoints_tsv(&Federation::read(&federation)?));
+			Ok(())
+		},
+		Cli::Proxies { federation } => {
+			let federation = Federation::read(&federation)?;
+			for region in &federation.regions {
+				let port = region
+					.collators()
+					.next()
+					.and_then(|node| ports::rpc_port(&federation, node))
+					.ok_or_else(|| anyhow::anyhow!("{}: no collator", region.id))?;
+				for (authority, proxy) in region.proxies() {
+					println!("{}\t{port}\t{authority}\t{proxy}", region.id);
+				}
+			}
 			Ok(())
 		},
 		Cli::OpenChannels(args) => {

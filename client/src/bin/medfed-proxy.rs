@@ -6,15 +6,22 @@
 //!
 //! ```text
 //! medfed-proxy --url ws://127.0.0.1:9944 --authority <SS58> --key <keystore identity>
+//! medfed-proxy --url ws://127.0.0.1:9944 --dev-authority //Alice --as //Alice//stash   # development
 //! ```
 //!
 //! The keystore passphrase comes from EHR_PASSPHRASE, or is asked for, as for `ehr`. `--once`
 //! answers the requests open at the best block and exits. What it does at each block, and what
 //! it logs, is [`medfed_client::proxy`]'s; this is its command line.
 
+use anyhow::Context;
 use clap::Parser;
-use medfed_client::{chain, proxy};
+use medfed_client::{
+	chain::{self, calls, Chain},
+	keystore::Identity,
+	proxy,
+};
 use std::{path::PathBuf, time::Duration};
+use subxt::utils::AccountId32;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -35,8 +42,15 @@ struct Cli {
 	url: String,
 
 	/// The authority institution this proxy works for (SS58).
-	#[arg(long, value_name = "ACCOUNT")]
-	authority: String,
+	#[arg(long, value_name = "ACCOUNT", required_unless_present = "dev_authority")]
+	authority: Option<String>,
+
+	/// DEVELOPMENT ONLY: the proxy works for the public development authority //Name, and
+	/// names its own account as that authority's proxy account first if the chain names
+	/// another or none (signing as //Name, whose key anyone knows): what `scripts/launch.sh`
+	/// runs for the development authorities. Never on a real network.
+	#[arg(long, value_name = "//NAME", conflicts_with = "authority")]
+	dev_authority: Option<String>,
 
 	#[command(flatten)]
 	identity: IdentityArgs,
@@ -87,19 +101,44 @@ async fn main() {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-	let authority = chain::account(&cli.authority)?;
 	let identity = proxy::load_identity(
 		cli.identity.key.as_deref(),
 		cli.identity.dev_suri.as_deref(),
 		cli.keystore,
 	)?;
-	let settings = proxy::Settings {
-		url: cli.url,
-		authority,
-		timeout: Duration::from_secs(cli.timeout),
-		once: cli.once,
+	let timeout = Duration::from_secs(cli.timeout);
+	let authority = match (&cli.authority, &cli.dev_authority) {
+		(Some(authority), _) => chain::account(authority)?,
+		(None, Some(suri)) => name_dev_proxy(&cli.url, timeout, suri, &identity).await?,
+		(None, None) => anyhow::bail!("give --authority (or, for development, --dev-authority)"),
 	};
+	let settings = proxy::Settings { url: cli.url, authority, timeout, once: cli.once };
 	proxy::run(settings, identity).await
+}
+
+/// Makes `identity`'s account the proxy account of the development authority `suri`, unless
+/// the chain names it already; the authority's account.
+async fn name_dev_proxy(
+	url: &str,
+	timeout: Duration,
+	suri: &str,
+	identity: &Identity,
+) -> anyhow::Result<AccountId32> {
+	if !suri.starts_with("//") {
+		anyhow::bail!("--dev-authority takes a development secret URI such as //Alice");
+	}
+	let authority = chain::keypair(suri)?;
+	let who = authority.public_key().to_account_id();
+	let ours = identity.signer.public_key().to_account_id();
+	let chain = Chain::connect(url, timeout).await?;
+	if chain.proxy_account(&who).await?.as_ref() != Some(&ours) {
+		chain
+			.submit(calls::set_proxy_account(&ours), &authority)
+			.await
+			.with_context(|| format!("naming {ours} the proxy account of {who}"))?;
+		eprintln!("medfed-proxy: named proxy_account={ours} authority={who}");
+	}
+	Ok(who)
 }
 
 #[cfg(test)]
@@ -126,5 +165,22 @@ mod tests {
 			let cli = parse(&["--suri", "//Alice//proxy"]).unwrap();
 			assert_eq!(cli.identity.dev_suri.as_deref(), Some("//Alice//proxy"));
 		}
+	}
+
+	#[test]
+	fn a_development_authority_replaces_the_authority_account() {
+		if std::env::var_os("EHR_SURI").is_some() {
+			return;
+		}
+		let parse = |args: &[&str]| Cli::try_parse_from(args);
+		let cli = parse(&["medfed-proxy", "--dev-authority", "//Alice", "--as", "//Alice//stash"])
+			.expect("parses");
+		assert_eq!(cli.dev_authority.as_deref(), Some("//Alice"));
+		assert!(cli.authority.is_none());
+		// One or the other, and one of them.
+		let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+		let both = ["medfed-proxy", "--authority", alice, "--dev-authority", "//Alice"];
+		assert!(parse(&[&both[..], &["--as", "//Alice//stash"]].concat()).is_err());
+		assert!(parse(&["medfed-proxy", "--as", "//Alice//stash"]).is_err());
 	}
 }

@@ -120,6 +120,9 @@ pub fn region_patch(region: &Region, coordinator: u32) -> Result<Value> {
 			collators.push((who.clone(), session_key(node, &institution.session_key)?));
 		}
 		endowed.push(who);
+		if let Some(proxy) = &institution.proxy {
+			endowed.push(account(proxy)?.to_string());
+		}
 	}
 	for extra in &region.endowed {
 		endowed.push(account(extra)?.to_string());
@@ -163,6 +166,7 @@ mod tests {
 			collator: None,
 			session_key: None,
 			proxy_key: Some("02".into()),
+			proxy: None,
 		};
 		let error = proxy_key(&clinic).expect_err("refused").to_string();
 		assert!(error.contains("only authorities carry a proxy key"), "{error}");

@@ -102,6 +102,10 @@ pub struct Institution {
 	/// The Umbral public key of its re-encryption proxy (authorities; hex, compressed). A
 	/// development account without one gets its development key.
 	pub proxy_key: Option<String>,
+	/// The account its re-encryption proxy submits with (authorities; a development seed or
+	/// SS58), endowed at genesis. `scripts/launch.sh` runs the proxy of every authority whose
+	/// account and proxy account are both development seeds.
+	pub proxy: Option<String>,
 }
 
 /// What an institution is to its region.
@@ -118,6 +122,13 @@ impl Region {
 	/// The node names of the region's collators, in the order of its institutions.
 	pub fn collators(&self) -> impl Iterator<Item = &str> {
 		self.institutions.iter().filter_map(|i| i.collator.as_deref())
+	}
+
+	/// The authorities that name a proxy account, with it: `(authority, proxy)` as written.
+	pub fn proxies(&self) -> impl Iterator<Item = (&str, &str)> {
+		self.institutions
+			.iter()
+			.filter_map(|i| i.proxy.as_deref().map(|proxy| (i.account.as_str(), proxy)))
 	}
 }
 
@@ -151,7 +162,8 @@ impl Federation {
 
 	/// Refuses what the network could not run: para ids, region ids, node names or IPFS ports
 	/// used twice, a relay chain name zombienet cannot use, a region without collators or
-	/// with more than its RPC ports allow, collators that are not authorities.
+	/// with more than its RPC ports allow, collators or proxy accounts of institutions that are
+	/// not authorities.
 	pub fn check(&self) -> Result<()> {
 		ensure!(!self.relay.validators.is_empty(), "the relay chain needs validators");
 		// Zombienet names its files after it and splits names at `_`.
@@ -201,6 +213,16 @@ impl Federation {
 					institution.name
 				);
 				ensure!(nodes.insert(node), "node name {node} is used twice");
+			}
+			for institution in &region.institutions {
+				let Some(proxy) = &institution.proxy else { continue };
+				ensure!(
+					institution.role == Role::Authority,
+					"{}: {} names a proxy account but is not an authority",
+					region.id,
+					institution.name
+				);
+				account(proxy).with_context(|| format!("{}: proxy account", institution.name))?;
 			}
 		}
 		let authorities: BTreeSet<String> = self

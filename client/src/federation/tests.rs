@@ -165,6 +165,42 @@ fn a_collator_that_is_not_an_authority_is_refused() {
 }
 
 #[test]
+fn a_proxy_account_of_an_institution_that_is_not_an_authority_is_refused() {
+	refused(
+		&SHIPPED.replace(
+			"name = \"Lakeside Family Clinic\" }",
+			"name = \"Lakeside Family Clinic\", proxy = \"//Charlie//stash\" }",
+		),
+		"Lakeside Family Clinic names a proxy account but is not an authority",
+	);
+	refused(
+		&SHIPPED.replace("proxy = \"//Bob//stash\"", "proxy = \"bob's proxy\""),
+		"Alpine Regional Health Authority: proxy account",
+	);
+}
+
+#[test]
+fn the_authorities_proxy_accounts_are_endowed_and_listed() {
+	let federation = parse(SHIPPED);
+	let region = &federation.regions[0];
+	assert_eq!(
+		region.proxies().collect::<Vec<_>>(),
+		[("//Alice", "//Alice//stash"), ("//Bob", "//Bob//stash")]
+	);
+	let patch = genesis::region_patch(region, 1000).expect("patch");
+	let endowed: Vec<String> = patch["balances"]["balances"]
+		.as_array()
+		.expect("balances")
+		.iter()
+		.map(|entry| entry[0].as_str().expect("an account").to_owned())
+		.collect();
+	for (_, proxy) in region.proxies() {
+		let proxy = account(proxy).expect("an account").to_string();
+		assert!(endowed.contains(&proxy), "{proxy} is not endowed");
+	}
+}
+
+#[test]
 fn a_coordinator_collator_from_outside_the_regions_is_refused() {
 	refused(
 		&SHIPPED.replace("institution = \"//Eve\"", "institution = \"//Ferdie//stash\""),
