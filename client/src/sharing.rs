@@ -16,7 +16,8 @@
 //!    proxy: only it can read it, and it cannot be replayed for another grant or proxy.
 //!
 //! A proxy opens and checks its fragment ([`open_fragment`]) and re-encrypts a grant capsule
-//! with it ([`reencrypt`]). The grantee checks each capsule fragment, opens `K` from `m` of them
+//! with it ([`reencrypt`]); a proxy that sees the same capsules again keeps them parsed
+//! ([`CapsuleCache`]). The grantee checks each capsule fragment, opens `K` from `m` of them
 //! ([`open_reencrypted`]) and decrypts the document with
 //! [`envelope::open_with_document_key`](medfed_primitives::envelope::open_with_document_key).
 //!
@@ -37,7 +38,10 @@ use medfed_primitives::{
 };
 use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
-use std::fmt;
+use std::{
+	collections::{HashMap, VecDeque},
+	fmt,
+};
 use umbral_pre::{
 	CapsuleFrag, DefaultDeserialize, DefaultSerialize, KeyFrag, PublicKey, ReencryptionError,
 	SecretKey, SecretKeyFactory, Signature, Signer, VerifiedKeyFrag,
@@ -323,6 +327,13 @@ pub fn open_fragment(
 		.map_err(|_| SharingError::InvalidKeyFragment)
 }
 
+/// The grant's `capsule` as umbral-pre re-encrypts it: decoded and self-checked by umbral-pre
+/// (two point decompressions and two scalar multiplications, about half the cost of a
+/// re-encryption; umbral-pre makes no capsule without that check).
+pub fn parse_capsule(capsule: &Capsule) -> Result<umbral_pre::Capsule, SharingError> {
+	capsule.to_umbral().map_err(|_| SharingError::InvalidCapsule)
+}
+
 /// For a proxy: re-encrypts the grant's `capsule` with its key fragment. The encoded capsule
 /// fragment, for the grantee.
 pub fn reencrypt(
@@ -330,12 +341,89 @@ pub fn reencrypt(
 	capsule: &Capsule,
 	kfrag: &VerifiedKeyFrag,
 ) -> Result<Vec<u8>, SharingError> {
-	let capsule = capsule.to_umbral().map_err(|_| SharingError::InvalidCapsule)?;
-	let cfrag = umbral_pre::reencrypt_with_rng(rng, &capsule, kfrag.clone());
-	Ok(cfrag
+	Ok(reencrypt_parsed(rng, &parse_capsule(capsule)?, kfrag))
+}
+
+/// [`reencrypt`] of a capsule parsed already ([`parse_capsule`]): the capsule fragment in
+/// umbral-pre's MessagePack encoding, which the chain stores and the grantee decodes
+/// ([`open_reencrypted`]).
+pub fn reencrypt_parsed(
+	rng: &mut (impl CryptoRng + RngCore),
+	capsule: &umbral_pre::Capsule,
+	kfrag: &VerifiedKeyFrag,
+) -> Vec<u8> {
+	// umbral-pre takes the key fragment by value; a clone is a copy of a few hundred bytes.
+	umbral_pre::reencrypt_with_rng(rng, capsule, kfrag.clone())
 		.to_bytes()
 		.expect("MessagePack encodes a capsule fragment in memory")
-		.into_vec())
+		.into_vec()
+}
+
+/// The grant capsules a proxy has parsed ([`parse_capsule`]), at most `capacity` of them, so
+/// that a capsule it sees again (another request for the same record under the same grant) is
+/// not parsed again. Keyed by the capsule's bytes: a capsule kept is exactly the one asked for,
+/// whichever grant and record it came with. When full, it forgets the capsule it has kept
+/// longest (first in, first out). Capsules are public: nothing here is secret.
+#[derive(Clone, Debug)]
+pub struct CapsuleCache {
+	capacity: usize,
+	parsed: HashMap<[u8; CAPSULE_LEN], umbral_pre::Capsule>,
+	/// The keys of `parsed`, oldest first.
+	order: VecDeque<[u8; CAPSULE_LEN]>,
+}
+
+impl CapsuleCache {
+	/// An empty cache that keeps at most `capacity` capsules (none with 0).
+	pub fn new(capacity: usize) -> Self {
+		CapsuleCache { capacity, parsed: HashMap::new(), order: VecDeque::new() }
+	}
+
+	/// [`reencrypt`], parsing `capsule` only if it is not kept, and keeping it parsed
+	/// (forgetting the oldest if the cache is full): what a proxy does per record. A capsule
+	/// that does not parse is not kept.
+	pub fn reencrypt(
+		&mut self,
+		rng: &mut (impl CryptoRng + RngCore),
+		capsule: &Capsule,
+		kfrag: &VerifiedKeyFrag,
+	) -> Result<Vec<u8>, SharingError> {
+		if let Some(parsed) = self.parsed.get(&capsule.0) {
+			return Ok(reencrypt_parsed(rng, parsed, kfrag));
+		}
+		let parsed = parse_capsule(capsule)?;
+		let cfrag = reencrypt_parsed(rng, &parsed, kfrag);
+		self.keep(capsule, parsed);
+		Ok(cfrag)
+	}
+
+	/// Keeps `parsed`, the parsed `capsule`, which is not kept yet.
+	fn keep(&mut self, capsule: &Capsule, parsed: umbral_pre::Capsule) {
+		if self.capacity == 0 {
+			return;
+		}
+		if self.order.len() >= self.capacity {
+			if let Some(oldest) = self.order.pop_front() {
+				self.parsed.remove(&oldest);
+			}
+		}
+		self.order.push_back(capsule.0);
+		self.parsed.insert(capsule.0, parsed);
+	}
+
+	/// Whether `capsule` is kept parsed.
+	pub fn contains(&self, capsule: &Capsule) -> bool {
+		self.parsed.contains_key(&capsule.0)
+	}
+
+	/// How many capsules are kept.
+	pub fn len(&self) -> usize {
+		self.order.len()
+	}
+
+	/// Whether none is kept.
+	pub fn is_empty(&self) -> bool {
+		self.order.is_empty()
+	}
 }
 
 /// For the grantee: checks every capsule fragment of the grant's `capsule` (naming the first
@@ -353,7 +441,7 @@ pub fn open_reencrypted(
 	if cfrags.is_empty() {
 		return Err(SharingError::NoCapsuleFragments);
 	}
-	let capsule = capsule.to_umbral().map_err(|_| SharingError::InvalidCapsule)?;
+	let capsule = parse_capsule(capsule)?;
 	let verified = cfrags
 		.iter()
 		.enumerate()

@@ -305,6 +305,78 @@ fn grant_keys_are_deterministic_and_one_per_salt() {
 }
 
 #[test]
+fn a_capsule_cache_keeps_its_capacity_forgets_the_oldest_and_its_fragments_open() {
+	let grant = Grant::new(2);
+	// The grant's capsule of the record and three more (the record wrapped to the grant again).
+	let mut records = vec![(grant.capsule, grant.wrapped_key)];
+	for _ in 0..3 {
+		let (capsule, wrapped_key) = rewrap(
+			&mut OsRng,
+			&grant.patient,
+			&grant.sealed.capsule,
+			&grant.sealed.wrapped_key,
+			&grant.delegating.public_key(),
+		)
+		.unwrap();
+		records.push((capsule, wrapped_key));
+	}
+	let kfrags: Vec<_> = (0..2).map(|n| grant.open_as(n, &grant.fragments[n]).unwrap()).collect();
+	// Both proxies' fragments of record `r`, through `cache`, open it for the grantee.
+	let answer_and_open = |cache: &mut CapsuleCache, r: usize| {
+		let (capsule, wrapped_key) = &records[r];
+		let cfrags: Vec<_> = kfrags
+			.iter()
+			.map(|kfrag| cache.reencrypt(&mut OsRng, capsule, kfrag).unwrap())
+			.collect();
+		let key = open_reencrypted(
+			&grant.grantee,
+			&grant.delegating.public_key(),
+			&grant.verifying,
+			&grant.grantee.public_key(),
+			capsule,
+			wrapped_key,
+			&cfrags,
+		)
+		.unwrap();
+		let opened =
+			envelope::open_with_document_key(&key, &grant.sealed.hash(), &grant.sealed.ciphertext);
+		assert_eq!(opened.unwrap(), document());
+	};
+	let kept = |cache: &CapsuleCache| -> Vec<usize> {
+		(0..records.len()).filter(|&r| cache.contains(&records[r].0)).collect()
+	};
+
+	let mut cache = CapsuleCache::new(2);
+	assert!(cache.is_empty());
+	// The first proxy's fragment parses the capsule, the second's takes it from the cache.
+	answer_and_open(&mut cache, 0);
+	assert_eq!((cache.len(), kept(&cache)), (1, vec![0]));
+	answer_and_open(&mut cache, 1);
+	answer_and_open(&mut cache, 0);
+	assert_eq!((cache.len(), kept(&cache)), (2, vec![0, 1]));
+	// Full: the capsule kept longest goes first, even if it was used again since.
+	answer_and_open(&mut cache, 2);
+	assert_eq!((cache.len(), kept(&cache)), (2, vec![1, 2]));
+	answer_and_open(&mut cache, 3);
+	assert_eq!((cache.len(), kept(&cache)), (2, vec![2, 3]));
+	answer_and_open(&mut cache, 0);
+	assert_eq!((cache.len(), kept(&cache)), (2, vec![0, 3]));
+
+	// A capsule that fails umbral-pre's check is refused and not kept.
+	let mut broken = records[1].0;
+	broken.0[CAPSULE_LEN - 1] ^= 1;
+	assert_eq!(cache.reencrypt(&mut OsRng, &broken, &kfrags[0]), Err(SharingError::InvalidCapsule));
+	assert!(!cache.contains(&broken));
+	assert_eq!((cache.len(), kept(&cache)), (2, vec![0, 3]));
+
+	// A cache of no capsules keeps none and re-encrypts all the same.
+	let mut none = CapsuleCache::new(0);
+	answer_and_open(&mut none, 1);
+	answer_and_open(&mut none, 1);
+	assert!(none.is_empty() && kept(&none).is_empty());
+}
+
+#[test]
 fn a_recovered_grant_key_opens_only_its_own_grant() {
 	// A grantee colluding with `m` proxies can rebuild the grant's delegating key from their
 	// key fragments. Take the worst case, the key itself.
