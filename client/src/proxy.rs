@@ -35,7 +35,10 @@
 //!      chain ([`records_to_issue`]): a proxy that restarts never issues a second fragment;
 //!    - opens its key fragment of the grant and re-encrypts the capsule of every remaining
 //!      record ([`reencrypt_records`]); a key fragment that does not open or verify is a
-//!      warning naming the grant and the reason, and the request is skipped;
+//!      warning naming the grant and the reason, and the request is skipped. It keeps the last
+//!      [`KEEP_CAPSULES`] grant capsules it parsed ([`CapsuleCache`]): parsing one (umbral-pre
+//!      checks it) costs about half a re-encryption, and another request for the same record
+//!      under the same grant brings the same capsule again;
 //!    - submits all the capsule fragments in one `Access.submit_fragments`, signed by the proxy
 //!      account, and waits for its inclusion.
 //! 3. Errors talking to the node are logged and the work is retried at the next block; a node
@@ -54,7 +57,7 @@ use crate::{
 		calls, BlockHash, Chain, Institution,
 	},
 	keystore::{self, Identity, Keystore, Kind},
-	sharing::{self, SharingError},
+	sharing::{self, CapsuleCache, SharingError},
 };
 use anyhow::{anyhow, bail, Context, Result};
 use futures::{FutureExt, StreamExt};
@@ -75,6 +78,10 @@ pub const RETRY_AFTER: Duration = Duration::from_secs(30);
 /// (mortal for 256 blocks) and than a request stays open, so nothing it remembers can still be
 /// in flight when it forgets it; after that the chain's own record decides.
 pub const REMEMBER_FOR: Duration = Duration::from_secs(2 * 60 * 60);
+
+/// How many parsed grant capsules the proxy keeps ([`CapsuleCache`]): 256 requests of the
+/// most records a request can name (16), a few megabytes.
+pub const KEEP_CAPSULES: usize = 4096;
 
 /// With no new best block for this long, the proxy reconnects to the node.
 pub const NO_BLOCK_RECONNECT: Duration = Duration::from_secs(120);
@@ -369,12 +376,14 @@ pub fn records_to_issue(
 }
 
 /// Opens this proxy's key fragment `encrypted` of `grant`, checks it against the grant, and
-/// re-encrypts the capsule of each envelope with it: the capsule fragments to submit.
+/// re-encrypts the capsule of each envelope with it, one after the other, taking the parsed
+/// capsules from `capsules` and keeping the new ones there: the capsule fragments to submit.
 pub fn reencrypt_records(
 	proxy_key: &umbral_pre::SecretKey,
 	grant: &Grant,
 	encrypted: &[u8],
 	envelopes: &[(RecordId, Envelope)],
+	capsules: &mut CapsuleCache,
 ) -> Result<Vec<(RecordId, Vec<u8>)>, Skip> {
 	let umbral = |key: &PublicKey| key.to_umbral().map_err(|_| Skip::InvalidGrantKeys);
 	let (verifying, delegating, grantee) = (
@@ -396,7 +405,8 @@ pub fn reencrypt_records(
 	envelopes
 		.iter()
 		.map(|(record, envelope)| {
-			sharing::reencrypt(&mut OsRng, &envelope.capsule, &kfrag)
+			capsules
+				.reencrypt(&mut OsRng, &envelope.capsule, &kfrag)
 				.map(|cfrag| (*record, cfrag))
 				.map_err(|error| Skip::Reencryption { record: *record, error })
 		})
@@ -523,12 +533,24 @@ enum Outcome {
 }
 
 /// What the proxy keeps from block to block.
-#[derive(Default)]
 struct State {
 	handled: Handled,
 	skips: SkipLog,
 	/// The setup problem last logged, while the proxy is paused.
 	paused: Option<SetupProblem>,
+	/// The grant capsules parsed last.
+	capsules: CapsuleCache,
+}
+
+impl Default for State {
+	fn default() -> Self {
+		State {
+			handled: Handled::default(),
+			skips: SkipLog::default(),
+			paused: None,
+			capsules: CapsuleCache::new(KEEP_CAPSULES),
+		}
+	}
 }
 
 impl Proxy {
@@ -563,6 +585,7 @@ impl Proxy {
 		request_id: RequestId,
 		best: u32,
 		handled: &Handled,
+		capsules: &mut CapsuleCache,
 	) -> Result<Outcome> {
 		if let Some(skip) = handled.check(request_id, Instant::now()) {
 			return Ok(Outcome::Skipped(None, skip));
@@ -593,7 +616,7 @@ impl Proxy {
 				None => return skipped(Skip::NoEnvelope { record }),
 			}
 		}
-		match reencrypt_records(&self.identity.umbral, &grant, &encrypted, &envelopes) {
+		match reencrypt_records(&self.identity.umbral, &grant, &encrypted, &envelopes, capsules) {
 			Ok(fragments) => Ok(Outcome::Submit { grant: request.grant, fragments }),
 			Err(skip) => skipped(skip),
 		}
@@ -625,7 +648,7 @@ impl Proxy {
 		state.skips.retain_open(&open);
 		state.handled.forget_old(Instant::now());
 		for request in open {
-			match self.prepare(&at, request, best, &state.handled).await? {
+			match self.prepare(&at, request, best, &state.handled, &mut state.capsules).await? {
 				Outcome::Skipped(grant, skip) =>
 					if state.skips.should_log(request, &skip) {
 						let event = if skip.is_warning() { "warning" } else { "skipped" };
@@ -870,39 +893,53 @@ mod tests {
 	#[test]
 	fn two_proxies_capsule_fragments_open_the_requested_records_for_the_grantee() {
 		let shared = shared();
+		// Each proxy answers two requests for the same records, the second from the capsules it
+		// kept parsed from the first.
 		let answers: Vec<_> = [0, 2]
 			.into_iter()
 			.map(|n| {
-				reencrypt_records(
-					&shared.proxy_keys[n],
-					&shared.grant,
-					&shared.fragments[n],
-					&shared.envelopes,
-				)
-				.unwrap()
+				let mut capsules = CapsuleCache::new(KEEP_CAPSULES);
+				let mut answer = || {
+					reencrypt_records(
+						&shared.proxy_keys[n],
+						&shared.grant,
+						&shared.fragments[n],
+						&shared.envelopes,
+						&mut capsules,
+					)
+					.unwrap()
+				};
+				let answers = [answer(), answer()];
+				assert_eq!(capsules.len(), 2);
+				assert!(shared.envelopes.iter().all(|(_, e)| capsules.contains(&e.capsule)));
+				assert_ne!(answers[0], answers[1], "every re-encryption is fresh");
+				answers
 			})
 			.collect();
 		for (i, (record, envelope)) in shared.envelopes.iter().enumerate() {
-			let cfrags: Vec<_> = answers
-				.iter()
-				.map(|answer| {
-					assert_eq!(answer[i].0, *record);
-					answer[i].1.clone()
-				})
-				.collect();
-			let key = sharing::open_reencrypted(
-				&shared.grantee,
-				&shared.grant.delegating_key.to_umbral().unwrap(),
-				&shared.grant.verifying_key.to_umbral().unwrap(),
-				&shared.grantee.public_key(),
-				&envelope.capsule,
-				&envelope.wrapped_key,
-				&cfrags,
-			)
-			.unwrap();
-			let (_, sealed) = &shared.sealed[i];
-			let opened = envelope::open_with_document_key(&key, &sealed.hash(), &sealed.ciphertext);
-			assert_eq!(opened.unwrap(), document(*record));
+			for request in 0..2 {
+				let cfrags: Vec<_> = answers
+					.iter()
+					.map(|answer| {
+						assert_eq!(answer[request][i].0, *record);
+						answer[request][i].1.clone()
+					})
+					.collect();
+				let key = sharing::open_reencrypted(
+					&shared.grantee,
+					&shared.grant.delegating_key.to_umbral().unwrap(),
+					&shared.grant.verifying_key.to_umbral().unwrap(),
+					&shared.grantee.public_key(),
+					&envelope.capsule,
+					&envelope.wrapped_key,
+					&cfrags,
+				)
+				.unwrap();
+				let (_, sealed) = &shared.sealed[i];
+				let opened =
+					envelope::open_with_document_key(&key, &sealed.hash(), &sealed.ciphertext);
+				assert_eq!(opened.unwrap(), document(*record));
+			}
 		}
 	}
 
@@ -915,6 +952,7 @@ mod tests {
 				grant,
 				&shared.fragments[fragment],
 				&shared.envelopes,
+				&mut CapsuleCache::new(KEEP_CAPSULES),
 			)
 		};
 		let another_proxys = answer(1, 0, &shared.grant).unwrap_err();
@@ -932,8 +970,13 @@ mod tests {
 
 		let mut cut = shared.fragments[1].clone();
 		cut.truncate(50);
-		let cut_short =
-			reencrypt_records(&shared.proxy_keys[1], &shared.grant, &cut, &shared.envelopes);
+		let cut_short = reencrypt_records(
+			&shared.proxy_keys[1],
+			&shared.grant,
+			&cut,
+			&shared.envelopes,
+			&mut CapsuleCache::new(KEEP_CAPSULES),
+		);
 		assert_eq!(cut_short.unwrap_err(), Skip::KeyFragment(SharingError::MalformedKeyFragment));
 
 		for skip in [another_proxys, other_grants, not_for_this_grantee] {
