@@ -1,6 +1,6 @@
 //! The federation on a local network: `scripts/launch.sh` starts the real relay chain node
 //! (3 validators), the coordinator and both regions (two collators each) with zombienet, HRMP
-//! channels and one IPFS node per region; this test then checks, through the nodes' RPC:
+//! channels, one IPFS node per region and a re-encryption proxy per authority; this test then checks, through the nodes' RPC:
 //!
 //! - every parachain produces and finalizes blocks, and reports when it first did;
 //! - the relay chain has the HRMP channels open both ways between the coordinator and each
@@ -13,7 +13,9 @@
 //! - fault drill: with region A's IPFS node hung (SIGSTOP), `ehr upload` fails within its
 //!   timeout; with it stopped (`scripts/launch.sh stop ipfs-region-a`) the federation stays up
 //!   and uploads fail clearly, registering nothing; started again by name, it takes and pins
-//!   the next upload.
+//!   the next upload;
+//! - the re-encryption proxies launch.sh started for region A's authorities open a patient's
+//!   2-of-2 grant: the practitioner reads the record byte for byte.
 //!
 //! Needs the built collator and relay chain node; `scripts/test.sh` builds the rest (runtime
 //! wasm, `medfed-federation`) and runs it when both are in the cache, and otherwise says it is
@@ -22,7 +24,7 @@
 mod common;
 
 use codec::{Decode, Encode};
-use common::{ehr, ehr_ok, launch_sh, temp_dir, workspace};
+use common::{ehr, ehr_ok, ehr_with_keystore, launch_sh, ok_json, temp_dir, workspace};
 use medfed_client::{
 	chain::{self, calls, Call, Rpc},
 	federation::{channels, ports, Federation},
@@ -651,6 +653,64 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 			PinState::Unpinnable { reason: medfed_primitives::Unpinnable::NotFound, .. }
 		)),
 		"record 0 (its content was never added to IPFS): {unserved:?}"
+	);
+
+	// Sharing through the proxies launch.sh started for region A's authorities: a patient
+	// grants a practitioner 2 of 2 and the practitioner reads the record byte for byte.
+	for proxy in ["proxy-alice", "proxy-bob"] {
+		assert!(state.join(format!("procs/{proxy}.pid")).exists(), "launch.sh runs no {proxy}");
+	}
+	let url = ws(REGION_A[0]);
+	let ipfs = format!("http://127.0.0.1:{ipfs_api}");
+	let keystore = dir.join("keystore.json");
+	let ok = |args: &[&str]| ok_json(&ehr_with_keystore(&url, &ipfs, &keystore, args), args);
+	let patient = ok(&["keys", "new", "ferdie", "--kind", "patient", "--dev", "Ferdie"]);
+	let patient = patient["account"].as_str().expect("an account").to_owned();
+	let doctor = ok(&["keys", "new", "dave", "--kind", "practitioner", "--dev", "Dave"]);
+	let doctor = doctor["account"].as_str().expect("an account").to_owned();
+	ok(&["patient", "register", "--key", "ferdie"]);
+	ok(&["keys", "publish", "--key", "dave"]);
+	let shared = ok(&["upload", "--as", "//Charlie", "--patient", &patient, bundle]);
+	let shared = shared["record"]["id"].as_u64().expect("a record id").to_string();
+	let grant = ok(&[
+		"grant",
+		"--key",
+		"ferdie",
+		"--to",
+		&doctor,
+		"--records",
+		&shared,
+		"--threshold",
+		"2",
+		"--expires-in",
+		"1000",
+	]);
+	assert_eq!(grant["grant"]["proxies"].as_array().map(Vec::len), Some(2), "{grant}");
+	let grant = grant["grant"]["id"].as_u64().expect("a grant id").to_string();
+	let asked = Instant::now();
+	let request = ok(&[
+		"request",
+		"--key",
+		"dave",
+		"--grant",
+		&grant,
+		"--records",
+		&shared,
+		"--purpose",
+		"referral",
+	]);
+	let request = request["id"].as_u64().expect("a request id").to_string();
+	let read = dir.join("shared.json");
+	let read_path = read.to_str().expect("a UTF-8 path");
+	ok(&["read", "--key", "dave", "--request", &request, "-o", read_path, "--wait", "300"]);
+	println!(
+		"FIGURE one request → readable record through launch.sh's proxies: {:.1} s",
+		asked.elapsed().as_secs_f64()
+	);
+	assert_eq!(
+		std::fs::read(&read).expect("written"),
+		std::fs::read(bundle).expect("the bundle"),
+		"the record read differs from the one uploaded"
 	);
 }
 

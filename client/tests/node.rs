@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{ehr, ehr_ok, temp_dir, workspace};
+use common::{ehr, ehr_ok, ehr_with_keystore, ok_json, temp_dir, workspace};
 use medfed_primitives::{envelope, umbral::dev, Cid};
 use sha2::{Digest, Sha256};
 use std::{
@@ -243,26 +243,6 @@ fn register_and_read_back_records_through_the_real_node() {
 	assert_eq!(ehr_ok(&url, &["record", "list", "--patient", &ferdie])["total"], 1);
 
 	let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// Runs `ehr --url <url> --ipfs <ipfs> --json --keystore <keystore> <args…>` with the tests'
-/// keystore passphrase and no signer from the environment.
-fn ehr_with_keystore(url: &str, ipfs: &str, keystore: &Path, args: &[&str]) -> Output {
-	Command::new(env!("CARGO_BIN_EXE_ehr"))
-		.args(["--url", url, "--ipfs", ipfs, "--json", "--keystore"])
-		.arg(keystore)
-		.args(args)
-		.env("EHR_PASSPHRASE", "correct horse battery staple")
-		.env_remove("EHR_SURI")
-		.env_remove("EHR_KEY")
-		.output()
-		.expect("ehr runs")
-}
-
-/// What `ehr` printed as JSON, after asserting that it succeeded.
-fn ok_json(out: &Output, args: &[&str]) -> serde_json::Value {
-	assert!(out.status.success(), "ehr {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-	serde_json::from_slice(&out.stdout).expect("ehr prints JSON")
 }
 
 /// Bob's vote for the motion `motion` (what `ehr institution add` or `ehr record void` printed),

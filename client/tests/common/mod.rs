@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use std::{
-	path::PathBuf,
+	path::{Path, PathBuf},
 	process::{Command, Output},
 };
 
@@ -37,6 +37,26 @@ pub fn ehr(url: &str, args: &[&str]) -> Output {
 /// Runs `ehr --url <url> --json <args…>`, which must succeed; what it printed.
 pub fn ehr_ok(url: &str, args: &[&str]) -> serde_json::Value {
 	let out = ehr(url, args);
+	assert!(out.status.success(), "ehr {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+	serde_json::from_slice(&out.stdout).expect("ehr prints JSON")
+}
+
+/// Runs `ehr --url <url> --ipfs <ipfs> --json --keystore <keystore> <args…>` with the tests'
+/// keystore passphrase and no signer from the environment.
+pub fn ehr_with_keystore(url: &str, ipfs: &str, keystore: &Path, args: &[&str]) -> Output {
+	Command::new(env!("CARGO_BIN_EXE_ehr"))
+		.args(["--url", url, "--ipfs", ipfs, "--json", "--keystore"])
+		.arg(keystore)
+		.args(args)
+		.env("EHR_PASSPHRASE", "correct horse battery staple")
+		.env_remove("EHR_SURI")
+		.env_remove("EHR_KEY")
+		.output()
+		.expect("ehr runs")
+}
+
+/// What `ehr` printed as JSON, after asserting that it succeeded.
+pub fn ok_json(out: &Output, args: &[&str]) -> serde_json::Value {
 	assert!(out.status.success(), "ehr {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
 	serde_json::from_slice(&out.stdout).expect("ehr prints JSON")
 }
