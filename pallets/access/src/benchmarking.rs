@@ -136,6 +136,45 @@ fn capsule_fragments<T: Config>(
 		.expect("in bound")
 }
 
+/// A deterministic RNG (splitmix64) for making real Umbral keys and fragments where the
+/// benchmarks run: the runtime has no entropy, and the benchmarks need real curve operations,
+/// not secrecy. Never use it for anything else.
+struct BenchRng(u64);
+
+impl rand_core::RngCore for BenchRng {
+	fn next_u32(&mut self) -> u32 {
+		self.next_u64() as u32
+	}
+
+	fn next_u64(&mut self) -> u64 {
+		self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+		let mut z = self.0;
+		z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+		z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+		z ^ (z >> 31)
+	}
+
+	fn fill_bytes(&mut self, dest: &mut [u8]) {
+		rand_core::impls::fill_bytes_via_next(self, dest)
+	}
+
+	fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
+		self.fill_bytes(dest);
+		Ok(())
+	}
+}
+
+impl rand_core::CryptoRng for BenchRng {}
+
+/// The last byte of a capsule fragment's proof scalar (`z3`) in umbral-pre's encoding: the
+/// array header, four fields and the proof's header (141 bytes), four points (4 × 35) and the
+/// scalar's own header (2), then its 32 bytes.
+const PROOF_SCALAR_LAST_BYTE: usize = 141 + 4 * 35 + 2 + 31;
+
+fn chain_key(key: &umbral_pre::PublicKey) -> PublicKey {
+	PublicKey::parse(&key.to_compressed_bytes()).expect("umbral-pre makes curve points")
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -260,6 +299,83 @@ mod benchmarks {
 			Requests::<T>::get(req).map(|r| r.state),
 			Some(RequestState::Fulfilled { .. })
 		));
+	}
+
+	/// The worst case: an upheld complaint that reopens a fulfilled request, against a
+	/// fragment that decodes and whose key fragment's signature verifies, so that every check
+	/// of umbral-pre's verification runs (the proof's scalar is changed, which only the last
+	/// check finds). The keys, capsule and fragments are real, made with umbral-pre here.
+	#[benchmark]
+	fn complain() {
+		let proxies = authorities::<T>();
+		let (patient, records, grantee) = patient::<T>(1);
+		let record = records[0];
+		let mut rng = BenchRng(0x6d65_6466_6564);
+		let delegating = umbral_pre::SecretKey::random_with_rng(&mut rng);
+		let signer = umbral_pre::Signer::new(umbral_pre::SecretKey::random_with_rng(&mut rng));
+		let receiving = umbral_pre::SecretKey::random_with_rng(&mut rng);
+		Keys::<T>::insert(&grantee, chain_key(&receiving.public_key()));
+		let (capsule, wrapped) =
+			umbral_pre::encrypt_with_rng(&mut rng, &delegating.public_key(), &[7; 32])
+				.expect("umbral-pre encrypts 32 bytes");
+		let envelope = GrantEnvelope {
+			capsule: Capsule::from_umbral(&capsule),
+			wrapped_key: WrappedKey::parse(&wrapped).expect("72 bytes for a 32-byte key"),
+		};
+		let threshold = proxies.len().min(2);
+		let id = NextGrantId::<T>::get();
+		let scope: ScopeOf<T> = Scope::All;
+		Pallet::<T>::grant(
+			RawOrigin::Signed(patient).into(),
+			grantee.clone(),
+			scope,
+			threshold as u8,
+			frame_system::Pallet::<T>::block_number().saturating_add(T::MaxGrantDuration::get()),
+			[9; 32],
+			chain_key(&delegating.public_key()),
+			chain_key(&signer.verifying_key()),
+			fragments::<T>(),
+			vec![(record, envelope)].try_into().expect("one envelope"),
+		)
+		.expect("a valid grant");
+		let req = make_request::<T>(&grantee, id, &records);
+		let kfrags = umbral_pre::generate_kfrags_with_rng(
+			&mut rng,
+			&delegating,
+			&receiving.public_key(),
+			&signer,
+			threshold,
+			proxies.len(),
+			true,
+			true,
+		);
+		// A threshold of proxies answer; the last one's fragment is wrong.
+		let last = threshold - 1;
+		for (i, proxy) in proxies[..threshold].iter().enumerate() {
+			let cfrag =
+				umbral_pre::reencrypt_with_rng(&mut rng, &capsule, kfrags[i].clone()).unverify();
+			let mut bytes = fragment::encode(&cfrag);
+			if i == last {
+				bytes[PROOF_SCALAR_LAST_BYTE] ^= 1;
+			}
+			let submitted: BoundedVec<_, T::MaxRecordsPerRequest> =
+				vec![(record, bytes.try_into().expect("within MaxCapsuleFragmentLen"))]
+					.try_into()
+					.expect("one record");
+			Pallet::<T>::submit_fragments(RawOrigin::Signed(proxy.clone()).into(), req, submitted)
+				.expect("accepted");
+		}
+		assert!(matches!(
+			Requests::<T>::get(req).map(|r| r.state),
+			Some(RequestState::Fulfilled { .. })
+		));
+		let authority = Grants::<T>::get(id).expect("granted").proxies[last].clone();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(grantee), req, record, authority);
+
+		assert_eq!(Requests::<T>::get(req).map(|r| r.state), Some(RequestState::Open));
+		assert!(FailedProxies::<T>::contains_key(req, last as u32));
 	}
 
 	#[benchmark]

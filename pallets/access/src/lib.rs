@@ -25,11 +25,15 @@
 //! at inclusion: the request still open and before its deadline, the grant live, the proxy one
 //! of the grant's, one fragment per proxy and record. With `m` fragments for every record the
 //! request is fulfilled, and it takes the other proxies' fragments until its deadline (the chain
-//! does not verify them, so one of the first `m` may be wrong); the grantee verifies them, decrypts the document key, fetches the
-//! ciphertext from IPFS and opens it.
+//! does not verify them as they come, so one of the first `m` may be wrong); the grantee
+//! verifies them, decrypts the document key, fetches the ciphertext from IPFS and opens it. A
+//! fragment that fails the grantee's check is complained about ([`Pallet::complain`]): the
+//! chain verifies that one fragment and, if it is wrong, removes it and bars its proxy from the
+//! request.
 //!
 //! Every request ends exactly once: fulfilled, denied (with the reason), or expired at its
-//! deadline (swept in `on_initialize`). Revocation is final and ends the grant's open
+//! deadline (swept in `on_initialize`); a fulfilment that an upheld complaint withdraws is no
+//! end, and the request, open again, ends once later. Revocation is final and ends the grant's open
 //! requests in the block it is included in. Every grant, extension, revocation, request,
 //! denial, fragment issue, fulfilment and expiry is written to the patient's audit trail
 //! ([`Audit`]), which the runtime API pages through. No key fragment, capsule fragment or
@@ -42,9 +46,16 @@
 //!
 //! ## Low-level notes
 //!
-//! - Capsule fragments are not verified on chain: verification costs the grantee a
-//!   fraction of a millisecond natively, and a wrong fragment only delays the grantee, who
-//!   verifies every fragment before decrypting and names the proxy that sent it.
+//! - Capsule fragments are not verified when they are submitted: the grantee verifies every
+//!   one before decrypting (a fraction of a millisecond natively) and names the proxy of one
+//!   that fails. Only a complaint makes the runtime verify one, with umbral-pre, reading the
+//!   fragment's encoding itself ([`fragment`]): umbral-pre's own decoder needs `std`.
+//! - A complaint's rule: upheld (free) if the fragment is malformed or does not verify against
+//!   the grant's keys and the record's capsule wrapped to the grant; the fragment is removed,
+//!   its proxy is barred from the request ([`FailedProxies`]) and a fulfilled request that now
+//!   lacks a threshold for that record is open again, if its deadline has not come and its
+//!   grant is live. Refused (paid) if it verifies. An honest proxy's fragment always verifies:
+//!   it re-encrypts only with a key fragment it verified against the same keys.
 //! - Capsule fragments stay in storage for the grantee to read; each is bounded, and each
 //!   request holds at most `MaxRecordsPerRequest × MaxProxies` of them.
 //! - A proxy submits with its own account, which its authority names with
@@ -59,6 +70,7 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod fragment;
 #[cfg(test)]
 mod mock;
 pub mod runtime_api;
@@ -340,6 +352,13 @@ pub mod pallet {
 	pub type FragmentCount<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, RequestId, Twox64Concat, RecordId, u32, ValueQuery>;
 
+	/// The proxies (by position in the grant) that a complaint found to have issued a wrong
+	/// capsule fragment for a request: they issue no more for it. At most `MaxProxies` per
+	/// request.
+	#[pallet::storage]
+	pub type FailedProxies<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, RequestId, Twox64Concat, u32, (), OptionQuery>;
+
 	/// Each patient's audit trail, in order.
 	#[pallet::storage]
 	pub type Audit<T: Config> = StorageDoubleMap<
@@ -392,6 +411,15 @@ pub mod pallet {
 		RequestFulfilled { request: RequestId },
 		/// A request reached its deadline unfulfilled.
 		RequestExpired { request: RequestId },
+		/// The grantee's complaint was upheld: the capsule fragment the proxy of authority
+		/// `proxy` issued for `record` of `request` was malformed or wrong, and is removed; that
+		/// proxy issues no more for the request. `reopened`: the request is open again.
+		ComplaintUpheld {
+			request: RequestId,
+			record: RecordId,
+			proxy: T::AccountId,
+			reopened: bool,
+		},
 	}
 
 	#[pallet::error]
@@ -466,6 +494,18 @@ pub mod pallet {
 		AlreadyIssued,
 		/// No fragment, or an empty one.
 		EmptyFragments,
+		/// Only the grantee who made the request complains about its fragments.
+		NotRequester,
+		/// This proxy holds no capsule fragment for this record of this request (none issued,
+		/// or one already removed by a complaint). Name the authority as `FragmentsIssued` does.
+		NoFragment,
+		/// The capsule fragment complained about verifies: it is a correct re-encryption of the
+		/// record's capsule for the grantee under this grant. The complaint is refused and the
+		/// complainant pays for it.
+		FragmentValid,
+		/// A complaint found this proxy's fragment for this request wrong: it issues no more for
+		/// the request.
+		ProxyFailed,
 	}
 
 	#[pallet::hooks]
@@ -808,7 +848,8 @@ pub mod pallet {
 
 		/// A proxy's capsule fragments for records of an open request: one per record, at most
 		/// one per proxy and record ever. Free of charge when accepted. If the grant has
-		/// expired meanwhile, the request is denied and nothing is stored.
+		/// expired meanwhile, the request is denied and nothing is stored. A proxy that an
+		/// upheld complaint found wrong issues no more for the request.
 		///
 		/// Origin: signed by the proxy account of one of the grant's authorities.
 		#[pallet::call_index(6)]
@@ -839,6 +880,7 @@ pub mod pallet {
 				.iter()
 				.position(|p| *p == authority)
 				.ok_or(Error::<T>::ProxyNotInGrant)? as u32;
+			ensure!(!FailedProxies::<T>::contains_key(request, position), Error::<T>::ProxyFailed);
 			ensure!(
 				!fragments.is_empty() && fragments.iter().all(|(_, f)| !f.is_empty()),
 				Error::<T>::EmptyFragments
@@ -901,6 +943,81 @@ pub mod pallet {
 				Self::deposit_event(Event::RequestFulfilled { request });
 			}
 			Ok(PostDispatchInfo { actual_weight: actual, pays_fee: Pays::No })
+		}
+
+		/// The grantee's complaint against the capsule fragment that the proxy of authority
+		/// `proxy` (as `FragmentsIssued` names it) issued for `record` of `request`. The chain
+		/// verifies the fragment with umbral-pre against the keys it holds: the record's capsule
+		/// as wrapped to the grant, the grant's verifying and delegating keys, and the grantee's
+		/// key the grant re-encrypts to.
+		///
+		/// Upheld if the fragment is malformed or does not verify, free of charge: it is
+		/// removed, the proxy issues no more fragments for this request, and the complaint is
+		/// audited. A fulfilled request that then lacks a threshold of fragments for `record`
+		/// is open again if its deadline has not come and its grant is live, so that the other
+		/// proxies answer it; it ends once, as any request. Refused with `FragmentValid`, and
+		/// paid for, if the fragment verifies. A request denied or expired takes no complaint.
+		///
+		/// Origin: signed by the request's grantee.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::complain())]
+		pub fn complain(
+			origin: OriginFor<T>,
+			request: RequestId,
+			record: RecordId,
+			proxy: T::AccountId,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let mut info = Requests::<T>::get(request).ok_or(Error::<T>::UnknownRequest)?;
+			let grant = Grants::<T>::get(info.grant).ok_or(Error::<T>::UnknownGrant)?;
+			ensure!(info.requester == who && grant.grantee == who, Error::<T>::NotRequester);
+			ensure!(
+				matches!(info.state, RequestState::Open | RequestState::Fulfilled { .. }),
+				Error::<T>::RequestEnded
+			);
+			ensure!(info.records.contains(&record), Error::<T>::RecordNotRequested);
+			let position = grant
+				.proxies
+				.iter()
+				.position(|p| *p == proxy)
+				.ok_or(Error::<T>::ProxyNotInGrant)? as u32;
+			let stored = CapsuleFragments::<T>::get((request, record, position))
+				.ok_or(Error::<T>::NoFragment)?;
+			// A request opens only for records wrapped to its grant, and envelopes stay.
+			let envelope = Envelopes::<T>::get(info.grant, record).ok_or(Error::<T>::OutOfScope)?;
+			let verdict = fragment::judge(
+				&stored,
+				&envelope.capsule,
+				&grant.verifying_key,
+				&grant.delegating_key,
+				&grant.grantee_key,
+			)
+			.map_err(|()| Error::<T>::InvalidKey)?;
+			ensure!(verdict != fragment::Verdict::Valid, Error::<T>::FragmentValid);
+
+			CapsuleFragments::<T>::remove((request, record, position));
+			FragmentCount::<T>::mutate_exists(request, record, |count| {
+				*count = count.map(|n| n.saturating_sub(1)).filter(|n| *n > 0);
+			});
+			FailedProxies::<T>::insert(request, position, ());
+			let now = frame_system::Pallet::<T>::block_number();
+			let reopened = matches!(info.state, RequestState::Fulfilled { .. }) &&
+				now < info.deadline &&
+				Self::is_live(&grant) &&
+				FragmentCount::<T>::get(request, record) < grant.threshold as u32;
+			if reopened {
+				// Still listed under its deadline and grant, as a fulfilled request before its
+				// deadline under a live grant is.
+				info.state = RequestState::Open;
+				Requests::<T>::insert(request, &info);
+			}
+			Self::audit(
+				&grant.patient,
+				&who,
+				AccessEvent::ComplaintUpheld { request, record, proxy: proxy.clone(), reopened },
+			);
+			Self::deposit_event(Event::ComplaintUpheld { request, record, proxy, reopened });
+			Ok(PostDispatchInfo { actual_weight: None, pays_fee: Pays::No })
 		}
 	}
 }
@@ -1074,6 +1191,7 @@ impl<T: Config> Pallet<T> {
 		Self::try_state_grants()?;
 		Self::try_state_requests()?;
 		Self::try_state_fragments()?;
+		Self::try_state_complaints()?;
 		Self::try_state_audit()
 	}
 
@@ -1173,6 +1291,16 @@ impl<T: Config> Pallet<T> {
 			ensure!(counted.get(&(request, record)) == Some(&count), "fragment count is off");
 		}
 		ensure!(counted.len() == FragmentCount::<T>::iter().count(), "fragments without a count");
+		Ok(())
+	}
+
+	/// A proxy marked failed is one of its request's grant's proxies.
+	fn try_state_complaints() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		for (request, position, ()) in FailedProxies::<T>::iter() {
+			let info = Requests::<T>::get(request).ok_or("a failed proxy of no request")?;
+			let grant = Grants::<T>::get(info.grant).ok_or("a request of no grant")?;
+			ensure!((position as usize) < grant.proxies.len(), "a failed proxy of no position");
+		}
 		Ok(())
 	}
 

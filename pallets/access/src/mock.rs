@@ -90,7 +90,7 @@ parameter_types! {
 	pub const MaxRecordsPerGrant: u32 = 6;
 	pub const MaxGrantDuration: u64 = 1_000;
 	pub const MaxEncryptedFragmentLen: u32 = 64;
-	pub const MaxCapsuleFragmentLen: u32 = 64;
+	pub const MaxCapsuleFragmentLen: u32 = medfed_primitives::access::CAPSULE_FRAGMENT_MAX_LEN as u32;
 	pub const MaxRecordsPerRequest: u32 = 3;
 	pub const MaxPurposeLen: u32 = 16;
 	pub const RequestTimeout: u64 = 10;

@@ -14,6 +14,7 @@ struct GrantCall {
 	expires_at: u64,
 	salt: [u8; 32],
 	delegating_key: PublicKey,
+	verifying_key: PublicKey,
 	fragments: Vec<Vec<u8>>,
 	envelopes: Vec<(RecordId, GrantEnvelope)>,
 }
@@ -28,6 +29,7 @@ impl GrantCall {
 			expires_at: 100,
 			salt: [1; 32],
 			delegating_key: key(),
+			verifying_key: key(),
 			fragments: vec![vec![0xaa; 48], vec![0xbb; 48], vec![0xcc; 48]],
 			envelopes: vec![(0, envelope())],
 		}
@@ -42,7 +44,7 @@ impl GrantCall {
 			self.expires_at,
 			self.salt,
 			self.delegating_key,
-			key(),
+			self.verifying_key,
 			self.fragments
 				.into_iter()
 				.map(|f| f.try_into().expect("within the bound"))
@@ -629,5 +631,326 @@ fn an_extension_names_every_record_it_wraps_in_the_audit_trail() {
 			.flatten()
 			.collect();
 		assert_eq!(named, vec![10, 11, 12, 13]);
+	});
+}
+
+/// The public key of an umbral-pre key, as the chain keeps it.
+fn chain_key(key: &umbral_pre::PublicKey) -> PublicKey {
+	PublicKey::parse(&key.to_compressed_bytes()).expect("a real key")
+}
+
+/// A real 2-of-3 grant's Umbral side: its delegating key, the patient's signer, the doctor's
+/// key, record 0's document key wrapped to the grant, and the three proxies' key fragments.
+struct RealGrant {
+	delegating: umbral_pre::SecretKey,
+	signer: umbral_pre::Signer,
+	grantee: umbral_pre::SecretKey,
+	capsule: umbral_pre::Capsule,
+	envelope: GrantEnvelope,
+	kfrags: Vec<umbral_pre::VerifiedKeyFrag>,
+}
+
+impl RealGrant {
+	fn new() -> Self {
+		let delegating = umbral_pre::SecretKey::random();
+		let signer = umbral_pre::Signer::new(umbral_pre::SecretKey::random());
+		let grantee = umbral_pre::SecretKey::random();
+		let (capsule, wrapped) =
+			umbral_pre::encrypt(&delegating.public_key(), &[7u8; 32]).expect("encrypts");
+		let kfrags = umbral_pre::generate_kfrags(
+			&delegating,
+			&grantee.public_key(),
+			&signer,
+			2,
+			3,
+			true,
+			true,
+		)
+		.into_vec();
+		let envelope = GrantEnvelope {
+			capsule: Capsule::from_umbral(&capsule),
+			wrapped_key: medfed_primitives::WrappedKey::parse(&wrapped).expect("72 bytes"),
+		};
+		RealGrant { delegating, signer, grantee, capsule, envelope, kfrags }
+	}
+
+	/// The doctor publishes this grant's grantee key; the patient grants it record 0 (grant 0)
+	/// with these keys, and the doctor requests record 0 (request 0).
+	fn grant_and_request(&self) {
+		assert_ok!(Access::register_key(
+			RuntimeOrigin::signed(DOCTOR),
+			chain_key(&self.grantee.public_key())
+		));
+		assert_ok!(GrantCall {
+			delegating_key: chain_key(&self.delegating.public_key()),
+			verifying_key: chain_key(&self.signer.verifying_key()),
+			envelopes: vec![(0, self.envelope)],
+			..GrantCall::new()
+		}
+		.submit(PATIENT));
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+	}
+
+	/// The capsule fragment of record 0 by the key fragment at `position`, as a proxy
+	/// encodes it.
+	fn cfrag(&self, position: usize) -> Vec<u8> {
+		self.cfrag_of(&self.capsule, position)
+	}
+
+	/// A capsule fragment of `capsule` by this grant's key fragment at `position`.
+	fn cfrag_of(&self, capsule: &umbral_pre::Capsule, position: usize) -> Vec<u8> {
+		use umbral_pre::DefaultSerialize;
+		umbral_pre::reencrypt(capsule, self.kfrags[position].clone())
+			.unverify()
+			.to_bytes()
+			.expect("encodes")
+			.into_vec()
+	}
+
+	/// What the chain finds of `bytes` as a fragment of record 0 under this grant.
+	fn judge(&self, bytes: &[u8]) -> fragment::Verdict {
+		fragment::judge(
+			bytes,
+			&self.envelope.capsule,
+			&chain_key(&self.signer.verifying_key()),
+			&chain_key(&self.delegating.public_key()),
+			&chain_key(&self.grantee.public_key()),
+		)
+		.expect("real keys")
+	}
+}
+
+/// `proxy` submits `bytes` as its capsule fragment of record 0 of request 0.
+fn submit_one(proxy: u64, bytes: Vec<u8>) -> DispatchResultWithPostInfo {
+	submit_one_to(0, proxy, bytes)
+}
+
+fn complain(
+	who: u64,
+	request: RequestId,
+	record: RecordId,
+	proxy: u64,
+) -> DispatchResultWithPostInfo {
+	Access::complain(RuntimeOrigin::signed(who), request, record, proxy)
+}
+
+#[test]
+fn the_runtime_reads_umbral_pres_encoding_of_a_capsule_fragment_and_nothing_else() {
+	let grant = RealGrant::new();
+	let bytes = grant.cfrag(1);
+	let cfrag = fragment::decode(&bytes).expect("umbral-pre's own encoding");
+	assert_eq!(bytes.len(), fragment::ENCODED_LEN);
+	assert!(bytes.len() <= medfed_primitives::access::CAPSULE_FRAGMENT_MAX_LEN);
+	assert_eq!(fragment::encode(&cfrag), bytes, "the benchmarks' encoder writes the same bytes");
+	assert_eq!(grant.judge(&bytes), fragment::Verdict::Valid);
+
+	// Cut short, with a byte more, a byte changed in a point's tag, or not one at all.
+	let short = &bytes[..bytes.len() - 1];
+	let longer = [&bytes[..], &[0]].concat();
+	let mut bad_point = bytes.clone();
+	bad_point[3] = 0x04;
+	for malformed in [short, &longer, &bad_point, b"not a capsule fragment", &[]] {
+		assert!(fragment::decode(malformed).is_none());
+		assert_eq!(grant.judge(malformed), fragment::Verdict::Malformed);
+	}
+	// Well formed but wrong: a changed scalar, another grant's fragment of another capsule, or
+	// of this capsule by another grant's key fragment.
+	let mut bad_scalar = bytes.clone();
+	bad_scalar[314] ^= 1;
+	let other = RealGrant::new();
+	for wrong in [bad_scalar, other.cfrag(0), other.cfrag_of(&grant.capsule, 0)] {
+		assert!(fragment::decode(&wrong).is_some());
+		assert_eq!(grant.judge(&wrong), fragment::Verdict::Invalid);
+	}
+}
+
+#[test]
+fn a_complaint_removes_a_wrong_fragment_and_bars_its_proxy() {
+	new_test_ext(|| {
+		let grant = RealGrant::new();
+		grant.grant_and_request();
+		// Proxy A answers with garbage, proxy B rightly: two fragments, fulfilled.
+		assert_ok!(submit_one(PROXY_A, b"garbage, not a capsule fragment".to_vec()));
+		let good = grant.cfrag(1);
+		assert_ok!(submit_one(PROXY_B, good.clone()));
+		assert_eq!(state(0), RequestState::Fulfilled { at: 1 });
+
+		// The doctor's complaint is upheld, free of charge.
+		let paid = complain(DOCTOR, 0, 0, AUTHORITY_A).expect("upheld");
+		assert_eq!(paid.pays_fee, Pays::No);
+		System::assert_last_event(
+			Event::ComplaintUpheld { request: 0, record: 0, proxy: AUTHORITY_A, reopened: true }
+				.into(),
+		);
+		assert_eq!(Access::fragments_of(0), vec![(0, 1, good)]);
+		assert_eq!(FragmentCount::<Test>::get(0, 0), 1);
+		assert!(FailedProxies::<Test>::contains_key(0, 0));
+		// One good fragment is below the threshold: open again, for the others to answer.
+		assert_eq!(state(0), RequestState::Open);
+		assert_eq!(Access::open_requests(), vec![0]);
+		let trail = Access::audit_page(&PATIENT, 0, 100).1;
+		let last = trail.last().expect("audited");
+		assert_eq!(last.actor, DOCTOR);
+		assert_eq!(
+			last.event,
+			AccessEvent::ComplaintUpheld {
+				request: 0,
+				record: 0,
+				proxy: AUTHORITY_A,
+				reopened: true
+			}
+		);
+
+		// Proxy A issues nothing more for the request, even a good fragment; the same complaint
+		// again finds no fragment.
+		assert_noop!(submit_one(PROXY_A, grant.cfrag(0)), Error::<Test>::ProxyFailed);
+		assert_noop!(complain(DOCTOR, 0, 0, AUTHORITY_A), Error::<Test>::NoFragment);
+
+		// Proxy C's good fragment fulfils it again, and both left verify.
+		assert_ok!(submit_one(PROXY_C, grant.cfrag(2)));
+		assert_eq!(state(0), RequestState::Fulfilled { at: 1 });
+		System::assert_last_event(Event::RequestFulfilled { request: 0 }.into());
+		for (_, _, bytes) in Access::fragments_of(0) {
+			assert_eq!(grant.judge(&bytes), fragment::Verdict::Valid);
+		}
+	});
+}
+
+#[test]
+fn a_fragment_of_another_grant_is_complained_away() {
+	new_test_ext(|| {
+		let grant = RealGrant::new();
+		grant.grant_and_request();
+		let other = RealGrant::new();
+		// Proxy C answers with a well-formed fragment of another grant's capsule, proxy A with
+		// one of this capsule by another grant's key fragment.
+		assert_ok!(submit_one(PROXY_C, other.cfrag(2)));
+		assert_ok!(submit_one(PROXY_A, other.cfrag_of(&grant.capsule, 0)));
+		assert_eq!(state(0), RequestState::Fulfilled { at: 1 });
+		assert_ok!(complain(DOCTOR, 0, 0, AUTHORITY_C));
+		System::assert_last_event(
+			Event::ComplaintUpheld { request: 0, record: 0, proxy: AUTHORITY_C, reopened: true }
+				.into(),
+		);
+		assert_ok!(complain(DOCTOR, 0, 0, AUTHORITY_A));
+		// Already open: the second complaint reopens nothing.
+		System::assert_last_event(
+			Event::ComplaintUpheld { request: 0, record: 0, proxy: AUTHORITY_A, reopened: false }
+				.into(),
+		);
+		assert!(Access::fragments_of(0).is_empty());
+		assert!(!FragmentCount::<Test>::contains_key(0, 0));
+		assert_noop!(submit_one(PROXY_C, grant.cfrag(2)), Error::<Test>::ProxyFailed);
+		// Proxy B alone is below the threshold: the request expires at its deadline, once.
+		assert_ok!(submit_one(PROXY_B, grant.cfrag(1)));
+		assert_eq!(state(0), RequestState::Open);
+		run_to(11);
+		assert_eq!(state(0), RequestState::Expired { at: 11 });
+		let ends = audit(PATIENT)
+			.iter()
+			.filter(|e| matches!(e, AccessEvent::Fulfilled { .. } | AccessEvent::Expired { .. }))
+			.count();
+		assert_eq!(ends, 2, "a fulfilment withdrawn, then the expiry");
+	});
+}
+
+#[test]
+fn a_valid_fragment_is_not_complained_away() {
+	new_test_ext(|| {
+		let grant = RealGrant::new();
+		grant.grant_and_request();
+		assert_ok!(submit_one(PROXY_A, grant.cfrag(0)));
+		assert_ok!(submit_one(PROXY_B, grant.cfrag(1)));
+		let refused = complain(DOCTOR, 0, 0, AUTHORITY_B).expect_err("the fragment verifies");
+		assert_eq!(refused.error, Error::<Test>::FragmentValid.into());
+		assert_eq!(refused.post_info.pays_fee, Pays::Yes, "the complainant pays");
+		assert_noop!(complain(DOCTOR, 0, 0, AUTHORITY_A), Error::<Test>::FragmentValid);
+		assert_eq!(state(0), RequestState::Fulfilled { at: 1 });
+		assert_eq!(FragmentCount::<Test>::get(0, 0), 2);
+	});
+}
+
+#[test]
+fn only_the_requester_complains() {
+	new_test_ext(|| {
+		let grant = RealGrant::new();
+		grant.grant_and_request();
+		assert_ok!(submit_one(PROXY_A, b"garbage".to_vec()));
+		for who in [STRANGER, PATIENT, PROXY_B, AUTHORITY_B] {
+			assert_noop!(complain(who, 0, 0, AUTHORITY_A), Error::<Test>::NotRequester);
+		}
+		assert_noop!(
+			Access::complain(RuntimeOrigin::none(), 0, 0, AUTHORITY_A),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn a_complaint_names_a_request_record_and_fragment_that_exist() {
+	new_test_ext(|| {
+		let grant = RealGrant::new();
+		grant.grant_and_request();
+		assert_ok!(submit_one(PROXY_A, b"garbage".to_vec()));
+		assert_noop!(complain(DOCTOR, 9, 0, AUTHORITY_A), Error::<Test>::UnknownRequest);
+		assert_noop!(complain(DOCTOR, 0, 1, AUTHORITY_A), Error::<Test>::RecordNotRequested);
+		// The proxy's account instead of its authority's, or no proxy of the grant at all.
+		assert_noop!(complain(DOCTOR, 0, 0, PROXY_A), Error::<Test>::ProxyNotInGrant);
+		assert_noop!(complain(DOCTOR, 0, 0, HOSPITAL), Error::<Test>::ProxyNotInGrant);
+		assert_noop!(complain(DOCTOR, 0, 0, AUTHORITY_B), Error::<Test>::NoFragment);
+		// A request that expired, or was denied, takes no complaint.
+		run_to(11);
+		assert_eq!(state(0), RequestState::Expired { at: 11 });
+		assert_noop!(complain(DOCTOR, 0, 0, AUTHORITY_A), Error::<Test>::RequestEnded);
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		assert_ok!(submit_one_to(1, PROXY_A, b"garbage".to_vec()));
+		assert_ok!(Access::revoke(RuntimeOrigin::signed(PATIENT), 0));
+		assert_eq!(state(1), RequestState::Denied { reason: Denial::Revoked, at: 11 });
+		assert_noop!(complain(DOCTOR, 1, 0, AUTHORITY_A), Error::<Test>::RequestEnded);
+	});
+}
+
+/// `proxy` submits `bytes` as its capsule fragment of record 0 of `request`.
+fn submit_one_to(request: RequestId, proxy: u64, bytes: Vec<u8>) -> DispatchResultWithPostInfo {
+	let fragments: BoundedVec<_, MaxRecordsPerRequest> =
+		vec![(0, bytes.try_into().expect("within the bound"))].try_into().expect("one");
+	Access::submit_fragments(RuntimeOrigin::signed(proxy), request, fragments)
+}
+
+#[test]
+fn a_complaint_after_the_deadline_is_upheld_but_reopens_nothing() {
+	new_test_ext(|| {
+		let grant = RealGrant::new();
+		grant.grant_and_request();
+		assert_ok!(submit_one(PROXY_A, grant.cfrag(0)));
+		assert_ok!(submit_one(PROXY_B, b"garbage".to_vec()));
+		assert_eq!(state(0), RequestState::Fulfilled { at: 1 });
+		// The grantee reads after the deadline: the proof against proxy B still stands.
+		run_to(20);
+		assert_ok!(complain(DOCTOR, 0, 0, AUTHORITY_B));
+		System::assert_last_event(
+			Event::ComplaintUpheld { request: 0, record: 0, proxy: AUTHORITY_B, reopened: false }
+				.into(),
+		);
+		assert_eq!(state(0), RequestState::Fulfilled { at: 1 });
+		assert!(Access::open_requests().is_empty());
+		assert_eq!(FragmentCount::<Test>::get(0, 0), 1);
+	});
+}
+
+#[test]
+fn a_complaint_under_a_revoked_grant_reopens_nothing() {
+	new_test_ext(|| {
+		let grant = RealGrant::new();
+		grant.grant_and_request();
+		assert_ok!(submit_one(PROXY_A, grant.cfrag(0)));
+		assert_ok!(submit_one(PROXY_B, b"garbage".to_vec()));
+		assert_ok!(Access::revoke(RuntimeOrigin::signed(PATIENT), 0));
+		assert_ok!(complain(DOCTOR, 0, 0, AUTHORITY_B));
+		System::assert_last_event(
+			Event::ComplaintUpheld { request: 0, record: 0, proxy: AUTHORITY_B, reopened: false }
+				.into(),
+		);
+		assert_eq!(state(0), RequestState::Fulfilled { at: 1 });
 	});
 }

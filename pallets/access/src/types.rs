@@ -133,7 +133,9 @@ pub enum Denial {
 	Voided,
 }
 
-/// Where a request stands. Every request ends exactly once.
+/// Where a request stands. Every request ends exactly once: fulfilled, denied or expired. A
+/// fulfilment that an upheld complaint withdraws (a fragment among the threshold was wrong)
+/// is no end: the request is open again until its deadline, then ends once.
 #[derive(
 	Clone,
 	Copy,
@@ -149,7 +151,8 @@ pub enum Denial {
 pub enum RequestState<BlockNumber> {
 	/// Waiting for the proxies' capsule fragments until its deadline.
 	Open,
-	/// Every requested record has a threshold of capsule fragments, since `at`.
+	/// Every requested record has a threshold of capsule fragments, since `at`. It stays so
+	/// after its deadline even if a complaint then removes one of them.
 	Fulfilled {
 		/// The block the last needed fragment arrived in.
 		at: BlockNumber,
@@ -260,6 +263,21 @@ pub enum AccessEvent<
 	Expired {
 		/// The request.
 		request: RequestId,
+	},
+	/// The grantee's complaint against the capsule fragment that the proxy of authority `proxy`
+	/// issued for `record` of `request` was upheld: the chain found it malformed or wrong and
+	/// removed it, and that proxy issues no more for the request. `reopened`: the request was
+	/// fulfilled, lacks a threshold of fragments for `record` now, and is open again until its
+	/// deadline.
+	ComplaintUpheld {
+		/// The request.
+		request: RequestId,
+		/// The record the fragment was for.
+		record: RecordId,
+		/// The authority whose proxy issued it.
+		proxy: AccountId,
+		/// Whether the request went from fulfilled back to open.
+		reopened: bool,
 	},
 }
 
