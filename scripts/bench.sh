@@ -14,7 +14,7 @@ build_bench_node
 
 pallets=("$@")
 [ ${#pallets[@]} -gt 0 ] ||
-	pallets=(pallet_institutions pallet_records pallet_pinning pallet_federation pallet_directory)
+	pallets=(pallet_institutions pallet_records pallet_pinning pallet_federation pallet_access pallet_directory)
 for pallet in "${pallets[@]}"; do
 	# The directory is the coordinator's pallet; every other one is a region's.
 	runtime=region

@@ -122,13 +122,14 @@ build_runtime_wasm() {
 	# WASM_BUILD_TYPE=release: a debug-profile check, yet the compact, compressed wasm (about a
 	# fifth of the size) that a relay chain accepts as validation code.
 	(cd "$MEDFED_ROOT" && WASM_BUILD_TOOLCHAIN="$MEDFED_TOOLCHAIN" WASM_BUILD_WORKSPACE_HINT="$MEDFED_ROOT" \
-		WASM_BUILD_TYPE=release cargo check -p medfed-runtime-wasm "${features[@]}") >&2
+		WASM_BUILD_TYPE=release cargo check -p medfed-runtime-wasm "${features[@]}") >&2 ||
+		{ echo "error: the runtimes' wasm ($flavour) did not build" >&2; return 1; }
 	mkdir -p "$MEDFED_ARTIFACTS"
 	local each
 	for each in region coordinator; do
 		# Named after the file runtime/wasm/build.rs has the builder write into its OUT_DIR.
 		cp "$MEDFED_WBUILD/medfed-$each-runtime/${each}_wasm.rs.compact.compressed.wasm" \
-			"$MEDFED_ARTIFACTS/$each-runtime-$flavour.wasm"
+			"$MEDFED_ARTIFACTS/$each-runtime-$flavour.wasm" || return 1
 	done
 	echo "$MEDFED_ARTIFACTS/$runtime-runtime-$flavour.wasm"
 }
