@@ -800,6 +800,9 @@ fn a_complaint_removes_a_wrong_fragment_and_bars_its_proxy() {
 				reopened: true
 			}
 		);
+		// The last variant: the client's mirror (`client/src/chain/access.rs`) decodes it by this
+		// position.
+		assert_eq!(last.event.encode()[0], 8);
 
 		// Proxy A issues nothing more for the request, even a good fragment; the same complaint
 		// again finds no fragment.
