@@ -154,8 +154,25 @@ pub enum Command {
 		#[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(0..=3600), value_name = "SECONDS")]
 		wait: u64,
 	},
+	/// Complains, as the grantee, about a capsule fragment that failed `ehr read`'s check: the
+	/// chain verifies it, removes it and bars its proxy from the request if it is wrong (free of
+	/// charge), and refuses the complaint if it is right (you pay). `ehr read` prints the command.
+	Complain {
+		#[command(flatten)]
+		signer: Signer,
+		/// The request's id.
+		#[arg(long, value_name = "REQUEST")]
+		request: u64,
+		/// The record the fragment is for.
+		#[arg(long, value_name = "RECORD")]
+		record: u64,
+		/// The authority whose proxy issued the fragment (SS58), as `ehr read` names it, or
+		/// that proxy's own account.
+		#[arg(long, value_name = "ACCOUNT")]
+		proxy: String,
+	},
 	/// A patient's access history: every grant, extension, revocation, request, denial,
-	/// re-encryption, fulfilment and expiry.
+	/// re-encryption, fulfilment, expiry and upheld complaint.
 	Audit {
 		/// The patient's keystore identity.
 		#[arg(long = "key", env = "EHR_KEY")]
@@ -460,6 +477,7 @@ mod tests {
 			"ehr grants",
 			"ehr request",
 			"ehr read",
+			"ehr complain",
 			"ehr audit",
 		] {
 			assert!(seen.iter().any(|s| s == command), "{command} is missing: {seen:?}");
@@ -471,6 +489,30 @@ mod tests {
 			&["ehr", "grants", "--grantee", "5Grw"],
 			&["ehr", "read", "--key", "bob", "--request", "2", "-o", "out"],
 			&["ehr", "audit", "--patient", "5Grw"],
+			&[
+				"ehr",
+				"complain",
+				"--key",
+				"bob",
+				"--request",
+				"2",
+				"--record",
+				"7",
+				"--proxy",
+				"5G",
+			],
+			&[
+				"ehr",
+				"complain",
+				"--as",
+				"//Bob",
+				"--request",
+				"2",
+				"--record",
+				"7",
+				"--proxy",
+				"5G",
+			],
 		] {
 			Cli::try_parse_from(line).unwrap_or_else(|e| panic!("{line:?}: {e}"));
 		}

@@ -648,6 +648,8 @@ pub struct BadFragmentView {
 	/// The authority whose proxy sent it.
 	pub proxy: String,
 	pub error: String,
+	/// The `ehr complain` command that has the chain check it, remove it and bar its proxy.
+	pub complain: Option<String>,
 }
 
 /// A record `ehr read` could not open.
@@ -686,6 +688,9 @@ pub fn read_text(v: &ReadView) -> String {
 			"  warning: record {}: the capsule fragment of proxy {} ({}) was refused: {}",
 			b.record, b.position, b.proxy, b.error
 		));
+		if let Some(command) = &b.complain {
+			lines.push(format!("    the chain can check it; complain with: {command}"));
+		}
 	}
 	for f in &v.failed {
 		lines.push(format!("  FAILED record {}: {}", f.id, f.error));
@@ -699,8 +704,8 @@ pub struct AuditView {
 	pub patient: String,
 	pub total: u32,
 	/// In order: `at` (block), `actor`, `region` (para id), `event` (`granted`, `extended`,
-	/// `revoked`, `requested`, `denied`, `fragments_issued`, `fulfilled`, `expired`) and its
-	/// fields.
+	/// `revoked`, `requested`, `denied`, `fragments_issued`, `fulfilled`, `expired`,
+	/// `complaint_upheld`) and its fields.
 	pub entries: Vec<AuditEntry>,
 }
 
@@ -724,6 +729,11 @@ pub fn access_event_text(event: &AccessEvent) -> String {
 		),
 		AccessEvent::Fulfilled { request } => format!("fulfilled request {request}"),
 		AccessEvent::Expired { request } => format!("expired request {request}, unanswered"),
+		AccessEvent::ComplaintUpheld { request, record, proxy, reopened } => format!(
+			"complaint upheld: the fragment of the proxy of {proxy} for record {record} of \
+			 request {request} was wrong and is removed{}",
+			if *reopened { "; the request is open again" } else { "" }
+		),
 	}
 }
 

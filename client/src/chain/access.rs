@@ -135,6 +135,14 @@ pub enum AccessEvent {
 	Expired {
 		request: RequestId,
 	},
+	/// A complaint against the fragment `proxy` (an authority) issued for `record` was upheld.
+	/// Last, as in the pallet's `AccessEvent`: SCALE names a variant by its position.
+	ComplaintUpheld {
+		request: RequestId,
+		record: RecordId,
+		proxy: AccountId32,
+		reopened: bool,
+	},
 }
 
 /// One entry of a patient's audit trail.
@@ -236,5 +244,37 @@ impl Chain {
 	pub async fn block_time(&self) -> Result<std::time::Duration> {
 		let millis: u64 = self.call("AuraApi_slot_duration", ()).await?;
 		Ok(std::time::Duration::from_millis(millis))
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn an_upheld_complaint_decodes_as_the_pallet_encodes_it() {
+		// The pallet's `AccessEvent::ComplaintUpheld`, its ninth variant: request, record, the
+		// authority, reopened (`a_complaint_removes_a_wrong_fragment_and_bars_its_proxy` in
+		// `pallets/access/src/tests.rs` checks the index on the pallet's side).
+		let mut bytes = vec![8u8];
+		bytes.extend(4u64.to_le_bytes());
+		bytes.extend(3u64.to_le_bytes());
+		bytes.extend([7u8; 32]);
+		bytes.push(1);
+		let event = AccessEvent::decode(&mut &bytes[..]).expect("decodes");
+		assert_eq!(
+			event,
+			AccessEvent::ComplaintUpheld {
+				request: 4,
+				record: 3,
+				proxy: AccountId32([7; 32]),
+				reopened: true
+			}
+		);
+		// The variants before it keep their places.
+		assert_eq!(
+			AccessEvent::decode(&mut &[7u8, 5, 0, 0, 0, 0, 0, 0, 0][..]).expect("decodes"),
+			AccessEvent::Expired { request: 5 }
+		);
 	}
 }

@@ -289,6 +289,20 @@ pub fn request(grant: u64, records: &[RecordId], purpose: &str) -> Call {
 	)
 }
 
+/// `Access.complain`: the grantee's complaint against the capsule fragment that the proxy of
+/// authority `proxy` issued for `record` of `request`; the chain verifies it.
+pub fn complain(request: u64, record: RecordId, proxy: &AccountId32) -> Call {
+	subxt::dynamic::tx(
+		"Access",
+		"complain",
+		Composite::named([
+			("request", Value::u128(request.into())),
+			("record", Value::u128(record.into())),
+			("proxy", Value::from_bytes(proxy.0)),
+		]),
+	)
+}
+
 /// `Access.submit_fragments`: a proxy's capsule fragments for records of a request.
 pub fn submit_fragments(request: u64, fragments: &[(RecordId, Vec<u8>)]) -> Call {
 	subxt::dynamic::tx(

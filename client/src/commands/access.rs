@@ -1,5 +1,5 @@
 //! Sharing records: `ehr grant` (and `grant extend`), `ehr revoke`, `ehr grants`, `ehr request`,
-//! `ehr audit` and `ehr proxy set-account`. `ehr read` is in `read`.
+//! `ehr complain`, `ehr audit` and `ehr proxy set-account`. `ehr read` is in `read`.
 //!
 //! A grant is made by the patient's client: a fresh salt names it, [`sharing::grant_key`] derives
 //! its own delegating key, every record in scope is wrapped again to that key
@@ -17,7 +17,7 @@ use super::{
 };
 use crate::{
 	chain::{
-		access::{GrantId, RequestState, Scope},
+		access::{Grant, GrantId, RequestId, RequestState, Scope},
 		account,
 		calls::{self, GrantScope},
 		BlockHash, Chain, Config, Institution, Record,
@@ -34,6 +34,7 @@ use crate::{
 use anyhow::{anyhow, bail, Context as _, Result};
 use medfed_primitives::{MembershipStatus, PublicKey, RecordId, ResourceType, Role};
 use rand_core::{OsRng, RngCore};
+use serde::Serialize;
 use subxt::{
 	dynamic::{At, Value},
 	extrinsics::ExtrinsicEvents,
@@ -72,6 +73,7 @@ pub(super) fn check_arguments(command: &Command) -> Result<()> {
 		Command::Audit { key, patient } =>
 			audit_whose(key.as_deref(), patient.as_deref()).map(|_| ()),
 		Command::Proxy(ProxyCmd::SetAccount { account: proxy, .. }) => account(proxy).map(|_| ()),
+		Command::Complain { proxy, .. } => account(proxy).map(|_| ()),
 		Command::Keys(KeysCmd::Publish { signer, umbral_key, dev_key }) => match umbral_key {
 			Some(key) => umbral_key_arg("--umbral-key", key).map(|_| ()),
 			None if dev_key.is_none() && signer.key.is_none() => bail!(
@@ -695,6 +697,162 @@ pub(super) async fn request(
 	Ok(())
 }
 
+/// The `ehr complain` command against the fragment that the proxy of authority `proxy` issued for
+/// `record` of `request`, signed by keystore identity `key`: what `ehr read` prints.
+pub(super) fn complain_command(
+	request: RequestId,
+	record: RecordId,
+	proxy: &AccountId32,
+	key: &str,
+) -> String {
+	format!("ehr complain --request {request} --record {record} --proxy {proxy} --key {key}")
+}
+
+/// What `ehr complain` did.
+#[derive(Debug, Serialize)]
+struct ComplaintView {
+	request: RequestId,
+	record: RecordId,
+	/// The authority whose proxy issued the fragment.
+	proxy: String,
+	/// Whether the request, fulfilled before, is open again for the other proxies.
+	reopened: bool,
+	/// `open`, `fulfilled`, `denied` or `expired`, after the complaint.
+	state: String,
+}
+
+/// Runs `ehr complain`: the grantee has the chain check the capsule fragment that the proxy of
+/// `proxy` (an authority, or its proxy account) issued for `record` of request `id`. The
+/// fragment is checked here first against the same public keys the chain uses: a fragment that
+/// verifies is not sent, since the chain would refuse the complaint and charge its fee.
+pub(super) async fn complain(
+	context: &Context,
+	signer: &Signer,
+	id: RequestId,
+	record: RecordId,
+	proxy: &str,
+) -> Result<()> {
+	let named = account(proxy)?;
+	let chain = &context.chain;
+	let keypair = signer.keypair(&context.keystore)?;
+	let who = keypair.public_key().to_account_id();
+	let request = chain
+		.request(id)
+		.await?
+		.ok_or_else(|| anyhow!("no request {id} in this region"))?;
+	if request.requester != who {
+		bail!(
+			"request {id} was made by {}, not by {who}: only its requester complains",
+			request.requester
+		);
+	}
+	if matches!(request.state, RequestState::Denied { .. } | RequestState::Expired { .. }) {
+		bail!("request {id} has ended ({:?}): it takes no complaint", request.state);
+	}
+	if !request.records.contains(&record) {
+		bail!("request {id} does not ask for record {record}: it asks for {:?}", request.records);
+	}
+	let grant = chain
+		.grant(request.grant)
+		.await?
+		.ok_or_else(|| anyhow!("grant {} of request {id} is not on chain", request.grant))?;
+	let mut position = grant.proxies.iter().position(|a| *a == named);
+	if position.is_none() {
+		// A proxy's own account: find its authority.
+		for (i, authority) in grant.proxies.iter().enumerate() {
+			if chain.proxy_account(authority).await?.as_ref() == Some(&named) {
+				position = Some(i);
+				break;
+			}
+		}
+	}
+	let position = position.ok_or_else(|| {
+		anyhow!("{named} is not a proxy of grant {}, nor the account of one", request.grant)
+	})?;
+	let authority = grant.proxies[position].clone();
+	let fragments = chain.capsule_fragments(id).await?;
+	let (.., bytes) = fragments
+		.iter()
+		.find(|(r, p, _)| *r == record && *p == position as u32)
+		.ok_or_else(|| {
+			anyhow!(
+				"the proxy of {authority} holds no capsule fragment for record {record} of request 				 {id} (none issued, or one a complaint already removed)"
+			)
+		})?;
+	let envelope = chain
+		.envelope(request.grant, record)
+		.await?
+		.ok_or_else(|| anyhow!("grant {} holds no envelope of record {record}", request.grant))?;
+	if fragment_verifies(bytes, &envelope.capsule, &grant) {
+		bail!(
+			"the capsule fragment of the proxy of {authority} for record {record} verifies: it is a \
+			 correct re-encryption for this grant, and the chain would refuse the complaint \
+			 (FragmentValid) and charge its fee. Nothing was sent"
+		);
+	}
+	let included = chain.submit(calls::complain(id, record, &authority), &keypair).await?;
+	let upheld = included
+		.events
+		.iter()
+		.filter_map(|event| event.ok())
+		.find(|event| event.pallet_name() == "Access" && event.event_name() == "ComplaintUpheld")
+		.context("the chain reported no Access.ComplaintUpheld event")?;
+	let fields: Value = upheld.decode_fields_unchecked_as::<Value>()?;
+	let reopened = fields.at("reopened").and_then(|v| v.as_bool()).unwrap_or(false);
+	let after = chain
+		.reading_at(included.block)
+		.request(id)
+		.await?
+		.context("the request is not on chain after the complaint")?;
+	let state = match after.state {
+		RequestState::Open => "open",
+		RequestState::Fulfilled { .. } => "fulfilled",
+		RequestState::Denied { .. } => "denied",
+		RequestState::Expired { .. } => "expired",
+	};
+	let view = ComplaintView {
+		request: id,
+		record,
+		proxy: authority.to_string(),
+		reopened,
+		state: state.to_owned(),
+	};
+	print(context.json, &view, |v| {
+		let next = if v.reopened {
+			format!(
+				" Request {} is open again until block {}: the other proxies can answer; then run \
+				 `ehr read` again.",
+				v.request, after.deadline
+			)
+		} else {
+			String::new()
+		};
+		format!(
+			"Complaint upheld: the capsule fragment of the proxy of {} for record {} of request \
+			 {} was wrong; the chain removed it, and that proxy issues no more for the request.{next}",
+			v.proxy, v.record, v.request
+		)
+	});
+	Ok(())
+}
+
+/// Whether capsule fragment `bytes` verifies against `capsule` and the grant's keys, as the
+/// chain checks it on a complaint.
+fn fragment_verifies(bytes: &[u8], capsule: &medfed_primitives::Capsule, grant: &Grant) -> bool {
+	use umbral_pre::DefaultDeserialize;
+	let keys = (
+		grant.verifying_key.to_umbral(),
+		grant.delegating_key.to_umbral(),
+		grant.grantee_key.to_umbral(),
+		capsule.to_umbral(),
+	);
+	let (Ok(verifying), Ok(delegating), Ok(receiving), Ok(capsule)) = keys else {
+		return false;
+	};
+	umbral_pre::CapsuleFrag::from_bytes(bytes)
+		.is_ok_and(|cfrag| cfrag.verify(&capsule, &verifying, &delegating, &receiving).is_ok())
+}
+
 /// Runs `ehr audit`: a patient's whole access history, page by page.
 pub(super) async fn audit(
 	context: &Context,
@@ -1079,6 +1237,35 @@ mod tests {
 		assert!(
 			err(wrap(&patient, &records, &[9], &grant_secret.public_key())).contains("record 9")
 		);
+	}
+
+	#[test]
+	fn the_complaint_read_prints_is_a_valid_command_line() {
+		let line = complain_command(4, 3, &acc(BOB), "bob");
+		let cli = Cli::try_parse_from(line.split(' ')).expect("parses");
+		match cli.command {
+			Command::Complain { signer, request, record, proxy } => {
+				assert_eq!((request, record), (4, 3));
+				assert_eq!(account(&proxy).expect("an account"), acc(BOB));
+				assert_eq!(signer.key.as_deref(), Some("bob"));
+			},
+			other => panic!("not a complaint: {other:?}"),
+		}
+		// The proxy is checked before connecting.
+		let bad = Cli::try_parse_from([
+			"ehr",
+			"complain",
+			"--key",
+			"bob",
+			"--request",
+			"4",
+			"--record",
+			"3",
+			"--proxy",
+			"not-an-account",
+		])
+		.expect("parses");
+		assert!(check_arguments(&bad.command).is_err());
 	}
 
 	#[test]

@@ -11,7 +11,7 @@
 //!   identity's Umbral key for access grants.
 //! - `storage`: `ehr upload` and `ehr fetch`, encrypted records on IPFS.
 //! - `access`: sharing records: `ehr grant` (and `grant extend`), `revoke`, `grants`, `request`,
-//!   `audit`, `proxy set-account`; `read`: `ehr read`, the grantee's side.
+//!   `complain`, `audit`, `proxy set-account`; `read`: `ehr read`, the grantee's side.
 //!
 //! The commands only pick their arguments: `args` checks them, [`crate::chain::calls`] builds
 //! the calls, [`crate::render`] prints what comes back. The sharing commands' arguments are
@@ -84,6 +84,8 @@ pub async fn run(cli: Cli) -> Result<()> {
 			access::request(&context, &signer, grant, &records, &purpose).await,
 		Command::Read { key, request, output, wait } =>
 			read::read(&context, &key, request, &output, wait).await,
+		Command::Complain { signer, request, record, proxy } =>
+			access::complain(&context, &signer, request, record, &proxy).await,
 		Command::Audit { key, patient } => access::audit(&context, key, patient).await,
 	}
 }

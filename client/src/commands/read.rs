@@ -1,8 +1,9 @@
 //! `ehr read`: the grantee reads the records of a request once the proxies have answered it.
 //!
 //! For each record: its capsule fragments from the chain, checked one by one (a fragment that
-//! does not verify is reported with the authority whose proxy sent it, and left out: the record
-//! still opens if the grant's threshold of good ones remains), the document key opened with the
+//! does not verify is reported with the authority whose proxy sent it and the `ehr complain`
+//! command that has the chain check it, and left out: the record still opens if the grant's
+//! threshold of good ones remains), the document key opened with the
 //! grantee's Umbral secret key ([`sharing::open_reencrypted`]), the ciphertext fetched from IPFS
 //! and checked against the chain's hash before it is decrypted
 //! ([`envelope::open_with_document_key`]), and the FHIR JSON written to a file only its owner
@@ -227,6 +228,7 @@ async fn open_record(
 			position: *position,
 			proxy,
 			error: fragment_fault(error),
+			complain: None,
 		});
 	}
 	let key = key.map_err(|e| {
@@ -356,6 +358,13 @@ pub(super) async fn read(
 			Err(error) =>
 				view.failed.push(FailedRecordView { id: *record, error: format!("{error:#}") }),
 		}
+	}
+	// Each fragment set aside is the proof of a complaint: name the command.
+	for bad in &mut view.bad_fragments {
+		bad.complain = grant
+			.proxies
+			.get(bad.position as usize)
+			.map(|proxy| super::access::complain_command(id, bad.record, proxy, key));
 	}
 	if destinations.first() == Some(&Destination::Stdout) {
 		// Standard output holds the document: the summary goes to standard error.
