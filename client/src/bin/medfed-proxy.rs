@@ -13,14 +13,17 @@
 //! answers the requests open at the best block and exits. What it does at each block, and what
 //! it logs, is [`medfed_client::proxy`]'s; this is its command line.
 
-use anyhow::Context;
 use clap::Parser;
+use futures::StreamExt;
 use medfed_client::{
 	chain::{self, calls, Chain},
 	keystore::Identity,
 	proxy,
 };
-use std::{path::PathBuf, time::Duration};
+use std::{
+	path::PathBuf,
+	time::{Duration, Instant},
+};
 use subxt::utils::AccountId32;
 
 #[derive(Parser, Debug)]
@@ -117,7 +120,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// Makes `identity`'s account the proxy account of the development authority `suri`, unless
-/// the chain names it already; the authority's account.
+/// the chain names it already, and waits until the node's best block names it (on a parachain
+/// the block a transaction was first in can be dropped for another collator's); the
+/// authority's account.
 async fn name_dev_proxy(
 	url: &str,
 	timeout: Duration,
@@ -131,12 +136,23 @@ async fn name_dev_proxy(
 	let who = authority.public_key().to_account_id();
 	let ours = identity.signer.public_key().to_account_id();
 	let chain = Chain::connect(url, timeout).await?;
-	if chain.proxy_account(&who).await?.as_ref() != Some(&ours) {
-		chain
-			.submit(calls::set_proxy_account(&ours), &authority)
-			.await
-			.with_context(|| format!("naming {ours} the proxy account of {who}"))?;
-		eprintln!("medfed-proxy: named proxy_account={ours} authority={who}");
+	let give_up = Instant::now() + 5 * timeout;
+	while chain.proxy_account(&who).await?.as_ref() != Some(&ours) {
+		if Instant::now() > give_up {
+			anyhow::bail!("the chain does not name {ours} the proxy account of {who}");
+		}
+		match chain.submit(calls::set_proxy_account(&ours), &authority).await {
+			Ok(_) => eprintln!("medfed-proxy: named proxy_account={ours} authority={who}"),
+			Err(error) => eprintln!(
+				"medfed-proxy: failed to name proxy_account={ours} authority={who} \
+				 reason=\"{error:#}\""
+			),
+		}
+		// Looked at again once the next blocks are in.
+		let mut blocks = chain.best_blocks().await?;
+		for _ in 0..2 {
+			blocks.next().await.transpose()?;
+		}
 	}
 	Ok(who)
 }
