@@ -40,7 +40,9 @@
 //!      checks it) costs about half a re-encryption, and another request for the same record
 //!      under the same grant brings the same capsule again;
 //!    - submits all the capsule fragments in one `Access.submit_fragments`, signed by the proxy
-//!      account, and waits for its inclusion.
+//!      account, and waits for its inclusion. A submission refused because an upheld complaint
+//!      barred this proxy from the request (`Access.ProxyFailed`) is a warning, and never
+//!      retried for that request.
 //! 3. Errors talking to the node are logged and the work is retried at the next block; a node
 //!    that goes away (the block subscription ends or stalls) is reconnected with a backoff of
 //!    1 s doubling to 60 s.
@@ -673,6 +675,19 @@ impl Proxy {
 									"request={request} grant={grant} records={records} \
 									 block={number}{:?} read_at=#{best}",
 									included.block
+								),
+							);
+						},
+						// An upheld complaint barred this proxy from the request: a wrong
+						// fragment it issued. Never again for it (each try would cost a fee).
+						Err(error) if format!("{error:#}").contains("Access.ProxyFailed") => {
+							state.handled.issued(request, Instant::now());
+							log(
+								"warning",
+								format_args!(
+									"request={request} grant={grant} reason=\"barred from this \
+									 request by an upheld complaint against a fragment it issued: \
+									 check this proxy's key and software\""
 								),
 							);
 						},
