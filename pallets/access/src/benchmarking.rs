@@ -8,7 +8,12 @@ use medfed_primitives::{
 	WrappedKey,
 };
 use polkadot_sdk::{
-	frame_benchmarking::v2::*, frame_support::traits::Hooks, frame_system::RawOrigin,
+	frame_benchmarking::v2::*,
+	frame_support::traits::{
+		fungible::{Inspect, InspectHold, Mutate},
+		Hooks,
+	},
+	frame_system::RawOrigin,
 };
 
 /// A capsule that passes every check: both points the generator, scalar 1.
@@ -55,7 +60,24 @@ fn patient_number<T: Config>(i: u32, n: u32) -> (T::AccountId, Vec<RecordId>, T:
 		.collect();
 	let grantee: T::AccountId = account("grantee", 0, 0);
 	Keys::<T>::insert(&grantee, GENERATOR);
+	fund::<T>(&grantee);
 	(patient, records, grantee)
+}
+
+/// Gives `who` the free balance for every deposit a benchmark has it hold: its requests hold
+/// and release real deposits.
+fn fund<T: Config>(who: &T::AccountId) {
+	let deposits = T::MaxRequestsPerBlock::get()
+		.saturating_add(T::MaxOpenRequestsPerGrant::get())
+		.saturating_add(1);
+	let amount = T::Currency::minimum_balance()
+		.saturating_add(T::RequestDeposit::get().saturating_mul(deposits.into()));
+	let _ = T::Currency::set_balance(who, amount);
+}
+
+/// What `who` holds for access requests.
+fn held<T: Config>(who: &T::AccountId) -> BalanceOf<T> {
+	T::Currency::balance_on_hold(&HoldReason::AccessRequest.into(), who)
 }
 
 fn fragments<T: Config>() -> BoundedVec<EncryptedFragmentOf<T>, T::MaxProxies> {
@@ -252,10 +274,13 @@ mod benchmarks {
 			make_request::<T>(&grantee, id, &records);
 		}
 
+		assert_eq!(held::<T>(&grantee), T::RequestDeposit::get().saturating_mul(r.into()));
+
 		#[extrinsic_call]
 		_(RawOrigin::Signed(patient), id);
 
 		assert!(OpenRequests::<T>::get(id).is_empty());
+		assert!(held::<T>(&grantee).is_zero(), "every denial released its deposit");
 	}
 
 	#[benchmark]
@@ -266,13 +291,14 @@ mod benchmarks {
 
 		#[extrinsic_call]
 		_(
-			RawOrigin::Signed(grantee),
+			RawOrigin::Signed(grantee.clone()),
 			id,
 			records.clone().try_into().expect("in bound"),
 			purpose::<T>(),
 		);
 
 		assert_eq!(OpenRequests::<T>::get(id).len(), 1);
+		assert_eq!(held::<T>(&grantee), T::RequestDeposit::get());
 	}
 
 	#[benchmark]
@@ -299,6 +325,7 @@ mod benchmarks {
 			Requests::<T>::get(req).map(|r| r.state),
 			Some(RequestState::Fulfilled { .. })
 		));
+		assert!(held::<T>(&grantee).is_zero(), "the fulfilment released the deposit");
 	}
 
 	/// The worst case: an upheld complaint that reopens a fulfilled request, against a
@@ -398,6 +425,7 @@ mod benchmarks {
 		}
 
 		assert!(Deadlines::<T>::get(due).is_empty());
+		assert!(held::<T>(&account("grantee", 0, 0)).is_zero(), "every expiry released");
 		assert!(
 			n == 0 ||
 				matches!(

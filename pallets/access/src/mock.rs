@@ -9,7 +9,7 @@ use medfed_primitives::{
 };
 use polkadot_sdk::{
 	frame_support::{construct_runtime, derive_impl, parameter_types, traits::Hooks},
-	frame_system, sp_io,
+	frame_system, pallet_balances, sp_io,
 	sp_runtime::BuildStorage,
 };
 use std::collections::BTreeMap;
@@ -19,6 +19,7 @@ type Block = frame_system::mocking::MockBlock<Test>;
 construct_runtime!(
 	pub enum Test {
 		System: frame_system,
+		Balances: pallet_balances,
 		Access: pallet_access,
 	}
 );
@@ -26,6 +27,12 @@ construct_runtime!(
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
 }
 
 parameter_types! {
@@ -96,6 +103,7 @@ parameter_types! {
 	pub const RequestTimeout: u64 = 10;
 	pub const MaxRequestsPerBlock: u32 = 2;
 	pub const MaxOpenRequestsPerGrant: u32 = 3;
+	pub const RequestDeposit: u64 = 10;
 }
 
 impl pallet_access::Config for Test {
@@ -115,6 +123,9 @@ impl pallet_access::Config for Test {
 	type RequestTimeout = RequestTimeout;
 	type MaxRequestsPerBlock = MaxRequestsPerBlock;
 	type MaxOpenRequestsPerGrant = MaxOpenRequestsPerGrant;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	type RequestDeposit = RequestDeposit;
 	type WeightInfo = ();
 }
 
@@ -136,6 +147,10 @@ pub const OTHER_PATIENT: u64 = 101;
 pub const DOCTOR: u64 = 200;
 /// Someone with no grant.
 pub const STRANGER: u64 = 201;
+
+/// What the doctor, the stranger and the patients start with: enough for the grant's
+/// `MaxOpenRequestsPerGrant` deposits many times over.
+pub const ENDOWMENT: u64 = 1_000;
 
 /// A real Umbral public key.
 pub fn key() -> PublicKey {
@@ -185,7 +200,8 @@ pub fn new_bench_ext() -> sp_io::TestExternalities {
 }
 
 /// Runs `test` at block 1 in a region with three authorities whose proxies are set, a
-/// doctor with a key, and two patients' records; checks every invariant after it.
+/// doctor with a key and [`ENDOWMENT`], and two patients' records; checks every invariant
+/// after it.
 pub fn new_test_ext(test: impl FnOnce()) {
 	Authorities::set(vec![AUTHORITY_A, AUTHORITY_B, AUTHORITY_C]);
 	Members::set(BTreeMap::from([(HOSPITAL, Role::Hospital)]));
@@ -196,7 +212,17 @@ pub fn new_test_ext(test: impl FnOnce()) {
 		(2, RecordSubject { patient: PATIENT, resource_type: observation(), voided: true }),
 		(3, RecordSubject { patient: OTHER_PATIENT, resource_type: observation(), voided: false }),
 	]));
-	let storage = frame_system::GenesisConfig::<Test>::default().build_storage().expect("builds");
+	let mut storage =
+		frame_system::GenesisConfig::<Test>::default().build_storage().expect("builds");
+	pallet_balances::GenesisConfig::<Test> {
+		balances: [DOCTOR, STRANGER, PATIENT, OTHER_PATIENT]
+			.into_iter()
+			.map(|who| (who, ENDOWMENT))
+			.collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.expect("builds");
 	let mut ext: sp_io::TestExternalities = storage.into();
 	ext.execute_with(|| {
 		System::set_block_number(1);

@@ -3,6 +3,7 @@
 use crate::{mock::*, *};
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok, dispatch::Pays},
+	pallet_balances,
 	sp_runtime::DispatchError,
 };
 
@@ -955,5 +956,170 @@ fn a_complaint_under_a_revoked_grant_reopens_nothing() {
 				.into(),
 		);
 		assert_eq!(state(0), RequestState::Fulfilled { at: 1 });
+	});
+}
+
+/// What `who` has on hold for access requests.
+fn held(who: u64) -> u64 {
+	use polkadot_sdk::frame_support::traits::fungible::InspectHold;
+	Balances::balance_on_hold(&HoldReason::AccessRequest.into(), &who)
+}
+
+/// The deposit request `request` holds now.
+fn deposit(request: RequestId) -> u64 {
+	Requests::<Test>::get(request).expect("the request exists").deposit
+}
+
+/// The amounts the balances pallet released from hold for access requests, in order.
+fn releases() -> Vec<(u64, u64)> {
+	System::events()
+		.into_iter()
+		.filter_map(|record| match record.event {
+			RuntimeEvent::Balances(pallet_balances::Event::Released { reason, who, amount })
+				if reason == HoldReason::AccessRequest.into() =>
+				Some((who, amount)),
+			_ => None,
+		})
+		.collect()
+}
+
+#[test]
+fn an_open_request_holds_its_deposit_until_it_is_fulfilled() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		assert_eq!((held(DOCTOR), deposit(0)), (RequestDeposit::get(), RequestDeposit::get()));
+		assert_eq!(Balances::free_balance(DOCTOR), ENDOWMENT - RequestDeposit::get());
+		// One fragment is no end: still held.
+		assert_ok!(Access::submit_fragments(RuntimeOrigin::signed(PROXY_A), 0, fragments(&[0], 1)));
+		assert_eq!(held(DOCTOR), RequestDeposit::get());
+		// Fulfilled: released in full; later fragments release nothing more.
+		assert_ok!(Access::submit_fragments(RuntimeOrigin::signed(PROXY_B), 0, fragments(&[0], 2)));
+		assert_eq!(state(0), RequestState::Fulfilled { at: 1 });
+		assert_eq!((held(DOCTOR), deposit(0)), (0, 0));
+		assert_ok!(Access::submit_fragments(RuntimeOrigin::signed(PROXY_C), 0, fragments(&[0], 3)));
+		run_to(20);
+		assert_eq!(Balances::free_balance(DOCTOR), ENDOWMENT);
+		assert_eq!(releases(), vec![(DOCTOR, RequestDeposit::get())]);
+	});
+}
+
+#[test]
+fn revocation_releases_the_deposits_of_the_grants_open_requests() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		for _ in 0..2 {
+			assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		}
+		assert_eq!(held(DOCTOR), 2 * RequestDeposit::get());
+		assert_ok!(Access::revoke(RuntimeOrigin::signed(PATIENT), 0));
+		assert_eq!(state(1), RequestState::Denied { reason: Denial::Revoked, at: 1 });
+		assert_eq!((held(DOCTOR), deposit(0), deposit(1)), (0, 0, 0));
+		assert_eq!(Balances::free_balance(DOCTOR), ENDOWMENT);
+		System::assert_last_event(Event::Revoked { grant: 0, denied: 2 }.into());
+	});
+}
+
+#[test]
+fn a_denial_by_a_late_fragment_releases_the_deposit() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		RecordTable::mutate(|t| t.get_mut(&0).expect("record 0").voided = true);
+		assert_ok!(Access::submit_fragments(RuntimeOrigin::signed(PROXY_A), 0, fragments(&[0], 1)));
+		assert_eq!(state(0), RequestState::Denied { reason: Denial::Voided, at: 1 });
+		assert_eq!((held(DOCTOR), deposit(0)), (0, 0));
+		assert_eq!(Balances::free_balance(DOCTOR), ENDOWMENT);
+	});
+}
+
+#[test]
+fn an_expired_request_releases_its_deposit_once() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		run_to(10);
+		assert_eq!(held(DOCTOR), RequestDeposit::get());
+		run_to(11);
+		assert_eq!(state(0), RequestState::Expired { at: 11 });
+		assert_eq!((held(DOCTOR), deposit(0)), (0, 0));
+		run_to(30);
+		assert_eq!(Balances::free_balance(DOCTOR), ENDOWMENT);
+		assert_eq!(releases(), vec![(DOCTOR, RequestDeposit::get())]);
+	});
+}
+
+#[test]
+fn a_requester_who_cannot_hold_the_deposit_is_refused() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		// Exactly the deposit is not enough: the account must keep the existential deposit.
+		assert_ok!(Balances::force_set_balance(
+			RuntimeOrigin::root(),
+			DOCTOR,
+			RequestDeposit::get()
+		));
+		assert_noop!(
+			Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()),
+			Error::<Test>::CannotHoldDeposit
+		);
+		// A request denied at once holds nothing, so it needs no deposit.
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[1]), purpose()));
+		assert_eq!(state(0), RequestState::Denied { reason: Denial::OutOfScope, at: 1 });
+		assert_eq!((held(DOCTOR), deposit(0)), (0, 0));
+		// With one unit more it opens.
+		assert_ok!(Balances::force_set_balance(
+			RuntimeOrigin::root(),
+			DOCTOR,
+			RequestDeposit::get() + 1
+		));
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		assert_eq!((held(DOCTOR), deposit(1)), (RequestDeposit::get(), RequestDeposit::get()));
+	});
+}
+
+#[test]
+fn a_request_reopened_by_a_complaint_holds_and_releases_nothing_more() {
+	new_test_ext(|| {
+		let grant = RealGrant::new();
+		grant.grant_and_request();
+		assert_ok!(submit_one(PROXY_A, b"garbage, not a capsule fragment".to_vec()));
+		assert_ok!(submit_one(PROXY_B, grant.cfrag(1)));
+		assert_eq!(state(0), RequestState::Fulfilled { at: 1 });
+		assert_eq!((held(DOCTOR), deposit(0)), (0, 0));
+		// Open again, with nothing held.
+		assert_ok!(complain(DOCTOR, 0, 0, AUTHORITY_A));
+		assert_eq!(state(0), RequestState::Open);
+		assert_eq!((held(DOCTOR), deposit(0)), (0, 0));
+		assert_eq!(Balances::free_balance(DOCTOR), ENDOWMENT);
+		// Fulfilled again: nothing to release.
+		assert_ok!(submit_one(PROXY_C, grant.cfrag(2)));
+		assert_eq!(state(0), RequestState::Fulfilled { at: 1 });
+		assert_eq!(Balances::free_balance(DOCTOR), ENDOWMENT);
+		assert_eq!(releases(), vec![(DOCTOR, RequestDeposit::get())]);
+	});
+}
+
+#[test]
+fn a_request_reopened_by_a_complaint_expires_releasing_nothing() {
+	new_test_ext(|| {
+		let grant = RealGrant::new();
+		grant.grant_and_request();
+		assert_ok!(submit_one(PROXY_A, b"garbage".to_vec()));
+		assert_ok!(submit_one(PROXY_B, grant.cfrag(1)));
+		assert_ok!(complain(DOCTOR, 0, 0, AUTHORITY_A));
+		assert_eq!(state(0), RequestState::Open);
+		// A second request of the doctor's holds its own deposit meanwhile.
+		assert_ok!(Access::request(RuntimeOrigin::signed(DOCTOR), 0, records(&[0]), purpose()));
+		assert_eq!(
+			(held(DOCTOR), deposit(0), deposit(1)),
+			(RequestDeposit::get(), 0, RequestDeposit::get())
+		);
+		run_to(11);
+		assert_eq!(state(0), RequestState::Expired { at: 11 });
+		assert_eq!(state(1), RequestState::Expired { at: 11 });
+		assert_eq!(held(DOCTOR), 0);
+		assert_eq!(Balances::free_balance(DOCTOR), ENDOWMENT);
+		assert_eq!(releases(), vec![(DOCTOR, RequestDeposit::get()); 2]);
 	});
 }

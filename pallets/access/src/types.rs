@@ -179,6 +179,7 @@ pub enum RequestState<BlockNumber> {
 pub struct Request<
 	AccountId: Clone + PartialEq + Eq + Debug,
 	BlockNumber: Clone + PartialEq + Eq + Debug,
+	Balance: Clone + PartialEq + Eq + Debug,
 	MaxRecords: Get<u32>,
 	MaxPurposeLen: Get<u32>,
 > {
@@ -196,6 +197,11 @@ pub struct Request<
 	pub deadline: BlockNumber,
 	/// Where it stands.
 	pub state: RequestState<BlockNumber>,
+	/// What the requester holds for it now: the deposit held when it opened, until it first
+	/// ends (fulfilled, denied or expired), then nothing. A request denied at once, or open
+	/// again after an upheld complaint, holds nothing. The last field: the client's SCALE
+	/// mirror (`client/src/chain/access.rs`) decodes it there.
+	pub deposit: Balance,
 }
 
 /// What happened, in a patient's audit trail.

@@ -2,9 +2,10 @@
 //! the federation (announcements to the coordinator).
 
 use crate::{
-	configs::RuntimeBlockWeights, AccountId, AuthorityCollective, BlockNumber, CollatorSelection,
-	Federation, Institutions, Records, Runtime, RuntimeCall, RuntimeEvent, RuntimeOrigin, Session,
-	TxExtension, UncheckedExtrinsic, DAYS, MINUTES,
+	configs::RuntimeBlockWeights, AccountId, AuthorityCollective, Balance, Balances, BlockNumber,
+	CollatorSelection, Federation, Institutions, Records, Runtime, RuntimeCall, RuntimeEvent,
+	RuntimeHoldReason, RuntimeOrigin, Session, TxExtension, UncheckedExtrinsic, DAYS, MINUTES,
+	UNIT,
 };
 use medfed_primitives::{Membership, Role};
 use polkadot_sdk::{
@@ -273,6 +274,14 @@ parameter_types! {
 	pub const MaxRequestsPerBlock: u32 = 64;
 	/// Most open requests under one grant.
 	pub const MaxOpenRequestsPerGrant: u32 = 16;
+	/// What a grantee holds for each open request, released in full when it ends (at the
+	/// latest `RequestTimeout` later): a tenth of a unit. Small for a real grantee: a request's
+	/// own fee is one to a few milliunits (10 microunits a byte), a practitioner with a handful of
+	/// requests open locks well under a unit, and an account funded with one unit can keep
+	/// nine open. Costly to block others: one block's 64 deadline slots lock 6.4 units for the
+	/// timeout, 64 × 16 requests (every slot of 16 blocks, or 64 grants' worth of open
+	/// requests) 102.4 units, and every slot of a whole timeout (100 blocks) 640 units.
+	pub const RequestDeposit: Balance = UNIT / 10;
 }
 
 impl pallet_access::Config for Runtime {
@@ -292,6 +301,11 @@ impl pallet_access::Config for Runtime {
 	type RequestTimeout = RequestTimeout;
 	type MaxRequestsPerBlock = MaxRequestsPerBlock;
 	type MaxOpenRequestsPerGrant = MaxOpenRequestsPerGrant;
+	// Holds are bounded by `VariantCountOf<RuntimeHoldReason>` in `pallet_balances`, which
+	// counts this pallet's reason: nothing to raise.
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	type RequestDeposit = RequestDeposit;
 	type WeightInfo = pallet_access::weights::SubstrateWeight<Runtime>;
 }
 
