@@ -85,7 +85,8 @@ pub enum RequestState {
 	Expired { at: u32 },
 }
 
-/// A grantee's access request.
+/// A grantee's access request: the pallet's fields but the last, the deposit ([`RequestInfo`]
+/// has it).
 #[derive(Clone, PartialEq, Eq, Debug, Decode, Serialize)]
 pub struct Request {
 	pub grant: GrantId,
@@ -96,6 +97,16 @@ pub struct Request {
 	pub requested_at: u32,
 	pub deadline: u32,
 	pub state: RequestState,
+}
+
+/// A request as the pallet stores it and `AccessApi_request` returns it: the fields of
+/// [`Request`], then the deposit the requester holds for it (in planck; zero once it has
+/// ended, when denied at once, or open again after an upheld complaint), the pallet's last
+/// field. SCALE encodes a struct as its fields in order, so this is the pallet's layout.
+#[derive(Clone, PartialEq, Eq, Debug, Decode)]
+pub struct RequestInfo {
+	pub request: Request,
+	pub deposit: u128,
 }
 
 /// What happened, in a patient's audit trail.
@@ -201,6 +212,11 @@ impl Chain {
 
 	/// One request by id.
 	pub async fn request(&self, id: RequestId) -> Result<Option<Request>> {
+		Ok(self.request_info(id).await?.map(|info| info.request))
+	}
+
+	/// One request by id, with the deposit it holds.
+	pub async fn request_info(&self, id: RequestId) -> Result<Option<RequestInfo>> {
 		self.call("AccessApi_request", id).await
 	}
 
@@ -276,5 +292,32 @@ mod tests {
 			AccessEvent::decode(&mut &[7u8, 5, 0, 0, 0, 0, 0, 0, 0][..]).expect("decodes"),
 			AccessEvent::Expired { request: 5 }
 		);
+	}
+
+	#[test]
+	fn a_request_decodes_in_the_pallets_layout_with_its_deposit_last() {
+		use codec::Encode;
+		// `pallet_access::Request`'s fields in order: grant, requester, records, purpose,
+		// requested_at, deadline, state (`Denied { reason: Voided, at }`), deposit.
+		let encoded = Some((
+			7u64,
+			[5u8; 32],
+			vec![3u64, 4],
+			b"care".to_vec(),
+			(10u32, 110u32),
+			(2u8, 3u8, 12u32),
+			100_000_000_000u128,
+		))
+		.encode();
+		let info = Option::<RequestInfo>::decode(&mut &encoded[..])
+			.expect("decodes")
+			.expect("some");
+		assert_eq!(info.deposit, 100_000_000_000);
+		assert_eq!(info.request.records, vec![3, 4]);
+		assert_eq!(info.request.state, RequestState::Denied { reason: Denial::Voided, at: 12 });
+		// Every byte is read: the deposit is the last field.
+		let mut input = &encoded[..];
+		Option::<RequestInfo>::decode(&mut input).expect("decodes");
+		assert!(input.is_empty());
 	}
 }
