@@ -650,6 +650,10 @@ pub struct BadFragmentView {
 	pub error: String,
 	/// The `ehr complain` command that has the chain check it, remove it and bar its proxy.
 	pub complain: Option<String>,
+	/// Whether the chain would uphold a complaint (not for a copy of another proxy's fragment,
+	/// which verifies).
+	#[serde(skip)]
+	pub complainable: bool,
 }
 
 /// A record `ehr read` could not open.

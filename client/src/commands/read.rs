@@ -96,20 +96,33 @@ fn fragment_fault(error: &SharingError) -> String {
 		SharingError::MalformedCapsuleFragment { .. } => "it could not be decoded".into(),
 		SharingError::InvalidCapsuleFragment { .. } =>
 			"it is not a correct re-encryption of the grant's capsule for this grantee".into(),
+		SharingError::RepeatedCapsuleFragments =>
+			"it is another proxy's fragment, byte for byte: one of the two copied the other's \
+			 (it verifies, so no complaint can tell which)"
+				.into(),
 		other => other.to_string(),
 	}
 }
 
 /// Opens with the capsule fragments that verify. `fragments` are (proxy position, fragment);
-/// `open` is [`sharing::open_reencrypted`] for one record. A fragment that fails to decode or
-/// verify is set aside with its position and the rest tried again, so the record opens while
-/// the threshold of good fragments remains. Returns the outcome and the fragments set aside.
+/// `open` is [`sharing::open_reencrypted`] for one record. A fragment byte for byte the same as
+/// an earlier one (a proxy that copied another's: it verifies, but opens nothing more) is set
+/// aside first; a fragment that fails to decode or verify is set aside with its position and
+/// the rest tried again, so the record opens while the threshold of distinct good fragments
+/// remains. Returns the outcome and the fragments set aside.
 pub(super) fn open_with_good_fragments<K>(
 	fragments: &[(u32, Vec<u8>)],
 	open: impl Fn(&[Vec<u8>]) -> Result<K, SharingError>,
 ) -> (Result<K, SharingError>, Vec<(u32, SharingError)>) {
-	let mut remaining = fragments.to_vec();
+	let mut remaining: Vec<(u32, Vec<u8>)> = Vec::with_capacity(fragments.len());
 	let mut refused = Vec::new();
+	for (position, fragment) in fragments {
+		if remaining.iter().any(|(_, earlier)| earlier == fragment) {
+			refused.push((*position, SharingError::RepeatedCapsuleFragments));
+		} else {
+			remaining.push((*position, fragment.clone()));
+		}
+	}
 	loop {
 		let cfrags: Vec<Vec<u8>> = remaining.iter().map(|(_, f)| f.clone()).collect();
 		match open(&cfrags) {
@@ -229,6 +242,7 @@ async fn open_record(
 			proxy,
 			error: fragment_fault(error),
 			complain: None,
+			complainable: !matches!(error, SharingError::RepeatedCapsuleFragments),
 		});
 	}
 	let key = key.map_err(|e| {
@@ -360,7 +374,7 @@ pub(super) async fn read(
 		}
 	}
 	// Each fragment set aside is the proof of a complaint: name the command.
-	for bad in &mut view.bad_fragments {
+	for bad in view.bad_fragments.iter_mut().filter(|bad| bad.complainable) {
 		bad.complain = grant
 			.proxies
 			.get(bad.position as usize)
@@ -524,6 +538,24 @@ mod tests {
 		let (key, refused) = shared.open(&[]);
 		assert_eq!(key.map(|_| ()), Err(SharingError::NoCapsuleFragments));
 		assert!(refused.is_empty());
+	}
+
+	#[test]
+	fn a_copied_fragment_is_set_aside_and_the_distinct_ones_open_the_record() {
+		let shared = Shared::new();
+		// Proxy 2 sends proxy 0's fragment as its own: proxies 0 and 1 still make 2 of 3.
+		let mut cfrags = shared.cfrags.clone();
+		cfrags[2].1 = cfrags[0].1.clone();
+		let (key, refused) = shared.open(&cfrags);
+		assert!(shared.decrypts(&key.unwrap()));
+		assert_eq!(refused.len(), 1);
+		assert_eq!(refused[0].0, 2);
+		assert_eq!(refused[0].1, SharingError::RepeatedCapsuleFragments);
+		assert!(fragment_fault(&refused[0].1).contains("byte for byte"));
+		// With proxy 1 silent, the copy leaves one distinct fragment: too few, and said so.
+		let (key, refused) = shared.open(&[cfrags[0].clone(), cfrags[2].clone()]);
+		assert_eq!(key.map(|_| ()), Err(SharingError::TooFewCapsuleFragments));
+		assert_eq!(refused.len(), 1);
 	}
 
 	#[test]
