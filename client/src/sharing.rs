@@ -287,8 +287,16 @@ pub fn make_fragments(
 }
 
 /// For the proxy with `proxy`'s key pair: decrypts its key fragment of the grant `grant_ref`,
-/// checks that the patient (`verifying`) authorised it for this grant and this proxy, and that
-/// it is a fragment of the grant's key (`delegating`) for `grantee`.
+/// checks that the patient (`verifying`) authorised it for this grant and this proxy, that it
+/// is a fragment of the grant's key (`delegating`) for `grantee`, and that a re-encryption
+/// with it passes the grantee's check.
+///
+/// `KeyFrag::verify` leaves out the fragment's signature for the grantee (and the keys whose
+/// signing flags the patient turned off), which every capsule fragment carries and the grantee
+/// and the chain's complaint check: a patient could hand the proxies fragments whose every
+/// re-encryption fails, and have honest proxies barred by complaints. So one throwaway capsule
+/// of the grant's key is re-encrypted and checked exactly as the grantee checks (about one
+/// re-encryption and one verification, once per request).
 pub fn open_fragment(
 	proxy: &SecretKey,
 	encrypted: &[u8],
@@ -321,10 +329,17 @@ pub fn open_fragment(
 	if !signature.verify(verifying, &authorization_message(grant_ref, proxy_public, kfrag)) {
 		return Err(SharingError::UnauthorizedKeyFragment);
 	}
-	KeyFrag::from_bytes(kfrag)
+	let kfrag = KeyFrag::from_bytes(kfrag)
 		.map_err(|_| SharingError::InvalidKeyFragment)?
 		.verify(verifying, Some(delegating), Some(grantee))
-		.map_err(|_| SharingError::InvalidKeyFragment)
+		.map_err(|_| SharingError::InvalidKeyFragment)?;
+	let (probe, _) = umbral_pre::encrypt_with_rng(&mut rand_core::OsRng, delegating, b"probe")
+		.map_err(|_| SharingError::InvalidKeyFragment)?;
+	umbral_pre::reencrypt_with_rng(&mut rand_core::OsRng, &probe, kfrag.clone())
+		.unverify()
+		.verify(&probe, verifying, delegating, grantee)
+		.map_err(|_| SharingError::InvalidKeyFragment)?;
+	Ok(kfrag)
 }
 
 /// The grant's `capsule` as umbral-pre re-encrypts it: decoded and self-checked by umbral-pre

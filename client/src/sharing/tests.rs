@@ -236,6 +236,49 @@ fn a_key_fragment_verifies_only_against_its_grants_keys() {
 }
 
 #[test]
+fn a_key_fragment_whose_reencryptions_the_grantee_would_refuse_is_refused() {
+	// The patient signs fragments made for another receiver, without the receiver's key in
+	// the proxy's signature: `KeyFrag::verify` passes them, every capsule fragment made with
+	// them fails the grantee's (and a complaint's) check. The proxy refuses them up front.
+	let grant = Grant::new(2);
+	let signer = signing_key(&grant.patient);
+	let elsewhere = SecretKey::random().public_key();
+	let kfrags = umbral_pre::generate_kfrags_with_rng(
+		&mut OsRng,
+		&grant.delegating,
+		&elsewhere,
+		&signer,
+		2,
+		3,
+		true,
+		false,
+	);
+	let proxy = &grant.proxies[0];
+	let kfrag = kfrags[0].to_bytes().unwrap().into_vec();
+	let signature = signer.sign_with_rng(
+		&mut OsRng,
+		&authorization_message(&grant.grant_ref, &proxy.public_key(), &kfrag),
+	);
+	let length = u16::try_from(kfrag.len()).unwrap();
+	let payload = [&length.to_be_bytes()[..], &kfrag[..], &signature.to_be_bytes()[..]].concat();
+	let (capsule, ciphertext) =
+		umbral_pre::encrypt_with_rng(&mut OsRng, &proxy.public_key(), &payload).unwrap();
+	let fragment = [&capsule.to_bytes_simple()[..], &ciphertext[..]].concat();
+	// umbral-pre's own check alone would have let it through.
+	assert!(KeyFrag::from_bytes(&kfrag)
+		.unwrap()
+		.verify(
+			&grant.verifying,
+			Some(&grant.delegating.public_key()),
+			Some(&grant.grantee.public_key())
+		)
+		.is_ok());
+	assert_eq!(grant.open_as(0, &fragment).map(|_| ()), Err(SharingError::InvalidKeyFragment));
+	// The grant's own fragments still open.
+	assert!(grant.open_as(0, &grant.fragments[0]).is_ok());
+}
+
+#[test]
 fn a_bad_capsule_fragment_is_reported_with_its_index() {
 	let grant = Grant::new(2);
 	let (first, last) = (grant.cfrag(0), grant.cfrag(2));
