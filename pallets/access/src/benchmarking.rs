@@ -52,13 +52,13 @@ fn patient<T: Config>(n: u32) -> (T::AccountId, Vec<RecordId>, T::AccountId) {
 	patient_number::<T>(0, n)
 }
 
-/// Patient number `i` with `n` records, and a grantee with a key.
+/// Patient number `i` with `n` records, and grantee number `i` with a key.
 fn patient_number<T: Config>(i: u32, n: u32) -> (T::AccountId, Vec<RecordId>, T::AccountId) {
 	let patient: T::AccountId = account("patient", i, 0);
 	let records = (0..n)
 		.map(|_| T::Records::record_for_benchmarks(&patient, observation()))
 		.collect();
-	let grantee: T::AccountId = account("grantee", 0, 0);
+	let grantee: T::AccountId = account("grantee", i, 0);
 	Keys::<T>::insert(&grantee, GENERATOR);
 	fund::<T>(&grantee);
 	(patient, records, grantee)
@@ -408,8 +408,8 @@ mod benchmarks {
 	#[benchmark]
 	fn on_initialize(n: Linear<0, { T::MaxRequestsPerBlock::get() }>) {
 		authorities::<T>();
-		// One patient and grant per request (each expiry writes its own audit trail), all due
-		// in the same block.
+		// One patient, grantee and grant per request (each expiry writes its own audit trail
+		// and releases its own requester's deposit), all due in the same block.
 		for i in 0..n {
 			let (patient, records, grantee) = patient_number::<T>(i, 1);
 			let id = make_grant::<T>(&patient, &grantee, &records);
@@ -425,7 +425,9 @@ mod benchmarks {
 		}
 
 		assert!(Deadlines::<T>::get(due).is_empty());
-		assert!(held::<T>(&account("grantee", 0, 0)).is_zero(), "every expiry released");
+		for i in 0..n {
+			assert!(held::<T>(&account("grantee", i, 0)).is_zero(), "every expiry released");
+		}
 		assert!(
 			n == 0 ||
 				matches!(

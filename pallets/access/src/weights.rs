@@ -23,8 +23,8 @@ pub trait WeightInfo {
 	fn revoke(r: u32, ) -> Weight;
 	fn request(r: u32, ) -> Weight;
 	fn submit_fragments(f: u32, ) -> Weight;
-	fn on_initialize(n: u32, ) -> Weight;
 	fn complain() -> Weight;
+	fn on_initialize(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_access`, with the runtime's database weights.
@@ -36,8 +36,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 34_866_000 picoseconds.
-		Weight::from_parts(40_762_000, 0)
+		// Minimum execution time: 33_117_000 picoseconds.
+		Weight::from_parts(36_042_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Institutions::Institutions` (r:1 w:0)
@@ -50,8 +50,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `1888`
 		//  Estimated: `3683`
-		// Minimum execution time: 61_598_000 picoseconds.
-		Weight::from_parts(83_484_000, 3683)
+		// Minimum execution time: 48_300_000 picoseconds.
+		Weight::from_parts(56_156_000, 3683)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -92,10 +92,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `1530 + e * (351 ±0)`
 		//  Estimated: `3554 + e * (2888 ±0)`
-		// Minimum execution time: 346_613_000 picoseconds.
-		Weight::from_parts(550_087_975, 3554)
-			// Standard Error: 1_103_230
-			.saturating_add(Weight::from_parts(79_083_815, 0).saturating_mul(e.into()))
+		// Minimum execution time: 293_045_000 picoseconds.
+		Weight::from_parts(268_840_168, 3554)
+			// Standard Error: 764_086
+			.saturating_add(Weight::from_parts(74_682_719, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(40_u64))
@@ -123,10 +123,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `1968 + e * (351 ±0)`
 		//  Estimated: `5373 + e * (2888 ±0)`
-		// Minimum execution time: 152_004_000 picoseconds.
-		Weight::from_parts(42_467_958, 5373)
-			// Standard Error: 477_062
-			.saturating_add(Weight::from_parts(95_957_736, 0).saturating_mul(e.into()))
+		// Minimum execution time: 128_940_000 picoseconds.
+		Weight::from_parts(46_965_351, 5373)
+			// Standard Error: 241_547
+			.saturating_add(Weight::from_parts(65_752_213, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -138,9 +138,13 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Access::OpenRequests` (r:1 w:1)
 	/// Proof: `Access::OpenRequests` (`max_values`: None, `max_size`: Some(145), added: 2620, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Requests` (r:16 w:16)
-	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(329), added: 2804, mode: `MaxEncodedLen`)
+	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(345), added: 2820, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Deadlines` (r:16 w:16)
 	/// Proof: `Access::Deadlines` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditLength` (r:1 w:1)
 	/// Proof: `Access::AuditLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
@@ -152,15 +156,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[0, 16]`.
 	fn revoke(r: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `3369 + r * (244 ±0)`
+		//  Measured:  `3564 + r * (260 ±0)`
 		//  Estimated: `98558 + r * (3001 ±0)`
-		// Minimum execution time: 127_924_000 picoseconds.
-		Weight::from_parts(223_021_283, 98558)
-			// Standard Error: 490_228
-			.saturating_add(Weight::from_parts(32_785_486, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(36_u64))
+		// Minimum execution time: 108_103_000 picoseconds.
+		Weight::from_parts(157_546_819, 98558)
+			// Standard Error: 1_203_466
+			.saturating_add(Weight::from_parts(80_482_307, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(38_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
-			.saturating_add(T::DbWeight::get().writes(36_u64))
+			.saturating_add(T::DbWeight::get().writes(37_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 3001).saturating_mul(r.into()))
 	}
@@ -178,6 +182,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::Deadlines` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	/// Storage: `Access::OpenRequests` (r:1 w:1)
 	/// Proof: `Access::OpenRequests` (`max_values`: None, `max_size`: Some(145), added: 2620, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditLength` (r:1 w:1)
 	/// Proof: `Access::AuditLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
@@ -185,19 +193,19 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Access::Audit` (r:0 w:1)
 	/// Proof: `Access::Audit` (`max_values`: None, `max_size`: Some(376), added: 2851, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Requests` (r:0 w:1)
-	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(329), added: 2804, mode: `MaxEncodedLen`)
+	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(345), added: 2820, mode: `MaxEncodedLen`)
 	/// The range of component `r` is `[1, 16]`.
 	fn request(r: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `2329 + r * (403 ±0)`
+		//  Measured:  `2469 + r * (403 ±0)`
 		//  Estimated: `5373 + r * (2888 ±0)`
-		// Minimum execution time: 104_001_000 picoseconds.
-		Weight::from_parts(67_847_443, 5373)
-			// Standard Error: 387_440
-			.saturating_add(Weight::from_parts(24_701_636, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Minimum execution time: 158_883_000 picoseconds.
+		Weight::from_parts(163_321_131, 5373)
+			// Standard Error: 451_448
+			.saturating_add(Weight::from_parts(20_613_907, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(Weight::from_parts(0, 2888).saturating_mul(r.into()))
 	}
 	/// Storage: `Access::ProxyOf` (r:1 w:0)
@@ -205,9 +213,11 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Institutions::Institutions` (r:1 w:0)
 	/// Proof: `Institutions::Institutions` (`max_values`: None, `max_size`: Some(218), added: 2693, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Requests` (r:1 w:1)
-	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(329), added: 2804, mode: `MaxEncodedLen`)
+	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(345), added: 2820, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Grants` (r:1 w:0)
 	/// Proof: `Access::Grants` (`max_values`: None, `max_size`: Some(1908), added: 4383, mode: `MaxEncodedLen`)
+	/// Storage: `Access::FailedProxies` (r:1 w:0)
+	/// Proof: `Access::FailedProxies` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Access::CapsuleFragments` (r:16 w:16)
 	/// Proof: `Access::CapsuleFragments` (`max_values`: None, `max_size`: Some(462), added: 2937, mode: `MaxEncodedLen`)
 	/// Storage: `Records::Records` (r:16 w:0)
@@ -220,31 +230,66 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::AuditLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
 	/// Proof: `ParachainInfo::ParachainId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Audit` (r:0 w:2)
 	/// Proof: `Access::Audit` (`max_values`: None, `max_size`: Some(376), added: 2851, mode: `MaxEncodedLen`)
 	/// The range of component `f` is `[1, 16]`.
 	fn submit_fragments(f: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `3423 + f * (448 ±0)`
+		//  Measured:  `3634 + f * (448 ±0)`
 		//  Estimated: `5373 + f * (2937 ±0)`
-		// Minimum execution time: 163_259_000 picoseconds.
-		Weight::from_parts(308_989_879, 5373)
-			// Standard Error: 756_449
-			.saturating_add(Weight::from_parts(34_115_150, 0).saturating_mul(f.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Minimum execution time: 192_660_000 picoseconds.
+		Weight::from_parts(191_054_107, 5373)
+			// Standard Error: 71_053
+			.saturating_add(Weight::from_parts(28_876_801, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(f.into())))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(f.into()))
+	}
+	/// Storage: `Access::Requests` (r:1 w:1)
+	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(345), added: 2820, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Grants` (r:1 w:0)
+	/// Proof: `Access::Grants` (`max_values`: None, `max_size`: Some(1908), added: 4383, mode: `MaxEncodedLen`)
+	/// Storage: `Access::CapsuleFragments` (r:1 w:1)
+	/// Proof: `Access::CapsuleFragments` (`max_values`: None, `max_size`: Some(462), added: 2937, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Envelopes` (r:1 w:0)
+	/// Proof: `Access::Envelopes` (`max_values`: None, `max_size`: Some(202), added: 2677, mode: `MaxEncodedLen`)
+	/// Storage: `Access::FragmentCount` (r:1 w:1)
+	/// Proof: `Access::FragmentCount` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
+	/// Storage: `Access::AuditLength` (r:1 w:1)
+	/// Proof: `Access::AuditLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
+	/// Proof: `ParachainInfo::ParachainId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Access::FailedProxies` (r:0 w:1)
+	/// Proof: `Access::FailedProxies` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Audit` (r:0 w:1)
+	/// Proof: `Access::Audit` (`max_values`: None, `max_size`: Some(376), added: 2851, mode: `MaxEncodedLen`)
+	fn complain() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `2769`
+		//  Estimated: `5373`
+		// Minimum execution time: 2_270_329_000 picoseconds.
+		Weight::from_parts(2_412_794_000, 5373)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Access::Deadlines` (r:1 w:1)
 	/// Proof: `Access::Deadlines` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Requests` (r:64 w:64)
-	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(329), added: 2804, mode: `MaxEncodedLen`)
+	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(345), added: 2820, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Grants` (r:64 w:0)
 	/// Proof: `Access::Grants` (`max_values`: None, `max_size`: Some(1908), added: 4383, mode: `MaxEncodedLen`)
 	/// Storage: `Access::OpenRequests` (r:64 w:64)
 	/// Proof: `Access::OpenRequests` (`max_values`: None, `max_size`: Some(145), added: 2620, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:64 w:64)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:64 w:64)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditLength` (r:64 w:64)
 	/// Proof: `Access::AuditLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
@@ -254,47 +299,34 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 64]`.
 	fn on_initialize(n: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `519 + n * (1562 ±0)`
+		//  Measured:  `551 + n * (1734 ±0)`
 		//  Estimated: `3991 + n * (4383 ±0)`
-		// Minimum execution time: 13_216_000 picoseconds.
-		Weight::from_parts(149_131_913, 3991)
-			// Standard Error: 1_239_131
-			.saturating_add(Weight::from_parts(63_963_211, 0).saturating_mul(n.into()))
+		// Minimum execution time: 13_751_000 picoseconds.
+		Weight::from_parts(107_568_647, 3991)
+			// Standard Error: 354_991
+			.saturating_add(Weight::from_parts(91_205_821, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 4383).saturating_mul(n.into()))
-	}
-	// placeholder until scripts/bench.sh pallet_access regenerates this file
-	// Not measured: 25 ms of compute, 80 times `submit_fragments`' base, is meant to be far above
-	// the capsule's self-check and one capsule fragment's decoding and verification (2 + 8 scalar
-	// multiplications, 10 points decoded, an ECDSA verification: about 1 ms natively; k256's
-	// 32-bit field arithmetic in wasm may be several times slower). Storage: reads
-	// `Requests`, `Grants`, `CapsuleFragments`, `Envelopes`, `FragmentCount`, `AuditLength`,
-	// `ParachainId`; writes `CapsuleFragments`, `FragmentCount`, `FailedProxies`, `Requests`,
-	// `AuditLength`, `Audit`.
-	fn complain() -> Weight {
-		Weight::from_parts(25_000_000_000, 20_000)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 }
 
 /// Weights for `pallet_access` with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_key() -> Weight {
-		Weight::from_parts(40_762_000, 0)
+		Weight::from_parts(36_042_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_proxy_account() -> Weight {
-		Weight::from_parts(83_484_000, 3683)
+		Weight::from_parts(56_156_000, 3683)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn grant(e: u32, ) -> Weight {
-		Weight::from_parts(550_087_975, 3554)
-			.saturating_add(Weight::from_parts(79_083_815, 0).saturating_mul(e.into()))
+		Weight::from_parts(268_840_168, 3554)
+			.saturating_add(Weight::from_parts(74_682_719, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(40_u64))
@@ -302,8 +334,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2888).saturating_mul(e.into()))
 	}
 	fn extend_grant(e: u32, ) -> Weight {
-		Weight::from_parts(42_467_958, 5373)
-			.saturating_add(Weight::from_parts(95_957_736, 0).saturating_mul(e.into()))
+		Weight::from_parts(46_965_351, 5373)
+			.saturating_add(Weight::from_parts(65_752_213, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -311,44 +343,43 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2888).saturating_mul(e.into()))
 	}
 	fn revoke(r: u32, ) -> Weight {
-		Weight::from_parts(223_021_283, 98558)
-			.saturating_add(Weight::from_parts(32_785_486, 0).saturating_mul(r.into()))
-			.saturating_add(RocksDbWeight::get().reads(36_u64))
+		Weight::from_parts(157_546_819, 98558)
+			.saturating_add(Weight::from_parts(80_482_307, 0).saturating_mul(r.into()))
+			.saturating_add(RocksDbWeight::get().reads(38_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(r.into())))
-			.saturating_add(RocksDbWeight::get().writes(36_u64))
+			.saturating_add(RocksDbWeight::get().writes(37_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 3001).saturating_mul(r.into()))
 	}
 	fn request(r: u32, ) -> Weight {
-		Weight::from_parts(67_847_443, 5373)
-			.saturating_add(Weight::from_parts(24_701_636, 0).saturating_mul(r.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(163_321_131, 5373)
+			.saturating_add(Weight::from_parts(20_613_907, 0).saturating_mul(r.into()))
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(r.into())))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(Weight::from_parts(0, 2888).saturating_mul(r.into()))
 	}
 	fn submit_fragments(f: u32, ) -> Weight {
-		Weight::from_parts(308_989_879, 5373)
-			.saturating_add(Weight::from_parts(34_115_150, 0).saturating_mul(f.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(191_054_107, 5373)
+			.saturating_add(Weight::from_parts(28_876_801, 0).saturating_mul(f.into()))
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(f.into())))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(f.into()))
 	}
-	fn on_initialize(n: u32, ) -> Weight {
-		Weight::from_parts(149_131_913, 3991)
-			.saturating_add(Weight::from_parts(63_963_211, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 4383).saturating_mul(n.into()))
-	}
-	// placeholder until scripts/bench.sh pallet_access regenerates this file
 	fn complain() -> Weight {
-		Weight::from_parts(25_000_000_000, 20_000)
+		Weight::from_parts(2_412_794_000, 5373)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
+	}
+	fn on_initialize(n: u32, ) -> Weight {
+		Weight::from_parts(107_568_647, 3991)
+			.saturating_add(Weight::from_parts(91_205_821, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().reads((6_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 4383).saturating_mul(n.into()))
 	}
 }

@@ -30,8 +30,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `42`
 		//  Estimated: `3554`
-		// Minimum execution time: 38_601_000 picoseconds.
-		Weight::from_parts(42_491_000, 3554)
+		// Minimum execution time: 38_688_000 picoseconds.
+		Weight::from_parts(42_683_000, 3554)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -44,7 +44,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Records::RecordByHash` (r:1 w:1)
 	/// Proof: `Records::RecordByHash` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	/// Storage: `Records::Records` (r:1 w:1)
-	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(341), added: 2816, mode: `MaxEncodedLen`)
+	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(413), added: 2888, mode: `MaxEncodedLen`)
 	/// Storage: `Records::SupersededBy` (r:1 w:1)
 	/// Proof: `Records::SupersededBy` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// Storage: `Records::NextRecordId` (r:1 w:1)
@@ -58,28 +58,28 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[0, 1]`.
 	fn register_record(s: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `927 + s * (295 ±0)`
-		//  Estimated: `3683 + s * (3806 ±0)`
-		// Minimum execution time: 121_082_000 picoseconds.
-		Weight::from_parts(130_497_561, 3683)
-			// Standard Error: 242_783
-			.saturating_add(Weight::from_parts(12_137_615, 0).saturating_mul(s.into()))
+		//  Measured:  `927 + s * (367 ±0)`
+		//  Estimated: `3683 + s * (3878 ±0)`
+		// Minimum execution time: 122_228_000 picoseconds.
+		Weight::from_parts(140_005_951, 3683)
+			// Standard Error: 480_007
+			.saturating_add(Weight::from_parts(15_005_548, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(s.into())))
-			.saturating_add(Weight::from_parts(0, 3806).saturating_mul(s.into()))
+			.saturating_add(Weight::from_parts(0, 3878).saturating_mul(s.into()))
 	}
 	/// Storage: `Records::Records` (r:1 w:0)
-	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(341), added: 2816, mode: `MaxEncodedLen`)
+	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(413), added: 2888, mode: `MaxEncodedLen`)
 	/// Storage: `Records::Voided` (r:1 w:1)
 	/// Proof: `Records::Voided` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
 	fn void_record() -> Weight {
 		// Proof size summary in bytes:
 		//  Measured:  `308`
-		//  Estimated: `3806`
-		// Minimum execution time: 19_653_000 picoseconds.
-		Weight::from_parts(23_158_000, 3806)
+		//  Estimated: `3878`
+		// Minimum execution time: 19_754_000 picoseconds.
+		Weight::from_parts(24_682_000, 3878)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -88,21 +88,21 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// Weights for `pallet_records` with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_patient() -> Weight {
-		Weight::from_parts(42_491_000, 3554)
+		Weight::from_parts(42_683_000, 3554)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn register_record(s: u32, ) -> Weight {
-		Weight::from_parts(130_497_561, 3683)
-			.saturating_add(Weight::from_parts(12_137_615, 0).saturating_mul(s.into()))
+		Weight::from_parts(140_005_951, 3683)
+			.saturating_add(Weight::from_parts(15_005_548, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(s.into())))
-			.saturating_add(Weight::from_parts(0, 3806).saturating_mul(s.into()))
+			.saturating_add(Weight::from_parts(0, 3878).saturating_mul(s.into()))
 	}
 	fn void_record() -> Weight {
-		Weight::from_parts(23_158_000, 3806)
+		Weight::from_parts(24_682_000, 3878)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
