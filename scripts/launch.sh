@@ -154,6 +154,7 @@ done <"$endpoints"
 # Every region's authorities run a re-encryption proxy (medfed-proxy): those given as
 # development seeds run here, each naming its account as its authority's proxy account first.
 "$MEDFED_FEDERATION_BIN" proxies "$federation" >"$state/federation/proxies.tsv"
+: >"$state/federation/proxies-running.tsv"
 while IFS=$'\t' read -r chain port authority proxy; do
 	if [[ "$authority" != //* || "$proxy" != //* ]]; then
 		log "$chain: $authority's proxy is not a development seed: run it yourself (docs/operating.md)"

@@ -18,6 +18,7 @@ MEDFED_RELAY="${MEDFED_RELAY:-$CARGO_TARGET_DIR/release/polkadot}"
 # The federation generator and the authorities' re-encryption proxy (`build_federation_tools`
 # builds them).
 MEDFED_FEDERATION_BIN="${MEDFED_FEDERATION_BIN:-$CARGO_TARGET_DIR/debug/medfed-federation}"
+MEDFED_PROXY_GIVEN="${MEDFED_PROXY_BIN:+1}"
 MEDFED_PROXY_BIN="${MEDFED_PROXY_BIN:-$CARGO_TARGET_DIR/debug/medfed-proxy}"
 # The relay chain's plain chain spec (Rococo local testnet, fast runtime), generated once from
 # the crates.io rococo-runtime by scripts/relay-spec.sh: the relay chain node has no runtime
@@ -155,11 +156,13 @@ require_binary() {
 }
 
 # Builds the collator with the benchmarking machinery into its own profile directory (about an
-# hour the first time): `benchmark pallet` and `benchmark storage` need it. With the storage
-# benchmark's test runtime (wasm), which only its `validate-block` mode uses.
+# hour the first time): `benchmark pallet` and `benchmark storage` need it. Without the storage
+# benchmark's test runtime (wasm), which only its `--validate-block` mode uses and
+# scripts/bench-storage.sh does not: built, its build script watches our Cargo.lock and reran
+# on every change to it, rebuilding the node's top crates (about 25 minutes each time).
 build_bench_node() {
 	log "building the benchmark flavour of medfed-node: about an hour the first time, seconds when unchanged"
-	(cd "$MEDFED_ROOT" && WASM_BUILD_TOOLCHAIN="$MEDFED_TOOLCHAIN" WASM_BUILD_WORKSPACE_HINT="$MEDFED_ROOT" \
+	(cd "$MEDFED_ROOT" && SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1 \
 		cargo build --profile benchmarks -p medfed-node --features runtime-benchmarks) >&2
 }
 
@@ -276,8 +279,10 @@ build_federation_tools() {
 	(cd "$MEDFED_ROOT" && cargo build -p medfed-client --bin medfed-federation --bin medfed-proxy) >&2
 }
 
-# Builds `medfed-proxy` alone (launch-dev.sh; the federation's tools include it).
+# Builds `medfed-proxy` alone (launch-dev.sh; the federation's tools include it), unless
+# MEDFED_PROXY_BIN names one of your own.
 build_proxy() {
+	[ -z "$MEDFED_PROXY_GIVEN" ] || { require_binary "$MEDFED_PROXY_BIN" MEDFED_PROXY_BIN; return 0; }
 	log "building medfed-proxy: a few minutes the first time"
 	(cd "$MEDFED_ROOT" && cargo build -p medfed-client --bin medfed-proxy) >&2
 }

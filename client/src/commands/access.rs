@@ -776,7 +776,8 @@ pub(super) async fn complain(
 		.find(|(r, p, _)| *r == record && *p == position as u32)
 		.ok_or_else(|| {
 			anyhow!(
-				"the proxy of {authority} holds no capsule fragment for record {record} of request 				 {id} (none issued, or one a complaint already removed)"
+				"the proxy of {authority} holds no capsule fragment for record {record} of request \
+				 {id} (none issued, or one a complaint already removed)"
 			)
 		})?;
 	let envelope = chain
