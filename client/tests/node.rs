@@ -798,6 +798,59 @@ fn a_grant_opens_a_record_through_three_real_proxies() {
 	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 	assert_eq!(std::fs::read(dir.join("read-4.json")).expect("written"), observation.as_bytes());
 
+	// A wrong capsule fragment (Eve's proxy account sends bytes that are no fragment, with
+	// Alice's and Bob's proxies answering): the record still opens with the two good ones,
+	// `ehr read` names the bad one and the complaint to make, and the chain upholds it.
+	proxies[2] = None;
+	proxies[0] = Some(start_proxy(&url, &dir, "Alice", &account("Alice")));
+	let wronged = ok(&[
+		"request",
+		"--key",
+		"dave",
+		"--grant",
+		&all,
+		"--records",
+		&obs.to_string(),
+		"--purpose",
+		"second opinion",
+	]);
+	let wronged = wronged["id"].as_u64().expect("a request id");
+	let runtime = tokio::runtime::Runtime::new().expect("a runtime");
+	runtime.block_on(async {
+		let chain = medfed_client::chain::Chain::connect(&url, Duration::from_secs(60))
+			.await
+			.expect("connects");
+		let eve_proxy = medfed_client::chain::keypair("//Eve//stash").expect("a key");
+		let garbage = vec![7u8; 381];
+		chain
+			.submit(
+				medfed_client::chain::calls::submit_fragments(wronged, &[(obs, garbage)]),
+				&eve_proxy,
+			)
+			.await
+			.expect("the chain takes a fragment of the right size from a proxy of the grant");
+	});
+	let wronged = wronged.to_string();
+	let read_5 = path("read-5.json");
+	let args = ["read", "--key", "dave", "--request", &wronged, "-o", &read_5, "--wait", "120"];
+	let opened = ok(&args);
+	assert_eq!(std::fs::read(dir.join("read-5.json")).expect("written"), observation.as_bytes());
+	let bad = &opened["bad_fragments"];
+	assert_eq!(bad.as_array().map(Vec::len), Some(1), "{opened}");
+	assert_eq!(bad[0]["proxy"], eve, "{opened}");
+	let complaint = bad[0]["complain"].as_str().expect("a complaint command").to_owned();
+	let complaint: Vec<&str> = complaint.split_whitespace().skip(1).collect();
+	let upheld = ok(&complaint);
+	assert_eq!(
+		upheld["request"].as_u64().map(|r| r.to_string()),
+		Some(wronged.clone()),
+		"{upheld}"
+	);
+	assert_eq!(upheld["reopened"], false, "two good fragments remain: {upheld}");
+	// Complaining again finds nothing left to check.
+	assert!(!ehr_k(&complaint).status.success(), "the fragment was complained about twice");
+	proxies[2] = Some(start_proxy(&url, &dir, "Eve", &account("Eve")));
+
 	// Revoked: a new request is denied, and no proxy issues a fragment for it.
 	let revoked = ok(&["revoke", "--key", "ferdie", &all]);
 	assert_eq!(revoked["grant"].as_u64().map(|g| g.to_string()), Some(all.clone()), "{revoked}");
@@ -823,12 +876,20 @@ fn a_grant_opens_a_record_through_three_real_proxies() {
 		.iter()
 		.filter_map(|e| e["event"].as_str())
 		.collect();
-	for expected in ["granted", "requested", "fragments_issued", "fulfilled", "denied", "revoked"] {
+	for expected in [
+		"granted",
+		"requested",
+		"fragments_issued",
+		"fulfilled",
+		"denied",
+		"revoked",
+		"complaint_upheld",
+	] {
 		assert!(events.contains(&expected), "no {expected} in the audit trail: {events:?}");
 	}
 	let issued = events.iter().filter(|e| **e == "fragments_issued").count();
-	// Four fulfilled requests of one record, two fragments each at least, at most three.
-	assert!((8..=12).contains(&issued), "{issued} fragment issues: {events:?}");
+	// Five fulfilled requests of one record, two fragments each at least, at most three.
+	assert!((10..=15).contains(&issued), "{issued} fragment issues: {events:?}");
 
 	// The marker is nowhere but in the patient's and the grantee's files.
 	drop(proxies);
