@@ -143,15 +143,22 @@ async fn name_dev_proxy(
 		}
 		match chain.submit(calls::set_proxy_account(&ours), &authority).await {
 			Ok(_) => eprintln!("medfed-proxy: named proxy_account={ours} authority={who}"),
+			// The same transaction is still in the pool (its block was dropped): it goes in
+			// with a later one.
+			Err(error)
+				if format!("{error:#}").contains("priority of the transaction is too low") => {},
 			Err(error) => eprintln!(
 				"medfed-proxy: failed to name proxy_account={ours} authority={who} \
 				 reason=\"{error:#}\""
 			),
 		}
-		// Looked at again once the next blocks are in.
+		// Looked at again two best blocks later (the subscription may first repeat older ones).
+		let (_, now) = chain.reading_block().await?;
 		let mut blocks = chain.best_blocks().await?;
-		for _ in 0..2 {
-			blocks.next().await.transpose()?;
+		while let Some(block) = blocks.next().await {
+			if block?.1 >= now.saturating_add(2) {
+				break;
+			}
 		}
 	}
 	Ok(who)
