@@ -769,7 +769,7 @@ pub(super) async fn complain(
 	let position = position.ok_or_else(|| {
 		anyhow!("{named} is not a proxy of grant {}, nor the account of one", request.grant)
 	})?;
-	let authority = grant.proxies[position].clone();
+	let authority = grant.proxies[position];
 	let fragments = chain.capsule_fragments(id).await?;
 	let (.., bytes) = fragments
 		.iter()
