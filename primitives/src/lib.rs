@@ -26,6 +26,7 @@ pub mod cid;
 pub mod coordinator;
 pub mod envelope;
 pub mod fhir;
+pub mod query;
 pub mod umbral;
 
 use alloc::vec::Vec;
