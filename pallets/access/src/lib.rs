@@ -243,6 +243,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxOpenRequestsPerGrant: Get<u32>;
 
+		/// Most grants a patient may hold open to one grantee at a time (neither revoked nor
+		/// expired): what bounds the grants a cross-region query reads.
+		#[pallet::constant]
+		type MaxGrantsPerGrantee: Get<u32>;
+
 		/// The overarching hold reason, which this pallet's [`HoldReason`] is part of.
 		type RuntimeHoldReason: From<HoldReason>;
 
@@ -334,6 +339,19 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type GrantsToGrantee<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, GrantId, (), OptionQuery>;
+
+	/// The grants each patient holds open to each grantee, newest last: revoked ones leave at
+	/// once, expired ones when the patient next grants to the same grantee.
+	#[pallet::storage]
+	pub type LiveGrants<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		T::AccountId,
+		BoundedVec<GrantId, T::MaxGrantsPerGrantee>,
+		ValueQuery,
+	>;
 
 	/// The id the next request gets.
 	#[pallet::storage]
@@ -501,6 +519,9 @@ pub mod pallet {
 		MissingEnvelope,
 		/// The grant would hold more than `MaxRecordsPerGrant` records.
 		TooManyEnvelopes,
+		/// The patient already holds `MaxGrantsPerGrantee` live grants to this grantee. Revoke
+		/// one, or extend one instead.
+		TooManyGrantsToGrantee,
 		/// The capsule in an envelope is not an Umbral capsule.
 		InvalidCapsule,
 		/// This salt was used for another grant of this patient. Use a fresh random salt.
@@ -680,8 +701,12 @@ pub mod pallet {
 			Self::check_envelopes(&patient, &scope, id, &envelopes)?;
 			let proxies: BoundedVec<T::AccountId, T::MaxProxies> =
 				proxies.try_into().map_err(|_| Error::<T>::WrongFragmentCount)?;
+			let mut live = LiveGrants::<T>::get(&patient, &grantee);
+			live.retain(|g| Grants::<T>::get(g).is_some_and(|g| Self::is_live(&g)));
+			live.try_push(id).map_err(|_| Error::<T>::TooManyGrantsToGrantee)?;
 
 			NextGrantId::<T>::put(id.saturating_add(1));
+			LiveGrants::<T>::insert(&patient, &grantee, live);
 			GrantsOfPatient::<T>::insert(&patient, id, ());
 			GrantsToGrantee::<T>::insert(&grantee, id, ());
 			GrantBySalt::<T>::insert(&patient, salt, id);
@@ -790,6 +815,14 @@ pub mod pallet {
 				}
 			}
 			let _ = Fragments::<T>::clear_prefix(grant, T::MaxProxies::get(), None);
+			LiveGrants::<T>::mutate_exists(&patient, &info.grantee, |live| {
+				if let Some(list) = live {
+					list.retain(|g| *g != grant);
+					if list.is_empty() {
+						*live = None;
+					}
+				}
+			});
 			Grants::<T>::insert(grant, info);
 			Self::audit(&patient, &patient, AccessEvent::Revoked { grant });
 			Self::deposit_event(Event::Revoked { grant, denied });
@@ -1218,6 +1251,93 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// The records of `patient`'s that `grantee` may read now: at most `limit` of them, as
+	/// (grant, record), from the patient's live grants to the grantee, oldest grant first, and
+	/// whether there are more. `None` if the grantee holds no live grant of the patient's.
+	/// Voided records are left out. Reads at most `MaxGrantsPerGrantee` grants and `limit + 1`
+	/// envelopes.
+	pub fn shared_with(
+		patient: &T::AccountId,
+		grantee: &T::AccountId,
+		limit: u32,
+	) -> Option<(Vec<(GrantId, RecordId)>, bool)> {
+		let grants: Vec<GrantId> = LiveGrants::<T>::get(patient, grantee)
+			.into_iter()
+			.filter(|g| Grants::<T>::get(g).is_some_and(|g| Self::is_live(&g)))
+			.collect();
+		if grants.is_empty() {
+			return None;
+		}
+		let mut shared = Vec::new();
+		for grant in grants {
+			for record in Envelopes::<T>::iter_key_prefix(grant) {
+				if T::Records::subject(record).is_some_and(|s| s.voided) {
+					continue;
+				}
+				if shared.len() as u32 == limit {
+					return Some((shared, true));
+				}
+				shared.push((grant, record));
+			}
+		}
+		Some((shared, false))
+	}
+
+	/// Shares `records` of `patient`'s with `grantee` under a new live grant, written straight
+	/// to storage, for other pallets' benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	pub fn share_for_benchmarks(
+		patient: &T::AccountId,
+		grantee: &T::AccountId,
+		records: &[RecordId],
+	) {
+		use medfed_primitives::umbral::{GENERATOR, WRAPPED_KEY_LEN};
+		let mut capsule = [0u8; medfed_primitives::umbral::CAPSULE_LEN];
+		capsule[..33].copy_from_slice(&GENERATOR.0);
+		capsule[33..66].copy_from_slice(&GENERATOR.0);
+		capsule[medfed_primitives::umbral::CAPSULE_LEN - 1] = 1;
+		let envelope = GrantEnvelope {
+			capsule: Capsule(capsule),
+			wrapped_key: medfed_primitives::WrappedKey([7; WRAPPED_KEY_LEN]),
+		};
+		let id = NextGrantId::<T>::get();
+		NextGrantId::<T>::put(id.saturating_add(1));
+		let now = frame_system::Pallet::<T>::block_number();
+		Grants::<T>::insert(
+			id,
+			Grant {
+				patient: patient.clone(),
+				grantee: grantee.clone(),
+				grantee_key: GENERATOR,
+				scope: Scope::All,
+				threshold: 1,
+				proxies: Default::default(),
+				salt: [id as u8; 32],
+				delegating_key: GENERATOR,
+				verifying_key: GENERATOR,
+				granted_at: now,
+				expires_at: now.saturating_add(T::MaxGrantDuration::get()),
+				revoked_at: None,
+			},
+		);
+		GrantsOfPatient::<T>::insert(patient, id, ());
+		GrantsToGrantee::<T>::insert(grantee, id, ());
+		GrantBySalt::<T>::insert(patient, [id as u8; 32], id);
+		LiveGrants::<T>::mutate(patient, grantee, |live| {
+			let _ = live.try_push(id);
+		});
+		for record in records {
+			Envelopes::<T>::insert(id, record, envelope);
+		}
+		EnvelopeCount::<T>::insert(id, records.len() as u32);
+	}
+
+	/// Appends `event`, done by `actor`, to `patient`'s audit trail: for the federation's
+	/// cross-region queries, which the audit trail shows beside the grants and requests.
+	pub fn audit_query(patient: &T::AccountId, actor: &T::AccountId, event: AccessEventOf<T>) {
+		Self::audit(patient, actor, event)
+	}
+
 	/// Appends an entry to `patient`'s audit trail.
 	fn audit(patient: &T::AccountId, actor: &T::AccountId, event: AccessEventOf<T>) {
 		let index = AuditLength::<T>::get(patient);
@@ -1297,6 +1417,14 @@ impl<T: Config> Pallet<T> {
 	/// Every grant is indexed under its patient and grantee; a live grant has one encrypted
 	/// fragment per proxy and a revoked one none; envelope counts are right and bounded.
 	fn try_state_grants() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		for (patient, grantee, live) in LiveGrants::<T>::iter() {
+			ensure!(!live.is_empty(), "an empty list of live grants");
+			for id in live {
+				let grant = Grants::<T>::get(id).ok_or("a live grant that does not exist")?;
+				ensure!(grant.patient == patient && grant.grantee == grantee, "misfiled grant");
+				ensure!(grant.revoked_at.is_none(), "a revoked grant listed as live");
+			}
+		}
 		for (id, grant) in Grants::<T>::iter() {
 			ensure!(id < NextGrantId::<T>::get(), "a grant id not yet assigned");
 			ensure!(GrantsOfPatient::<T>::contains_key(&grant.patient, id), "unindexed grant");

@@ -103,6 +103,7 @@ parameter_types! {
 	pub const RequestTimeout: u64 = 10;
 	pub const MaxRequestsPerBlock: u32 = 2;
 	pub const MaxOpenRequestsPerGrant: u32 = 3;
+	pub const MaxGrantsPerGrantee: u32 = 2;
 	pub const RequestDeposit: u64 = 10;
 }
 
@@ -123,6 +124,7 @@ impl pallet_access::Config for Test {
 	type RequestTimeout = RequestTimeout;
 	type MaxRequestsPerBlock = MaxRequestsPerBlock;
 	type MaxOpenRequestsPerGrant = MaxOpenRequestsPerGrant;
+	type MaxGrantsPerGrantee = MaxGrantsPerGrantee;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Currency = Balances;
 	type RequestDeposit = RequestDeposit;

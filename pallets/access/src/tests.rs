@@ -1123,3 +1123,49 @@ fn a_request_reopened_by_a_complaint_expires_releasing_nothing() {
 		assert_eq!(releases(), vec![(DOCTOR, RequestDeposit::get()); 2]);
 	});
 }
+
+#[test]
+fn a_patient_holds_at_most_max_grants_per_grantee_live_grants_to_one_grantee() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall { expires_at: 20, ..GrantCall::new() }.submit(PATIENT));
+		assert_ok!(GrantCall { salt: [2; 32], ..GrantCall::new() }.submit(PATIENT));
+		assert_noop!(
+			GrantCall { salt: [3; 32], ..GrantCall::new() }.submit(PATIENT),
+			Error::<Test>::TooManyGrantsToGrantee
+		);
+		// Revoking one frees its place at once; an expired one frees it at the next grant.
+		assert_ok!(Access::revoke(RuntimeOrigin::signed(PATIENT), 1));
+		assert_eq!(LiveGrants::<Test>::get(PATIENT, DOCTOR).to_vec(), vec![0]);
+		assert_ok!(GrantCall { salt: [3; 32], ..GrantCall::new() }.submit(PATIENT));
+		run_to(20);
+		assert_ok!(GrantCall { salt: [4; 32], ..GrantCall::new() }.submit(PATIENT));
+		assert_eq!(LiveGrants::<Test>::get(PATIENT, DOCTOR).to_vec(), vec![2, 3]);
+	});
+}
+
+#[test]
+fn shared_with_lists_the_records_of_live_grants_without_voided_ones() {
+	new_test_ext(|| {
+		// Nobody was granted anything yet.
+		assert_eq!(Access::shared_with(&PATIENT, &DOCTOR, 10), None);
+		assert_ok!(GrantCall {
+			envelopes: vec![(0, envelope()), (1, envelope())],
+			..GrantCall::new()
+		}
+		.submit(PATIENT));
+		let (mut shared, more) = Access::shared_with(&PATIENT, &DOCTOR, 10).expect("a live grant");
+		shared.sort();
+		assert_eq!((shared, more), (vec![(0, 0), (0, 1)], false));
+		// At most `limit`, and whether there are more.
+		let (shared, more) = Access::shared_with(&PATIENT, &DOCTOR, 1).expect("a live grant");
+		assert_eq!((shared.len(), more), (1, true));
+
+		RecordTable::mutate(|t| t.get_mut(&1).expect("record 1").voided = true);
+		let (shared, more) = Access::shared_with(&PATIENT, &DOCTOR, 10).expect("a live grant");
+		assert_eq!((shared, more), (vec![(0, 0)], false));
+		// Another grantee holds nothing; revocation ends the sharing at once.
+		assert_eq!(Access::shared_with(&PATIENT, &STRANGER, 10), None);
+		assert_ok!(Access::revoke(RuntimeOrigin::signed(PATIENT), 0));
+		assert_eq!(Access::shared_with(&PATIENT, &DOCTOR, 10), None);
+	});
+}

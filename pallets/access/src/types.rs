@@ -2,7 +2,9 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::fmt::Debug;
-use medfed_primitives::{Capsule, ParaId, PublicKey, RecordId, ResourceType, WrappedKey};
+use medfed_primitives::{
+	query::QueryId, Capsule, ParaId, PublicKey, RecordId, ResourceType, WrappedKey,
+};
 use polkadot_sdk::frame_support::{
 	pallet_prelude::Get, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
 };
@@ -284,6 +286,29 @@ pub enum AccessEvent<
 		proxy: AccountId,
 		/// Whether the request went from fulfilled back to open.
 		reopened: bool,
+	},
+	/// This region answered cross-region query `query` (asked in region `query.region`, by the
+	/// entry's actor) with the metadata of `records` records the actor may read here.
+	QueryServed {
+		/// The query.
+		query: QueryId,
+		/// How many records' metadata the answer gave.
+		records: u32,
+	},
+	/// This region refused cross-region query `query`: the actor holds no live grant here.
+	QueryDenied {
+		/// The query.
+		query: QueryId,
+	},
+	/// The answer of region `from` to this region's query `query` reached the requester, the
+	/// entry's actor: the metadata of `records` records the actor may read there.
+	QueryAnswered {
+		/// The query.
+		query: QueryId,
+		/// The region that answered.
+		from: ParaId,
+		/// How many records' metadata it gave.
+		records: u32,
 	},
 }
 

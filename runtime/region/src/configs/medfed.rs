@@ -133,21 +133,114 @@ impl pallet_records::Config for Runtime {
 	type WeightInfo = pallet_records::weights::SubstrateWeight<Runtime>;
 }
 
+parameter_types! {
+	/// What a cross-region query holds of its requester's until it is dismissed.
+	pub const QueryDeposit: Balance = UNIT / 10;
+	/// How many relay chain blocks a query waits for its answers: three HRMP hops take six to
+	/// nine at best.
+	pub const QueryTimeout: u32 = 40;
+	/// Most queries asked within one `QueryTimeout`.
+	pub const MaxOpenQueries: u32 = 1_024;
+	/// Most overdue queries one block's sweep ends.
+	pub const MaxSweepPerBlock: u32 = 32;
+}
+
 impl pallet_federation::Config for Runtime {
 	type XcmSender = super::xcm_config::XcmRouter;
 	type AdminOrigin = AuthorityMajority;
+	type SiblingOrigin = medfed_runtime_common::xcm::EnsureSiblingPara<RuntimeOrigin>;
+	type SelfParaId = SelfParaId;
+	type RelayBlockNumber =
+		polkadot_sdk::cumulus_pallet_parachain_system::RelaychainDataProvider<Runtime>;
+	type Sharing = SharingForQueries;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	type QueryDeposit = QueryDeposit;
+	type QueryTimeout = QueryTimeout;
+	type MaxOpenQueries = MaxOpenQueries;
+	type MaxSweepPerBlock = MaxSweepPerBlock;
 	type WeightInfo = pallet_federation::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = FederationBenchmarks;
 }
 
-/// Benchmark setup: an open HRMP channel to the coordinator.
+/// The records pallet and the access pallet, as cross-region queries read them: the records a
+/// requester may read under a patient's live grants here, and the patient's audit trail.
+pub struct SharingForQueries;
+impl pallet_federation::Sharing<AccountId> for SharingForQueries {
+	fn shared(patient: &AccountId, requester: &AccountId, limit: u32) -> pallet_federation::Shared {
+		use pallet_federation::Shared;
+		let held =
+			pallet_records::Patients::<Runtime>::get(patient).is_some_and(|p| p.record_count > 0);
+		if !held {
+			return Shared::NotHeld;
+		}
+		let Some((shared, truncated)) =
+			pallet_access::Pallet::<Runtime>::shared_with(patient, requester, limit)
+		else {
+			return Shared::Denied;
+		};
+		let records = shared
+			.into_iter()
+			.filter_map(|(grant, id)| {
+				pallet_records::Records::<Runtime>::get(id).map(|record| {
+					medfed_primitives::query::SharedRecord {
+						id,
+						grant,
+						resource_type: record.resource_type,
+						cid: record.cid,
+						size: record.size,
+						created_at: record.created_at,
+					}
+				})
+			})
+			.collect();
+		Shared::Records { records, truncated }
+	}
+
+	fn audit(patient: &AccountId, requester: &AccountId, event: pallet_federation::QueryAudit) {
+		use pallet_access::AccessEvent;
+		use pallet_federation::QueryAudit;
+		let event = match event {
+			QueryAudit::Served { query, records } => AccessEvent::QueryServed { query, records },
+			QueryAudit::Denied { query } => AccessEvent::QueryDenied { query },
+			QueryAudit::Answered { query, from, records } =>
+				AccessEvent::QueryAnswered { query, from, records },
+		};
+		pallet_access::Pallet::<Runtime>::audit_query(patient, requester, event);
+	}
+}
+
+/// Benchmark setup: open HRMP channels, records shared under the most grants, XCM origins.
 #[cfg(feature = "runtime-benchmarks")]
 pub struct FederationBenchmarks;
 #[cfg(feature = "runtime-benchmarks")]
-impl pallet_federation::BenchmarkHelper for FederationBenchmarks {
+impl pallet_federation::BenchmarkHelper<AccountId, RuntimeOrigin> for FederationBenchmarks {
 	fn open_channel(para: pallet_federation::ParaId) {
 		crate::ParachainSystem::open_outbound_hrmp_channel_for_benchmarks_or_tests(para.into());
+	}
+
+	fn share_records(patient: &AccountId, requester: &AccountId) {
+		use pallet_access::Records as _;
+		let observation =
+			medfed_primitives::ResourceType::parse(b"Observation").expect("a FHIR resource type");
+		let grants = MaxGrantsPerGrantee::get();
+		let per_grant = medfed_primitives::query::MAX_ANSWER_RECORDS.div_ceil(grants);
+		for _ in 0..grants {
+			let records: alloc::vec::Vec<_> = (0..per_grant)
+				.map(|_| RecordsForAccess::record_for_benchmarks(patient, observation.clone()))
+				.collect();
+			pallet_access::Pallet::<Runtime>::share_for_benchmarks(patient, requester, &records);
+		}
+		let _ = <Balances as polkadot_sdk::frame_support::traits::fungible::Mutate<AccountId>>::set_balance(
+			requester,
+			1_000 * UNIT,
+		);
+	}
+
+	fn sibling_origin(para: pallet_federation::ParaId) -> RuntimeOrigin {
+		use polkadot_sdk::staging_xcm::latest::prelude::*;
+		polkadot_sdk::pallet_xcm::Origin::Xcm(Location::new(1, [Parachain(para)])).into()
 	}
 }
 
@@ -274,6 +367,9 @@ parameter_types! {
 	pub const MaxRequestsPerBlock: u32 = 64;
 	/// Most open requests under one grant.
 	pub const MaxOpenRequestsPerGrant: u32 = 16;
+	/// Most grants a patient holds open to one grantee at once: a cross-region query reads
+	/// at most these.
+	pub const MaxGrantsPerGrantee: u32 = 8;
 	/// What a grantee holds for each open request, released in full when it ends (at the
 	/// latest `RequestTimeout` later): a tenth of a unit. Small for a real grantee: a request's
 	/// own fee is one to a few milliunits (10 microunits a byte), a practitioner with a handful of
@@ -301,6 +397,7 @@ impl pallet_access::Config for Runtime {
 	type RequestTimeout = RequestTimeout;
 	type MaxRequestsPerBlock = MaxRequestsPerBlock;
 	type MaxOpenRequestsPerGrant = MaxOpenRequestsPerGrant;
+	type MaxGrantsPerGrantee = MaxGrantsPerGrantee;
 	// Holds are bounded by `VariantCountOf<RuntimeHoldReason>` in `pallet_balances`, which
 	// counts this pallet's reason: nothing to raise.
 	type RuntimeHoldReason = RuntimeHoldReason;
