@@ -1,7 +1,54 @@
 //! Benchmarks of the federation pallet, each at its worst case.
 
 use super::*;
+use medfed_primitives::query::{MAX_ANSWER_RECORDS, MAX_QUERY_REGIONS};
 use polkadot_sdk::{frame_benchmarking::v2::*, frame_system::RawOrigin};
+
+/// The coordinator of the benchmarks.
+const COORDINATOR: ParaId = 1000;
+/// The region that answers in the benchmarks.
+const ANSWERING: ParaId = 3000;
+
+/// A requester with records of a patient's shared to them here and funds for a deposit,
+/// the coordinator set and a channel to it and to the answering region open.
+fn setup<T: Config>() -> (T::AccountId, T::AccountId) {
+	let requester: T::AccountId = whitelisted_caller();
+	let patient: T::AccountId = account("patient", 0, 0);
+	T::BenchmarkHelper::share_records(&patient, &requester);
+	Coordinator::<T>::put(COORDINATOR);
+	T::BenchmarkHelper::open_channel(COORDINATOR);
+	T::BenchmarkHelper::open_channel(ANSWERING);
+	(requester, patient)
+}
+
+/// The query `setup`'s requester asked, waiting for the answers of `asked`.
+fn waiting_query<T: Config>(asked: Vec<ParaId>) -> Result<u64, BenchmarkError> {
+	let (requester, patient) = setup::<T>();
+	Pallet::<T>::do_query(requester, patient, QueryKind::Records)
+		.map_err(|_| BenchmarkError::Stop("the query does not open"))?;
+	let nonce = NextQuery::<T>::get() - 1;
+	let asked = QueryRegions::truncate_from(asked);
+	Pallet::<T>::do_query_routed(COORDINATOR, nonce, asked, Default::default());
+	Ok(nonce)
+}
+
+/// The metadata of `n` records.
+fn records(n: u32) -> Vec<medfed_primitives::query::SharedRecord> {
+	(0..n as u64)
+		.map(|id| medfed_primitives::query::SharedRecord {
+			id,
+			grant: 0,
+			resource_type: medfed_primitives::ResourceType::parse(b"Observation")
+				.expect("a FHIR resource type"),
+			cid: medfed_primitives::Cid::parse(
+				b"bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi",
+			)
+			.expect("a valid CID"),
+			size: 1_000,
+			created_at: 1,
+		})
+		.collect()
+}
 
 #[benchmarks]
 mod benchmarks {
@@ -33,6 +80,109 @@ mod benchmarks {
 		_(origin as T::RuntimeOrigin, 1001);
 
 		assert_eq!(Coordinator::<T>::get(), Some(1001));
+		Ok(())
+	}
+
+	/// A query answered here from the most records an answer holds, sent to the coordinator.
+	#[benchmark]
+	fn query() -> Result<(), BenchmarkError> {
+		let (requester, patient) = setup::<T>();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(requester), patient, QueryKind::Records);
+
+		let nonce = NextQuery::<T>::get() - 1;
+		let info = Queries::<T>::get(nonce).ok_or(BenchmarkError::Stop("no query"))?;
+		assert_eq!(info.state, QueryState::Routing);
+		Ok(())
+	}
+
+	/// A forwarded query answered from the most records an answer holds, in the most pages.
+	#[benchmark]
+	fn serve_query() -> Result<(), BenchmarkError> {
+		let (requester, patient) = setup::<T>();
+		let origin = T::BenchmarkHelper::sibling_origin(COORDINATOR);
+		let asked = QueryId { region: ANSWERING, nonce: 0 };
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, asked, requester, patient, QueryKind::Records, u32::MAX);
+
+		Ok(())
+	}
+
+	/// The coordinator's word that a query went to the most regions.
+	#[benchmark]
+	fn query_routed() -> Result<(), BenchmarkError> {
+		let (requester, patient) = setup::<T>();
+		Pallet::<T>::do_query(requester, patient, QueryKind::Records)
+			.map_err(|_| BenchmarkError::Stop("the query does not open"))?;
+		let nonce = NextQuery::<T>::get() - 1;
+		let asked = QueryRegions::truncate_from((0..MAX_QUERY_REGIONS).map(|r| 3000 + r).collect());
+		let origin = T::BenchmarkHelper::sibling_origin(COORDINATOR);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, nonce, asked, QueryRegions::default());
+
+		let info = Queries::<T>::get(nonce).ok_or(BenchmarkError::Stop("no query"))?;
+		assert_eq!(info.state, QueryState::Waiting);
+		Ok(())
+	}
+
+	/// The last page of the largest answer, which completes the query.
+	#[benchmark]
+	fn take_answer() -> Result<(), BenchmarkError> {
+		let nonce = waiting_query::<T>(vec![ANSWERING])?;
+		let pages = Pallet::<T>::pages(records(MAX_ANSWER_RECORDS), false);
+		let last = pages.len() - 1;
+		for page in pages[..last].iter().cloned() {
+			Pallet::<T>::do_take_answer(ANSWERING, nonce, page);
+		}
+		let origin = T::BenchmarkHelper::sibling_origin(ANSWERING);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, nonce, pages[last].clone());
+
+		let info = Queries::<T>::get(nonce).ok_or(BenchmarkError::Stop("no query"))?;
+		assert!(matches!(info.state, QueryState::Ended { .. }));
+		Ok(())
+	}
+
+	/// Dismissing a query with the most answers, each of the most records.
+	#[benchmark]
+	fn dismiss_query() -> Result<(), BenchmarkError> {
+		let asked: Vec<ParaId> = (0..MAX_QUERY_REGIONS).map(|r| 3000 + r).collect();
+		let nonce = waiting_query::<T>(asked.clone())?;
+		for region in asked {
+			for page in Pallet::<T>::pages(records(MAX_ANSWER_RECORDS), false) {
+				Pallet::<T>::do_take_answer(region, nonce, page);
+			}
+		}
+		let info = Queries::<T>::get(nonce).ok_or(BenchmarkError::Stop("no query"))?;
+		assert!(matches!(info.state, QueryState::Ended { .. }));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(info.requester), nonce);
+
+		assert!(Queries::<T>::get(nonce).is_none());
+		Ok(())
+	}
+
+	/// `n` overdue queries timed out by the sweep.
+	#[benchmark]
+	fn on_initialize(n: Linear<0, { T::MaxSweepPerBlock::get() }>) -> Result<(), BenchmarkError> {
+		for _ in 0..n {
+			waiting_query::<T>(vec![ANSWERING])?;
+		}
+		let now = T::RelayBlockNumber::current_block_number()
+			.saturating_add(T::QueryTimeout::get())
+			.saturating_add(1);
+
+		#[block]
+		{
+			Pallet::<T>::sweep(now);
+		}
+
+		assert_eq!(QueueHead::<T>::get(), n as u64);
 		Ok(())
 	}
 

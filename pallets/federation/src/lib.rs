@@ -1,7 +1,7 @@
 //! # Federation pallet
 //!
 //! A region's side of the federation: it tells the coordinator which patients the region holds
-//! records of.
+//! records of, and asks and answers cross-region queries through it.
 //!
 //! ## Overview
 //!
@@ -23,17 +23,46 @@
 //! anyone may send it later with [`Pallet::announce_patient`]. The coordinator accepts a
 //! patient noted twice, so repeating an announcement is harmless.
 //!
+//! ### Cross-region queries
+//!
+//! A requester asks for a patient's records with [`Pallet::query`]. What this region holds is
+//! answered at once ([`Answers`] under this region's para id). The query goes on to the
+//! coordinator, which forwards it to every other region holding records of the patient and
+//! tells this region which ([`Pallet::query_routed`]). Each answers straight back
+//! ([`Pallet::take_answer`]) with the metadata of the records the requester may read there
+//! under the patient's live grants, in pages that fit an HRMP message, or with a denial
+//! ([`Pallet::serve_query`] is the answering side). Every hop is an XCM `Transact`
+//! (`medfed_primitives::query`).
+//!
+//! Every query has a deadline in relay chain blocks (the common clock of all parachains) and
+//! ends exactly once, with [`Event::QueryEnded`]: answered, denied, not found, timed out, or
+//! failed (the coordinator or a region unreachable). A bounded sweep in `on_initialize` ends
+//! overdue queries. An answer that comes late, twice, from a region not asked, or out of order
+//! is recorded ([`Event::AnswerIgnored`]) and changes nothing; it never fails, so no message is
+//! lost to an error. Both regions write the access to the patient's audit trail.
+//!
+//! A query holds [`Config::QueryDeposit`] of the requester's until the requester dismisses it
+//! ([`Pallet::dismiss_query`]) after it ended, which removes its answers.
+//!
 //! ## Example
 //!
 //! A patient's first record is announced at once; without a channel it waits, and is sent
 //! once the channel is open:
 #![doc = docify::embed!("src/tests.rs", an_announcement_without_a_channel_waits_for_a_retry)]
 //!
+//! A query answered here and by one other region:
+#![doc = docify::embed!("src/tests.rs", a_query_is_answered_here_and_by_the_region_asked)]
+//!
 //! ## Low-level notes
 //!
-//! - The message carries the patient's account id and nothing else: no record, no CID.
+//! - The announcement carries the patient's account id and nothing else: no record, no CID.
 //! - [`Event::PatientAnnounced`] carries the message's id (its XCM topic), which the
 //!   coordinator's message queue reports when it processes the message.
+//! - Deadlines are queued in the order queries are made ([`DeadlineQueue`]): with a constant
+//!   timeout they fall due in that order, and the sweep pops at most
+//!   [`Config::MaxSweepPerBlock`] due ones per block.
+//! - Only the coordinator forwards queries here, and only a region the coordinator named for
+//!   a query answers it: the XCM origin of every message is checked against both.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -45,19 +74,38 @@ pub use pallet::*;
 mod benchmarking;
 #[cfg(test)]
 mod mock;
+mod query;
 #[cfg(test)]
 mod tests;
+pub mod types;
 pub mod weights;
 
+pub use types::*;
 pub use weights::WeightInfo;
 
-use alloc::vec;
-use medfed_primitives::{coordinator, OnFirstRecord};
+use alloc::{vec, vec::Vec};
+use medfed_primitives::{
+	coordinator,
+	query::{Answer, Outcome, QueryId, QueryKind},
+	OnFirstRecord,
+};
 use polkadot_sdk::{
-	frame_support::pallet_prelude::*,
+	frame_support::{
+		pallet_prelude::*,
+		traits::{fungible, fungible::MutateHold, tokens::Precision},
+	},
 	frame_system::pallet_prelude::*,
+	sp_runtime::traits::{BlockNumberProvider, Zero},
 	staging_xcm::latest::{prelude::*, send_xcm, XcmHash},
 };
+
+/// A balance of runtime `T`'s currency.
+pub type BalanceOf<T> =
+	<<T as Config>::Currency as fungible::Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+/// A query of runtime `T`.
+pub type QueryOf<T> = Query<<T as frame_system::Config>::AccountId, BalanceOf<T>>;
+
+use polkadot_sdk::frame_system;
 
 /// The log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::federation";
@@ -66,9 +114,16 @@ pub use medfed_primitives::ParaId;
 
 /// What benchmarks need from the runtime.
 #[cfg(feature = "runtime-benchmarks")]
-pub trait BenchmarkHelper {
+pub trait BenchmarkHelper<AccountId, RuntimeOrigin> {
 	/// Opens an outbound HRMP channel to `para`, so that messages to it can be sent.
 	fn open_channel(para: ParaId);
+
+	/// Makes `patient`'s records shared with `requester` as many as a query answers, and
+	/// funds `requester`.
+	fn share_records(patient: &AccountId, requester: &AccountId);
+
+	/// The origin of a `Transact` from sibling parachain `para`.
+	fn sibling_origin(para: ParaId) -> RuntimeOrigin;
 }
 
 #[polkadot_sdk::frame_support::pallet]
@@ -91,12 +146,47 @@ pub mod pallet {
 		/// Who sets the coordinator's para id.
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
+		/// A `Transact` from a sibling parachain with its own XCM origin: succeeds with its
+		/// para id. Whether that para may send the call is this pallet's check.
+		type SiblingOrigin: EnsureOrigin<Self::RuntimeOrigin, Success = ParaId>;
+
+		/// This region's para id.
+		type SelfParaId: Get<ParaId>;
+
+		/// The relay chain's block number, the clock of query deadlines.
+		type RelayBlockNumber: BlockNumberProvider<BlockNumber = u32>;
+
+		/// The region's records and grants, which answer queries, and the audit trail.
+		type Sharing: Sharing<Self::AccountId>;
+
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The currency query deposits are held in.
+		type Currency: fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+
+		/// What a query holds of its requester's until it is dismissed.
+		#[pallet::constant]
+		type QueryDeposit: Get<BalanceOf<Self>>;
+
+		/// How many relay chain blocks a query waits for its answers.
+		#[pallet::constant]
+		type QueryTimeout: Get<u32>;
+
+		/// Most queries open at once in this region.
+		#[pallet::constant]
+		type MaxOpenQueries: Get<u32>;
+
+		/// Most overdue queries one block's sweep ends.
+		#[pallet::constant]
+		type MaxSweepPerBlock: Get<u32>;
+
 		/// Weights of this pallet's calls, generated by its benchmarks.
 		type WeightInfo: WeightInfo;
 
 		/// Sets up what the benchmarks need.
 		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper;
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, Self::RuntimeOrigin>;
 	}
 
 	/// The coordinator's para id. Until it is set, announcements wait in [`Unannounced`].
@@ -108,6 +198,41 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Unannounced<T: Config> =
 		CountedStorageMap<_, Blake2_128Concat, T::AccountId, (), OptionQuery>;
+
+	/// The number the next query gets.
+	#[pallet::storage]
+	pub type NextQuery<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	/// Every query asked here that the requester has not dismissed, by number.
+	#[pallet::storage]
+	pub type Queries<T: Config> = StorageMap<_, Twox64Concat, u64, QueryOf<T>, OptionQuery>;
+
+	/// The answers to each query, by query number and answering region (this region's own
+	/// answer under its own para id).
+	#[pallet::storage]
+	pub type Answers<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u64, Twox64Concat, ParaId, RegionAnswer, OptionQuery>;
+
+	/// Open queries' deadlines, in the order the queries were asked: (relay block, query).
+	/// Entries `QueueHead..QueueTail`.
+	#[pallet::storage]
+	pub type DeadlineQueue<T: Config> = StorageMap<_, Twox64Concat, u64, (u32, u64), OptionQuery>;
+
+	/// The first entry of [`DeadlineQueue`].
+	#[pallet::storage]
+	pub type QueueHead<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	/// One past the last entry of [`DeadlineQueue`].
+	#[pallet::storage]
+	pub type QueueTail<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The deposit of a query and its answers.
+		#[codec(index = 0)]
+		Query,
+	}
 
 	/// The coordinator at genesis.
 	#[pallet::genesis_config]
@@ -140,6 +265,30 @@ pub mod pallet {
 		AnnouncementDeferred { patient: T::AccountId },
 		/// The coordinator is now para `coordinator`.
 		CoordinatorSet { coordinator: ParaId },
+		/// `requester` asked query `query` of `kind` about `patient`'s records; this region
+		/// answered with `local` records of its own. Due at relay block `deadline`.
+		QueryAsked {
+			query: QueryId,
+			requester: T::AccountId,
+			patient: T::AccountId,
+			kind: QueryKind,
+			local: u32,
+			deadline: u32,
+		},
+		/// The coordinator forwarded `query` to `asked` regions and could not reach
+		/// `unreachable` others.
+		QueryRouted { query: QueryId, asked: u32, unreachable: u32 },
+		/// `from` answered `query` in full: `records` records the requester may read there.
+		AnswerTaken { query: QueryId, from: ParaId, records: u32 },
+		/// A message about `query` from `from` was recorded and ignored: `reason`.
+		AnswerIgnored { query: QueryId, from: ParaId, reason: Ignored },
+		/// `query` ended: its one terminal event.
+		QueryEnded { query: QueryId, outcome: Outcome },
+		/// The requester dismissed `query`: its answers are removed, its deposit released.
+		QueryDismissed { query: QueryId },
+		/// This region answered `query`, forwarded by the coordinator, with `records` records
+		/// in `pages` messages; `sent` of them left.
+		QueryServed { query: QueryId, records: u32, pages: u32, sent: u32 },
 	}
 
 	/// Why a federation call was refused.
@@ -153,10 +302,27 @@ pub mod pallet {
 		/// The message to the coordinator could not be sent (no open HRMP channel, or its
 		/// queue is full). Try again later.
 		SendFailed,
+		/// The message did not come from this region's coordinator.
+		NotCoordinator,
+		/// The region has `MaxOpenQueries` queries open. Try again in a few blocks.
+		TooManyOpenQueries,
+		/// The requester cannot put `QueryDeposit` on hold.
+		CannotHoldDeposit,
+		/// No such query, or it was dismissed.
+		UnknownQuery,
+		/// Only the query's requester may dismiss it.
+		NotRequester,
+		/// The query has not ended yet; dismiss it once it has.
+		QueryOpen,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(_n: BlockNumberFor<T>) -> Weight {
+			let swept = Self::sweep(T::RelayBlockNumber::current_block_number());
+			T::WeightInfo::on_initialize(swept)
+		}
+
 		#[cfg(feature = "try-runtime")]
 		fn try_state(
 			_n: BlockNumberFor<T>,
@@ -200,25 +366,115 @@ pub mod pallet {
 			Self::deposit_event(Event::CoordinatorSet { coordinator });
 			Ok(())
 		}
+
+		/// Asks every region of the federation for what `requester` (the caller) may read of
+		/// `patient`'s records. This region answers at once; the query goes on to the
+		/// coordinator, and the other regions' answers come within `QueryTimeout` relay
+		/// blocks. Holds `QueryDeposit` until the requester dismisses the query.
+		///
+		/// Origin: signed by the requester.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::query())]
+		pub fn query(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			kind: QueryKind,
+		) -> DispatchResult {
+			let requester = ensure_signed(origin)?;
+			Self::do_query(requester, patient, kind)
+		}
+
+		/// Answers a query that the coordinator forwarded here: the metadata of the records
+		/// `requester` may read of `patient`'s under their live grants here, in pages, straight
+		/// to the asking region; or a denial; or "not found".
+		///
+		/// Origin: [`Config::SiblingOrigin`], the coordinator.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::serve_query())]
+		pub fn serve_query(
+			origin: OriginFor<T>,
+			query: QueryId,
+			requester: T::AccountId,
+			patient: T::AccountId,
+			kind: QueryKind,
+			deadline: u32,
+		) -> DispatchResult {
+			let sender = T::SiblingOrigin::ensure_origin(origin)?;
+			ensure!(Coordinator::<T>::get() == Some(sender), Error::<T>::NotCoordinator);
+			Self::do_serve_query(query, requester, patient, kind, deadline);
+			Ok(())
+		}
+
+		/// The coordinator's word on where it forwarded query `nonce`: to `asked`, and not to
+		/// `unreachable`. Recorded and ignored if the query is unknown, ended or routed before.
+		///
+		/// Origin: [`Config::SiblingOrigin`], the coordinator.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::query_routed())]
+		pub fn query_routed(
+			origin: OriginFor<T>,
+			nonce: u64,
+			asked: QueryRegions,
+			unreachable: QueryRegions,
+		) -> DispatchResult {
+			let sender = T::SiblingOrigin::ensure_origin(origin)?;
+			ensure!(Coordinator::<T>::get() == Some(sender), Error::<T>::NotCoordinator);
+			Self::do_query_routed(sender, nonce, asked, unreachable);
+			Ok(())
+		}
+
+		/// Region `sender`'s answer (or one page of it) to query `nonce`. Recorded and
+		/// ignored, never refused, if it is late, repeated, out of order or from a region the
+		/// query was not forwarded to.
+		///
+		/// Origin: [`Config::SiblingOrigin`], the answering region.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::take_answer())]
+		pub fn take_answer(origin: OriginFor<T>, nonce: u64, answer: Answer) -> DispatchResult {
+			let sender = T::SiblingOrigin::ensure_origin(origin)?;
+			Self::do_take_answer(sender, nonce, answer);
+			Ok(())
+		}
+
+		/// Removes ended query `nonce` and its answers, and releases its deposit.
+		///
+		/// Origin: signed by the query's requester.
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::dismiss_query())]
+		pub fn dismiss_query(origin: OriginFor<T>, nonce: u64) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let info = Queries::<T>::get(nonce).ok_or(Error::<T>::UnknownQuery)?;
+			ensure!(info.requester == who, Error::<T>::NotRequester);
+			ensure!(matches!(info.state, QueryState::Ended { .. }), Error::<T>::QueryOpen);
+
+			let _ = Answers::<T>::clear_prefix(
+				nonce,
+				medfed_primitives::query::MAX_QUERY_REGIONS + 1,
+				None,
+			);
+			Queries::<T>::remove(nonce);
+			Self::release_deposit(&info);
+			Self::deposit_event(Event::QueryDismissed { query: Self::query_id(nonce) });
+			Ok(())
+		}
 	}
 }
 
 impl<T: Config> Pallet<T> {
 	/// The message that tells the coordinator this region holds records of `patient`.
 	pub fn note_patient_message(patient: &T::AccountId) -> Xcm<()> {
+		Self::program(coordinator::NOTE_PATIENT_WEIGHT_LIMIT, coordinator::note_patient(patient))
+	}
+
+	/// The one program shape MedFed sends: unpaid execution within `(ref_time, proof_size)`,
+	/// then `call` with this region's own XCM origin.
+	pub fn program((ref_time, proof_size): (u64, u64), call: Vec<u8>) -> Xcm<()> {
 		Xcm(vec![
 			UnpaidExecution {
-				weight_limit: Limited(Weight::from_parts(
-					coordinator::NOTE_PATIENT_WEIGHT_LIMIT.0,
-					coordinator::NOTE_PATIENT_WEIGHT_LIMIT.1,
-				)),
+				weight_limit: Limited(Weight::from_parts(ref_time, proof_size)),
 				check_origin: None,
 			},
-			Transact {
-				origin_kind: OriginKind::Xcm,
-				fallback_max_weight: None,
-				call: coordinator::note_patient(patient).into(),
-			},
+			Transact { origin_kind: OriginKind::Xcm, fallback_max_weight: None, call: call.into() },
 		])
 	}
 
@@ -257,7 +513,7 @@ impl<T: Config> Pallet<T> {
 			Unannounced::<T>::iter_keys().count() as u32 == Unannounced::<T>::count(),
 			"the count of unannounced patients is off"
 		);
-		Ok(())
+		Self::try_state_queries()
 	}
 }
 

@@ -1,10 +1,17 @@
 //! Unit tests of the federation pallet: one per error at least, try-state after each.
 
-use crate::{mock::*, Coordinator, Error, Event, Unannounced};
+use crate::{
+	mock::*, Answers, Coordinator, Error, Event, Ignored, NextQuery, Queries, QueryAudit,
+	Unannounced,
+};
 use codec::Encode;
-use medfed_primitives::{coordinator, OnFirstRecord};
+use medfed_primitives::{
+	coordinator,
+	query::{self, Answer, Failure, Outcome, QueryId, QueryKind, SharedRecord},
+	OnFirstRecord, ParaId,
+};
 use polkadot_sdk::{
-	frame_support::{assert_noop, assert_ok},
+	frame_support::{assert_noop, assert_ok, traits::Hooks},
 	sp_runtime::DispatchError,
 	staging_xcm::latest::prelude::*,
 };
@@ -124,5 +131,533 @@ fn set_coordinator_needs_the_admin_origin() {
 			DispatchError::BadOrigin
 		);
 		assert_eq!(Coordinator::<Test>::get(), Some(COORDINATOR));
+	});
+}
+
+/// The Transact call of every message sent so far, with its destination para.
+fn sent_calls() -> Vec<(ParaId, Vec<u8>)> {
+	Sent::get()
+		.into_iter()
+		.map(|(destination, message)| {
+			let para = match destination.unpack() {
+				(1, [Parachain(id)]) => *id,
+				other => panic!("sent to {other:?}"),
+			};
+			match &message.0[..] {
+				[UnpaidExecution { weight_limit: Limited(_), check_origin: None }, Transact { origin_kind: OriginKind::Xcm, call, .. }] =>
+					(para, call.encoded().to_vec()),
+				other => panic!("unexpected message {other:?}"),
+			}
+		})
+		.collect()
+}
+
+/// Shares `records` of `PATIENT`'s with `REQUESTER` in this region's table.
+fn share_here(records: Vec<SharedRecord>) {
+	SharedTable::mutate(|t| {
+		t.entry(PATIENT).or_default().insert(REQUESTER, records);
+	});
+}
+
+/// Asks query 0 as `REQUESTER` about `PATIENT`, with a channel to the coordinator.
+fn ask() -> u64 {
+	OpenChannels::mutate(|open| open.push(COORDINATOR));
+	assert_ok!(Federation::query(RuntimeOrigin::signed(REQUESTER), PATIENT, QueryKind::Records));
+	NextQuery::<Test>::get() - 1
+}
+
+/// The coordinator's word that query `nonce` went to `asked` and not to `unreachable`.
+fn routed(nonce: u64, asked: Vec<ParaId>, unreachable: Vec<ParaId>) {
+	assert_ok!(Federation::query_routed(
+		sibling(COORDINATOR),
+		nonce,
+		asked.try_into().expect("few regions"),
+		unreachable.try_into().expect("few regions"),
+	));
+}
+
+/// The one answer page of `records`.
+fn page(records: Vec<SharedRecord>) -> Answer {
+	Answer::Records {
+		page: 0,
+		pages: 1,
+		truncated: false,
+		records: records.try_into().expect("a page"),
+	}
+}
+
+/// The outcomes of every `QueryEnded` event so far.
+fn ended() -> Vec<(QueryId, Outcome)> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| match r.event {
+			RuntimeEvent::Federation(Event::QueryEnded { query, outcome }) =>
+				Some((query, outcome)),
+			_ => None,
+		})
+		.collect()
+}
+
+fn id(nonce: u64) -> QueryId {
+	QueryId { region: REGION_A, nonce }
+}
+
+#[docify::export]
+#[test]
+fn a_query_is_answered_here_and_by_the_region_asked() {
+	new_test_ext(|| {
+		// Two records are shared with the requester here.
+		share_here(vec![shared_record(0, 0), shared_record(1, 0)]);
+		let nonce = ask();
+		// The query went to the coordinator, with its deadline in relay blocks.
+		let deadline = RelayBlock::get() + QueryTimeout::get();
+		assert_eq!(
+			sent_calls(),
+			vec![(
+				COORDINATOR,
+				query::route_query(nonce, &REQUESTER, &PATIENT, QueryKind::Records, deadline)
+			)]
+		);
+		assert_eq!(Balances::reserved_balance(REQUESTER), QueryDeposit::get());
+
+		// The coordinator forwarded it to region B, which answers with three more records.
+		routed(nonce, vec![REGION_B], vec![]);
+		let theirs: Vec<_> = (10..13).map(|id| shared_record(id, 4)).collect();
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, page(theirs.clone())));
+
+		System::assert_last_event(
+			Event::QueryEnded { query: id(nonce), outcome: Outcome::Answered { records: 5 } }
+				.into(),
+		);
+		assert_eq!(Answers::<Test>::get(nonce, REGION_B).expect("kept").records.to_vec(), theirs);
+		assert_eq!(Answers::<Test>::get(nonce, REGION_A).expect("kept").records.len(), 2);
+		// Both the local answer and B's are in the patient's audit trail here.
+		assert_eq!(
+			Audited::get(),
+			vec![
+				(PATIENT, REQUESTER, QueryAudit::Served { query: id(nonce), records: 2 }),
+				(
+					PATIENT,
+					REQUESTER,
+					QueryAudit::Answered { query: id(nonce), from: REGION_B, records: 3 }
+				),
+			]
+		);
+	});
+}
+
+#[test]
+fn a_query_about_a_patient_no_region_knows_ends_not_found() {
+	new_test_ext(|| {
+		let nonce = ask();
+		routed(nonce, vec![], vec![]);
+		assert_eq!(ended(), vec![(id(nonce), Outcome::NotFound)]);
+		assert!(Audited::get().is_empty());
+	});
+}
+
+#[test]
+fn a_query_every_region_refuses_ends_denied() {
+	new_test_ext(|| {
+		// The patient has records here, none shared with the requester.
+		SharedTable::mutate(|t| {
+			t.insert(PATIENT, Default::default());
+		});
+		let nonce = ask();
+		routed(nonce, vec![REGION_B], vec![]);
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, Answer::Denied));
+		assert_eq!(ended(), vec![(id(nonce), Outcome::Denied)]);
+		assert_eq!(
+			Audited::get(),
+			vec![(PATIENT, REQUESTER, QueryAudit::Denied { query: id(nonce) })]
+		);
+	});
+}
+
+#[test]
+fn a_query_unanswered_by_its_deadline_times_out_once_and_a_late_answer_is_ignored() {
+	new_test_ext(|| {
+		let nonce = ask();
+		routed(nonce, vec![REGION_B], vec![]);
+		let deadline = Queries::<Test>::get(nonce).expect("kept").deadline;
+
+		// At the deadline itself the query is still open.
+		RelayBlock::set(deadline);
+		Federation::on_initialize(2);
+		assert!(ended().is_empty());
+
+		RelayBlock::set(deadline + 1);
+		Federation::on_initialize(3);
+		assert_eq!(ended(), vec![(id(nonce), Outcome::TimedOut)]);
+		// The sweep took the deadline off the queue; a second pass ends nothing more.
+		Federation::on_initialize(4);
+		assert_eq!(ended().len(), 1);
+
+		// B's answer comes after all: recorded, ignored, and not an error.
+		assert_ok!(Federation::take_answer(
+			sibling(REGION_B),
+			nonce,
+			page(vec![shared_record(1, 1)])
+		));
+		System::assert_last_event(
+			Event::AnswerIgnored { query: id(nonce), from: REGION_B, reason: Ignored::Late }.into(),
+		);
+		assert!(Answers::<Test>::get(nonce, REGION_B).is_none());
+		assert_eq!(ended().len(), 1);
+	});
+}
+
+#[test]
+fn the_sweep_ends_at_most_max_sweep_per_block_queries_a_block() {
+	new_test_ext(|| {
+		for _ in 0..3 {
+			let nonce = ask();
+			routed(nonce, vec![REGION_B], vec![]);
+		}
+		RelayBlock::set(RelayBlock::get() + QueryTimeout::get() + 1);
+		Federation::on_initialize(2);
+		assert_eq!(ended().len(), MaxSweepPerBlock::get() as usize);
+		Federation::on_initialize(3);
+		assert_eq!(ended().iter().map(|(q, _)| q.nonce).collect::<Vec<_>>(), vec![0, 1, 2]);
+		assert!(ended().iter().all(|(_, outcome)| *outcome == Outcome::TimedOut));
+	});
+}
+
+#[test]
+fn a_repeated_answer_and_an_answer_from_a_region_not_asked_change_nothing() {
+	new_test_ext(|| {
+		let nonce = ask();
+		routed(nonce, vec![REGION_B, REGION_C], vec![]);
+		assert_ok!(Federation::take_answer(
+			sibling(REGION_B),
+			nonce,
+			page(vec![shared_record(1, 1)])
+		));
+
+		// B again, and a region the coordinator did not name (answering for another).
+		assert_ok!(Federation::take_answer(
+			sibling(REGION_B),
+			nonce,
+			page(vec![shared_record(2, 1)])
+		));
+		System::assert_last_event(
+			Event::AnswerIgnored { query: id(nonce), from: REGION_B, reason: Ignored::Duplicate }
+				.into(),
+		);
+		assert_ok!(Federation::take_answer(sibling(3000), nonce, Answer::NotFound));
+		System::assert_last_event(
+			Event::AnswerIgnored { query: id(nonce), from: 3000, reason: Ignored::NotAsked }.into(),
+		);
+		let info = Queries::<Test>::get(nonce).expect("kept");
+		assert_eq!(info.answered.to_vec(), vec![REGION_B]);
+		assert_eq!(info.records, 1);
+		assert!(ended().is_empty());
+
+		// C's answer ends it.
+		assert_ok!(Federation::take_answer(sibling(REGION_C), nonce, Answer::NotFound));
+		assert_eq!(ended(), vec![(id(nonce), Outcome::Answered { records: 1 })]);
+	});
+}
+
+#[test]
+fn an_answer_before_the_routing_news_or_to_an_unknown_query_is_ignored() {
+	new_test_ext(|| {
+		let nonce = ask();
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, Answer::Denied));
+		System::assert_last_event(
+			Event::AnswerIgnored { query: id(nonce), from: REGION_B, reason: Ignored::NotAsked }
+				.into(),
+		);
+		assert_ok!(Federation::take_answer(sibling(REGION_B), 99, Answer::Denied));
+		System::assert_last_event(
+			Event::AnswerIgnored { query: id(99), from: REGION_B, reason: Ignored::UnknownQuery }
+				.into(),
+		);
+		// The coordinator's word, twice: the second is ignored.
+		routed(nonce, vec![REGION_B], vec![]);
+		routed(nonce, vec![REGION_C], vec![]);
+		System::assert_last_event(
+			Event::AnswerIgnored {
+				query: id(nonce),
+				from: COORDINATOR,
+				reason: Ignored::AlreadyRouted,
+			}
+			.into(),
+		);
+		assert_eq!(Queries::<Test>::get(nonce).expect("kept").asked.to_vec(), vec![REGION_B]);
+	});
+}
+
+#[test]
+fn a_paged_answer_is_taken_in_order_and_pages_out_of_order_are_ignored() {
+	new_test_ext(|| {
+		let nonce = ask();
+		routed(nonce, vec![REGION_B], vec![]);
+		let records: Vec<_> = (0..70).map(|id| shared_record(id, 1)).collect();
+		let pages = Federation::pages(records.clone(), false);
+		assert_eq!(pages.len(), 3);
+
+		// Page 2 before page 1: out of order.
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, pages[0].clone()));
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, pages[2].clone()));
+		System::assert_last_event(
+			Event::AnswerIgnored { query: id(nonce), from: REGION_B, reason: Ignored::Malformed }
+				.into(),
+		);
+		// Page 0 again: a duplicate.
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, pages[0].clone()));
+		System::assert_last_event(
+			Event::AnswerIgnored { query: id(nonce), from: REGION_B, reason: Ignored::Duplicate }
+				.into(),
+		);
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, pages[1].clone()));
+		assert!(ended().is_empty());
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, pages[2].clone()));
+		assert_eq!(ended(), vec![(id(nonce), Outcome::Answered { records: 70 })]);
+		assert_eq!(Answers::<Test>::get(nonce, REGION_B).expect("kept").records.to_vec(), records);
+	});
+}
+
+#[test]
+fn a_forwarded_query_is_answered_in_pages_that_fit_an_hrmp_message() {
+	new_test_ext(|| {
+		OpenChannels::set(vec![REGION_B]);
+		let records: Vec<_> = (0..query::MAX_ANSWER_RECORDS as u64 + 5)
+			.map(|id| shared_record(id, 1))
+			.collect();
+		share_here(records.clone());
+		let query = QueryId { region: REGION_B, nonce: 7 };
+		assert_ok!(Federation::serve_query(
+			sibling(COORDINATOR),
+			query,
+			REQUESTER,
+			PATIENT,
+			QueryKind::Records,
+			200
+		));
+
+		let sent = Sent::get();
+		let pages = (query::MAX_ANSWER_RECORDS / query::MAX_RECORDS_PER_PAGE) as usize;
+		assert_eq!(sent.len(), pages);
+		for (i, (destination, message)) in sent.iter().enumerate() {
+			// Straight to the asking region, never through the coordinator.
+			assert_eq!(destination, &Location::new(1, [Parachain(REGION_B)]));
+			// Each message, with the topic the router adds and XCM's version prefix, fits an
+			// 8 KiB HRMP message with room to spare.
+			let size =
+				polkadot_sdk::staging_xcm::VersionedXcm::from(message.clone()).encoded_size() + 33;
+			assert!(size < 8 * 1024 - 512, "page {i} is {size} bytes");
+		}
+		let expected: Vec<_> =
+			Federation::pages(records[..query::MAX_ANSWER_RECORDS as usize].to_vec(), true)
+				.iter()
+				.map(|answer| (REGION_B, query::take_answer(7, answer)))
+				.collect();
+		assert_eq!(sent_calls(), expected);
+		System::assert_last_event(
+			Event::QueryServed {
+				query,
+				records: query::MAX_ANSWER_RECORDS,
+				pages: pages as u32,
+				sent: pages as u32,
+			}
+			.into(),
+		);
+		assert_eq!(
+			Audited::get(),
+			vec![(
+				PATIENT,
+				REQUESTER,
+				QueryAudit::Served { query, records: query::MAX_ANSWER_RECORDS }
+			)]
+		);
+	});
+}
+
+#[test]
+fn a_forwarded_query_without_a_grant_is_denied_and_one_for_an_unknown_patient_not_found() {
+	new_test_ext(|| {
+		OpenChannels::set(vec![REGION_B]);
+		SharedTable::mutate(|t| {
+			t.insert(PATIENT, Default::default());
+		});
+		let query = QueryId { region: REGION_B, nonce: 1 };
+		assert_ok!(Federation::serve_query(
+			sibling(COORDINATOR),
+			query,
+			REQUESTER,
+			PATIENT,
+			QueryKind::Records,
+			200
+		));
+		assert_ok!(Federation::serve_query(
+			sibling(COORDINATOR),
+			query,
+			REQUESTER,
+			ANYONE,
+			QueryKind::Records,
+			200
+		));
+		assert_eq!(
+			sent_calls(),
+			vec![
+				(REGION_B, query::take_answer(1, &Answer::Denied)),
+				(REGION_B, query::take_answer(1, &Answer::NotFound)),
+			]
+		);
+		assert_eq!(Audited::get(), vec![(PATIENT, REQUESTER, QueryAudit::Denied { query })]);
+	});
+}
+
+#[test]
+fn only_the_coordinator_forwards_queries_and_routing_news() {
+	new_test_ext(|| {
+		let query = QueryId { region: REGION_B, nonce: 1 };
+		assert_noop!(
+			Federation::serve_query(
+				sibling(REGION_C),
+				query,
+				REQUESTER,
+				PATIENT,
+				QueryKind::Records,
+				9
+			),
+			Error::<Test>::NotCoordinator
+		);
+		assert_noop!(
+			Federation::serve_query(
+				RuntimeOrigin::signed(ANYONE),
+				query,
+				REQUESTER,
+				PATIENT,
+				QueryKind::Records,
+				9
+			),
+			DispatchError::BadOrigin
+		);
+		let nonce = ask();
+		assert_noop!(
+			Federation::query_routed(
+				sibling(REGION_B),
+				nonce,
+				Default::default(),
+				Default::default()
+			),
+			Error::<Test>::NotCoordinator
+		);
+		assert_noop!(
+			Federation::take_answer(RuntimeOrigin::signed(REQUESTER), nonce, Answer::NotFound),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn a_query_the_coordinator_cannot_take_fails_at_once_and_keeps_the_local_answer() {
+	new_test_ext(|| {
+		share_here(vec![shared_record(0, 0)]);
+		// No channel to the coordinator.
+		assert_ok!(Federation::query(
+			RuntimeOrigin::signed(REQUESTER),
+			PATIENT,
+			QueryKind::Records
+		));
+		assert_eq!(ended(), vec![(id(0), Outcome::Failed(Failure::CoordinatorUnreachable))]);
+		assert_eq!(Answers::<Test>::get(0, REGION_A).expect("kept").records.len(), 1);
+	});
+}
+
+#[test]
+fn a_region_outside_a_federation_answers_for_itself() {
+	new_test_ext(|| {
+		Coordinator::<Test>::kill();
+		share_here(vec![shared_record(0, 0)]);
+		assert_ok!(Federation::query(
+			RuntimeOrigin::signed(REQUESTER),
+			PATIENT,
+			QueryKind::Records
+		));
+		assert_eq!(ended(), vec![(id(0), Outcome::Answered { records: 1 })]);
+		assert!(Sent::get().is_empty());
+	});
+}
+
+#[test]
+fn a_region_the_coordinator_cannot_reach_fails_the_query_unless_another_answered() {
+	new_test_ext(|| {
+		let first = ask();
+		routed(first, vec![], vec![REGION_C]);
+		let second = ask();
+		routed(second, vec![REGION_B], vec![REGION_C]);
+		assert_ok!(Federation::take_answer(
+			sibling(REGION_B),
+			second,
+			page(vec![shared_record(1, 1)])
+		));
+		assert_eq!(
+			ended(),
+			vec![
+				(id(first), Outcome::Failed(Failure::RegionUnreachable)),
+				(id(second), Outcome::Answered { records: 1 }),
+			]
+		);
+	});
+}
+
+#[test]
+fn query_refuses_a_requester_who_cannot_pay_and_past_max_open_queries() {
+	new_test_ext(|| {
+		OpenChannels::set(vec![COORDINATOR]);
+		assert_noop!(
+			Federation::query(RuntimeOrigin::signed(PAUPER), PATIENT, QueryKind::Records),
+			Error::<Test>::CannotHoldDeposit
+		);
+		for _ in 0..MaxOpenQueries::get() {
+			assert_ok!(Federation::query(
+				RuntimeOrigin::signed(REQUESTER),
+				PATIENT,
+				QueryKind::Records
+			));
+		}
+		assert_noop!(
+			Federation::query(RuntimeOrigin::signed(REQUESTER), PATIENT, QueryKind::Records),
+			Error::<Test>::TooManyOpenQueries
+		);
+		assert_noop!(
+			Federation::query(RuntimeOrigin::none(), PATIENT, QueryKind::Records),
+			DispatchError::BadOrigin
+		);
+	});
+}
+
+#[test]
+fn dismissing_an_ended_query_removes_its_answers_and_releases_its_deposit() {
+	new_test_ext(|| {
+		share_here(vec![shared_record(0, 0)]);
+		let nonce = ask();
+		assert_noop!(
+			Federation::dismiss_query(RuntimeOrigin::signed(REQUESTER), nonce),
+			Error::<Test>::QueryOpen
+		);
+		routed(nonce, vec![REGION_B], vec![]);
+		assert_ok!(Federation::take_answer(
+			sibling(REGION_B),
+			nonce,
+			page(vec![shared_record(1, 1)])
+		));
+		assert_noop!(
+			Federation::dismiss_query(RuntimeOrigin::signed(ANYONE), nonce),
+			Error::<Test>::NotRequester
+		);
+		assert_noop!(
+			Federation::dismiss_query(RuntimeOrigin::signed(REQUESTER), 42),
+			Error::<Test>::UnknownQuery
+		);
+
+		assert_ok!(Federation::dismiss_query(RuntimeOrigin::signed(REQUESTER), nonce));
+		System::assert_last_event(Event::QueryDismissed { query: id(nonce) }.into());
+		assert!(Queries::<Test>::get(nonce).is_none());
+		assert_eq!(Federation::answers_of(nonce), vec![]);
+		assert_eq!(Balances::reserved_balance(REQUESTER), 0);
 	});
 }

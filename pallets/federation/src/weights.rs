@@ -18,6 +18,12 @@ use polkadot_sdk::frame_support::{traits::Get, weights::{constants::RocksDbWeigh
 pub trait WeightInfo {
 	fn announce_patient() -> Weight;
 	fn set_coordinator() -> Weight;
+	fn query() -> Weight;
+	fn serve_query() -> Weight;
+	fn query_routed() -> Weight;
+	fn take_answer() -> Weight;
+	fn dismiss_query() -> Weight;
+	fn on_initialize(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_federation`, with the runtime's database weights.
@@ -54,6 +60,12 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(11_070_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	fn query() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
+	fn serve_query() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
+	fn query_routed() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
+	fn take_answer() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
+	fn dismiss_query() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
+	fn on_initialize(_n: u32, ) -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
 }
 
 /// Weights for `pallet_federation` with RocksDB's database weights, for tests and mocks.
@@ -67,4 +79,10 @@ impl WeightInfo for () {
 		Weight::from_parts(11_070_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
+	fn query() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
+	fn serve_query() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
+	fn query_routed() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
+	fn take_answer() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
+	fn dismiss_query() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
+	fn on_initialize(_n: u32, ) -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
 }

@@ -1,0 +1,404 @@
+//! Cross-region queries: asking, routing news, answering, taking answers, and the deadline
+//! sweep. The calls in `lib.rs` check origins and hand over to these.
+
+use crate::*;
+use medfed_primitives::query::{
+	self as messages, Failure, SharedRecord, MAX_ANSWER_RECORDS, MAX_RECORDS_PER_PAGE,
+	QUERY_WEIGHT_LIMIT,
+};
+
+impl<T: Config> Pallet<T> {
+	/// The id of this region's query `nonce`.
+	pub fn query_id(nonce: u64) -> QueryId {
+		QueryId { region: T::SelfParaId::get(), nonce }
+	}
+
+	/// Opens a query: answers it here, queues its deadline, and sends it to the coordinator.
+	pub(crate) fn do_query(
+		requester: T::AccountId,
+		patient: T::AccountId,
+		kind: QueryKind,
+	) -> DispatchResult {
+		let head = QueueHead::<T>::get();
+		let tail = QueueTail::<T>::get();
+		ensure!(
+			tail.saturating_sub(head) < T::MaxOpenQueries::get() as u64,
+			Error::<T>::TooManyOpenQueries
+		);
+		let deposit = T::QueryDeposit::get();
+		T::Currency::hold(&HoldReason::Query.into(), &requester, deposit)
+			.map_err(|_| Error::<T>::CannotHoldDeposit)?;
+
+		let nonce = NextQuery::<T>::get();
+		NextQuery::<T>::put(nonce.saturating_add(1));
+		let query = Self::query_id(nonce);
+		let deadline =
+			T::RelayBlockNumber::current_block_number().saturating_add(T::QueryTimeout::get());
+		DeadlineQueue::<T>::insert(tail, (deadline, nonce));
+		QueueTail::<T>::put(tail.saturating_add(1));
+		let mut info = Query {
+			requester: requester.clone(),
+			patient: patient.clone(),
+			kind,
+			deadline,
+			state: QueryState::Routing,
+			asked: Default::default(),
+			answered: Default::default(),
+			unreachable: Default::default(),
+			records: 0,
+			served: false,
+			denied: false,
+			deposit,
+		};
+		Self::answer_here(nonce, &mut info);
+		Self::deposit_event(Event::QueryAsked {
+			query,
+			requester: requester.clone(),
+			patient: patient.clone(),
+			kind,
+			local: info.records,
+			deadline,
+		});
+
+		// A region outside any federation answers for itself alone.
+		let Some(coordinator) = Coordinator::<T>::get() else {
+			info.state = QueryState::Waiting;
+			Self::settle(nonce, info);
+			return Ok(());
+		};
+		let call = messages::route_query(nonce, &requester, &patient, kind, deadline);
+		match Self::send(coordinator, call) {
+			Ok(_) => Queries::<T>::insert(nonce, info),
+			Err(error) => {
+				log::debug!(target: LOG_TARGET, "query {nonce} could not reach the coordinator: {error:?}");
+				Self::end(nonce, info, Outcome::Failed(Failure::CoordinatorUnreachable));
+			},
+		}
+		Ok(())
+	}
+
+	/// This region's own answer to its query `nonce`, stored under its own para id.
+	fn answer_here(nonce: u64, info: &mut QueryOf<T>) {
+		let query = Self::query_id(nonce);
+		let here = T::SelfParaId::get();
+		match T::Sharing::shared(&info.patient, &info.requester, MAX_ANSWER_RECORDS) {
+			Shared::NotHeld => {},
+			Shared::Denied => {
+				info.denied = true;
+				T::Sharing::audit(&info.patient, &info.requester, QueryAudit::Denied { query });
+			},
+			Shared::Records { records, truncated } => {
+				let records = AnsweredRecords::truncate_from(records);
+				let count = records.len() as u32;
+				info.records = count;
+				info.served = true;
+				Answers::<T>::insert(
+					nonce,
+					here,
+					RegionAnswer { pages: 1, of: 1, truncated, records },
+				);
+				T::Sharing::audit(
+					&info.patient,
+					&info.requester,
+					QueryAudit::Served { query, records: count },
+				);
+			},
+		}
+	}
+
+	/// Answers `query`, forwarded by the coordinator, straight to the asking region.
+	pub(crate) fn do_serve_query(
+		query: QueryId,
+		requester: T::AccountId,
+		patient: T::AccountId,
+		kind: QueryKind,
+		_deadline: u32,
+	) {
+		let (answers, records) = match kind {
+			QueryKind::Records => Self::answers(query, &requester, &patient),
+		};
+		let pages = answers.len() as u32;
+		let mut sent = 0;
+		for answer in answers {
+			match Self::send(query.region, messages::take_answer(query.nonce, &answer)) {
+				Ok(_) => sent += 1,
+				Err(error) => {
+					log::debug!(target: LOG_TARGET, "answer to {query:?} not sent: {error:?}");
+					break;
+				},
+			}
+		}
+		Self::deposit_event(Event::QueryServed { query, records, pages, sent });
+	}
+
+	/// What this region answers `query` with, in messages, and how many records they carry.
+	/// Audited.
+	fn answers(
+		query: QueryId,
+		requester: &T::AccountId,
+		patient: &T::AccountId,
+	) -> (Vec<Answer>, u32) {
+		match T::Sharing::shared(patient, requester, MAX_ANSWER_RECORDS) {
+			Shared::NotHeld => (vec![Answer::NotFound], 0),
+			Shared::Denied => {
+				T::Sharing::audit(patient, requester, QueryAudit::Denied { query });
+				(vec![Answer::Denied], 0)
+			},
+			Shared::Records { mut records, truncated } => {
+				records.truncate(MAX_ANSWER_RECORDS as usize);
+				let count = records.len() as u32;
+				T::Sharing::audit(patient, requester, QueryAudit::Served { query, records: count });
+				(Self::pages(records, truncated), count)
+			},
+		}
+	}
+
+	/// `records` in pages of at most `MAX_RECORDS_PER_PAGE`: at least one, possibly empty.
+	pub fn pages(records: Vec<SharedRecord>, truncated: bool) -> Vec<Answer> {
+		let chunks: Vec<&[SharedRecord]> = if records.is_empty() {
+			vec![&[]]
+		} else {
+			records.chunks(MAX_RECORDS_PER_PAGE as usize).collect()
+		};
+		let pages = chunks.len() as u8;
+		chunks
+			.into_iter()
+			.enumerate()
+			.map(|(page, chunk)| Answer::Records {
+				page: page as u8,
+				pages,
+				truncated,
+				records: messages::AnswerPage::truncate_from(chunk.to_vec()),
+			})
+			.collect()
+	}
+
+	/// Takes the coordinator's word on where query `nonce` went.
+	pub(crate) fn do_query_routed(
+		sender: ParaId,
+		nonce: u64,
+		asked: QueryRegions,
+		unreachable: QueryRegions,
+	) {
+		let query = Self::query_id(nonce);
+		let Some(mut info) = Queries::<T>::get(nonce) else {
+			return Self::ignore(query, sender, Ignored::UnknownQuery);
+		};
+		match info.state {
+			QueryState::Ended { .. } => return Self::ignore(query, sender, Ignored::Late),
+			QueryState::Waiting => return Self::ignore(query, sender, Ignored::AlreadyRouted),
+			QueryState::Routing => {},
+		}
+		Self::deposit_event(Event::QueryRouted {
+			query,
+			asked: asked.len() as u32,
+			unreachable: unreachable.len() as u32,
+		});
+		info.asked = asked;
+		info.unreachable = unreachable;
+		info.state = QueryState::Waiting;
+		Self::settle(nonce, info);
+	}
+
+	/// Takes region `sender`'s answer, or one page of it, to query `nonce`.
+	pub(crate) fn do_take_answer(sender: ParaId, nonce: u64, answer: Answer) {
+		let query = Self::query_id(nonce);
+		let Some(mut info) = Queries::<T>::get(nonce) else {
+			return Self::ignore(query, sender, Ignored::UnknownQuery);
+		};
+		match info.state {
+			QueryState::Ended { .. } => return Self::ignore(query, sender, Ignored::Late),
+			// The coordinator's word comes before any answer: both leave it in one block, and
+			// an answer needs one more hop.
+			QueryState::Routing => return Self::ignore(query, sender, Ignored::NotAsked),
+			QueryState::Waiting => {},
+		}
+		if !info.asked.contains(&sender) {
+			return Self::ignore(query, sender, Ignored::NotAsked);
+		}
+		if info.answered.contains(&sender) {
+			return Self::ignore(query, sender, Ignored::Duplicate);
+		}
+		let records = match answer {
+			Answer::NotFound => 0,
+			Answer::Denied => {
+				info.denied = true;
+				0
+			},
+			Answer::Records { page, pages, truncated, records } => {
+				let mut stored = Answers::<T>::get(nonce, sender).unwrap_or(RegionAnswer {
+					pages: 0,
+					of: pages,
+					truncated,
+					records: Default::default(),
+				});
+				if page < stored.pages {
+					return Self::ignore(query, sender, Ignored::Duplicate);
+				}
+				if page > stored.pages || pages != stored.of || pages == 0 {
+					return Self::ignore(query, sender, Ignored::Malformed);
+				}
+				let mut all = stored.records.into_inner();
+				all.extend(records);
+				let Ok(all) = AnsweredRecords::try_from(all) else {
+					return Self::ignore(query, sender, Ignored::Malformed);
+				};
+				stored.records = all;
+				stored.pages = stored.pages.saturating_add(1);
+				stored.truncated |= truncated;
+				let complete = stored.pages == stored.of;
+				let count = stored.records.len() as u32;
+				Answers::<T>::insert(nonce, sender, stored);
+				if !complete {
+					Queries::<T>::insert(nonce, info);
+					return;
+				}
+				info.served = true;
+				T::Sharing::audit(
+					&info.patient,
+					&info.requester,
+					QueryAudit::Answered { query, from: sender, records: count },
+				);
+				count
+			},
+		};
+		if info.answered.try_push(sender).is_err() {
+			return Self::ignore(query, sender, Ignored::Malformed);
+		}
+		info.records = info.records.saturating_add(records);
+		Self::deposit_event(Event::AnswerTaken { query, from: sender, records });
+		Self::settle(nonce, info);
+	}
+
+	/// Stores query `nonce`, ending it first if every region asked has answered.
+	fn settle(nonce: u64, info: QueryOf<T>) {
+		let complete = info.state == QueryState::Waiting &&
+			info.asked.iter().all(|region| info.answered.contains(region));
+		if !complete {
+			return Queries::<T>::insert(nonce, info);
+		}
+		let outcome = if info.served {
+			Outcome::Answered { records: info.records }
+		} else if !info.unreachable.is_empty() {
+			Outcome::Failed(Failure::RegionUnreachable)
+		} else if info.denied {
+			Outcome::Denied
+		} else {
+			Outcome::NotFound
+		};
+		Self::end(nonce, info, outcome);
+	}
+
+	/// Ends query `nonce` with `outcome`: its one terminal event.
+	fn end(nonce: u64, mut info: QueryOf<T>, outcome: Outcome) {
+		let at = T::RelayBlockNumber::current_block_number();
+		info.state = QueryState::Ended { outcome, at };
+		Queries::<T>::insert(nonce, info);
+		Self::deposit_event(Event::QueryEnded { query: Self::query_id(nonce), outcome });
+	}
+
+	/// Records a message about `query` from `from` that changes nothing.
+	fn ignore(query: QueryId, from: ParaId, reason: Ignored) {
+		Self::deposit_event(Event::AnswerIgnored { query, from, reason });
+	}
+
+	/// Ends, as timed out, the open queries whose deadline is before relay block `now`: at
+	/// most `MaxSweepPerBlock` queue entries. Returns how many entries it took.
+	pub(crate) fn sweep(now: u32) -> u32 {
+		let mut head = QueueHead::<T>::get();
+		let tail = QueueTail::<T>::get();
+		let mut taken = 0;
+		while head < tail && taken < T::MaxSweepPerBlock::get() {
+			let entry = DeadlineQueue::<T>::get(head);
+			if let Some((deadline, _)) = entry {
+				if deadline >= now {
+					break;
+				}
+			}
+			DeadlineQueue::<T>::remove(head);
+			head = head.saturating_add(1);
+			taken += 1;
+			let Some((_, nonce)) = entry else { continue };
+			if let Some(info) = Queries::<T>::get(nonce) {
+				if !matches!(info.state, QueryState::Ended { .. }) {
+					Self::end(nonce, info, Outcome::TimedOut);
+				}
+			}
+		}
+		if taken > 0 {
+			QueueHead::<T>::put(head);
+		}
+		taken
+	}
+
+	/// Releases query `info`'s deposit to its requester. Never fails: a currency that refuses
+	/// is logged.
+	pub(crate) fn release_deposit(info: &QueryOf<T>) {
+		if info.deposit.is_zero() {
+			return;
+		}
+		if let Err(error) = T::Currency::release(
+			&HoldReason::Query.into(),
+			&info.requester,
+			info.deposit,
+			Precision::BestEffort,
+		) {
+			log::warn!(target: LOG_TARGET, "a query deposit could not be released: {error:?}");
+		}
+	}
+
+	/// Sends `call` to sibling `para` in MedFed's program shape, within the query weight limit.
+	fn send(para: ParaId, call: Vec<u8>) -> Result<XcmHash, SendError> {
+		let destination = Location::new(1, [Parachain(para)]);
+		send_xcm::<T::XcmSender>(destination, Self::program(QUERY_WEIGHT_LIMIT, call))
+			.map(|(id, _)| id)
+	}
+
+	/// The queries of this region, with their answers: `(nonce, query)`.
+	pub fn answers_of(nonce: u64) -> Vec<(ParaId, RegionAnswer)> {
+		Answers::<T>::iter_prefix(nonce).collect()
+	}
+
+	/// Queries' answers belong to kept queries and regions asked; answered regions were asked;
+	/// the deadline queue is within bounds and holds every query not yet ended; deposits are
+	/// held.
+	#[cfg(any(feature = "try-runtime", test))]
+	pub(crate) fn try_state_queries() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		use polkadot_sdk::frame_support::traits::fungible::InspectHold;
+		let head = QueueHead::<T>::get();
+		let tail = QueueTail::<T>::get();
+		ensure!(head <= tail, "the deadline queue's head is past its tail");
+		ensure!(tail - head <= T::MaxOpenQueries::get() as u64, "the deadline queue is too long");
+		let queued: Vec<u64> = (head..tail)
+			.filter_map(|i| DeadlineQueue::<T>::get(i))
+			.map(|(_, n)| n)
+			.collect();
+		ensure!(queued.len() as u64 == tail - head, "a gap in the deadline queue");
+		ensure!(DeadlineQueue::<T>::iter().count() as u64 == tail - head, "a stray deadline");
+		let here = T::SelfParaId::get();
+		for (nonce, info) in Queries::<T>::iter() {
+			ensure!(nonce < NextQuery::<T>::get(), "a query number not yet given");
+			ensure!(
+				info.answered.iter().all(|r| info.asked.contains(r)),
+				"an answer from a region not asked"
+			);
+			if !matches!(info.state, QueryState::Ended { .. }) {
+				ensure!(queued.contains(&nonce), "an open query without a deadline");
+			}
+			ensure!(
+				T::Currency::balance_on_hold(&HoldReason::Query.into(), &info.requester) >=
+					info.deposit,
+				"a query deposit not on hold"
+			);
+		}
+		for (nonce, region, answer) in Answers::<T>::iter() {
+			let info = Queries::<T>::get(nonce).ok_or("answers of a query not kept")?;
+			ensure!(
+				region == here || info.asked.contains(&region),
+				"answers from a region not asked"
+			);
+			ensure!(answer.pages <= answer.of, "more pages than the answer has");
+		}
+		Ok(())
+	}
+}
