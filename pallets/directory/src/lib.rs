@@ -18,6 +18,13 @@
 //!
 //! Clients read the directory through the `DirectoryApi` runtime API.
 //!
+//! The directory also routes cross-region queries ([`Pallet::route_query`]): a region asks
+//! about a patient, and the coordinator forwards the query to every other region that holds
+//! records of the patient, then tells the asking region which regions it forwarded to and
+//! which it could not reach. It keeps nothing of a query; it sees the query's number, the
+//! patient's and the requester's accounts, and the asking region. The answers go from region
+//! to region, not through here. The messages are `medfed_primitives::query`'s.
+//!
 //! ## Example
 //!
 //! A region notes a patient, twice: the second message changes nothing.
@@ -48,9 +55,21 @@ pub mod weights;
 pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
-use polkadot_sdk::{frame_support::pallet_prelude::*, frame_system::pallet_prelude::*};
+use medfed_primitives::query::{self as messages, QueryId, QueryKind, QUERY_WEIGHT_LIMIT};
+use polkadot_sdk::{
+	frame_support::pallet_prelude::*,
+	frame_system::pallet_prelude::*,
+	staging_xcm::latest::{prelude::*, send_xcm},
+};
 
 pub use medfed_primitives::ParaId;
+
+/// What benchmarks need from the runtime.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper {
+	/// Opens an outbound HRMP channel to `para`, so that messages to it can be sent.
+	fn open_channel(para: ParaId);
+}
 
 /// A region's display name, UTF-8.
 pub type RegionName<T> = BoundedVec<u8, <T as Config>::MaxNameLen>;
@@ -75,6 +94,13 @@ pub mod pallet {
 
 		/// Who adds and removes regions.
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// How queries reach the regions (the runtime's XCM router).
+		type XcmSender: SendXcm;
+
+		/// Sets up what the benchmarks need.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper;
 
 		/// Most regions the federation may have.
 		#[pallet::constant]
@@ -133,6 +159,11 @@ pub mod pallet {
 		RegionAdded { region: ParaId },
 		/// `region` left the federation; its entries are no longer listed.
 		RegionRemoved { region: ParaId },
+		/// `query` was forwarded to `asked` regions; `unreachable` regions holding the
+		/// patient's records could not be sent it.
+		QueryRouted { query: QueryId, asked: u32, unreachable: u32 },
+		/// The asking region of `query` could not be told where it went: it will time out.
+		RoutingNotReported { query: QueryId },
 	}
 
 	/// Why a directory call was refused.
@@ -212,6 +243,42 @@ pub mod pallet {
 			Self::deposit_event(Event::RegionRemoved { region });
 			Ok(())
 		}
+
+		/// Forwards the calling region's query `nonce` about `patient`, on behalf of
+		/// `requester`, to every other region that holds records of the patient, and tells the
+		/// calling region where it went. Keeps nothing.
+		///
+		/// Origin: [`Config::RegionOrigin`], from a region of the federation.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::route_query(T::MaxRegions::get()))]
+		pub fn route_query(
+			origin: OriginFor<T>,
+			nonce: u64,
+			requester: T::AccountId,
+			patient: T::AccountId,
+			kind: QueryKind,
+			deadline: u32,
+		) -> DispatchResultWithPostInfo {
+			let region = T::RegionOrigin::ensure_origin(origin)?;
+			ensure!(Regions::<T>::contains_key(region), Error::<T>::UnknownRegion);
+
+			let query = QueryId { region, nonce };
+			let targets: Vec<ParaId> =
+				Self::regions_of(patient.clone()).into_iter().filter(|r| *r != region).collect();
+			let forward = messages::serve_query(query, &requester, &patient, kind, deadline);
+			let (asked, unreachable): (Vec<ParaId>, Vec<ParaId>) =
+				targets.iter().partition(|target| Self::send(**target, forward.clone()).is_ok());
+			let report = messages::query_routed(nonce, &asked, &unreachable);
+			if Self::send(region, report).is_err() {
+				Self::deposit_event(Event::RoutingNotReported { query });
+			}
+			Self::deposit_event(Event::QueryRouted {
+				query,
+				asked: asked.len() as u32,
+				unreachable: unreachable.len() as u32,
+			});
+			Ok(Some(T::WeightInfo::route_query(targets.len() as u32)).into())
+		}
 	}
 }
 
@@ -223,6 +290,20 @@ impl<T: Config> Pallet<T> {
 		let name: RegionName<T> = name.try_into().map_err(|_| Error::<T>::NameTooLong)?;
 		Regions::<T>::insert(region, name);
 		Ok(())
+	}
+
+	/// Sends `call` to region `para` in MedFed's program shape: unpaid within the query
+	/// weight limit, with the coordinator's own XCM origin.
+	fn send(para: ParaId, call: Vec<u8>) -> Result<(), SendError> {
+		let (ref_time, proof_size) = QUERY_WEIGHT_LIMIT;
+		let message = Xcm(alloc::vec![
+			UnpaidExecution {
+				weight_limit: Limited(Weight::from_parts(ref_time, proof_size)),
+				check_origin: None,
+			},
+			Transact { origin_kind: OriginKind::Xcm, fallback_max_weight: None, call: call.into() },
+		]);
+		send_xcm::<T::XcmSender>(Location::new(1, [Parachain(para)]), message).map(|_| ())
 	}
 
 	/// Whether `region` is a region of the federation now.

@@ -1,4 +1,5 @@
-//! A minimal coordinator for the directory pallet's tests.
+//! A minimal coordinator for the directory pallet's tests, with a router that delivers to
+//! the paras it has a channel to and remembers what it sent.
 
 use crate::{self as pallet_directory, ParaId};
 use polkadot_sdk::{
@@ -6,6 +7,7 @@ use polkadot_sdk::{
 	frame_system::{self, EnsureRoot, RawOrigin},
 	sp_io,
 	sp_runtime::BuildStorage,
+	staging_xcm::latest::prelude::*,
 };
 
 type Block = frame_system::mocking::MockBlock<Test>;
@@ -25,6 +27,41 @@ impl frame_system::Config for Test {
 parameter_types! {
 	pub const MaxRegions: u32 = 3;
 	pub const MaxNameLen: u32 = 16;
+	/// The paras the coordinator has an open channel to.
+	pub static OpenChannels: Vec<ParaId> = vec![REGION_A, REGION_B];
+	/// Every message that left, with its destination.
+	pub static Sent: Vec<(ParaId, Xcm<()>)> = vec![];
+}
+
+/// Delivers to the paras in [`OpenChannels`], like cumulus' XCMP queue refusing the others.
+pub struct ChannelRouter;
+impl SendXcm for ChannelRouter {
+	type Ticket = (ParaId, Xcm<()>);
+
+	fn validate(
+		destination: &mut Option<Location>,
+		message: &mut Option<Xcm<()>>,
+	) -> SendResult<Self::Ticket> {
+		let destination = destination.take().ok_or(SendError::MissingArgument)?;
+		let message = message.take().ok_or(SendError::MissingArgument)?;
+		match destination.unpack() {
+			(1, [Parachain(id)]) if OpenChannels::get().contains(id) =>
+				Ok(((*id, message), Assets::new())),
+			_ => Err(SendError::Transport("NoChannel")),
+		}
+	}
+
+	fn deliver(ticket: Self::Ticket) -> Result<XcmHash, SendError> {
+		Sent::mutate(|sent| sent.push(ticket));
+		Ok([0; 32])
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper for ChannelRouter {
+	fn open_channel(para: ParaId) {
+		OpenChannels::mutate(|open| open.push(para));
+	}
 }
 
 /// Accounts from [`FIRST_PARA`] on stand in for sibling parachains' XCM origins: the account
@@ -51,6 +88,9 @@ impl pallet_directory::Config for Test {
 	type AdminOrigin = EnsureRoot<u64>;
 	type MaxRegions = MaxRegions;
 	type MaxNameLen = MaxNameLen;
+	type XcmSender = ChannelRouter;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ChannelRouter;
 	type WeightInfo = ();
 }
 
@@ -64,6 +104,8 @@ pub const REGION_B: ParaId = 2001;
 pub const STRANGER: ParaId = 3000;
 /// A patient.
 pub const PATIENT: u64 = 7;
+/// A practitioner who asks about the patient.
+pub const REQUESTER: u64 = 8;
 
 /// The origin of a message from parachain `para`.
 pub fn para(para: ParaId) -> RuntimeOrigin {
@@ -72,6 +114,8 @@ pub fn para(para: ParaId) -> RuntimeOrigin {
 
 /// A coordinator whose federation has regions A and B.
 pub fn new_bench_ext() -> sp_io::TestExternalities {
+	OpenChannels::set(vec![REGION_A, REGION_B]);
+	Sent::set(vec![]);
 	let mut storage =
 		frame_system::GenesisConfig::<Test>::default().build_storage().expect("builds");
 	pallet_directory::GenesisConfig::<Test> {

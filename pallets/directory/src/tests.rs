@@ -1,9 +1,11 @@
 //! Unit tests of the directory pallet: one per error at least, try-state after each.
 
-use crate::{mock::*, Error, Event, PatientRegions, Regions};
+use crate::{mock::*, Error, Event, ParaId, PatientRegions, Regions};
+use medfed_primitives::query::{self, QueryId, QueryKind};
 use polkadot_sdk::{
-	frame_support::{assert_noop, assert_ok},
+	frame_support::{assert_noop, assert_ok, weights::Weight},
 	sp_runtime::DispatchError,
+	staging_xcm::latest::prelude::*,
 };
 
 #[docify::export]
@@ -179,5 +181,107 @@ fn remove_region_refuses_an_unknown_region() {
 fn remove_region_needs_the_admin_origin() {
 	new_test_ext(|| {
 		assert_noop!(Directory::remove_region(para(REGION_A), REGION_A), DispatchError::BadOrigin);
+	});
+}
+
+/// The Transact calls sent so far, with their destinations.
+fn sent_calls() -> Vec<(ParaId, Vec<u8>)> {
+	Sent::get()
+		.into_iter()
+		.map(|(para, message)| match &message.0[..] {
+			[UnpaidExecution { weight_limit: Limited(limit), check_origin: None }, Transact { origin_kind: OriginKind::Xcm, call, .. }] =>
+			{
+				let (ref_time, proof_size) = query::QUERY_WEIGHT_LIMIT;
+				assert_eq!(*limit, Weight::from_parts(ref_time, proof_size));
+				(para, call.encoded().to_vec())
+			},
+			other => panic!("unexpected message {other:?}"),
+		})
+		.collect()
+}
+
+/// Region `asker`'s query 5 about `PATIENT`.
+fn route(asker: ParaId) -> polkadot_sdk::frame_support::dispatch::DispatchResultWithPostInfo {
+	Directory::route_query(para(asker), 5, REQUESTER, PATIENT, QueryKind::Records, 300)
+}
+
+#[test]
+fn a_query_goes_to_every_other_region_holding_the_patient_and_the_asker_is_told() {
+	new_test_ext(|| {
+		assert_ok!(Directory::note_patient(para(REGION_A), PATIENT));
+		assert_ok!(Directory::note_patient(para(REGION_B), PATIENT));
+
+		assert_ok!(route(REGION_A));
+		let query = QueryId { region: REGION_A, nonce: 5 };
+		// B is asked, A (which answers for itself) is not; then A hears where it went.
+		assert_eq!(
+			sent_calls(),
+			vec![
+				(
+					REGION_B,
+					query::serve_query(query, &REQUESTER, &PATIENT, QueryKind::Records, 300)
+				),
+				(REGION_A, query::query_routed(5, &[REGION_B], &[])),
+			]
+		);
+		System::assert_last_event(Event::QueryRouted { query, asked: 1, unreachable: 0 }.into());
+	});
+}
+
+#[test]
+fn a_query_about_a_patient_no_region_holds_is_reported_as_asked_nowhere() {
+	new_test_ext(|| {
+		assert_ok!(route(REGION_A));
+		assert_eq!(sent_calls(), vec![(REGION_A, query::query_routed(5, &[], &[]))]);
+	});
+}
+
+#[test]
+fn a_region_without_a_channel_is_reported_unreachable() {
+	new_test_ext(|| {
+		assert_ok!(Directory::note_patient(para(REGION_B), PATIENT));
+		OpenChannels::set(vec![REGION_A]);
+		assert_ok!(route(REGION_A));
+		assert_eq!(sent_calls(), vec![(REGION_A, query::query_routed(5, &[], &[REGION_B]))]);
+		System::assert_last_event(
+			Event::QueryRouted {
+				query: QueryId { region: REGION_A, nonce: 5 },
+				asked: 0,
+				unreachable: 1,
+			}
+			.into(),
+		);
+	});
+}
+
+#[test]
+fn an_asker_that_cannot_be_told_is_noted() {
+	new_test_ext(|| {
+		OpenChannels::set(vec![]);
+		assert_ok!(route(REGION_A));
+		System::assert_has_event(
+			Event::RoutingNotReported { query: QueryId { region: REGION_A, nonce: 5 } }.into(),
+		);
+		assert!(Sent::get().is_empty());
+	});
+}
+
+#[test]
+fn route_query_refuses_a_parachain_that_is_not_a_region_and_a_person() {
+	new_test_ext(|| {
+		assert_ok!(Directory::note_patient(para(REGION_B), PATIENT));
+		assert_noop!(route(STRANGER), Error::<Test>::UnknownRegion);
+		assert_noop!(
+			Directory::route_query(
+				RuntimeOrigin::signed(PATIENT),
+				5,
+				REQUESTER,
+				PATIENT,
+				QueryKind::Records,
+				300
+			),
+			DispatchError::BadOrigin
+		);
+		assert!(Sent::get().is_empty());
 	});
 }

@@ -19,6 +19,7 @@ pub trait WeightInfo {
 	fn note_patient() -> Weight;
 	fn add_region() -> Weight;
 	fn remove_region() -> Weight;
+	fn route_query(r: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_directory`, with the runtime's database weights.
@@ -63,6 +64,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	fn route_query(r: u32, ) -> Weight { Weight::from_parts(50_000_000, 10_000).saturating_add(Weight::from_parts(25_000_000, 3_000).saturating_mul(r as u64)) }
 }
 
 /// Weights for `pallet_directory` with RocksDB's database weights, for tests and mocks.
@@ -82,4 +84,5 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
+	fn route_query(r: u32, ) -> Weight { Weight::from_parts(50_000_000, 10_000).saturating_add(Weight::from_parts(25_000_000, 3_000).saturating_mul(r as u64)) }
 }
