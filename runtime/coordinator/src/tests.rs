@@ -6,6 +6,7 @@ use crate::{
 	RuntimeGenesisConfig, System,
 };
 use codec::Encode;
+use medfed_primitives::query::{QueryId, QueryKind};
 use medfed_runtime_common::{
 	genesis,
 	para_ids::{COORDINATOR, REGION_A, REGION_B},
@@ -44,6 +45,12 @@ fn patient() -> AccountId {
 /// The weight limit regions announce with.
 fn announcement_limit() -> Weight {
 	let (ref_time, proof_size) = medfed_primitives::coordinator::NOTE_PATIENT_WEIGHT_LIMIT;
+	Weight::from_parts(ref_time, proof_size)
+}
+
+/// The weight limit of every query message.
+fn query_limit() -> Weight {
+	let (ref_time, proof_size) = medfed_primitives::query::QUERY_WEIGHT_LIMIT;
 	Weight::from_parts(ref_time, proof_size)
 }
 
@@ -128,6 +135,53 @@ fn a_regions_announcement_lists_the_patient() {
 }
 
 #[test]
+fn the_regions_encoding_of_route_query_is_the_coordinators() {
+	let (requester, patient) = (Sr25519Keyring::Dave.to_account_id(), patient());
+	let ours = RuntimeCall::Directory(pallet_directory::Call::route_query {
+		nonce: 3,
+		requester: requester.clone(),
+		patient: patient.clone(),
+		kind: QueryKind::Records,
+		deadline: 77,
+	});
+	assert_eq!(
+		ours.encode(),
+		medfed_primitives::query::route_query(3, &requester, &patient, QueryKind::Records, 77)
+	);
+}
+
+#[test]
+fn a_regions_query_is_routed_to_the_regions_holding_the_patient() {
+	coordinator().execute_with(|| {
+		let (origin, message) = announcement(REGION_B, &patient());
+		assert!(matches!(execute(origin, message), Outcome::Complete { .. }));
+		let call = medfed_primitives::query::route_query(
+			0,
+			&Sr25519Keyring::Dave.to_account_id(),
+			&patient(),
+			QueryKind::Records,
+			500,
+		);
+		let message = Xcm(vec![
+			UnpaidExecution { weight_limit: Limited(query_limit()), check_origin: None },
+			Transact { origin_kind: OriginKind::Xcm, fallback_max_weight: None, call: call.into() },
+			SetTopic([9; 32]),
+		]);
+		let outcome = execute(Location::new(1, [Parachain(REGION_A)]), message);
+		assert!(matches!(outcome, Outcome::Complete { .. }), "{outcome:?}");
+		// No HRMP channel is open in this test: region B is unreachable, and says so.
+		System::assert_has_event(
+			pallet_directory::Event::QueryRouted {
+				query: QueryId { region: REGION_A, nonce: 0 },
+				asked: 0,
+				unreachable: 1,
+			}
+			.into(),
+		);
+	});
+}
+
+#[test]
 fn a_parachain_outside_the_federation_cannot_execute_unpaid() {
 	coordinator().execute_with(|| {
 		let (origin, message) = announcement(3000, &patient());
@@ -153,10 +207,10 @@ fn only_the_exact_announcement_executes() {
 		let unpaid = |weight_limit| UnpaidExecution { weight_limit, check_origin: None };
 		let limit = announcement_limit();
 		let refused = [
-			// No weight limit, or one above the announcement's.
+			// No weight limit, or one above the most a region's program may ask.
 			Xcm(vec![unpaid(Unlimited), note_patient(&patient())]),
 			Xcm(vec![
-				unpaid(Limited(limit.saturating_add(Weight::from_parts(1, 0)))),
+				unpaid(Limited(query_limit().saturating_add(Weight::from_parts(1, 0)))),
 				note_patient(&patient()),
 			]),
 			// A limit below what the program weighs.

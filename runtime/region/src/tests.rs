@@ -610,3 +610,117 @@ fn a_grant_opens_a_record_to_the_grantee_through_the_authorities_proxies() {
 		assert_eq!(Runtime::grants_to(dave), vec![0]);
 	});
 }
+
+#[test]
+fn the_query_calls_other_chains_send_encode_as_this_runtimes() {
+	use medfed_primitives::query::{self, Answer, QueryId, QueryKind};
+	let (requester, patient) = (account(Sr25519Keyring::Dave), account(Sr25519Keyring::Ferdie));
+	let id = QueryId { region: para_ids::REGION_B, nonce: 4 };
+	let serve = RuntimeCall::Federation(pallet_federation::Call::serve_query {
+		query: id,
+		requester: requester.clone(),
+		patient: patient.clone(),
+		kind: QueryKind::Records,
+		deadline: 90,
+	});
+	assert_eq!(
+		serve.encode(),
+		query::serve_query(id, &requester, &patient, QueryKind::Records, 90)
+	);
+	let routed = RuntimeCall::Federation(pallet_federation::Call::query_routed {
+		nonce: 4,
+		asked: vec![para_ids::REGION_A].try_into().expect("one region"),
+		unreachable: Default::default(),
+	});
+	assert_eq!(routed.encode(), query::query_routed(4, &[para_ids::REGION_A], &[]));
+	let answer = Answer::Denied;
+	let take = RuntimeCall::Federation(pallet_federation::Call::take_answer {
+		nonce: 4,
+		answer: answer.clone(),
+	});
+	assert_eq!(take.encode(), query::take_answer(4, &answer));
+}
+
+#[test]
+fn a_sibling_may_send_only_the_query_calls_in_medfeds_program_shape() {
+	use medfed_primitives::query::{self, Answer, QUERY_WEIGHT_LIMIT};
+	use polkadot_sdk::{staging_xcm::latest::prelude::*, staging_xcm_executor::XcmExecutor};
+	chain(REGION_A).execute_with(|| {
+		let limit = Weight::from_parts(QUERY_WEIGHT_LIMIT.0, QUERY_WEIGHT_LIMIT.1);
+		let program = |call: Vec<u8>| {
+			Xcm::<RuntimeCall>(vec![
+				UnpaidExecution { weight_limit: Limited(limit), check_origin: None },
+				Transact {
+					origin_kind: OriginKind::Xcm,
+					fallback_max_weight: None,
+					call: call.into(),
+				},
+				SetTopic([3; 32]),
+			])
+		};
+		let execute = |origin: Location, message: Xcm<RuntimeCall>| {
+			let mut id = [0; 32];
+			XcmExecutor::<crate::configs::xcm_config::XcmConfig>::prepare_and_execute(
+				origin,
+				message,
+				&mut id,
+				Weight::MAX,
+				Weight::zero(),
+			)
+		};
+		let region_b = Location::new(1, [Parachain(para_ids::REGION_B)]);
+		let answer = query::take_answer(0, &Answer::NotFound);
+
+		// A sibling's answer executes: to an unknown query, it is recorded and ignored.
+		let outcome = execute(region_b.clone(), program(answer.clone()));
+		assert!(matches!(outcome, Outcome::Complete { .. }), "{outcome:?}");
+		System::assert_has_event(
+			pallet_federation::Event::AnswerIgnored {
+				query: medfed_primitives::query::QueryId { region: para_ids::REGION_A, nonce: 0 },
+				from: para_ids::REGION_B,
+				reason: pallet_federation::Ignored::UnknownQuery,
+			}
+			.into(),
+		);
+
+		// Not from the relay chain, not through `DescendOrigin`, not above the limit.
+		let mut over = program(answer.clone());
+		over.0[0] = UnpaidExecution {
+			weight_limit: Limited(limit.saturating_add(Weight::from_parts(1, 0))),
+			check_origin: None,
+		};
+		let mut descended = program(answer.clone());
+		descended.0.insert(1, DescendOrigin([Parachain(para_ids::REGION_B)].into()));
+		for (origin, message) in [
+			(Location::parent(), program(answer.clone())),
+			(Location::parent(), descended.clone()),
+			(region_b.clone(), descended),
+			(region_b.clone(), over),
+		] {
+			let outcome = execute(origin.clone(), message);
+			assert!(
+				matches!(
+					outcome,
+					Outcome::Error(InstructionError { error: XcmError::Barrier, .. }) |
+						Outcome::Incomplete {
+							error: InstructionError { error: XcmError::Barrier, .. },
+							..
+						}
+				),
+				"{origin:?}: {outcome:?}"
+			);
+		}
+
+		// The program shape with any other call dispatches nothing.
+		System::reset_events();
+		let remark = RuntimeCall::System(polkadot_sdk::frame_system::Call::remark_with_event {
+			remark: b"hi".to_vec(),
+		});
+		let outcome = execute(region_b, program(remark.encode()));
+		assert!(!matches!(outcome, Outcome::Complete { .. }), "{outcome:?}");
+		assert!(!System::events().iter().any(|e| matches!(
+			e.event,
+			RuntimeEvent::System(polkadot_sdk::frame_system::Event::Remarked { .. })
+		)));
+	});
+}

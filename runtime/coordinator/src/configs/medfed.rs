@@ -1,12 +1,8 @@
 //! MedFed's own pallet on the coordinator: the patient directory.
 
 use crate::{AccountId, Runtime, RuntimeOrigin};
-use polkadot_sdk::{
-	frame_support::{parameter_types, traits::EnsureOrigin},
-	frame_system::EnsureRoot,
-	pallet_xcm,
-	staging_xcm::latest::prelude::*,
-};
+use medfed_runtime_common::xcm::EnsureSiblingPara;
+use polkadot_sdk::{frame_support::parameter_types, frame_system::EnsureRoot};
 
 parameter_types! {
 	/// Most regions the federation may have.
@@ -18,36 +14,22 @@ parameter_types! {
 }
 
 impl pallet_directory::Config for Runtime {
-	type RegionOrigin = EnsureSiblingPara;
+	type RegionOrigin = EnsureSiblingPara<RuntimeOrigin>;
 	type AdminOrigin = EnsureRoot<AccountId>;
+	type XcmSender = super::xcm_config::XcmRouter;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = DirectoryBenchmarks;
 	type MaxRegions = MaxRegions;
 	type MaxNameLen = MaxRegionNameLen;
 	type WeightInfo = pallet_directory::weights::SubstrateWeight<Runtime>;
 }
 
-/// A `Transact` with `OriginKind::Xcm` from a sibling parachain: succeeds with its para id.
-/// Whether that parachain is a region is the directory's check.
-pub struct EnsureSiblingPara;
-impl EnsureOrigin<RuntimeOrigin> for EnsureSiblingPara {
-	type Success = u32;
-
-	fn try_origin(origin: RuntimeOrigin) -> Result<u32, RuntimeOrigin> {
-		let location =
-			pallet_xcm::EnsureXcm::<polkadot_sdk::frame_support::traits::Everything>::try_origin(
-				origin,
-			)?;
-		match location.unpack() {
-			(1, [Parachain(para)]) => Ok(*para),
-			_ => Err(pallet_xcm::Origin::Xcm(location).into()),
-		}
-	}
-
-	#[cfg(feature = "runtime-benchmarks")]
-	fn try_successful_origin() -> Result<RuntimeOrigin, ()> {
-		Ok(pallet_xcm::Origin::Xcm(Location::new(
-			1,
-			[Parachain(medfed_runtime_common::para_ids::REGION_A)],
-		))
-		.into())
+/// Benchmark setup: open HRMP channels to the regions.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct DirectoryBenchmarks;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_directory::BenchmarkHelper for DirectoryBenchmarks {
+	fn open_channel(para: pallet_directory::ParaId) {
+		crate::ParachainSystem::open_outbound_hrmp_channel_for_benchmarks_or_tests(para.into());
 	}
 }

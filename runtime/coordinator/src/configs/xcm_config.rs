@@ -1,10 +1,11 @@
 //! XCM configuration of the coordinator runtime.
 //!
-//! Exactly one program executes here, and only from the federation's regions (the directory's
-//! [`pallet_directory::Regions`]), sent by them directly: `UnpaidExecution` with a weight limit
-//! of at most [`coordinator::NOTE_PATIENT_WEIGHT_LIMIT`], one `Transact` with their own XCM
-//! origin, and an optional trailing `SetTopic` ([`AllowRegionAnnouncements`]); `Transact` may
-//! dispatch only the directory's calls ([`DirectoryCalls`]). No other sibling, and not the relay
+//! Exactly one program shape executes here, and only from the federation's regions (the
+//! directory's [`pallet_directory::Regions`]), sent by them directly: `UnpaidExecution` with a
+//! weight limit of at most `medfed_primitives::query::QUERY_WEIGHT_LIMIT`, one `Transact` with
+//! their own XCM origin, and an optional trailing `SetTopic` ([`AllowRegionPrograms`]);
+//! `Transact` may dispatch only the two directory calls regions send, `note_patient` and
+//! `route_query` ([`DirectoryCalls`]). No other sibling, and not the relay
 //! chain, executes anything: MedFed uses no other message, and an origin computed with
 //! `DescendOrigin` is never accepted, so the relay chain cannot speak for a region. (The relay
 //! chain's governance is trusted all the same in another way: it can replace a parachain's
@@ -20,11 +21,9 @@ use polkadot_sdk::{
 
 use frame_support::{
 	parameter_types,
-	traits::{ConstU32, Contains, Disabled, Nothing, ProcessMessageError},
-	weights::Weight,
+	traits::{ConstU32, Contains, Disabled, Nothing},
 };
 use frame_system::EnsureRoot;
-use medfed_primitives::coordinator;
 use polkadot_runtime_common::impls::ToAuthor;
 use xcm::latest::prelude::*;
 use xcm_builder::{
@@ -32,14 +31,11 @@ use xcm_builder::{
 	FixedWeightBounds, FrameTransactionalProcessor, FungibleAdapter, IsConcrete, NativeAsset,
 	SignedToAccountId32, TakeWeightCredit, TrailingSetTopicAsId, UsingComponents, WithUniqueTopic,
 };
-use xcm_executor::{
-	traits::{Properties, ShouldExecute},
-	XcmExecutor,
-};
+use xcm_executor::XcmExecutor;
 
 pub use medfed_runtime_common::xcm::{
-	HereLocation, LocationToAccountId, MaxAssetsIntoHolding, MaxInstructions, RelayNetwork,
-	UnitWeightCost,
+	AllowMedFedPrograms, HereLocation, LocationToAccountId, MaxAssetsIntoHolding, MaxInstructions,
+	QueryWeightLimit, RelayNetwork, UnitWeightCost,
 };
 
 parameter_types! {
@@ -69,48 +65,30 @@ impl Contains<Location> for FederationRegions {
 	}
 }
 
-/// What `Transact` may dispatch here: the directory's calls, nothing else.
+/// What `Transact` may dispatch here: the directory's calls regions send, nothing else.
 pub struct DirectoryCalls;
 impl Contains<RuntimeCall> for DirectoryCalls {
 	fn contains(call: &RuntimeCall) -> bool {
-		matches!(call, RuntimeCall::Directory(_))
+		matches!(
+			call,
+			RuntimeCall::Directory(
+				pallet_directory::Call::note_patient { .. } |
+					pallet_directory::Call::route_query { .. }
+			)
+		)
 	}
 }
 
-/// A region's announcement, and nothing else: from a federation region itself (no computed
-/// origin), exactly `UnpaidExecution { weight_limit: Limited(w), check_origin: None }` with
-/// `w` at most [`coordinator::NOTE_PATIENT_WEIGHT_LIMIT`] and covering the program, then one
-/// `Transact` with `OriginKind::Xcm`. (`TrailingSetTopicAsId` has taken off a trailing
-/// `SetTopic` before this barrier looks.)
-pub struct AllowRegionAnnouncements;
-impl ShouldExecute for AllowRegionAnnouncements {
-	fn should_execute<Call>(
-		origin: &Location,
-		instructions: &mut [Instruction<Call>],
-		max_weight: Weight,
-		_properties: &mut Properties,
-	) -> Result<(), ProcessMessageError> {
-		if !FederationRegions::contains(origin) {
-			return Err(ProcessMessageError::Unsupported);
-		}
-		let (ref_time, proof_size) = coordinator::NOTE_PATIENT_WEIGHT_LIMIT;
-		let most = Weight::from_parts(ref_time, proof_size);
-		match instructions {
-			[UnpaidExecution { weight_limit: Limited(limit), check_origin: None }, Transact { origin_kind: OriginKind::Xcm, .. }]
-				if limit.all_lte(most) && max_weight.all_lte(*limit) =>
-				Ok(()),
-			// The executor reports any barrier's refusal as `XcmError::Barrier`.
-			_ => Err(ProcessMessageError::BadFormat),
-		}
-	}
-}
+/// A region's announcement or query, and nothing else: MedFed's one program shape, from a
+/// region of the federation, within the query weight limit.
+pub type AllowRegionPrograms = AllowMedFedPrograms<FederationRegions, QueryWeightLimit>;
 
-/// Which messages execute: a region's announcement, and the coordinator's own local execution
-/// (paid for with weight credit). Nothing else.
+/// Which messages execute: a region's announcement or query, and the coordinator's own local
+/// execution (paid for with weight credit). Nothing else.
 pub type Barrier = TrailingSetTopicAsId<
 	DenyThenTry<
 		DenyRecursively<DenyReserveTransferToRelayChain>,
-		(TakeWeightCredit, AllowRegionAnnouncements),
+		(TakeWeightCredit, AllowRegionPrograms),
 	>,
 >;
 

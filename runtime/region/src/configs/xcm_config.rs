@@ -1,9 +1,16 @@
 //! XCM configuration of the region runtime.
 //!
-//! A region sends the coordinator its announcements (see `pallet_federation`) and executes no
-//! message from outside: no sibling, paid or not, and not the relay chain, whose governance is
-//! trusted in another way (it can replace a parachain's code). `Transact` may dispatch nothing.
-//! The cross-region queries to come will admit the one program they use, from the coordinator.
+//! A region sends the coordinator its announcements and queries, and answers queries straight
+//! to the asking region (see `pallet_federation`). From outside it executes one program shape
+//! only, from a sibling parachain itself ([`AllowSiblingPrograms`]): `UnpaidExecution` within
+//! `medfed_primitives::query::QUERY_WEIGHT_LIMIT`, one `Transact` with the sibling's own XCM
+//! origin, an optional trailing `SetTopic`; and that `Transact` may dispatch the federation
+//! pallet's three query calls only ([`FederationCalls`]). The pallet checks who sent which:
+//! `serve_query` and `query_routed` only from the coordinator, `take_answer` only from a region
+//! the coordinator named for that query. Nothing else executes: no paid execution, nothing from
+//! the relay chain, whose governance is trusted in another way (it can replace a parachain's
+//! code), and no origin computed with `DescendOrigin`. A sibling reaches a region at all only
+//! over an HRMP channel the relay chain opened.
 
 use crate::{
 	AccountId, AllPalletsWithSystem, Balances, ParachainInfo, ParachainSystem, PolkadotXcm,
@@ -15,7 +22,7 @@ use polkadot_sdk::{
 
 use frame_support::{
 	parameter_types,
-	traits::{ConstU32, Disabled, Nothing},
+	traits::{ConstU32, Contains, Disabled, Nothing},
 };
 use frame_system::EnsureRoot;
 use polkadot_runtime_common::impls::ToAuthor;
@@ -28,8 +35,8 @@ use xcm_builder::{
 use xcm_executor::XcmExecutor;
 
 pub use medfed_runtime_common::xcm::{
-	HereLocation, LocationToAccountId, MaxAssetsIntoHolding, MaxInstructions, RelayNetwork,
-	UnitWeightCost,
+	AllowMedFedPrograms, HereLocation, LocationToAccountId, MaxAssetsIntoHolding, MaxInstructions,
+	QueryWeightLimit, RelayNetwork, SiblingParachains, UnitWeightCost,
 };
 
 parameter_types! {
@@ -51,12 +58,30 @@ pub type LocalAssetTransactor = FungibleAdapter<
 pub type XcmOriginToTransactDispatchOrigin =
 	medfed_runtime_common::xcm::XcmOriginToTransactDispatchOrigin<RuntimeOrigin>;
 
-/// Which messages execute: the region's own local execution, nothing from outside.
+/// What `Transact` may dispatch here: the federation pallet's query calls, nothing else.
+pub struct FederationCalls;
+impl Contains<RuntimeCall> for FederationCalls {
+	fn contains(call: &RuntimeCall) -> bool {
+		matches!(
+			call,
+			RuntimeCall::Federation(
+				pallet_federation::Call::serve_query { .. } |
+					pallet_federation::Call::query_routed { .. } |
+					pallet_federation::Call::take_answer { .. }
+			)
+		)
+	}
+}
+
+/// A query message from a sibling parachain: MedFed's one program shape.
+pub type AllowSiblingPrograms = AllowMedFedPrograms<SiblingParachains, QueryWeightLimit>;
+
+/// Which messages execute: a sibling's query message, and the region's own local execution
+/// (paid for with weight credit). Nothing else.
 pub type Barrier = TrailingSetTopicAsId<
 	DenyThenTry<
 		DenyRecursively<DenyReserveTransferToRelayChain>,
-		// Only the region's own local execution, paid for with weight credit.
-		TakeWeightCredit,
+		(TakeWeightCredit, AllowSiblingPrograms),
 	>,
 >;
 
@@ -87,7 +112,7 @@ impl xcm_executor::Config for XcmConfig {
 	type MessageExporter = ();
 	type UniversalAliases = Nothing;
 	type CallDispatcher = RuntimeCall;
-	type SafeCallFilter = Nothing;
+	type SafeCallFilter = FederationCalls;
 	type Aliasers = Nothing;
 	type TransactionalProcessor = FrameTransactionalProcessor;
 	type HrmpNewChannelOpenRequestHandler = ();
