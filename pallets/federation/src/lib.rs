@@ -75,6 +75,7 @@ mod benchmarking;
 #[cfg(test)]
 mod mock;
 mod query;
+pub mod runtime_api;
 #[cfg(test)]
 mod tests;
 pub mod types;

@@ -354,7 +354,7 @@ impl<T: Config> Pallet<T> {
 			.map(|(id, _)| id)
 	}
 
-	/// The queries of this region, with their answers: `(nonce, query)`.
+	/// The answers to query `nonce` so far, by region.
 	pub fn answers_of(nonce: u64) -> Vec<(ParaId, RegionAnswer)> {
 		Answers::<T>::iter_prefix(nonce).collect()
 	}

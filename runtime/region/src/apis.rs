@@ -285,6 +285,23 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_federation::runtime_api::FederationApi<Block, pallet_federation::QueryOf<Runtime>>
+		for Runtime
+	{
+		fn query(nonce: u64) -> Option<pallet_federation::QueryOf<Runtime>> {
+			pallet_federation::Queries::<Runtime>::get(nonce)
+		}
+
+		fn answers(nonce: u64) -> Vec<(medfed_primitives::ParaId, pallet_federation::RegionAnswer)> {
+			crate::Federation::answers_of(nonce)
+		}
+
+		fn relay_block() -> u32 {
+			use polkadot_sdk::sp_runtime::traits::BlockNumberProvider;
+			polkadot_sdk::cumulus_pallet_parachain_system::RelaychainDataProvider::<Runtime>::current_block_number()
+		}
+	}
+
 	impl pallet_access::runtime_api::AccessApi<
 		Block,
 		AccountId,
