@@ -321,7 +321,7 @@ generate_federation() {
 # (whose RPC port `endpoints`, the endpoints.tsv, gives),
 # and waits until they are open (at the relay chain's next session).
 open_channels() {
-	log "opening the HRMP channels between the coordinator and every region"
+	log "opening the HRMP channels between the coordinator and every region, and between the regions"
 	"$MEDFED_FEDERATION_BIN" open-channels \
 		--relay-url "ws://127.0.0.1:$(awk -F'\t' '$1 == "relay" { print $3; exit }' "$2")" "$1"
 }

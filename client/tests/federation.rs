@@ -4,7 +4,7 @@
 //!
 //! - every parachain produces and finalizes blocks, and reports when it first did;
 //! - the relay chain has the HRMP channels open both ways between the coordinator and each
-//!   region;
+//!   region, and between the regions;
 //! - a record registered in region A puts its patient in the coordinator's directory, over XCM;
 //! - with one collator of region A killed, region A keeps finalizing blocks; restarted by name
 //!   (`scripts/launch.sh start bob`), the collator catches up and has every record, including one registered while it was down;
@@ -333,12 +333,13 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 		rss as f64 / (1u64 << 30) as f64
 	);
 
-	// The HRMP channels are open both ways.
-	let mut to_coordinator = inbound_channels(&relay, 1000).await;
-	to_coordinator.sort();
-	assert_eq!(to_coordinator, vec![2000, 2001]);
-	assert_eq!(inbound_channels(&relay, 2000).await, vec![1000]);
-	assert_eq!(inbound_channels(&relay, 2001).await, vec![1000]);
+	// The HRMP channels are open both ways, between the coordinator and each region and
+	// between the two regions.
+	for (recipient, senders) in [(1000, [2000, 2001]), (2000, [1000, 2001]), (2001, [1000, 2000])] {
+		let mut inbound = inbound_channels(&relay, recipient).await;
+		inbound.sort();
+		assert_eq!(inbound, senders, "the channels to {recipient}");
+	}
 
 	// A record registered in region A puts its patient in the coordinator's directory.
 	let one = dev::one().public_key().to_account_id();

@@ -1,5 +1,6 @@
-//! The HRMP channels of a federation: both ways between the coordinator and every region,
-//! opened on the running relay chain as its sudo key.
+//! The HRMP channels of a federation: both ways between the coordinator and every region, and
+//! between every two regions (a region answers another's query straight to it), opened on the
+//! running relay chain as its sudo key.
 
 use super::Federation;
 use crate::chain::Rpc;
@@ -21,18 +22,20 @@ const HRMP_MAX_CAPACITY: u32 = 8;
 const HRMP_MAX_MESSAGE_SIZE: u32 = 8 * 1024;
 
 /// The HRMP channels of `federation` as `(sender, recipient)` para ids: both ways between the
-/// coordinator and every region.
+/// coordinator and every region, and between every two regions.
 pub fn pairs(federation: &Federation) -> Vec<(u32, u32)> {
 	let coordinator = federation.coordinator.para_id;
-	federation
-		.regions
+	let regions: Vec<u32> = federation.regions.iter().map(|r| r.para_id).collect();
+	let with_coordinator = regions.iter().flat_map(|r| [(*r, coordinator), (coordinator, *r)]);
+	let between_regions = regions
 		.iter()
-		.flat_map(|r| [(r.para_id, coordinator), (coordinator, r.para_id)])
-		.collect()
+		.flat_map(|a| regions.iter().filter(move |b| *b != a).map(move |b| (*a, *b)));
+	with_coordinator.chain(between_regions).collect()
 }
 
 /// How many HRMP channels each way the relay chain must allow a parachain: the coordinator has
-/// one to and one from every region (rococo-local allows 4).
+/// one to and one from every region, and a region one to and one from the coordinator and
+/// every other region (rococo-local allows 4).
 pub fn per_parachain(federation: &Federation) -> u32 {
 	federation.regions.len().max(4) as u32
 }

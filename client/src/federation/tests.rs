@@ -64,7 +64,14 @@ fn the_shipped_federation_is_valid() {
 	assert_eq!(paras, vec![1000, 2000, 2001]);
 	assert_eq!(
 		channel_set(&federation),
-		BTreeSet::from([(2000, 1000), (1000, 2000), (2001, 1000), (1000, 2001)])
+		BTreeSet::from([
+			(2000, 1000),
+			(1000, 2000),
+			(2001, 1000),
+			(1000, 2001),
+			(2000, 2001),
+			(2001, 2000)
+		])
 	);
 	// Opened on the running relay chain, not in its genesis (see `channels::open`).
 	assert!(!net.contains_key("hrmp_channels"));
@@ -85,7 +92,15 @@ fn a_third_region_is_an_edit_to_the_file() {
 	let (net, endpoints) = render(&federation);
 	let channels = channel_set(&federation);
 	assert!(channels.contains(&(2002, 1000)) && channels.contains(&(1000, 2002)));
-	assert_eq!(channels.len(), 6);
+	// Every region also has a channel to and from each other region: 3 × 2 + 3 × 2.
+	assert!(channels.contains(&(2002, 2000)) && channels.contains(&(2001, 2002)));
+	assert_eq!(channels.len(), 12);
+	// No parachain needs more channels each way than the relay chain allows.
+	let allowed = channels::per_parachain(&federation) as usize;
+	for para in [1000, 2000, 2001, 2002] {
+		assert!(channels.iter().filter(|(from, _)| *from == para).count() <= allowed);
+		assert!(channels.iter().filter(|(_, to)| *to == para).count() <= allowed);
+	}
 	let third = &net["parachains"].as_array().expect("parachains")[3];
 	assert_eq!(third["id"].as_integer(), Some(2002));
 	assert_eq!(third["chain_spec_path"].as_str(), Some("/specs/2002.json"));
