@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod calls;
+pub mod federation;
 
 use anyhow::{anyhow, bail, Context, Result};
 use codec::{Decode, Encode};

@@ -4,6 +4,10 @@ use crate::chain::{
 	access::{
 		AccessEvent, AuditEntry, Denial, Grant, GrantId, Request, RequestId, RequestState, Scope,
 	},
+	federation::{
+		serialize_query_id, Failure, Outcome, Query, QueryId, QueryKind, QueryState, RegionAnswer,
+		SharedRecord,
+	},
 	Institution, Record,
 };
 use medfed_primitives::{
@@ -709,7 +713,7 @@ pub struct AuditView {
 	pub total: u32,
 	/// In order: `at` (block), `actor`, `region` (para id), `event` (`granted`, `extended`,
 	/// `revoked`, `requested`, `denied`, `fragments_issued`, `fulfilled`, `expired`,
-	/// `complaint_upheld`) and its fields.
+	/// `complaint_upheld`, `query_served`, `query_denied`, `query_answered`) and its fields.
 	pub entries: Vec<AuditEntry>,
 }
 
@@ -737,6 +741,18 @@ pub fn access_event_text(event: &AccessEvent) -> String {
 			"complaint upheld: the fragment of the proxy of {proxy} for record {record} of \
 			 request {request} was wrong and is removed{}",
 			if *reopened { "; the request is open again" } else { "" }
+		),
+		AccessEvent::QueryServed { query, records } => format!(
+			"the region answered query {} with the metadata of {}",
+			query_id_text(query),
+			count_text(*records, "record")
+		),
+		AccessEvent::QueryDenied { query } =>
+			format!("the region refused query {}: no live grant", query_id_text(query)),
+		AccessEvent::QueryAnswered { query, from, records } => format!(
+			"received region {from}'s answer to query {}: {}",
+			query_id_text(query),
+			count_text(*records, "record")
 		),
 	}
 }
@@ -767,6 +783,320 @@ pub struct AccessKeyView {
 pub struct ProxyAccountView {
 	pub authority: String,
 	pub proxy_account: String,
+}
+
+// Cross-region queries.
+
+/// Planck in one unit of a region's currency (`UNIT` in `runtime/common/src/lib.rs`).
+const PLANCK_PER_UNIT: u128 = 1_000_000_000_000;
+
+/// An amount in planck, in units: "0.1 unit", "1 unit", "2.5 units".
+pub fn units_text(planck: u128) -> String {
+	let (whole, fraction) = (planck / PLANCK_PER_UNIT, planck % PLANCK_PER_UNIT);
+	let noun = if planck == 0 || planck > PLANCK_PER_UNIT { "units" } else { "unit" };
+	if fraction == 0 {
+		return format!("{whole} {noun}");
+	}
+	let digits = format!("{fraction:012}");
+	format!("{whole}.{} {noun}", digits.trim_end_matches('0'))
+}
+
+/// A query's id as "2000/3": the asking region's para id, and the query's number there.
+pub fn query_id_text(id: &QueryId) -> String {
+	format!("{}/{}", id.region, id.nonce)
+}
+
+/// "1 record", "5 records".
+fn count_text(n: u32, noun: &str) -> String {
+	if n == 1 {
+		format!("1 {noun}")
+	} else {
+		format!("{n} {noun}s")
+	}
+}
+
+/// Para ids as "2001, 2002", or "none".
+fn regions_list(regions: &[u32]) -> String {
+	if regions.is_empty() {
+		return "none".into();
+	}
+	regions.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// A record a region's answer names: its metadata, never its content or keys.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct SharedRecordView {
+	/// The record's id in the answering region.
+	pub id: u64,
+	/// The grant, of that region, that lets the requester read it.
+	pub grant: u64,
+	pub resource_type: String,
+	pub cid: String,
+	/// Size of the ciphertext in bytes.
+	pub size: u64,
+	/// The answering region's block it was registered in.
+	pub created_at: u32,
+}
+
+impl From<&SharedRecord> for SharedRecordView {
+	fn from(r: &SharedRecord) -> Self {
+		SharedRecordView {
+			id: r.id,
+			grant: r.grant,
+			resource_type: r.resource_type.as_str().into(),
+			cid: r.cid.to_text(),
+			size: r.size,
+			created_at: r.created_at,
+		}
+	}
+}
+
+/// One region's answer to a query.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct AnswerView {
+	/// The answering region's para id.
+	pub region: u32,
+	/// Whether it is the asking region's own answer.
+	pub here: bool,
+	/// Whether every page has come (`pages` of `of`).
+	pub complete: bool,
+	pub pages: u8,
+	pub of: u8,
+	/// Whether the region has more records for the requester than it answered with.
+	pub truncated: bool,
+	pub records: Vec<SharedRecordView>,
+}
+
+/// A query as `ehr query` and `ehr query show` print it.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct QueryView {
+	/// The asking region and the query's number there.
+	#[serde(serialize_with = "serialize_query_id")]
+	pub query: QueryId,
+	pub requester: String,
+	pub patient: String,
+	/// What it asks for: `records`.
+	pub kind: &'static str,
+	/// `routing` (the coordinator has not said where it went), `waiting` (for answers) or
+	/// `ended`.
+	pub state: &'static str,
+	/// How it ended: `answered`, `denied`, `not_found`, `timed_out` or `failed`.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub outcome: Option<&'static str>,
+	/// Why it failed: `coordinator_unreachable` or `region_unreachable`.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub failure: Option<&'static str>,
+	/// Where it stands or how it ended, in words.
+	pub explanation: String,
+	/// The relay chain block it ended at.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub ended_at: Option<u32>,
+	/// The relay chain block by which every answer must have come.
+	pub deadline: u32,
+	/// The relay chain block the region last saw, when this was read.
+	pub relay_block: u32,
+	/// The regions the coordinator forwarded it to.
+	pub asked: Vec<u32>,
+	/// The regions asked that have answered in full.
+	pub answered: Vec<u32>,
+	/// The regions holding records of the patient that the coordinator could not reach.
+	pub unreachable: Vec<u32>,
+	/// Records answered so far, in all regions.
+	pub records: u32,
+	/// What the requester has on hold for it until it is dismissed, in planck.
+	pub deposit: u128,
+	/// Every answer with records (those that denied or hold nothing store none).
+	pub answers: Vec<AnswerView>,
+}
+
+/// The name of an outcome in JSON, and of its failure.
+fn outcome_names(outcome: Outcome) -> (&'static str, Option<&'static str>) {
+	match outcome {
+		Outcome::Answered { .. } => ("answered", None),
+		Outcome::Denied => ("denied", None),
+		Outcome::NotFound => ("not_found", None),
+		Outcome::TimedOut => ("timed_out", None),
+		Outcome::Failed(Failure::CoordinatorUnreachable) =>
+			("failed", Some("coordinator_unreachable")),
+		Outcome::Failed(Failure::RegionUnreachable) => ("failed", Some("region_unreachable")),
+	}
+}
+
+/// How a query ended, in words; `deadline` is its relay block deadline.
+pub fn outcome_text(outcome: Outcome, deadline: u32) -> String {
+	match outcome {
+		Outcome::Answered { records } =>
+			format!("answered: {} the requester may read", count_text(records, "record")),
+		Outcome::Denied => "denied: regions hold records of this patient, but the requester holds \
+		                    no live grant in any of them"
+			.into(),
+		Outcome::NotFound => "not found: no region holds records of this patient".into(),
+		Outcome::TimedOut => format!(
+			"timed out: not every region asked had answered by relay block {deadline} (the answers \
+			 that came are below)"
+		),
+		Outcome::Failed(Failure::CoordinatorUnreachable) =>
+			"failed: the coordinator could not be reached (no channel to it, or its queue was \
+			 full), and this region had no records to give"
+				.into(),
+		Outcome::Failed(Failure::RegionUnreachable) =>
+			"failed: the coordinator could not reach a region that holds records of this patient, \
+			 and no region that answered had records to give"
+				.into(),
+	}
+}
+
+impl QueryView {
+	/// Query `id` as it stands, with its `answers`, read when the region was at relay block
+	/// `relay_block`.
+	pub fn new(
+		id: QueryId,
+		query: &Query,
+		answers: &[(u32, RegionAnswer)],
+		relay_block: u32,
+	) -> Self {
+		let (state, outcome, failure, ended_at, explanation) = match query.state {
+			QueryState::Routing => (
+				"routing",
+				None,
+				None,
+				None,
+				format!(
+					"open: waiting for the coordinator to forward it (due at relay block {})",
+					query.deadline
+				),
+			),
+			QueryState::Waiting => {
+				let missing = query.asked.iter().filter(|r| !query.answered.contains(r)).count();
+				(
+					"waiting",
+					None,
+					None,
+					None,
+					format!(
+						"open: waiting for the answers of {missing} of {} (due at relay block {})",
+						count_text(query.asked.len() as u32, "region"),
+						query.deadline
+					),
+				)
+			},
+			QueryState::Ended { outcome, at } => {
+				let (name, failure) = outcome_names(outcome);
+				("ended", Some(name), failure, Some(at), outcome_text(outcome, query.deadline))
+			},
+		};
+		QueryView {
+			query: id,
+			requester: query.requester.to_string(),
+			patient: query.patient.to_string(),
+			kind: match query.kind {
+				QueryKind::Records => "records",
+			},
+			state,
+			outcome,
+			failure,
+			explanation,
+			ended_at,
+			deadline: query.deadline,
+			relay_block,
+			asked: query.asked.clone(),
+			answered: query.answered.clone(),
+			unreachable: query.unreachable.clone(),
+			records: query.records,
+			deposit: query.deposit,
+			answers: answers
+				.iter()
+				.map(|(region, answer)| AnswerView {
+					region: *region,
+					here: *region == id.region,
+					complete: answer.pages >= answer.of,
+					pages: answer.pages,
+					of: answer.of,
+					truncated: answer.truncated,
+					records: answer.records.iter().map(SharedRecordView::from).collect(),
+				})
+				.collect(),
+		}
+	}
+}
+
+pub fn query_text(v: &QueryView) -> String {
+	let id = query_id_text(&v.query);
+	let mut lines = vec![
+		format!("Query {id}: {}", v.explanation),
+		format!("  patient      {}", v.patient),
+		format!("  requester    {}", v.requester),
+		format!(
+			"  regions      asked {}; answered {}; unreachable {}",
+			regions_list(&v.asked),
+			regions_list(&v.answered),
+			regions_list(&v.unreachable)
+		),
+	];
+	lines.push(match v.ended_at {
+		Some(at) => format!("  ended at     relay block {at} (deadline {})", v.deadline),
+		None => format!("  due at       relay block {} (now {})", v.deadline, v.relay_block),
+	});
+	let until = if v.state == "ended" {
+		format!("until `ehr query dismiss {}`", v.query.nonce)
+	} else {
+		"until it ends and its requester dismisses it".into()
+	};
+	lines.push(format!("  deposit      {} held {until}", units_text(v.deposit)));
+	for answer in &v.answers {
+		let whose = if answer.here {
+			format!("Region {} (this region)", answer.region)
+		} else {
+			format!("Region {}", answer.region)
+		};
+		let mut about = count_text(answer.records.len() as u32, "record");
+		if !answer.complete {
+			about = format!("{about} so far (page {} of {})", answer.pages, answer.of);
+		}
+		if answer.truncated {
+			about.push_str(
+				", truncated: the region has more for the requester than one answer carries",
+			);
+		}
+		lines.push(format!("{whose}: {about}"));
+		for r in &answer.records {
+			lines.push(format!(
+				"  record {:<6} grant {:<5} {:<22} {:>10} B  {}",
+				r.id, r.grant, r.resource_type, r.size, r.cid
+			));
+		}
+	}
+	let silent: Vec<u32> = v
+		.answered
+		.iter()
+		.copied()
+		.filter(|r| !v.answers.iter().any(|a| a.region == *r))
+		.collect();
+	if !silent.is_empty() {
+		lines.push(format!(
+			"Region(s) {} answered with no record for the requester (no live grant there, or no \
+			 record of the patient)",
+			regions_list(&silent)
+		));
+	}
+	lines.join("\n")
+}
+
+/// What `ehr query dismiss` did.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct DismissView {
+	#[serde(serialize_with = "serialize_query_id")]
+	pub query: QueryId,
+	/// The deposit released to the requester, in planck.
+	pub released: u128,
+}
+
+pub fn dismiss_text(v: &DismissView) -> String {
+	format!(
+		"Query {} dismissed: its answers are removed and its deposit of {} released.",
+		query_id_text(&v.query),
+		units_text(v.released)
+	)
 }
 
 #[cfg(test)]
@@ -885,5 +1215,232 @@ mod sharing_tests {
 		);
 		let view = AuditView { patient: "p".into(), total: 0, entries: vec![] };
 		assert_eq!(audit_text(&view), "p: no access history.");
+	}
+}
+
+#[cfg(test)]
+mod query_tests {
+	use super::*;
+	use medfed_primitives::{Cid, ResourceType};
+
+	const CID: &str = "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG";
+	const ID: QueryId = QueryId { region: 2000, nonce: 3 };
+
+	fn shared(id: u64, grant: u64, resource_type: &str) -> SharedRecord {
+		SharedRecord {
+			id,
+			grant,
+			resource_type: ResourceType::parse(resource_type.as_bytes()).expect("FHIR type"),
+			cid: Cid::parse(CID.as_bytes()).expect("CID"),
+			size: 1_234,
+			created_at: 12,
+		}
+	}
+
+	fn query(state: QueryState, asked: Vec<u32>, answered: Vec<u32>) -> Query {
+		Query {
+			requester: AccountId32([2; 32]),
+			patient: AccountId32([1; 32]),
+			kind: QueryKind::Records,
+			deadline: 1_040,
+			state,
+			asked,
+			answered,
+			unreachable: vec![],
+			records: 4,
+			served: true,
+			denied: false,
+			deposit: 100_000_000_000,
+		}
+	}
+
+	#[test]
+	fn a_query_names_its_outcome_and_every_regions_records() {
+		let ended = QueryState::Ended { outcome: Outcome::Answered { records: 4 }, at: 1_003 };
+		let answers = vec![
+			(
+				2000,
+				RegionAnswer {
+					pages: 1,
+					of: 1,
+					truncated: false,
+					records: vec![shared(3, 0, "Observation")],
+				},
+			),
+			(
+				2001,
+				RegionAnswer {
+					pages: 1,
+					of: 1,
+					truncated: true,
+					records: vec![
+						shared(8, 2, "Condition"),
+						shared(9, 2, "Bundle"),
+						shared(10, 5, "Bundle"),
+					],
+				},
+			),
+		];
+		let view =
+			QueryView::new(ID, &query(ended, vec![2001, 2002], vec![2001, 2002]), &answers, 1_010);
+		let text = query_text(&view);
+		let lines: Vec<&str> = text.lines().collect();
+		assert_eq!(lines[0], "Query 2000/3: answered: 4 records the requester may read", "{text}");
+		assert!(
+			text.contains("regions      asked 2001, 2002; answered 2001, 2002; unreachable none"),
+			"{text}"
+		);
+		assert!(text.contains("ended at     relay block 1003 (deadline 1040)"), "{text}");
+		assert!(text.contains("deposit      0.1 unit held until `ehr query dismiss 3`"), "{text}");
+		assert!(text.contains("Region 2000 (this region): 1 record\n"), "{text}");
+		assert!(
+			text.contains(&format!(
+				"  record 3      grant 0     Observation                  1234 B  {CID}"
+			)),
+			"{text}"
+		);
+		assert!(text.contains("Region 2001: 3 records, truncated"), "{text}");
+		assert!(
+			text.contains("Region(s) 2002 answered with no record for the requester"),
+			"{text}"
+		);
+
+		let json = serde_json::to_value(&view).expect("serialises");
+		assert_eq!(json["query"], serde_json::json!({"region": 2000, "nonce": 3}));
+		assert_eq!(
+			(json["state"].as_str(), json["outcome"].as_str()),
+			(Some("ended"), Some("answered"))
+		);
+		assert!(json.get("failure").is_none());
+		assert_eq!(json["ended_at"], 1_003);
+		assert_eq!(json["deposit"], 100_000_000_000u64);
+		assert_eq!(json["answers"][0]["here"], true);
+		assert_eq!(json["answers"][1]["here"], false);
+		assert_eq!(json["answers"][1]["truncated"], true);
+		assert_eq!(
+			json["answers"][0]["records"][0],
+			serde_json::json!({"id": 3, "grant": 0, "resource_type": "Observation", "cid": CID,
+				"size": 1234, "created_at": 12})
+		);
+	}
+
+	#[test]
+	fn every_outcome_and_open_state_is_said_in_words() {
+		let ended = |outcome| {
+			let view = QueryView::new(
+				ID,
+				&query(QueryState::Ended { outcome, at: 1_041 }, vec![], vec![]),
+				&[],
+				1_041,
+			);
+			(query_text(&view), serde_json::to_value(&view).expect("serialises"))
+		};
+		let (text, json) = ended(Outcome::Denied);
+		assert!(text.starts_with("Query 2000/3: denied: regions hold records of this patient, but the requester holds no live grant in any of them"), "{text}");
+		assert_eq!(json["outcome"], "denied");
+		let (text, json) = ended(Outcome::NotFound);
+		assert!(
+			text.starts_with("Query 2000/3: not found: no region holds records of this patient"),
+			"{text}"
+		);
+		assert_eq!(json["outcome"], "not_found");
+		let (text, json) = ended(Outcome::TimedOut);
+		assert!(
+			text.contains("timed out: not every region asked had answered by relay block 1040"),
+			"{text}"
+		);
+		assert_eq!(json["outcome"], "timed_out");
+		let (text, json) = ended(Outcome::Failed(Failure::CoordinatorUnreachable));
+		assert!(text.contains("failed: the coordinator could not be reached"), "{text}");
+		assert_eq!(
+			(json["outcome"].as_str(), json["failure"].as_str()),
+			(Some("failed"), Some("coordinator_unreachable"))
+		);
+		let (text, json) = ended(Outcome::Failed(Failure::RegionUnreachable));
+		assert!(text.contains("failed: the coordinator could not reach a region"), "{text}");
+		assert_eq!(json["failure"], "region_unreachable");
+
+		let waiting = QueryView::new(
+			ID,
+			&query(QueryState::Waiting, vec![2001, 2002], vec![2002]),
+			&[],
+			1_010,
+		);
+		let text = query_text(&waiting);
+		assert!(text.starts_with("Query 2000/3: open: waiting for the answers of 1 of 2 regions (due at relay block 1040)"), "{text}");
+		assert!(text.contains("due at       relay block 1040 (now 1010)"), "{text}");
+		assert!(text.contains("held until it ends and its requester dismisses it"), "{text}");
+		let json = serde_json::to_value(&waiting).expect("serialises");
+		assert_eq!(json["state"], "waiting");
+		assert!(json.get("outcome").is_none() && json.get("ended_at").is_none());
+		let routing = QueryView::new(ID, &query(QueryState::Routing, vec![], vec![]), &[], 1_001);
+		assert!(query_text(&routing).contains("open: waiting for the coordinator to forward it"));
+		assert_eq!(routing.state, "routing");
+
+		// An answer still coming in pages says so.
+		let partial = vec![(
+			2001,
+			RegionAnswer {
+				pages: 1,
+				of: 2,
+				truncated: false,
+				records: vec![shared(8, 2, "Bundle")],
+			},
+		)];
+		let view =
+			QueryView::new(ID, &query(QueryState::Waiting, vec![2001], vec![]), &partial, 1_010);
+		assert!(!view.answers[0].complete);
+		assert!(query_text(&view).contains("Region 2001: 1 record so far (page 1 of 2)"));
+	}
+
+	#[test]
+	fn deposits_are_printed_in_units() {
+		assert_eq!(units_text(100_000_000_000), "0.1 unit");
+		assert_eq!(units_text(1_000_000_000_000), "1 unit");
+		assert_eq!(units_text(2_500_000_000_000), "2.5 units");
+		assert_eq!(units_text(1), "0.000000000001 unit");
+		assert_eq!(units_text(0), "0 units");
+		let dismissed = DismissView { query: ID, released: 100_000_000_000 };
+		assert_eq!(
+			dismiss_text(&dismissed),
+			"Query 2000/3 dismissed: its answers are removed and its deposit of 0.1 unit released."
+		);
+		let json = serde_json::to_value(&dismissed).expect("serialises");
+		assert_eq!(
+			json,
+			serde_json::json!({"query": {"region": 2000, "nonce": 3}, "released": 100_000_000_000u64})
+		);
+	}
+
+	#[test]
+	fn the_audit_trail_says_which_region_answered_or_refused_which_query() {
+		let entry =
+			|region, event| AuditEntry { at: 31, actor: AccountId32([4; 32]), region, event };
+		let actor = AccountId32([4; 32]).to_string();
+		assert_eq!(
+			audit_line(&entry(2001, AccessEvent::QueryServed { query: ID, records: 5 })),
+			format!("block 31       region 2001  {actor}  the region answered query 2000/3 with the metadata of 5 records")
+		);
+		assert_eq!(
+			access_event_text(&AccessEvent::QueryServed { query: ID, records: 1 }),
+			"the region answered query 2000/3 with the metadata of 1 record"
+		);
+		assert_eq!(
+			access_event_text(&AccessEvent::QueryDenied { query: ID }),
+			"the region refused query 2000/3: no live grant"
+		);
+		assert_eq!(
+			access_event_text(&AccessEvent::QueryAnswered { query: ID, from: 2001, records: 3 }),
+			"received region 2001's answer to query 2000/3: 3 records"
+		);
+		let json = serde_json::to_value(entry(
+			2000,
+			AccessEvent::QueryAnswered { query: ID, from: 2001, records: 3 },
+		))
+		.expect("serialises");
+		assert_eq!(json["event"], "query_answered");
+		assert_eq!(json["from"], 2001);
+		assert_eq!(json["records"], 3);
+		assert_eq!(json["query"]["nonce"], 3);
 	}
 }

@@ -2,10 +2,13 @@
 //! API (`AccessApi`). The types decode the runtime's SCALE encoding (a bounded list encodes as
 //! a list) and print as JSON.
 
-use super::Chain;
+use super::{
+	federation::{serialize_query_id, QueryId},
+	Chain,
+};
 use anyhow::Result;
 use codec::Decode;
-use medfed_primitives::{Capsule, PublicKey, RecordId, ResourceType, WrappedKey};
+use medfed_primitives::{Capsule, ParaId, PublicKey, RecordId, ResourceType, WrappedKey};
 use serde::Serialize;
 use subxt::utils::AccountId32;
 
@@ -147,12 +150,32 @@ pub enum AccessEvent {
 		request: RequestId,
 	},
 	/// A complaint against the fragment `proxy` (an authority) issued for `record` was upheld.
-	/// Last, as in the pallet's `AccessEvent`: SCALE names a variant by its position.
+	/// The variants are in the pallet's order: SCALE names a variant by its position.
 	ComplaintUpheld {
 		request: RequestId,
 		record: RecordId,
 		proxy: AccountId32,
 		reopened: bool,
+	},
+	/// This region (the entry's) answered cross-region query `query`, asked by the entry's
+	/// actor, with the metadata of `records` records the actor may read here.
+	QueryServed {
+		#[serde(serialize_with = "serialize_query_id")]
+		query: QueryId,
+		records: u32,
+	},
+	/// This region refused cross-region query `query`: the actor holds no live grant here.
+	QueryDenied {
+		#[serde(serialize_with = "serialize_query_id")]
+		query: QueryId,
+	},
+	/// Region `from`'s answer to this region's query `query` reached the actor, who asked it:
+	/// the metadata of `records` records the actor may read there.
+	QueryAnswered {
+		#[serde(serialize_with = "serialize_query_id")]
+		query: QueryId,
+		from: ParaId,
+		records: u32,
 	},
 }
 
@@ -292,6 +315,48 @@ mod tests {
 			AccessEvent::decode(&mut &[7u8, 5, 0, 0, 0, 0, 0, 0, 0][..]).expect("decodes"),
 			AccessEvent::Expired { request: 5 }
 		);
+	}
+
+	#[test]
+	fn the_query_entries_decode_as_the_pallet_encodes_them() {
+		// The pallet's three query variants follow `ComplaintUpheld` (8): `QueryServed` (9) with
+		// the query id (region u32, nonce u64) and a record count, `QueryDenied` (10) with the
+		// id, `QueryAnswered` (11) with the id, the answering region and a record count.
+		let id = |bytes: &mut Vec<u8>| {
+			bytes.extend(2000u32.to_le_bytes());
+			bytes.extend(3u64.to_le_bytes());
+		};
+		let query = QueryId { region: 2000, nonce: 3 };
+		let mut served = vec![9u8];
+		id(&mut served);
+		served.extend(5u32.to_le_bytes());
+		let mut denied = vec![10u8];
+		id(&mut denied);
+		let mut answered = vec![11u8];
+		id(&mut answered);
+		answered.extend(2001u32.to_le_bytes());
+		answered.extend(3u32.to_le_bytes());
+		for (bytes, expected) in [
+			(served, AccessEvent::QueryServed { query, records: 5 }),
+			(denied, AccessEvent::QueryDenied { query }),
+			(answered, AccessEvent::QueryAnswered { query, from: 2001, records: 3 }),
+		] {
+			let mut input = &bytes[..];
+			assert_eq!(AccessEvent::decode(&mut input).expect("decodes"), expected);
+			assert!(input.is_empty(), "{expected:?} left bytes unread");
+		}
+
+		// A whole audit entry of one, as `AccessApi_audit` returns it, prints its query id.
+		let mut entry = 31u32.to_le_bytes().to_vec();
+		entry.extend([4u8; 32]);
+		entry.extend(2001u32.to_le_bytes());
+		entry.push(10);
+		id(&mut entry);
+		let entry = AuditEntry::decode(&mut &entry[..]).expect("decodes");
+		let json = serde_json::to_value(&entry).expect("serialises");
+		assert_eq!(json["event"], "query_denied");
+		assert_eq!(json["region"], 2001);
+		assert_eq!(json["query"], serde_json::json!({"region": 2000, "nonce": 3}));
 	}
 
 	#[test]

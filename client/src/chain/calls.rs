@@ -319,3 +319,27 @@ pub fn submit_fragments(request: u64, fragments: &[(RecordId, Vec<u8>)]) -> Call
 		]),
 	)
 }
+
+/// `Federation.query`: the signer asks every region of the federation for the metadata of
+/// `patient`'s records it may read under the patient's live grants there. Holds the region's
+/// `QueryDeposit` until [`dismiss_query`].
+pub fn query(patient: &AccountId32) -> Call {
+	subxt::dynamic::tx(
+		"Federation",
+		"query",
+		Composite::named([
+			("patient", Value::from_bytes(patient.0)),
+			("kind", Value::unnamed_variant("Records", [])),
+		]),
+	)
+}
+
+/// `Federation.dismiss_query`: the requester removes ended query `nonce` and its answers, and
+/// gets its deposit back.
+pub fn dismiss_query(nonce: u64) -> Call {
+	subxt::dynamic::tx(
+		"Federation",
+		"dismiss_query",
+		Composite::named([("nonce", Value::u128(nonce.into()))]),
+	)
+}
