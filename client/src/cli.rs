@@ -181,6 +181,48 @@ pub enum Command {
 		#[arg(long, value_name = "ACCOUNT")]
 		patient: Option<String>,
 	},
+	/// Asks, as a practitioner or institution, every region of the federation for the records
+	/// of a patient it may read under the patient's live grants there, and follows the query
+	/// until it ends (`query show`: an earlier query; `query dismiss`: its deposit back).
+	Query(QueryArgs),
+}
+
+/// `ehr query`: asks every region about a patient; `ehr query show` and `ehr query dismiss`.
+///
+/// The signer and `--patient` are required when no subcommand is given; clap checks that (they
+/// are optional only so that `query show` and `query dismiss` parse without them).
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct QueryArgs {
+	#[command(subcommand)]
+	pub action: Option<QueryCmd>,
+	#[command(flatten)]
+	pub signer: Signer,
+	/// The patient whose records to look for (SS58).
+	#[arg(long, required = true, value_name = "ACCOUNT")]
+	pub patient: Option<String>,
+	/// Follow the query at most this many seconds, block by block, until it ends (0: look
+	/// once); it goes on without `ehr`, and `ehr query show` finds it later.
+	#[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(0..=3600), value_name = "SECONDS")]
+	pub wait_seconds: u64,
+}
+
+/// What `ehr query` does to a query already asked.
+#[derive(Subcommand, Debug)]
+pub enum QueryCmd {
+	/// Shows a query asked in this region: where it is or how it ended, and every region's
+	/// answer.
+	Show {
+		/// The query's number in this region, as `ehr query` printed it.
+		nonce: u64,
+	},
+	/// Removes, as its requester, a query that has ended, and its answers; releases its deposit.
+	Dismiss {
+		#[command(flatten)]
+		signer: Signer,
+		/// The query's number in this region.
+		nonce: u64,
+	},
 }
 
 #[derive(Subcommand, Debug)]
@@ -479,6 +521,9 @@ mod tests {
 			"ehr read",
 			"ehr complain",
 			"ehr audit",
+			"ehr query",
+			"ehr query show",
+			"ehr query dismiss",
 		] {
 			assert!(seen.iter().any(|s| s == command), "{command} is missing: {seen:?}");
 		}
@@ -532,6 +577,78 @@ mod tests {
 			"3601"
 		])
 		.is_err());
+	}
+
+	#[test]
+	fn query_asks_with_a_signer_and_a_patient_and_show_and_dismiss_take_a_number() {
+		let asked =
+			Cli::try_parse_from(["ehr", "query", "--key", "dave", "--patient", "5Grw", "--json"])
+				.expect("parses");
+		assert!(asked.json);
+		match asked.command {
+			Command::Query(QueryArgs { action: None, signer, patient, wait_seconds }) => {
+				assert_eq!(signer.key.as_deref(), Some("dave"));
+				assert_eq!(patient.as_deref(), Some("5Grw"));
+				assert_eq!(wait_seconds, 300, "follows the query 300 s by default");
+			},
+			other => panic!("not a query: {other:?}"),
+		}
+		let once = Cli::try_parse_from([
+			"ehr",
+			"query",
+			"--as",
+			"//Dave",
+			"--patient",
+			"5Grw",
+			"--wait-seconds",
+			"0",
+		])
+		.expect("parses");
+		assert!(matches!(
+			once.command,
+			Command::Query(QueryArgs { action: None, wait_seconds: 0, .. })
+		));
+		let show = Cli::try_parse_from(["ehr", "query", "show", "3", "--json"]).expect("parses");
+		assert!(show.json);
+		assert!(matches!(
+			show.command,
+			Command::Query(QueryArgs { action: Some(QueryCmd::Show { nonce: 3 }), .. })
+		));
+		let dismiss =
+			Cli::try_parse_from(["ehr", "query", "dismiss", "--key", "dave", "3"]).expect("parses");
+		match dismiss.command {
+			Command::Query(QueryArgs {
+				action: Some(QueryCmd::Dismiss { signer, nonce }), ..
+			}) => {
+				assert_eq!((signer.key.as_deref(), nonce), (Some("dave"), 3));
+			},
+			other => panic!("not a dismissal: {other:?}"),
+		}
+
+		let refused = |line: &[&str]| Cli::try_parse_from(line).is_err();
+		assert!(refused(&["ehr", "query", "--key", "dave"]), "--patient is required");
+		assert!(refused(&["ehr", "query", "--patient", "5Grw"]), "a signer is required");
+		assert!(
+			refused(&["ehr", "query", "--key", "d", "--as", "//Dave", "--patient", "5Grw"]),
+			"one signer only"
+		);
+		assert!(refused(&[
+			"ehr",
+			"query",
+			"--key",
+			"d",
+			"--patient",
+			"5G",
+			"--wait-seconds",
+			"3601"
+		]));
+		assert!(refused(&["ehr", "query", "show"]), "show needs a number");
+		assert!(refused(&["ehr", "query", "show", "three"]));
+		assert!(refused(&["ehr", "query", "dismiss", "3"]), "dismiss needs a signer");
+		assert!(
+			refused(&["ehr", "query", "--patient", "5Grw", "show", "3"]),
+			"a new query's options do not mix with show"
+		);
 	}
 
 	#[test]

@@ -12,10 +12,12 @@
 //! - `storage`: `ehr upload` and `ehr fetch`, encrypted records on IPFS.
 //! - `access`: sharing records: `ehr grant` (and `grant extend`), `revoke`, `grants`, `request`,
 //!   `complain`, `audit`, `proxy set-account`; `read`: `ehr read`, the grantee's side.
+//! - `query`: `ehr query`, `query show`, `query dismiss`: cross-region queries, asked here and
+//!   answered by every region that holds records of the patient.
 //!
 //! The commands only pick their arguments: `args` checks them, [`crate::chain::calls`] builds
-//! the calls, [`crate::render`] prints what comes back. The sharing commands' arguments are
-//! checked before `ehr` connects.
+//! the calls, [`crate::render`] prints what comes back. The sharing and query commands'
+//! arguments are checked before `ehr` connects.
 
 mod access;
 mod args;
@@ -24,6 +26,7 @@ mod institution;
 mod keys;
 mod patient;
 mod proposal;
+mod query;
 mod read;
 mod record;
 mod storage;
@@ -60,6 +63,7 @@ pub async fn run(cli: Cli) -> Result<()> {
 		command => command,
 	};
 	access::check_arguments(&command)?;
+	query::check_arguments(&command)?;
 	let timeout = Duration::from_secs(cli.timeout);
 	let chain = Chain::connect(&cli.url, timeout).await?;
 	let context = Context { chain, json, keystore, ipfs: cli.ipfs, timeout };
@@ -87,5 +91,6 @@ pub async fn run(cli: Cli) -> Result<()> {
 		Command::Complain { signer, request, record, proxy } =>
 			access::complain(&context, &signer, request, record, &proxy).await,
 		Command::Audit { key, patient } => access::audit(&context, key, patient).await,
+		Command::Query(args) => query::run(&context, args).await,
 	}
 }
