@@ -658,6 +658,86 @@ fn a_grant_opens_a_record_through_three_real_proxies() {
 	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 	assert_eq!(std::fs::read(dir.join("read-1.json")).expect("written"), observation.as_bytes());
 
+	// A cross-region query by the practitioner: a development region has no coordinator, so it
+	// answers alone, at once, with the metadata of the two records the grant wraps.
+	let asked = ok(&["query", "--key", "dave", "--patient", &patient, "--wait-seconds", "60"]);
+	assert_eq!(
+		(asked["state"].as_str(), asked["outcome"].as_str()),
+		(Some("ended"), Some("answered")),
+		"{asked}"
+	);
+	assert!(
+		asked["explanation"]
+			.as_str()
+			.is_some_and(|e| e.starts_with("answered: 2 records")),
+		"{asked}"
+	);
+	assert_eq!(asked["records"], 2, "{asked}");
+	assert_eq!(asked["requester"], doctor.as_str(), "{asked}");
+	assert_eq!(asked["deposit"], 100_000_000_000u64, "a tenth of a unit: {asked}");
+	let region = asked["query"]["region"].as_u64().expect("the asking region");
+	let answers = asked["answers"].as_array().expect("answers");
+	assert_eq!(answers.len(), 1, "this region's answer only: {asked}");
+	assert_eq!(
+		(answers[0]["region"].as_u64(), answers[0]["here"].as_bool()),
+		(Some(region), Some(true))
+	);
+	let mut named: Vec<(u64, String, String)> = answers[0]["records"]
+		.as_array()
+		.expect("records")
+		.iter()
+		.map(|r| {
+			let grant = r["grant"].as_u64().expect("a grant").to_string();
+			let kind = r["resource_type"].as_str().expect("a type").to_owned();
+			(r["id"].as_u64().expect("an id"), grant, kind)
+		})
+		.collect();
+	named.sort();
+	assert_eq!(
+		named,
+		vec![
+			(obs, all.clone(), "Observation".to_owned()),
+			(cond, all.clone(), "Condition".to_owned())
+		],
+		"{asked}"
+	);
+	let nonce = asked["query"]["nonce"].as_u64().expect("a query number").to_string();
+	assert_eq!(ok(&["query", "show", &nonce])["outcome"], "answered");
+	// Only its requester dismisses it; then it is gone and its deposit released.
+	let stranger = ehr_k(&["query", "dismiss", "--key", "ferdie", &nonce]);
+	assert!(!stranger.status.success());
+	assert!(
+		String::from_utf8_lossy(&stranger.stderr).contains("only its requester dismisses it"),
+		"{stranger:?}"
+	);
+	let dismissed = ok(&["query", "dismiss", "--key", "dave", &nonce]);
+	assert_eq!(dismissed["released"], 100_000_000_000u64, "{dismissed}");
+	assert!(
+		!ehr_k(&["query", "show", &nonce]).status.success(),
+		"a dismissed query is still shown"
+	);
+	// The patient's audit trail names the query, who asked it and what it was given.
+	let audit = ok(&["audit", "--key", "ferdie"]);
+	let served = audit["entries"]
+		.as_array()
+		.expect("entries")
+		.iter()
+		.find(|e| e["event"] == "query_served")
+		.unwrap_or_else(|| panic!("no query in the audit trail: {audit}"));
+	assert_eq!(
+		served["query"]["nonce"].as_u64().map(|n| n.to_string()),
+		Some(nonce.clone()),
+		"{served}"
+	);
+	assert_eq!(
+		(served["query"]["region"].as_u64(), served["region"].as_u64()),
+		(Some(region), Some(region))
+	);
+	assert_eq!(
+		(served["actor"].as_str(), served["records"].as_u64()),
+		(Some(doctor.as_str()), Some(2))
+	);
+
 	// A grant of conditions opens the condition and not the observation.
 	let conditions = ok(&[
 		"grant",
