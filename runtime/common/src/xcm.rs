@@ -140,3 +140,22 @@ where
 		Ok(pallet_xcm::Origin::Xcm(Location::new(1, [Parachain(crate::para_ids::REGION_A)])).into())
 	}
 }
+
+/// Opens an outbound HRMP channel to `para` for a benchmark, keeping those opened before (the
+/// parachain system's own helper keeps only the last one).
+#[cfg(feature = "runtime-benchmarks")]
+pub fn open_channel_for_benchmarks<T: cumulus_pallet_parachain_system::Config>(para: ParaId) {
+	use cumulus_pallet_parachain_system::{Pallet, RelevantMessagingState};
+	let target = para.into();
+	let Some(mut state) = RelevantMessagingState::<T>::get() else {
+		return Pallet::<T>::open_outbound_hrmp_channel_for_benchmarks_or_tests(target);
+	};
+	let Some((_, template)) = state.egress_channels.first().cloned() else {
+		return Pallet::<T>::open_outbound_hrmp_channel_for_benchmarks_or_tests(target);
+	};
+	// The parachain system looks channels up by binary search: keep them sorted.
+	if let Err(at) = state.egress_channels.binary_search_by_key(&target, |(id, _)| *id) {
+		state.egress_channels.insert(at, (target, template));
+	}
+	RelevantMessagingState::<T>::put(state);
+}

@@ -30,6 +30,6 @@ pub struct DirectoryBenchmarks;
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_directory::BenchmarkHelper for DirectoryBenchmarks {
 	fn open_channel(para: pallet_directory::ParaId) {
-		crate::ParachainSystem::open_outbound_hrmp_channel_for_benchmarks_or_tests(para.into());
+		medfed_runtime_common::xcm::open_channel_for_benchmarks::<Runtime>(para);
 	}
 }

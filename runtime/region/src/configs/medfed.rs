@@ -217,7 +217,7 @@ pub struct FederationBenchmarks;
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_federation::BenchmarkHelper<AccountId, RuntimeOrigin> for FederationBenchmarks {
 	fn open_channel(para: pallet_federation::ParaId) {
-		crate::ParachainSystem::open_outbound_hrmp_channel_for_benchmarks_or_tests(para.into());
+		medfed_runtime_common::xcm::open_channel_for_benchmarks::<Runtime>(para);
 	}
 
 	fn share_records(patient: &AccountId, requester: &AccountId) {
