@@ -1251,6 +1251,7 @@ mod query_tests {
 			served: true,
 			denied: false,
 			deposit: 100_000_000_000,
+			refused: vec![],
 		}
 	}
 

@@ -50,6 +50,8 @@ pub struct Query {
 	pub denied: bool,
 	/// What the requester has on hold for the query, in planck, until it is dismissed.
 	pub deposit: u128,
+	/// The regions that answered with a refusal (before the coordinator's word, any sibling).
+	pub refused: Vec<ParaId>,
 }
 
 impl Query {
@@ -166,6 +168,8 @@ mod tests {
 		bytes.push(1); // served
 		bytes.push(0); // denied
 		bytes.extend(100_000_000_000u128.to_le_bytes()); // deposit
+		Compact(1u32).encode_to(&mut bytes); // refused: one region
+		bytes.extend(2002u32.to_le_bytes());
 		bytes
 	}
 
@@ -178,7 +182,7 @@ mod tests {
 		let bytes = encoded_query(&ended, &[2001, 2002], &[2001], &[2003]);
 		let mut input = &bytes[..];
 		let query = Option::<Query>::decode(&mut input).expect("decodes").expect("some");
-		assert!(input.is_empty(), "every byte is read: the deposit is the last field");
+		assert!(input.is_empty(), "every byte is read: the refusals are the last field");
 		assert_eq!(
 			query,
 			Query {
@@ -194,6 +198,7 @@ mod tests {
 				served: true,
 				denied: false,
 				deposit: 100_000_000_000,
+				refused: vec![2002],
 			}
 		);
 		assert_eq!(query.ended(), Some((Outcome::Answered { records: 5 }, 1_003)));

@@ -411,7 +411,7 @@ pub mod pallet {
 		///
 		/// Origin: [`Config::SiblingOrigin`], the coordinator.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::query_routed())]
+		#[pallet::weight(T::WeightInfo::query_routed(asked.len() as u32))]
 		pub fn query_routed(
 			origin: OriginFor<T>,
 			nonce: u64,

@@ -49,6 +49,7 @@ impl<T: Config> Pallet<T> {
 			served: false,
 			denied: false,
 			deposit,
+			refused: Default::default(),
 		};
 		Self::answer_here(nonce, &mut info);
 		Self::deposit_event(Event::QueryAsked {
@@ -173,7 +174,9 @@ impl<T: Config> Pallet<T> {
 			.collect()
 	}
 
-	/// Takes the coordinator's word on where query `nonce` went.
+	/// Takes the coordinator's word on where query `nonce` went. Answers that came before it
+	/// (HRMP does not order messages from different senders) count now if their region was
+	/// asked, and are dropped if not.
 	pub(crate) fn do_query_routed(
 		sender: ParaId,
 		nonce: u64,
@@ -197,34 +200,45 @@ impl<T: Config> Pallet<T> {
 		info.asked = asked;
 		info.unreachable = unreachable;
 		info.state = QueryState::Waiting;
+		let early = core::mem::take(&mut info.answered);
+		for region in early {
+			if info.asked.contains(&region) {
+				// Within bounds: it was in `answered` before.
+				let _ = info.answered.try_push(region);
+				Self::count_answer(&mut info, nonce, region);
+			} else {
+				Answers::<T>::remove(nonce, region);
+				info.refused.retain(|r| *r != region);
+				Self::ignore(query, region, Ignored::NotAsked);
+			}
+		}
 		Self::settle(nonce, info);
 	}
 
-	/// Takes region `sender`'s answer, or one page of it, to query `nonce`.
+	/// Takes region `sender`'s answer, or one page of it, to query `nonce`. Before the
+	/// coordinator's word it is kept, and counted once the coordinator names its region.
 	pub(crate) fn do_take_answer(sender: ParaId, nonce: u64, answer: Answer) {
 		let query = Self::query_id(nonce);
 		let Some(mut info) = Queries::<T>::get(nonce) else {
 			return Self::ignore(query, sender, Ignored::UnknownQuery);
 		};
-		match info.state {
+		let routed = match info.state {
 			QueryState::Ended { .. } => return Self::ignore(query, sender, Ignored::Late),
-			// The coordinator's word comes before any answer: both leave it in one block, and
-			// an answer needs one more hop.
-			QueryState::Routing => return Self::ignore(query, sender, Ignored::NotAsked),
-			QueryState::Waiting => {},
-		}
-		if !info.asked.contains(&sender) {
+			QueryState::Routing => false,
+			QueryState::Waiting => true,
+		};
+		if routed && !info.asked.contains(&sender) {
 			return Self::ignore(query, sender, Ignored::NotAsked);
 		}
-		if info.answered.contains(&sender) {
+		if info.answered.contains(&sender) || sender == T::SelfParaId::get() {
 			return Self::ignore(query, sender, Ignored::Duplicate);
 		}
-		let records = match answer {
-			Answer::NotFound => 0,
-			Answer::Denied => {
-				info.denied = true;
-				0
-			},
+		match answer {
+			Answer::NotFound => {},
+			Answer::Denied =>
+				if info.refused.try_push(sender).is_err() {
+					return Self::ignore(query, sender, Ignored::Malformed);
+				},
 			Answer::Records { page, pages, truncated, records } => {
 				let mut stored = Answers::<T>::get(nonce, sender).unwrap_or(RegionAnswer {
 					pages: 0,
@@ -247,27 +261,38 @@ impl<T: Config> Pallet<T> {
 				stored.pages = stored.pages.saturating_add(1);
 				stored.truncated |= truncated;
 				let complete = stored.pages == stored.of;
-				let count = stored.records.len() as u32;
 				Answers::<T>::insert(nonce, sender, stored);
 				if !complete {
-					Queries::<T>::insert(nonce, info);
-					return;
+					return Queries::<T>::insert(nonce, info);
 				}
-				info.served = true;
-				T::Sharing::audit(
-					&info.patient,
-					&info.requester,
-					QueryAudit::Answered { query, from: sender, records: count },
-				);
-				count
 			},
-		};
+		}
 		if info.answered.try_push(sender).is_err() {
 			return Self::ignore(query, sender, Ignored::Malformed);
 		}
-		info.records = info.records.saturating_add(records);
+		let records = if routed { Self::count_answer(&mut info, nonce, sender) } else { 0 };
 		Self::deposit_event(Event::AnswerTaken { query, from: sender, records });
 		Self::settle(nonce, info);
+	}
+
+	/// Counts region `region`'s complete answer to query `nonce`, from a region the
+	/// coordinator named: its records, and the audit entry. Returns how many records it gave.
+	fn count_answer(info: &mut QueryOf<T>, nonce: u64, region: ParaId) -> u32 {
+		let Some(answer) = Answers::<T>::get(nonce, region) else {
+			if info.refused.contains(&region) {
+				info.denied = true;
+			}
+			return 0;
+		};
+		let count = answer.records.len() as u32;
+		info.records = info.records.saturating_add(count);
+		info.served = true;
+		T::Sharing::audit(
+			&info.patient,
+			&info.requester,
+			QueryAudit::Answered { query: Self::query_id(nonce), from: region, records: count },
+		);
+		count
 	}
 
 	/// Stores query `nonce`, ending it first if every region asked has answered.
@@ -378,9 +403,14 @@ impl<T: Config> Pallet<T> {
 		let here = T::SelfParaId::get();
 		for (nonce, info) in Queries::<T>::iter() {
 			ensure!(nonce < NextQuery::<T>::get(), "a query number not yet given");
+			let routed = info.state != QueryState::Routing;
 			ensure!(
-				info.answered.iter().all(|r| info.asked.contains(r)),
-				"an answer from a region not asked"
+				!routed || info.answered.iter().all(|r| info.asked.contains(r)),
+				"an answer counted from a region not asked"
+			);
+			ensure!(
+				info.refused.iter().all(|r| info.answered.contains(r)),
+				"a refusal not among the answers"
 			);
 			if !matches!(info.state, QueryState::Ended { .. }) {
 				ensure!(queued.contains(&nonce), "an open query without a deadline");
@@ -394,8 +424,8 @@ impl<T: Config> Pallet<T> {
 		for (nonce, region, answer) in Answers::<T>::iter() {
 			let info = Queries::<T>::get(nonce).ok_or("answers of a query not kept")?;
 			ensure!(
-				region == here || info.asked.contains(&region),
-				"answers from a region not asked"
+				region == here || info.asked.contains(&region) || info.state == QueryState::Routing,
+				"answers kept from a region not asked"
 			);
 			ensure!(answer.pages <= answer.of, "more pages than the answer has");
 		}

@@ -360,14 +360,62 @@ fn a_repeated_answer_and_an_answer_from_a_region_not_asked_change_nothing() {
 }
 
 #[test]
-fn an_answer_before_the_routing_news_or_to_an_unknown_query_is_ignored() {
+fn an_answer_before_the_routing_news_counts_once_the_coordinator_names_its_region() {
 	new_test_ext(|| {
 		let nonce = ask();
-		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, Answer::Denied));
+		// B's and C's answers come before the coordinator's word (HRMP orders messages per
+		// sender only): kept, not yet counted.
+		assert_ok!(Federation::take_answer(
+			sibling(REGION_B),
+			nonce,
+			page(vec![shared_record(1, 1)])
+		));
+		assert_ok!(Federation::take_answer(
+			sibling(REGION_C),
+			nonce,
+			page(vec![shared_record(2, 1)])
+		));
 		System::assert_last_event(
-			Event::AnswerIgnored { query: id(nonce), from: REGION_B, reason: Ignored::NotAsked }
+			Event::AnswerTaken { query: id(nonce), from: REGION_C, records: 0 }.into(),
+		);
+		assert_eq!(Queries::<Test>::get(nonce).expect("kept").records, 0);
+		assert!(Audited::get().is_empty());
+
+		// The coordinator asked B only: B's answer counts, C's is dropped, and the query ends.
+		routed(nonce, vec![REGION_B], vec![]);
+		System::assert_has_event(
+			Event::AnswerIgnored { query: id(nonce), from: REGION_C, reason: Ignored::NotAsked }
 				.into(),
 		);
+		assert!(Answers::<Test>::get(nonce, REGION_C).is_none());
+		assert_eq!(ended(), vec![(id(nonce), Outcome::Answered { records: 1 })]);
+		assert_eq!(
+			Audited::get(),
+			vec![(
+				PATIENT,
+				REQUESTER,
+				QueryAudit::Answered { query: id(nonce), from: REGION_B, records: 1 }
+			)]
+		);
+	});
+}
+
+#[test]
+fn an_early_refusal_from_a_region_not_asked_does_not_deny_the_query() {
+	new_test_ext(|| {
+		let nonce = ask();
+		assert_ok!(Federation::take_answer(sibling(REGION_C), nonce, Answer::Denied));
+		routed(nonce, vec![], vec![]);
+		assert_eq!(ended(), vec![(id(nonce), Outcome::NotFound)]);
+		let info = Queries::<Test>::get(nonce).expect("kept");
+		assert!(info.refused.is_empty() && info.answered.is_empty() && !info.denied);
+	});
+}
+
+#[test]
+fn an_answer_to_an_unknown_query_and_a_second_routing_news_are_ignored() {
+	new_test_ext(|| {
+		let nonce = ask();
 		assert_ok!(Federation::take_answer(sibling(REGION_B), 99, Answer::Denied));
 		System::assert_last_event(
 			Event::AnswerIgnored { query: id(99), from: REGION_B, reason: Ignored::UnknownQuery }

@@ -31,7 +31,8 @@ pub type AnsweredRecords = BoundedVec<SharedRecord, ConstU32<MAX_ANSWER_RECORDS>
 	Debug,
 )]
 pub enum QueryState {
-	/// Sent to the coordinator, which has not yet said where it forwarded the query.
+	/// Sent to the coordinator, which has not yet said where it forwarded the query. Answers
+	/// that come first are kept, and count once the coordinator names their region.
 	Routing,
 	/// Forwarded; waiting for the answers of the regions asked.
 	Waiting,
@@ -54,7 +55,8 @@ pub struct Query<AccountId, Balance> {
 	pub state: QueryState,
 	/// The regions the coordinator forwarded it to.
 	pub asked: QueryRegions,
-	/// The regions asked that have answered in full.
+	/// The regions that have answered in full: before the coordinator's word, any sibling; after
+	/// it, only regions it named.
 	pub answered: QueryRegions,
 	/// The regions holding the patient's records that the coordinator could not reach.
 	pub unreachable: QueryRegions,
@@ -63,10 +65,13 @@ pub struct Query<AccountId, Balance> {
 	/// Whether some region (this one included) answered with the records the requester may
 	/// read there, even none.
 	pub served: bool,
-	/// Whether some region holding records of the patient's refused the requester.
+	/// Whether some region holding records of the patient's refused the requester: this one,
+	/// or one the coordinator named.
 	pub denied: bool,
 	/// What the requester has on hold for the query and its answers.
 	pub deposit: Balance,
+	/// The regions that answered with a refusal, named by the coordinator or not yet.
+	pub refused: QueryRegions,
 }
 
 /// A region's answer as the asking region keeps it.

@@ -20,7 +20,7 @@ pub trait WeightInfo {
 	fn set_coordinator() -> Weight;
 	fn query() -> Weight;
 	fn serve_query() -> Weight;
-	fn query_routed() -> Weight;
+	fn query_routed(a: u32, ) -> Weight;
 	fn take_answer() -> Weight;
 	fn dismiss_query() -> Weight;
 	fn on_initialize(n: u32, ) -> Weight;
@@ -62,7 +62,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	fn query() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
 	fn serve_query() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
-	fn query_routed() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
+	fn query_routed(_a: u32, ) -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
 	fn take_answer() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
 	fn dismiss_query() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
 	fn on_initialize(_n: u32, ) -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
@@ -81,7 +81,7 @@ impl WeightInfo for () {
 	}
 	fn query() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
 	fn serve_query() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
-	fn query_routed() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
+	fn query_routed(_a: u32, ) -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
 	fn take_answer() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
 	fn dismiss_query() -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
 	fn on_initialize(_n: u32, ) -> Weight { Weight::from_parts(1_000_000_000, 100_000) }
