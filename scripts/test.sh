@@ -4,7 +4,8 @@
 #   scripts/test.sh
 #
 # 1. Formatting (nightly rustfmt, when installed) and clippy, then unit, benchmark and runtime
-#    integration tests of every crate but the nodes. No wasm, no node build: a few minutes cold.
+#    integration tests of every crate but the nodes, and the xcm-emulator tests of the
+#    federation's XCM (integration-tests/). No wasm, no node build.
 # 2. When the two nodes are already built in the cache (`scripts/build.sh node`, about 60
 #    minutes cold), otherwise skipped, and this says so:
 #    - the check that their build compiles no polkadot-sdk crate twice;
@@ -27,12 +28,18 @@ else
 fi
 log "lints: cargo clippy with the workspace lints, warnings are errors"
 SKIP_WASM_BUILD=1 cargo clippy --workspace --exclude medfed-node --exclude medfed-relay \
-	--exclude medfed-runtime-wasm --all-targets --features runtime-benchmarks,try-runtime -- -D warnings
+	--exclude medfed-runtime-wasm --exclude medfed-integration-tests --all-targets \
+	--features runtime-benchmarks,try-runtime -- -D warnings
+SKIP_WASM_BUILD=1 cargo clippy -p medfed-integration-tests --all-targets -- -D warnings
 
 log "unit, benchmark and runtime tests"
 SKIP_WASM_BUILD=1 cargo test --workspace --exclude medfed-node --exclude medfed-relay \
-	--exclude medfed-runtime-wasm \
+	--exclude medfed-runtime-wasm --exclude medfed-integration-tests \
 	--features runtime-benchmarks,try-runtime
+
+# Without runtime-benchmarks: with it, the runtimes' message queues execute no XCM.
+log "xcm-emulator tests: the Rococo relay runtime, the coordinator and two regions in one process"
+SKIP_WASM_BUILD=1 cargo test -p medfed-integration-tests
 
 if [ -x "$MEDFED_NODE" ] && [ "${MEDFED_E2E:-1}" != 0 ]; then
 	build_network
