@@ -2,8 +2,8 @@
 //! patients publish their keys and member institutions register their records, as `ehr` does
 //! through a node.
 
-use medfed_primitives::{envelope, umbral::dev, Cid};
-use medfed_region_runtime::{AccountId, Records, RuntimeOrigin};
+use medfed_primitives::{envelope, umbral::dev, Cid, Membership, RecordId};
+use medfed_region_runtime::{Access, AccountId, Institutions, Records, Runtime, RuntimeOrigin};
 use polkadot_sdk::{
 	frame_support::assert_ok,
 	sp_core::{crypto::get_public_from_string_or_panic, sr25519},
@@ -53,4 +53,57 @@ pub fn register_record(issuer: Sr25519Keyring, name: &str) {
 pub fn first_record(issuer: Sr25519Keyring, name: &str) {
 	register_patient(name);
 	register_record(issuer, name);
+}
+
+/// The id of the record registered last in this region.
+pub fn last_record() -> RecordId {
+	pallet_records::NextRecordId::<Runtime>::get() - 1
+}
+
+/// `grantee` publishes the Umbral key it receives access with in this region: the development
+/// key of its name.
+pub fn publish_key(grantee: Sr25519Keyring) {
+	assert_ok!(Access::register_key(
+		RuntimeOrigin::signed(grantee.to_account_id()),
+		dev::public_key(&format!("{grantee:?}"))
+	));
+}
+
+/// Patient `name` grants `grantee` every record of theirs here, 1 of the region's authorities'
+/// proxies, wrapping `record` to the grant; returns the grant's id. The proxies' key fragments
+/// are placeholders: the chain stores them unread, and no proxy runs in these tests.
+pub fn grant(name: &str, grantee: Sr25519Keyring, record: RecordId) -> u64 {
+	let wrapped = envelope::seal(&mut rand_core::OsRng, &dev::public_key("grant key"), b"key")
+		.expect("a short text seals to a valid key");
+	let authorities = Institutions::authorities().len();
+	let id = pallet_access::NextGrantId::<Runtime>::get();
+	let now = polkadot_sdk::frame_system::Pallet::<Runtime>::block_number();
+	assert_ok!(Access::grant(
+		RuntimeOrigin::signed(patient(name)),
+		grantee.to_account_id(),
+		pallet_access::Scope::All,
+		1,
+		now + 10_000,
+		[id as u8 + 1; 32],
+		dev::public_key("grant key"),
+		dev::public_key("verifying key"),
+		vec![vec![7u8; 100].try_into().expect("within the bound"); authorities]
+			.try_into()
+			.expect("one per authority"),
+		vec![(
+			record,
+			pallet_access::GrantEnvelope {
+				capsule: wrapped.capsule,
+				wrapped_key: wrapped.wrapped_key
+			}
+		)]
+		.try_into()
+		.expect("one envelope"),
+	));
+	id
+}
+
+/// Patient `name` revokes grant `id`.
+pub fn revoke(name: &str, id: u64) {
+	assert_ok!(Access::revoke(RuntimeOrigin::signed(patient(name)), id));
 }
