@@ -149,8 +149,9 @@ pub enum Outcome {
 	NotFound,
 	/// Not every region asked had answered by the deadline.
 	TimedOut,
-	/// The query could not reach every region that holds the patient's records, and none
-	/// that answered had records to give.
+	/// The coordinator could not be sent the query (the asking region's own answer stays), or
+	/// it could not reach a region that holds the patient's records and no region that
+	/// answered served the requester.
 	Failed(Failure),
 }
 

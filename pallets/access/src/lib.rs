@@ -1253,9 +1253,9 @@ impl<T: Config> Pallet<T> {
 
 	/// The records of `patient`'s that `grantee` may read now: at most `limit` of them, as
 	/// (grant, record), from the patient's live grants to the grantee, oldest grant first, and
-	/// whether there are more. `None` if the grantee holds no live grant of the patient's.
+	/// whether there may be more. `None` if the grantee holds no live grant of the patient's.
 	/// Voided records are left out. Reads at most `MaxGrantsPerGrantee` grants and `limit + 1`
-	/// envelopes.
+	/// envelopes, voided ones included: past them the answer says there may be more.
 	pub fn shared_with(
 		patient: &T::AccountId,
 		grantee: &T::AccountId,
@@ -1269,13 +1269,15 @@ impl<T: Config> Pallet<T> {
 			return None;
 		}
 		let mut shared = Vec::new();
+		let mut read = 0u32;
 		for grant in grants {
 			for record in Envelopes::<T>::iter_key_prefix(grant) {
+				if read == limit.saturating_add(1) || shared.len() as u32 == limit {
+					return Some((shared, true));
+				}
+				read += 1;
 				if T::Records::subject(record).is_some_and(|s| s.voided) {
 					continue;
-				}
-				if shared.len() as u32 == limit {
-					return Some((shared, true));
 				}
 				shared.push((grant, record));
 			}

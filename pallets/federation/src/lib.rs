@@ -61,8 +61,11 @@
 //! - Deadlines are queued in the order queries are made ([`DeadlineQueue`]): with a constant
 //!   timeout they fall due in that order, and the sweep pops at most
 //!   [`Config::MaxSweepPerBlock`] due ones per block.
-//! - Only the coordinator forwards queries here, and only a region the coordinator named for
-//!   a query answers it: the XCM origin of every message is checked against both.
+//! - Only the coordinator forwards queries here, and only the answer of a region the
+//!   coordinator named for a query counts: the XCM origin of every message is checked against
+//!   both. An answer that comes before the coordinator's word (HRMP orders messages per sender
+//!   only) is kept, at most [`medfed_primitives::query::MAX_QUERY_REGIONS`] senders, until
+//!   then.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -213,6 +216,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Answers<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, u64, Twox64Concat, ParaId, RegionAnswer, OptionQuery>;
+
+	/// How many records each complete answer in [`Answers`] holds: what counting an answer
+	/// reads, instead of the answer itself.
+	#[pallet::storage]
+	pub type AnswerCounts<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u64, Twox64Concat, ParaId, u32, OptionQuery>;
 
 	/// Open queries' deadlines, in the order the queries were asked: (relay block, query).
 	/// Entries `QueueHead..QueueTail`.
@@ -411,7 +420,7 @@ pub mod pallet {
 		///
 		/// Origin: [`Config::SiblingOrigin`], the coordinator.
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::query_routed(asked.len() as u32))]
+		#[pallet::weight(T::WeightInfo::query_routed(medfed_primitives::query::MAX_QUERY_REGIONS))]
 		pub fn query_routed(
 			origin: OriginFor<T>,
 			nonce: u64,
@@ -448,11 +457,7 @@ pub mod pallet {
 			ensure!(info.requester == who, Error::<T>::NotRequester);
 			ensure!(matches!(info.state, QueryState::Ended { .. }), Error::<T>::QueryOpen);
 
-			let _ = Answers::<T>::clear_prefix(
-				nonce,
-				medfed_primitives::query::MAX_QUERY_REGIONS + 1,
-				None,
-			);
+			Self::forget_answers(nonce);
 			Queries::<T>::remove(nonce);
 			Self::release_deposit(&info);
 			Self::deposit_event(Event::QueryDismissed { query: Self::query_id(nonce) });

@@ -3,8 +3,8 @@
 
 use crate::*;
 use medfed_primitives::query::{
-	self as messages, Failure, SharedRecord, MAX_ANSWER_RECORDS, MAX_RECORDS_PER_PAGE,
-	QUERY_WEIGHT_LIMIT,
+	self as messages, Failure, SharedRecord, MAX_ANSWER_RECORDS, MAX_QUERY_REGIONS,
+	MAX_RECORDS_PER_PAGE, QUERY_WEIGHT_LIMIT,
 };
 
 impl<T: Config> Pallet<T> {
@@ -50,6 +50,7 @@ impl<T: Config> Pallet<T> {
 			denied: false,
 			deposit,
 			refused: Default::default(),
+			heard: Default::default(),
 		};
 		Self::answer_here(nonce, &mut info);
 		Self::deposit_event(Event::QueryAsked {
@@ -93,6 +94,7 @@ impl<T: Config> Pallet<T> {
 				let count = records.len() as u32;
 				info.records = count;
 				info.served = true;
+				AnswerCounts::<T>::insert(nonce, here, count);
 				Answers::<T>::insert(
 					nonce,
 					here,
@@ -200,16 +202,12 @@ impl<T: Config> Pallet<T> {
 		info.asked = asked;
 		info.unreachable = unreachable;
 		info.state = QueryState::Waiting;
-		let early = core::mem::take(&mut info.answered);
-		for region in early {
-			if info.asked.contains(&region) {
-				// Within bounds: it was in `answered` before.
-				let _ = info.answered.try_push(region);
-				Self::count_answer(&mut info, nonce, region);
-			} else {
-				Answers::<T>::remove(nonce, region);
-				info.refused.retain(|r| *r != region);
+		for region in core::mem::take(&mut info.heard) {
+			if !info.asked.contains(&region) {
+				Self::drop_answer(&mut info, nonce, region);
 				Self::ignore(query, region, Ignored::NotAsked);
+			} else if info.answered.contains(&region) {
+				Self::count_answer(&mut info, nonce, region);
 			}
 		}
 		Self::settle(nonce, info);
@@ -232,6 +230,10 @@ impl<T: Config> Pallet<T> {
 		}
 		if info.answered.contains(&sender) || sender == T::SelfParaId::get() {
 			return Self::ignore(query, sender, Ignored::Duplicate);
+		}
+		// Before the coordinator's word, every sender is kept in a bounded list.
+		if !routed && !info.heard.contains(&sender) && info.heard.try_push(sender).is_err() {
+			return Self::ignore(query, sender, Ignored::Malformed);
 		}
 		match answer {
 			Answer::NotFound => {},
@@ -261,6 +263,9 @@ impl<T: Config> Pallet<T> {
 				stored.pages = stored.pages.saturating_add(1);
 				stored.truncated |= truncated;
 				let complete = stored.pages == stored.of;
+				if complete {
+					AnswerCounts::<T>::insert(nonce, sender, stored.records.len() as u32);
+				}
 				Answers::<T>::insert(nonce, sender, stored);
 				if !complete {
 					return Queries::<T>::insert(nonce, info);
@@ -278,13 +283,12 @@ impl<T: Config> Pallet<T> {
 	/// Counts region `region`'s complete answer to query `nonce`, from a region the
 	/// coordinator named: its records, and the audit entry. Returns how many records it gave.
 	fn count_answer(info: &mut QueryOf<T>, nonce: u64, region: ParaId) -> u32 {
-		let Some(answer) = Answers::<T>::get(nonce, region) else {
+		let Some(count) = AnswerCounts::<T>::get(nonce, region) else {
 			if info.refused.contains(&region) {
 				info.denied = true;
 			}
 			return 0;
 		};
-		let count = answer.records.len() as u32;
 		info.records = info.records.saturating_add(count);
 		info.served = true;
 		T::Sharing::audit(
@@ -314,8 +318,28 @@ impl<T: Config> Pallet<T> {
 		Self::end(nonce, info, outcome);
 	}
 
-	/// Ends query `nonce` with `outcome`: its one terminal event.
+	/// Drops what `region` sent about query `nonce` before the coordinator's word: it was
+	/// not asked.
+	fn drop_answer(info: &mut QueryOf<T>, nonce: u64, region: ParaId) {
+		Answers::<T>::remove(nonce, region);
+		AnswerCounts::<T>::remove(nonce, region);
+		info.answered.retain(|r| *r != region);
+		info.refused.retain(|r| *r != region);
+	}
+
+	/// Removes every answer to query `nonce`, this region's own included.
+	pub(crate) fn forget_answers(nonce: u64) {
+		let most = MAX_QUERY_REGIONS + 1;
+		let _ = Answers::<T>::clear_prefix(nonce, most, None);
+		let _ = AnswerCounts::<T>::clear_prefix(nonce, most, None);
+	}
+
+	/// Ends query `nonce` with `outcome`: its one terminal event. A query that ends before the
+	/// coordinator's word drops what other regions sent: nobody named them.
 	fn end(nonce: u64, mut info: QueryOf<T>, outcome: Outcome) {
+		for region in core::mem::take(&mut info.heard) {
+			Self::drop_answer(&mut info, nonce, region);
+		}
 		let at = T::RelayBlockNumber::current_block_number();
 		info.state = QueryState::Ended { outcome, at };
 		Queries::<T>::insert(nonce, info);
@@ -389,7 +413,7 @@ impl<T: Config> Pallet<T> {
 	/// held.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub(crate) fn try_state_queries() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
-		use polkadot_sdk::frame_support::traits::fungible::InspectHold;
+		use polkadot_sdk::{frame_support::traits::fungible::InspectHold, sp_runtime::Saturating};
 		let head = QueueHead::<T>::get();
 		let tail = QueueTail::<T>::get();
 		ensure!(head <= tail, "the deadline queue's head is past its tail");
@@ -401,6 +425,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(queued.len() as u64 == tail - head, "a gap in the deadline queue");
 		ensure!(DeadlineQueue::<T>::iter().count() as u64 == tail - head, "a stray deadline");
 		let here = T::SelfParaId::get();
+		let mut held = alloc::collections::BTreeMap::<T::AccountId, BalanceOf<T>>::new();
 		for (nonce, info) in Queries::<T>::iter() {
 			ensure!(nonce < NextQuery::<T>::get(), "a query number not yet given");
 			let routed = info.state != QueryState::Routing;
@@ -412,22 +437,39 @@ impl<T: Config> Pallet<T> {
 				info.refused.iter().all(|r| info.answered.contains(r)),
 				"a refusal not among the answers"
 			);
+			ensure!(
+				routed || info.answered.iter().all(|r| info.heard.contains(r)),
+				"an early answer not heard"
+			);
+			ensure!(!routed || info.heard.is_empty(), "early answers left after the routing");
 			if !matches!(info.state, QueryState::Ended { .. }) {
 				ensure!(queued.contains(&nonce), "an open query without a deadline");
 			}
+			held.entry(info.requester.clone()).or_default().saturating_accrue(info.deposit);
+		}
+		for (requester, deposits) in held {
 			ensure!(
-				T::Currency::balance_on_hold(&HoldReason::Query.into(), &info.requester) >=
-					info.deposit,
-				"a query deposit not on hold"
+				T::Currency::balance_on_hold(&HoldReason::Query.into(), &requester) >= deposits,
+				"query deposits not on hold"
 			);
 		}
 		for (nonce, region, answer) in Answers::<T>::iter() {
 			let info = Queries::<T>::get(nonce).ok_or("answers of a query not kept")?;
+			let early = info.state == QueryState::Routing && info.heard.contains(&region);
 			ensure!(
-				region == here || info.asked.contains(&region) || info.state == QueryState::Routing,
+				region == here || info.asked.contains(&region) || early,
 				"answers kept from a region not asked"
 			);
 			ensure!(answer.pages <= answer.of, "more pages than the answer has");
+			let complete = answer.pages == answer.of;
+			ensure!(
+				AnswerCounts::<T>::get(nonce, region) ==
+					complete.then_some(answer.records.len() as u32),
+				"an answer's count is off"
+			);
+		}
+		for (nonce, region, _) in AnswerCounts::<T>::iter() {
+			ensure!(Answers::<T>::contains_key(nonce, region), "a count without its answer");
 		}
 		Ok(())
 	}

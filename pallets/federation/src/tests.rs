@@ -709,3 +709,71 @@ fn dismissing_an_ended_query_removes_its_answers_and_releases_its_deposit() {
 		assert_eq!(Balances::reserved_balance(REQUESTER), 0);
 	});
 }
+
+#[test]
+fn a_query_that_times_out_before_the_coordinators_word_drops_what_others_sent() {
+	new_test_ext(|| {
+		share_here(vec![shared_record(0, 0)]);
+		let nonce = ask();
+		// B's complete answer and C's first page of two come; the coordinator's word never does.
+		assert_ok!(Federation::take_answer(
+			sibling(REGION_B),
+			nonce,
+			page(vec![shared_record(1, 1)])
+		));
+		let two_pages = Federation::pages((0..40).map(|id| shared_record(id, 1)).collect(), false);
+		assert_ok!(Federation::take_answer(sibling(REGION_C), nonce, two_pages[0].clone()));
+		assert_eq!(
+			Queries::<Test>::get(nonce).expect("kept").heard.to_vec(),
+			vec![REGION_B, REGION_C]
+		);
+
+		RelayBlock::set(RelayBlock::get() + QueryTimeout::get() + 1);
+		Federation::on_initialize(2);
+		assert_eq!(ended(), vec![(id(nonce), Outcome::TimedOut)]);
+		// Nobody named B or C: what they sent is gone; this region's own answer stays.
+		assert_eq!(
+			Federation::answers_of(nonce).into_iter().map(|(r, _)| r).collect::<Vec<_>>(),
+			vec![REGION_A]
+		);
+		let info = Queries::<Test>::get(nonce).expect("kept");
+		assert!(info.answered.is_empty() && info.heard.is_empty());
+		assert_eq!(info.records, 1);
+	});
+}
+
+#[test]
+fn a_partial_answer_from_a_region_not_asked_is_dropped_at_the_coordinators_word() {
+	new_test_ext(|| {
+		let nonce = ask();
+		let two_pages = Federation::pages((0..40).map(|id| shared_record(id, 1)).collect(), false);
+		assert_ok!(Federation::take_answer(sibling(REGION_C), nonce, two_pages[0].clone()));
+		routed(nonce, vec![REGION_B], vec![]);
+		System::assert_has_event(
+			Event::AnswerIgnored { query: id(nonce), from: REGION_C, reason: Ignored::NotAsked }
+				.into(),
+		);
+		assert!(Answers::<Test>::get(nonce, REGION_C).is_none());
+		assert!(Queries::<Test>::get(nonce).expect("kept").heard.is_empty());
+	});
+}
+
+#[test]
+fn at_most_max_query_regions_siblings_are_heard_before_the_coordinators_word() {
+	new_test_ext(|| {
+		let nonce = ask();
+		for para in 0..query::MAX_QUERY_REGIONS {
+			assert_ok!(Federation::take_answer(sibling(3000 + para), nonce, Answer::NotFound));
+		}
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, Answer::NotFound));
+		System::assert_last_event(
+			Event::AnswerIgnored { query: id(nonce), from: REGION_B, reason: Ignored::Malformed }
+				.into(),
+		);
+		// The coordinator names B only: every early sender is dropped, and B can still answer.
+		routed(nonce, vec![REGION_B], vec![]);
+		assert!(Queries::<Test>::get(nonce).expect("kept").answered.is_empty());
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, Answer::NotFound));
+		assert_eq!(ended(), vec![(id(nonce), Outcome::NotFound)]);
+	});
+}

@@ -72,6 +72,9 @@ pub struct Query<AccountId, Balance> {
 	pub deposit: Balance,
 	/// The regions that answered with a refusal, named by the coordinator or not yet.
 	pub refused: QueryRegions,
+	/// The siblings that sent anything before the coordinator's word: kept until it comes,
+	/// then counted if it named them and dropped if not (all of them if the query ends first).
+	pub heard: QueryRegions,
 }
 
 /// A region's answer as the asking region keeps it.

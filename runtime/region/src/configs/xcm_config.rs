@@ -6,8 +6,9 @@
 //! `medfed_primitives::query::QUERY_WEIGHT_LIMIT`, one `Transact` with the sibling's own XCM
 //! origin, an optional trailing `SetTopic`; and that `Transact` may dispatch the federation
 //! pallet's three query calls only ([`FederationCalls`]). The pallet checks who sent which:
-//! `serve_query` and `query_routed` only from the coordinator, `take_answer` only from a region
-//! the coordinator named for that query. Nothing else executes: no paid execution, nothing from
+//! `serve_query` and `query_routed` only from the coordinator; `take_answer` counts only from a
+//! region the coordinator named for that query (one that comes before the coordinator's word is
+//! kept until then). Nothing else executes: no paid execution, nothing from
 //! the relay chain, whose governance is trusted in another way (it can replace a parachain's
 //! code), and no origin computed with `DescendOrigin`. A sibling reaches a region at all only
 //! over an HRMP channel the relay chain opened.
