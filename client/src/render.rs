@@ -1252,6 +1252,7 @@ mod query_tests {
 			denied: false,
 			deposit: 100_000_000_000,
 			refused: vec![],
+			heard: vec![],
 		}
 	}
 

@@ -52,6 +52,8 @@ pub struct Query {
 	pub deposit: u128,
 	/// The regions that answered with a refusal (before the coordinator's word, any sibling).
 	pub refused: Vec<ParaId>,
+	/// The siblings that sent anything before the coordinator's word, kept until it comes.
+	pub heard: Vec<ParaId>,
 }
 
 impl Query {
@@ -170,6 +172,7 @@ mod tests {
 		bytes.extend(100_000_000_000u128.to_le_bytes()); // deposit
 		Compact(1u32).encode_to(&mut bytes); // refused: one region
 		bytes.extend(2002u32.to_le_bytes());
+		Compact(0u32).encode_to(&mut bytes); // heard: none
 		bytes
 	}
 
@@ -182,7 +185,7 @@ mod tests {
 		let bytes = encoded_query(&ended, &[2001, 2002], &[2001], &[2003]);
 		let mut input = &bytes[..];
 		let query = Option::<Query>::decode(&mut input).expect("decodes").expect("some");
-		assert!(input.is_empty(), "every byte is read: the refusals are the last field");
+		assert!(input.is_empty(), "every byte is read: the early senders are the last field");
 		assert_eq!(
 			query,
 			Query {
@@ -199,6 +202,7 @@ mod tests {
 				denied: false,
 				deposit: 100_000_000_000,
 				refused: vec![2002],
+				heard: vec![],
 			}
 		);
 		assert_eq!(query.ended(), Some((Outcome::Answered { records: 5 }, 1_003)));
