@@ -45,8 +45,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `223`
 		//  Estimated: `3791`
-		// Minimum execution time: 45_019_000 picoseconds.
-		Weight::from_parts(53_076_000, 3791)
+		// Minimum execution time: 44_458_000 picoseconds.
+		Weight::from_parts(57_556_000, 3791)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -56,8 +56,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 7_718_000 picoseconds.
-		Weight::from_parts(9_227_000, 0)
+		// Minimum execution time: 7_731_000 picoseconds.
+		Weight::from_parts(8_943_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Federation::QueueHead` (r:1 w:0)
@@ -101,17 +101,19 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Federation::DeadlineQueue` (r:0 w:1)
 	/// Proof: `Federation::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Federation::Queries` (r:0 w:1)
-	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1149), added: 3624, mode: `MaxEncodedLen`)
+	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1407), added: 3882, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::AnswerCounts` (r:0 w:1)
+	/// Proof: `Federation::AnswerCounts` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `XcmpQueue::OutboundXcmpMessages` (r:0 w:1)
 	/// Proof: `XcmpQueue::OutboundXcmpMessages` (`max_values`: None, `max_size`: Some(65570), added: 68045, mode: `MaxEncodedLen`)
 	fn query() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `54563`
+		//  Measured:  `55055`
 		//  Estimated: `370654`
-		// Minimum execution time: 1_840_964_000 picoseconds.
-		Weight::from_parts(2_013_052_000, 370654)
+		// Minimum execution time: 1_823_692_000 picoseconds.
+		Weight::from_parts(1_929_100_000, 370654)
 			.saturating_add(T::DbWeight::get().reads(413_u64))
-			.saturating_add(T::DbWeight::get().writes(10_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `Federation::Coordinator` (r:1 w:0)
 	/// Proof: `Federation::Coordinator` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -141,10 +143,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `XcmpQueue::OutboundXcmpMessages` (`max_values`: None, `max_size`: Some(65570), added: 68045, mode: `MaxEncodedLen`)
 	fn serve_query() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `54563`
+		//  Measured:  `55055`
 		//  Estimated: `370654`
-		// Minimum execution time: 1_936_515_000 picoseconds.
-		Weight::from_parts(2_121_855_000, 370654)
+		// Minimum execution time: 1_900_064_000 picoseconds.
+		Weight::from_parts(2_089_152_000, 370654)
 			.saturating_add(T::DbWeight::get().reads(407_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -153,9 +155,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
 	/// Proof: `ParachainInfo::ParachainId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Federation::Queries` (r:1 w:1)
-	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1149), added: 3624, mode: `MaxEncodedLen`)
-	/// Storage: `Federation::Answers` (r:64 w:0)
-	/// Proof: `Federation::Answers` (`max_values`: None, `max_size`: Some(17697), added: 20172, mode: `MaxEncodedLen`)
+	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1407), added: 3882, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::AnswerCounts` (r:64 w:0)
+	/// Proof: `Federation::AnswerCounts` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditLength` (r:1 w:1)
 	/// Proof: `Access::AuditLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainSystem::ValidationData` (r:1 w:0)
@@ -167,22 +169,22 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `a` is `[0, 64]`.
 	fn query_routed(a: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `10379 + a * (51 ±0)`
-		//  Estimated: `11103 + a * (20172 ±10)`
-		// Minimum execution time: 48_800_000 picoseconds.
-		Weight::from_parts(51_031_000, 11103)
-			// Standard Error: 956_710
-			.saturating_add(Weight::from_parts(84_892_772, 0).saturating_mul(a.into()))
+		//  Measured:  `692 + a * (27 ±0)`
+		//  Estimated: `4872 + a * (2507 ±0)`
+		// Minimum execution time: 57_174_000 picoseconds.
+		Weight::from_parts(94_054_411, 4872)
+			// Standard Error: 129_284
+			.saturating_add(Weight::from_parts(13_377_142, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(a.into())))
-			.saturating_add(Weight::from_parts(0, 20172).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(0, 2507).saturating_mul(a.into()))
 	}
 	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
 	/// Proof: `ParachainInfo::ParachainId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Federation::Queries` (r:1 w:1)
-	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1149), added: 3624, mode: `MaxEncodedLen`)
+	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1407), added: 3882, mode: `MaxEncodedLen`)
 	/// Storage: `Federation::Answers` (r:1 w:1)
 	/// Proof: `Federation::Answers` (`max_values`: None, `max_size`: Some(17697), added: 20172, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditLength` (r:1 w:1)
@@ -193,31 +195,35 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ParachainSystem::LastRelayChainBlockNumber` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Access::Audit` (r:0 w:1)
 	/// Proof: `Access::Audit` (`max_values`: None, `max_size`: Some(376), added: 2851, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::AnswerCounts` (r:0 w:1)
+	/// Proof: `Federation::AnswerCounts` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn take_answer() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `7993`
+		//  Measured:  `8027`
 		//  Estimated: `21162`
-		// Minimum execution time: 202_794_000 picoseconds.
-		Weight::from_parts(238_124_000, 21162)
+		// Minimum execution time: 149_438_000 picoseconds.
+		Weight::from_parts(165_888_000, 21162)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `Federation::Queries` (r:1 w:1)
-	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1149), added: 3624, mode: `MaxEncodedLen`)
+	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1407), added: 3882, mode: `MaxEncodedLen`)
 	/// Storage: `Federation::Answers` (r:65 w:65)
 	/// Proof: `Federation::Answers` (`max_values`: None, `max_size`: Some(17697), added: 20172, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::AnswerCounts` (r:65 w:65)
+	/// Proof: `Federation::AnswerCounts` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
 	/// Proof: `ParachainInfo::ParachainId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	fn dismiss_query() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `3976`
+		//  Measured:  `5277`
 		//  Estimated: `1312170`
-		// Minimum execution time: 240_366_000 picoseconds.
-		Weight::from_parts(279_931_000, 1312170)
-			.saturating_add(T::DbWeight::get().reads(68_u64))
-			.saturating_add(T::DbWeight::get().writes(67_u64))
+		// Minimum execution time: 283_243_000 picoseconds.
+		Weight::from_parts(307_158_000, 1312170)
+			.saturating_add(T::DbWeight::get().reads(133_u64))
+			.saturating_add(T::DbWeight::get().writes(132_u64))
 	}
 	/// Storage: `Federation::QueueHead` (r:1 w:1)
 	/// Proof: `Federation::QueueHead` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
@@ -226,7 +232,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Federation::DeadlineQueue` (r:32 w:32)
 	/// Proof: `Federation::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Federation::Queries` (r:32 w:32)
-	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1149), added: 3624, mode: `MaxEncodedLen`)
+	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1407), added: 3882, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainSystem::ValidationData` (r:1 w:0)
 	/// Proof: `ParachainSystem::ValidationData` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `ParachainSystem::LastRelayChainBlockNumber` (r:1 w:0)
@@ -236,67 +242,67 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 32]`.
 	fn on_initialize(n: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `260 + n * (84 ±0)`
-		//  Estimated: `1745 + n * (3624 ±0)`
-		// Minimum execution time: 3_667_000 picoseconds.
-		Weight::from_parts(85_145_734, 1745)
-			// Standard Error: 223_673
-			.saturating_add(Weight::from_parts(21_054_162, 0).saturating_mul(n.into()))
+		//  Measured:  `294 + n * (84 ±0)`
+		//  Estimated: `1779 + n * (3882 ±0)`
+		// Minimum execution time: 3_235_000 picoseconds.
+		Weight::from_parts(43_573_732, 1779)
+			// Standard Error: 197_734
+			.saturating_add(Weight::from_parts(20_607_969, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3624).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 3882).saturating_mul(n.into()))
 	}
 }
 
 /// Weights for `pallet_federation` with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn announce_patient() -> Weight {
-		Weight::from_parts(53_076_000, 3791)
+		Weight::from_parts(57_556_000, 3791)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn set_coordinator() -> Weight {
-		Weight::from_parts(9_227_000, 0)
+		Weight::from_parts(8_943_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn query() -> Weight {
-		Weight::from_parts(2_013_052_000, 370654)
+		Weight::from_parts(1_929_100_000, 370654)
 			.saturating_add(RocksDbWeight::get().reads(413_u64))
-			.saturating_add(RocksDbWeight::get().writes(10_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn serve_query() -> Weight {
-		Weight::from_parts(2_121_855_000, 370654)
+		Weight::from_parts(2_089_152_000, 370654)
 			.saturating_add(RocksDbWeight::get().reads(407_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn query_routed(a: u32, ) -> Weight {
-		Weight::from_parts(51_031_000, 11103)
-			.saturating_add(Weight::from_parts(84_892_772, 0).saturating_mul(a.into()))
+		Weight::from_parts(94_054_411, 4872)
+			.saturating_add(Weight::from_parts(13_377_142, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(a.into())))
-			.saturating_add(Weight::from_parts(0, 20172).saturating_mul(a.into()))
+			.saturating_add(Weight::from_parts(0, 2507).saturating_mul(a.into()))
 	}
 	fn take_answer() -> Weight {
-		Weight::from_parts(238_124_000, 21162)
+		Weight::from_parts(165_888_000, 21162)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn dismiss_query() -> Weight {
-		Weight::from_parts(279_931_000, 1312170)
-			.saturating_add(RocksDbWeight::get().reads(68_u64))
-			.saturating_add(RocksDbWeight::get().writes(67_u64))
+		Weight::from_parts(307_158_000, 1312170)
+			.saturating_add(RocksDbWeight::get().reads(133_u64))
+			.saturating_add(RocksDbWeight::get().writes(132_u64))
 	}
 	fn on_initialize(n: u32, ) -> Weight {
-		Weight::from_parts(85_145_734, 1745)
-			.saturating_add(Weight::from_parts(21_054_162, 0).saturating_mul(n.into()))
+		Weight::from_parts(43_573_732, 1779)
+			.saturating_add(Weight::from_parts(20_607_969, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3624).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(0, 3882).saturating_mul(n.into()))
 	}
 }
