@@ -724,3 +724,46 @@ fn a_sibling_may_send_only_the_query_calls_in_medfeds_program_shape() {
 		)));
 	});
 }
+
+#[test]
+fn every_query_program_weighs_within_the_query_weight_limit() {
+	use medfed_primitives::query::{
+		self, Answer, QueryId, QueryKind, SharedRecord, MAX_QUERY_REGIONS, MAX_RECORDS_PER_PAGE,
+		QUERY_WEIGHT_LIMIT,
+	};
+	use polkadot_sdk::{
+		staging_xcm::latest::prelude::*, staging_xcm_executor::traits::WeightBounds,
+	};
+	type Weigher = <crate::configs::xcm_config::XcmConfig as polkadot_sdk::staging_xcm_executor::Config>::Weigher;
+	let limit = Weight::from_parts(QUERY_WEIGHT_LIMIT.0, QUERY_WEIGHT_LIMIT.1);
+	let (requester, patient) = (account(Sr25519Keyring::Dave), account(Sr25519Keyring::Ferdie));
+	let record = SharedRecord {
+		id: 1,
+		grant: 2,
+		resource_type: medfed_primitives::ResourceType::parse(b"Observation").expect("a type"),
+		cid: Cid::raw_sha256([3; 32]),
+		size: 4,
+		created_at: 5,
+	};
+	let page = Answer::Records {
+		page: 0,
+		pages: 4,
+		truncated: true,
+		records: vec![record; MAX_RECORDS_PER_PAGE as usize].try_into().expect("one page"),
+	};
+	let regions: Vec<u32> = (0..MAX_QUERY_REGIONS).map(|r| 3000 + r).collect();
+	let id = QueryId { region: para_ids::REGION_B, nonce: 9 };
+	for (name, call) in [
+		("serve_query", query::serve_query(id, &requester, &patient, QueryKind::Records, 9)),
+		("query_routed", query::query_routed(9, &regions, &[])),
+		("take_answer", query::take_answer(9, &page)),
+	] {
+		let mut message = Xcm::<RuntimeCall>(vec![
+			UnpaidExecution { weight_limit: Limited(limit), check_origin: None },
+			Transact { origin_kind: OriginKind::Xcm, fallback_max_weight: None, call: call.into() },
+			SetTopic([1; 32]),
+		]);
+		let weight = Weigher::weight(&mut message, Weight::MAX).expect("weighs");
+		assert!(weight.all_lte(limit), "{name} weighs {weight:?}, above {limit:?}");
+	}
+}
