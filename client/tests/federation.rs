@@ -15,7 +15,9 @@
 //!   and uploads fail clearly, registering nothing; started again by name, it takes and pins
 //!   the next upload;
 //! - the re-encryption proxies launch.sh started for region A's authorities open a patient's
-//!   2-of-2 grant: the practitioner reads the record byte for byte.
+//!   2-of-2 grant: the practitioner, asking region B, finds the record in region A through the
+//!   coordinator (a cross-region query), and reads it byte for byte; a query about a patient no
+//!   region knows ends "not found".
 //!
 //! Needs the built collator and relay chain node; `scripts/test.sh` builds the rest (runtime
 //! wasm, `medfed-federation`) and runs it when both are in the cache, and otherwise says it is
@@ -688,6 +690,49 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 	]);
 	assert_eq!(grant["grant"]["proxies"].as_array().map(Vec::len), Some(2), "{grant}");
 	let grant = grant["grant"]["id"].as_u64().expect("a grant id").to_string();
+
+	// A cross-region query: the practitioner asks region B about the patient, whose records
+	// region A holds. B has none; the coordinator forwards the query to A, which answers straight
+	// to B with the record the grant wraps.
+	let query_b = |args: &[&str]| {
+		ok_json(&ehr_with_keystore(&ws(REGION_B), &ipfs, &keystore, args), args)
+	};
+	let asked = Instant::now();
+	let found = query_b(&["query", "--key", "dave", "--patient", &patient, "--wait-seconds", "300"]);
+	let took = asked.elapsed().as_secs_f64();
+	assert_eq!(found["outcome"], "answered", "{found}");
+	let from_a: Vec<&serde_json::Value> = found["answers"]
+		.as_array()
+		.expect("answers")
+		.iter()
+		.filter(|answer| answer["region"] == 2000)
+		.collect();
+	assert_eq!(from_a.len(), 1, "{found}");
+	assert_eq!(from_a[0]["here"], false, "{found}");
+	let records = from_a[0]["records"].as_array().expect("records");
+	assert_eq!(records.len(), 1, "{found}");
+	assert_eq!(records[0]["id"].to_string(), shared, "{found}");
+	assert_eq!(records[0]["grant"].to_string(), grant, "{found}");
+	let relay_blocks = |query: &serde_json::Value| {
+		let deadline = query["deadline"].as_u64().expect("a deadline");
+		let ended = query["ended_at"].as_u64().expect("ended");
+		// Asked at the deadline less the region's QueryTimeout (40 relay blocks).
+		ended + 40 - deadline
+	};
+	println!(
+		"FIGURE cross-region metadata query, region B → coordinator → region A → region B: {took:.1} s, {} relay blocks",
+		relay_blocks(&found)
+	);
+	// A patient no region knows: one terminal event, not found.
+	let nobody = ok(&["keys", "new", "nobody", "--kind", "patient"]);
+	let nobody = nobody["account"].as_str().expect("an account").to_owned();
+	let none = query_b(&["query", "--key", "dave", "--patient", &nobody, "--wait-seconds", "300"]);
+	assert_eq!(none["outcome"], "not_found", "{none}");
+	println!(
+		"FIGURE query about an unknown patient, region B → coordinator → region B: {} relay blocks",
+		relay_blocks(&none)
+	);
+
 	let asked = Instant::now();
 	let request = ok(&[
 		"request",
