@@ -694,11 +694,11 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 	// A cross-region query: the practitioner asks region B about the patient, whose records
 	// region A holds. B has none; the coordinator forwards the query to A, which answers straight
 	// to B with the record the grant wraps.
-	let query_b = |args: &[&str]| {
-		ok_json(&ehr_with_keystore(&ws(REGION_B), &ipfs, &keystore, args), args)
-	};
+	let query_b =
+		|args: &[&str]| ok_json(&ehr_with_keystore(&ws(REGION_B), &ipfs, &keystore, args), args);
 	let asked = Instant::now();
-	let found = query_b(&["query", "--key", "dave", "--patient", &patient, "--wait-seconds", "300"]);
+	let found =
+		query_b(&["query", "--key", "dave", "--patient", &patient, "--wait-seconds", "300"]);
 	let took = asked.elapsed().as_secs_f64();
 	assert_eq!(found["outcome"], "answered", "{found}");
 	let from_a: Vec<&serde_json::Value> = found["answers"]
