@@ -18,10 +18,36 @@
 //! answering region to the asking one, so no record metadata passes through the coordinator.
 
 use crate::{Cid, ParaId, RecordId, ResourceType};
-use alloc::vec::Vec;
+use alloc::{vec, vec::Vec};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use polkadot_sdk::sp_runtime::{traits::ConstU32, BoundedVec};
+use polkadot_sdk::{
+	sp_runtime::{traits::ConstU32, BoundedVec},
+	staging_xcm::latest::{prelude::*, send_xcm, XcmHash},
+};
 use scale_info::TypeInfo;
+
+/// The one program shape MedFed's chains send each other (announcements and query messages
+/// alike): unpaid execution within `(ref_time, proof_size)`, then `call` with the sender's own
+/// XCM origin. The receivers' barriers accept this shape and nothing else.
+pub fn program((ref_time, proof_size): (u64, u64), call: Vec<u8>) -> Xcm<()> {
+	Xcm(vec![
+		UnpaidExecution {
+			weight_limit: Limited(Weight::from_parts(ref_time, proof_size)),
+			check_origin: None,
+		},
+		Transact { origin_kind: OriginKind::Xcm, fallback_max_weight: None, call: call.into() },
+	])
+}
+
+/// Sends `call` to sibling parachain `para` through `Router`, as [`program`] within `limit`;
+/// returns the message's id.
+pub fn send_to_sibling<Router: SendXcm>(
+	para: ParaId,
+	limit: (u64, u64),
+	call: Vec<u8>,
+) -> Result<XcmHash, SendError> {
+	send_xcm::<Router>(Location::new(1, [Parachain(para)]), program(limit, call)).map(|(id, _)| id)
+}
 
 /// The federation pallet's index in the region runtime.
 pub const FEDERATION_PALLET_INDEX: u8 = 53;

@@ -13,11 +13,8 @@ use medfed_region_runtime::{
 };
 use pallet_access::AccessEvent;
 use polkadot_sdk::{
-	cumulus_primitives_core::AggregateMessageOrigin,
-	frame_support::{assert_ok, weights::Weight},
-	pallet_message_queue,
-	sp_keyring::Sr25519Keyring,
-	staging_xcm::latest::{prelude::*, send_xcm},
+	cumulus_primitives_core::AggregateMessageOrigin, frame_support::assert_ok,
+	pallet_message_queue, sp_keyring::Sr25519Keyring,
 };
 
 /// The patient of these tests, whose records region B holds.
@@ -89,15 +86,7 @@ fn audited_queries() -> Vec<pallet_access::AccessEventOf<Runtime>> {
 /// Sends `call` (a federation call, encoded) from this region to region A in MedFed's program
 /// shape, as region B's runtime would.
 fn send_to_a(call: Vec<u8>) {
-	let (ref_time, proof_size) = QUERY_WEIGHT_LIMIT;
-	let message = Xcm(vec![
-		UnpaidExecution {
-			weight_limit: Limited(Weight::from_parts(ref_time, proof_size)),
-			check_origin: None,
-		},
-		Transact { origin_kind: OriginKind::Xcm, fallback_max_weight: None, call: call.into() },
-	]);
-	assert_ok!(send_xcm::<XcmRouter>(Location::new(1, [Parachain(REGION_A)]), message));
+	assert_ok!(query::send_to_sibling::<XcmRouter>(REGION_A, QUERY_WEIGHT_LIMIT, call));
 }
 
 /// The doctor in region A finds, through the coordinator, the record region B holds and

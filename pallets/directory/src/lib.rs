@@ -57,9 +57,8 @@ pub use weights::WeightInfo;
 use alloc::vec::Vec;
 use medfed_primitives::query::{self as messages, QueryId, QueryKind, QUERY_WEIGHT_LIMIT};
 use polkadot_sdk::{
-	frame_support::pallet_prelude::*,
-	frame_system::pallet_prelude::*,
-	staging_xcm::latest::{prelude::*, send_xcm},
+	frame_support::pallet_prelude::*, frame_system::pallet_prelude::*,
+	staging_xcm::latest::prelude::*,
 };
 
 pub use medfed_primitives::ParaId;
@@ -295,15 +294,7 @@ impl<T: Config> Pallet<T> {
 	/// Sends `call` to region `para` in MedFed's program shape: unpaid within the query
 	/// weight limit, with the coordinator's own XCM origin.
 	fn send(para: ParaId, call: Vec<u8>) -> Result<(), SendError> {
-		let (ref_time, proof_size) = QUERY_WEIGHT_LIMIT;
-		let message = Xcm(alloc::vec![
-			UnpaidExecution {
-				weight_limit: Limited(Weight::from_parts(ref_time, proof_size)),
-				check_origin: None,
-			},
-			Transact { origin_kind: OriginKind::Xcm, fallback_max_weight: None, call: call.into() },
-		]);
-		send_xcm::<T::XcmSender>(Location::new(1, [Parachain(para)]), message).map(|_| ())
+		messages::send_to_sibling::<T::XcmSender>(para, QUERY_WEIGHT_LIMIT, call).map(|_| ())
 	}
 
 	/// Whether `region` is a region of the federation now.

@@ -90,7 +90,7 @@ pub use weights::WeightInfo;
 use alloc::{vec, vec::Vec};
 use medfed_primitives::{
 	coordinator,
-	query::{Answer, Outcome, QueryId, QueryKind},
+	query::{self as messages, Answer, Outcome, QueryId, QueryKind},
 	OnFirstRecord,
 };
 use polkadot_sdk::{
@@ -100,7 +100,7 @@ use polkadot_sdk::{
 	},
 	frame_system::pallet_prelude::*,
 	sp_runtime::traits::{BlockNumberProvider, Zero},
-	staging_xcm::latest::{prelude::*, send_xcm, XcmHash},
+	staging_xcm::latest::{prelude::*, XcmHash},
 };
 
 /// A balance of runtime `T`'s currency.
@@ -469,27 +469,22 @@ pub mod pallet {
 impl<T: Config> Pallet<T> {
 	/// The message that tells the coordinator this region holds records of `patient`.
 	pub fn note_patient_message(patient: &T::AccountId) -> Xcm<()> {
-		Self::program(coordinator::NOTE_PATIENT_WEIGHT_LIMIT, coordinator::note_patient(patient))
-	}
-
-	/// The one program shape MedFed sends: unpaid execution within `(ref_time, proof_size)`,
-	/// then `call` with this region's own XCM origin.
-	pub fn program((ref_time, proof_size): (u64, u64), call: Vec<u8>) -> Xcm<()> {
-		Xcm(vec![
-			UnpaidExecution {
-				weight_limit: Limited(Weight::from_parts(ref_time, proof_size)),
-				check_origin: None,
-			},
-			Transact { origin_kind: OriginKind::Xcm, fallback_max_weight: None, call: call.into() },
-		])
+		messages::program(
+			coordinator::NOTE_PATIENT_WEIGHT_LIMIT,
+			coordinator::note_patient(patient),
+		)
 	}
 
 	fn send_note_patient(
 		coordinator: ParaId,
 		patient: &T::AccountId,
 	) -> Result<XcmHash, SendError> {
-		let destination = Location::new(1, [Parachain(coordinator)]);
-		send_xcm::<T::XcmSender>(destination, Self::note_patient_message(patient)).map(|(id, _)| id)
+		let call = coordinator::note_patient(patient);
+		messages::send_to_sibling::<T::XcmSender>(
+			coordinator,
+			coordinator::NOTE_PATIENT_WEIGHT_LIMIT,
+			call,
+		)
 	}
 
 	/// Announces `patient` now, or keeps the announcement for later.

@@ -398,9 +398,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Sends `call` to sibling `para` in MedFed's program shape, within the query weight limit.
 	fn send(para: ParaId, call: Vec<u8>) -> Result<XcmHash, SendError> {
-		let destination = Location::new(1, [Parachain(para)]);
-		send_xcm::<T::XcmSender>(destination, Self::program(QUERY_WEIGHT_LIMIT, call))
-			.map(|(id, _)| id)
+		messages::send_to_sibling::<T::XcmSender>(para, QUERY_WEIGHT_LIMIT, call)
 	}
 
 	/// The answers to query `nonce` so far, by region.
