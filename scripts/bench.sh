@@ -14,9 +14,10 @@ build_bench_node
 
 pallets=("$@")
 [ ${#pallets[@]} -gt 0 ] ||
-	pallets=(pallet_institutions pallet_records pallet_pinning pallet_federation pallet_access pallet_directory)
+	pallets=(pallet_institutions pallet_records pallet_pinning pallet_federation pallet_access pallet_governance pallet_directory)
 for pallet in "${pallets[@]}"; do
-	# The directory is the coordinator's pallet; every other one is a region's.
+	# The directory is the coordinator's pallet; every other one is a region's (governance is
+	# both's, benchmarked on the region).
 	runtime=region
 	[ "$pallet" = pallet_directory ] && runtime=coordinator
 	wasm="$(build_runtime_wasm bench "$runtime")" || exit 1

@@ -101,7 +101,6 @@ decl_test_parachains! {
 		pallets = {
 			Directory: medfed_coordinator_runtime::Directory,
 			PolkadotXcm: medfed_coordinator_runtime::PolkadotXcm,
-			Sudo: medfed_coordinator_runtime::Sudo,
 		}
 	},
 	pub struct RegionA {
@@ -121,7 +120,6 @@ decl_test_parachains! {
 			Institutions: medfed_region_runtime::Institutions,
 			PolkadotXcm: medfed_region_runtime::PolkadotXcm,
 			Records: medfed_region_runtime::Records,
-			Sudo: medfed_region_runtime::Sudo,
 		}
 	},
 	pub struct RegionB {
@@ -141,7 +139,6 @@ decl_test_parachains! {
 			Institutions: medfed_region_runtime::Institutions,
 			PolkadotXcm: medfed_region_runtime::PolkadotXcm,
 			Records: medfed_region_runtime::Records,
-			Sudo: medfed_region_runtime::Sudo,
 		}
 	}
 }

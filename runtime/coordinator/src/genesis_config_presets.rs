@@ -2,7 +2,8 @@
 //!
 //! - `coordinator` (para 1000): the development federation's main chain. Its collators are
 //!   Alice (an authority of region A) and Eve (an authority of region B); its regions are A
-//!   (para 2000) and B (para 2001).
+//!   (para 2000) and B (para 2001); its council is the authorities of both regions (Alice, Bob,
+//!   Eve, Ferdie), of whom two thirds govern it. There is no sudo key.
 //! - `development` (para 1000): the same with Alice the only collator, for one node alone
 //!   (`medfed-node --dev`).
 //!
@@ -10,8 +11,8 @@
 //! patch over these defaults.
 
 use crate::{
-	AccountId, BalancesConfig, CollatorSelectionConfig, DirectoryConfig, ParachainInfoConfig,
-	PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
+	AccountId, BalancesConfig, CollatorSelectionConfig, DirectoryConfig, FederationCouncilConfig,
+	ParachainInfoConfig, PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
 };
 use alloc::{vec, vec::Vec};
 use medfed_runtime_common::{genesis, para_ids};
@@ -28,6 +29,11 @@ use polkadot_sdk::{
 pub const COORDINATOR: &str = "coordinator";
 /// The coordinator's para id.
 pub const COORDINATOR_PARA_ID: u32 = para_ids::COORDINATOR;
+
+/// The authorities of the development regions A and B: the coordinator's council.
+fn development_council() -> Vec<Sr25519Keyring> {
+	vec![Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Eve, Sr25519Keyring::Ferdie]
+}
 
 fn genesis(collators: Vec<Sr25519Keyring>, regions: Vec<(u32, &str)>) -> serde_json::Value {
 	let account = |k: &Sr25519Keyring| -> AccountId { k.to_account_id() };
@@ -48,7 +54,9 @@ fn genesis(collators: Vec<Sr25519Keyring>, regions: Vec<(u32, &str)>) -> serde_j
 				.collect(),
 		},
 		polkadot_xcm: PolkadotXcmConfig { safe_xcm_version: Some(xcm::prelude::XCM_VERSION) },
-		sudo: SudoConfig { key: Some(account(&Sr25519Keyring::Alice)) },
+		federation_council: FederationCouncilConfig {
+			members: genesis::accounts(&development_council()),
+		},
 		directory: DirectoryConfig {
 			regions: regions.into_iter().map(|(id, name)| (id, name.as_bytes().to_vec())).collect(),
 		},

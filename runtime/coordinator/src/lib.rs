@@ -115,9 +115,12 @@ mod runtime {
 	#[runtime::pallet_index(11)]
 	pub type TransactionPayment = pallet_transaction_payment;
 
-	// Governance: the bootstrap key, and the authorities acting together.
-	#[runtime::pallet_index(15)]
-	pub type Sudo = pallet_sudo;
+	// Governance: the federation's authorities acting together, and root through a
+	// supermajority of them. (Index 15 was sudo's: left unused.)
+	#[runtime::pallet_index(16)]
+	pub type FederationCouncil = pallet_collective<Instance1>;
+	#[runtime::pallet_index(17)]
+	pub type Governance = pallet_governance;
 
 	// Collators. Session before Aura and AuraExt, so that genesis sets Aura's authorities.
 	#[runtime::pallet_index(20)]

@@ -303,3 +303,160 @@ fn a_signed_account_cannot_write_the_directory() {
 		assert!(Directory::note_patient(origin, patient()).is_err());
 	});
 }
+
+/// `voters` (by their keyring names) pass, or fail to pass, a council motion for `call`: the
+/// first proposes with threshold `voters.len()`, all vote aye, the first closes. The result of
+/// the motion's dispatch, as the council's `Executed` event gives it.
+fn council_motion(
+	voters: &[Sr25519Keyring],
+	call: RuntimeCall,
+) -> Result<(), polkadot_sdk::sp_runtime::DispatchError> {
+	use crate::{FederationCouncil, Runtime, RuntimeEvent, RuntimeOrigin};
+	use polkadot_sdk::{
+		frame_support::{assert_ok, dispatch::GetDispatchInfo},
+		pallet_collective,
+		sp_runtime::traits::Hash,
+	};
+	let length = call.encoded_size() as u32;
+	let weight = call.get_dispatch_info().call_weight;
+	let hash = <Runtime as polkadot_sdk::frame_system::Config>::Hashing::hash_of(&call);
+	let index = pallet_collective::ProposalCount::<Runtime, pallet_collective::Instance1>::get();
+	let signed = |k: &Sr25519Keyring| RuntimeOrigin::signed(k.to_account_id());
+	System::reset_events();
+	assert_ok!(FederationCouncil::propose(
+		signed(&voters[0]),
+		voters.len() as u32,
+		Box::new(call),
+		length
+	));
+	for voter in voters {
+		assert_ok!(FederationCouncil::vote(signed(voter), hash, index, true));
+	}
+	assert_ok!(FederationCouncil::close(signed(&voters[0]), hash, index, weight, length));
+	System::events()
+		.into_iter()
+		.find_map(|r| match r.event {
+			RuntimeEvent::FederationCouncil(pallet_collective::Event::Executed {
+				result, ..
+			}) => Some(result),
+			_ => None,
+		})
+		.expect("a motion with enough ayes for its threshold is executed")
+}
+
+/// The council's members.
+fn council() -> Vec<AccountId> {
+	polkadot_sdk::pallet_collective::Members::<
+		crate::Runtime,
+		polkadot_sdk::pallet_collective::Instance1,
+	>::get()
+}
+
+/// The directory's regions, in order.
+fn region_ids() -> Vec<u32> {
+	let mut ids: Vec<u32> = Directory::regions().into_iter().map(|(id, _)| id).collect();
+	ids.sort();
+	ids
+}
+
+fn add_region(id: u32) -> RuntimeCall {
+	RuntimeCall::Directory(pallet_directory::Call::add_region {
+		region: id,
+		name: b"Rogue".to_vec(),
+	})
+}
+
+#[test]
+fn the_council_is_every_regions_authorities_and_there_is_no_sudo() {
+	use codec::Decode;
+	coordinator().execute_with(|| {
+		let mut expected = genesis::accounts(&[
+			Sr25519Keyring::Alice,
+			Sr25519Keyring::Bob,
+			Sr25519Keyring::Eve,
+			Sr25519Keyring::Ferdie,
+		]);
+		expected.sort();
+		assert_eq!(council(), expected);
+		// `Sudo.sudo(System.remark)` as it was encoded (pallet 15, call 0) is no call at all.
+		let remark =
+			RuntimeCall::System(polkadot_sdk::frame_system::Call::remark { remark: vec![1] });
+		let sudo = [&[15u8, 0][..], &remark.encode()].concat();
+		assert!(RuntimeCall::decode(&mut &sudo[..]).is_err());
+	});
+}
+
+#[test]
+fn one_regions_authorities_alone_cannot_add_or_remove_a_region() {
+	coordinator().execute_with(|| {
+		// Region A's two authorities are half the council: not two thirds.
+		let region_a = [Sr25519Keyring::Alice, Sr25519Keyring::Bob];
+		assert_eq!(
+			council_motion(&region_a, add_region(3000)),
+			Err(polkadot_sdk::sp_runtime::DispatchError::BadOrigin)
+		);
+		let remove_b =
+			RuntimeCall::Directory(pallet_directory::Call::remove_region { region: REGION_B });
+		assert_eq!(
+			council_motion(&region_a, remove_b),
+			Err(polkadot_sdk::sp_runtime::DispatchError::BadOrigin)
+		);
+		assert_eq!(region_ids(), vec![REGION_A, REGION_B]);
+		// Nor may any one account, even a collator.
+		assert!(polkadot_sdk::sp_runtime::traits::Dispatchable::dispatch(
+			add_region(3000),
+			crate::RuntimeOrigin::signed(Sr25519Keyring::Alice.to_account_id())
+		)
+		.is_err());
+
+		// With one authority of region B, three of four: added.
+		let three = [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Eve];
+		assert_eq!(council_motion(&three, add_region(3000)), Ok(()));
+		assert_eq!(region_ids(), vec![REGION_A, REGION_B, 3000]);
+	});
+}
+
+#[test]
+fn a_council_supermajority_enacts_root_calls_and_changes_its_own_members() {
+	coordinator().execute_with(|| {
+		let enact = |call: RuntimeCall| {
+			RuntimeCall::Governance(pallet_governance::Call::enact { call: Box::new(call) })
+		};
+		let code_hash = crate::Hash::repeat_byte(9);
+		let authorize =
+			enact(RuntimeCall::System(polkadot_sdk::frame_system::Call::authorize_upgrade {
+				code_hash,
+			}));
+		let upgrade_authorized = || {
+			System::events().iter().any(|r| {
+				r.event ==
+					crate::RuntimeEvent::System(
+						polkadot_sdk::frame_system::Event::UpgradeAuthorized {
+							code_hash,
+							check_version: true,
+						},
+					)
+			})
+		};
+		let region_b = [Sr25519Keyring::Eve, Sr25519Keyring::Ferdie];
+		assert!(council_motion(&region_b, authorize.clone()).is_err());
+		assert!(!upgrade_authorized());
+		let three = [Sr25519Keyring::Eve, Sr25519Keyring::Ferdie, Sr25519Keyring::Bob];
+		assert_eq!(council_motion(&three, authorize), Ok(()));
+		assert!(upgrade_authorized());
+
+		// A new region's authority joins the council by an enacted motion.
+		let newcomer = Sr25519Keyring::Charlie.to_account_id();
+		let mut members = council();
+		members.push(newcomer.clone());
+		let set_members = enact(RuntimeCall::FederationCouncil(
+			polkadot_sdk::pallet_collective::Call::set_members {
+				new_members: members,
+				prime: None,
+				old_count: 4,
+			},
+		));
+		assert_eq!(council_motion(&three, set_members), Ok(()));
+		assert!(council().contains(&newcomer));
+	});
+}

@@ -1,7 +1,7 @@
 //! The benchmarks this runtime runs: MedFed's pallets, whose weights `scripts/bench.sh`
 //! generates from them. The SDK pallets use the weights they ship with.
 
-use crate::{Access, Federation, Institutions, Pinning, Records, Runtime};
+use crate::{Access, Federation, Governance, Institutions, Pinning, Records, Runtime};
 use alloc::{string::String, vec::Vec};
 use polkadot_sdk::*;
 
@@ -11,6 +11,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_pinning, Pinning]
 	[pallet_federation, Federation]
 	[pallet_access, Access]
+	[pallet_governance, Governance]
 );
 
 /// The benchmarks and storage this runtime knows.

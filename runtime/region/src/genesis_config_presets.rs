@@ -7,7 +7,8 @@
 //! - `development` (para 2000): region A with Alice the only collator, for one node alone
 //!   (`medfed-node --dev`), without a coordinator.
 //!
-//! Regions A and B belong to the federation whose coordinator is para 1000.
+//! Regions A and B belong to the federation whose coordinator is para 1000. No preset has a
+//! sudo key: root is a supermajority of the authorities (`Governance.enact`).
 //!
 //! Authorities' proxy keys are the development Umbral keys of their names
 //! ([`medfed_primitives::umbral::dev`]): public knowledge, like the accounts themselves.
@@ -15,7 +16,6 @@
 use crate::{
 	AccountId, BalancesConfig, CollatorSelectionConfig, FederationConfig, InstitutionsConfig,
 	ParachainInfoConfig, PolkadotXcmConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys,
-	SudoConfig,
 };
 use alloc::{string::ToString, vec, vec::Vec};
 use medfed_primitives::{umbral::dev, Role};
@@ -46,7 +46,6 @@ struct RegionGenesis {
 	para_id: u32,
 	collators: Vec<Sr25519Keyring>,
 	institutions: Vec<(Sr25519Keyring, Role, &'static str)>,
-	sudo: Sr25519Keyring,
 	/// The coordinator's para id; `None` for a region that runs alone.
 	coordinator: Option<u32>,
 }
@@ -80,7 +79,6 @@ fn genesis(region: RegionGenesis) -> serde_json::Value {
 				.collect(),
 		},
 		polkadot_xcm: PolkadotXcmConfig { safe_xcm_version: Some(xcm::prelude::XCM_VERSION) },
-		sudo: SudoConfig { key: Some(account(&region.sudo)) },
 		institutions: InstitutionsConfig { institutions },
 		federation: FederationConfig { coordinator: region.coordinator },
 	})
@@ -97,7 +95,6 @@ fn region_a(collators: Vec<Sr25519Keyring>, coordinator: Option<u32>) -> serde_j
 			(Sr25519Keyring::Charlie, Role::Clinic, "Lakeside Family Clinic"),
 			(Sr25519Keyring::Dave, Role::Lab, "Valley Diagnostics Laboratory"),
 		],
-		sudo: Sr25519Keyring::Alice,
 	})
 }
 
@@ -112,7 +109,6 @@ fn region_b() -> serde_json::Value {
 			(Sr25519Keyring::One, Role::Hospital, "Bayside Children's Hospital"),
 			(Sr25519Keyring::Two, Role::Lab, "Dune Pathology Laboratory"),
 		],
-		sudo: Sr25519Keyring::Eve,
 	})
 }
 

@@ -155,6 +155,64 @@ fn one_authority_alone_cannot_admit() {
 	});
 }
 
+/// `Governance.enact(System.authorize_upgrade(code_hash))`: what authorities pass to upgrade.
+fn authorize_upgrade(code_hash: crate::Hash) -> RuntimeCall {
+	RuntimeCall::Governance(pallet_governance::Call::enact {
+		call: Box::new(RuntimeCall::System(polkadot_sdk::frame_system::Call::authorize_upgrade {
+			code_hash,
+		})),
+	})
+}
+
+fn upgrade_authorized(code_hash: crate::Hash) -> bool {
+	System::events().iter().any(|r| {
+		r.event ==
+			RuntimeEvent::System(polkadot_sdk::frame_system::Event::UpgradeAuthorized {
+				code_hash,
+				check_version: true,
+			})
+	})
+}
+
+#[test]
+fn a_region_has_no_sudo_and_one_authority_cannot_upgrade_it() {
+	use codec::Decode;
+	chain(REGION_A).execute_with(|| {
+		// `Sudo.sudo(System.remark)` as it was encoded (pallet 15, call 0) is no call at all.
+		let remark =
+			RuntimeCall::System(polkadot_sdk::frame_system::Call::remark { remark: vec![1] });
+		let sudo = [&[15u8, 0][..], &remark.encode()].concat();
+		assert!(RuntimeCall::decode(&mut &sudo[..]).is_err());
+
+		// Alice alone: the motion executes at once with one of two votes, and is refused.
+		let code_hash = crate::Hash::repeat_byte(7);
+		propose(Sr25519Keyring::Alice, 1, authorize_upgrade(code_hash));
+		let executed = System::events().into_iter().find_map(|r| match r.event {
+			RuntimeEvent::AuthorityCollective(pallet_collective::Event::Executed {
+				result,
+				..
+			}) => Some(result),
+			_ => None,
+		});
+		assert_eq!(executed, Some(Err(polkadot_sdk::sp_runtime::DispatchError::BadOrigin)));
+		assert!(!upgrade_authorized(code_hash));
+		// Nor may a signed account or the collective's majority call root-only calls directly.
+		assert!(authorize_upgrade(code_hash)
+			.dispatch(RuntimeOrigin::signed(account(Sr25519Keyring::Alice)))
+			.is_err());
+		assert!(!upgrade_authorized(code_hash));
+	});
+}
+
+#[test]
+fn a_supermajority_of_authorities_authorizes_a_runtime_upgrade() {
+	chain(REGION_A).execute_with(|| {
+		let code_hash = crate::Hash::repeat_byte(7);
+		pass_motion(authorize_upgrade(code_hash), || assert!(!upgrade_authorized(code_hash)));
+		assert!(upgrade_authorized(code_hash));
+	});
+}
+
 /// Charlie (a clinic of region A) registers a record of a fresh patient, Ferdie; its CID.
 fn register_a_record_of_ferdie() -> alloc::string::String {
 	let patient = account(Sr25519Keyring::Ferdie);

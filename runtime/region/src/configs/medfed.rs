@@ -22,12 +22,21 @@ use polkadot_sdk::{
 /// the institutions pallet keeps them equal to the active authorities.
 pub type AuthorityCollectiveInstance = pallet_collective::Instance1;
 
-/// More than half of the authorities, or root (a runtime upgrade, or sudo while the region
-/// keeps its bootstrap key). Admits and removes institutions and collators.
+/// More than half of the authorities, or root (which only a supermajority reaches). Admits
+/// and removes institutions and voids records.
 pub type AuthorityMajority = EitherOfDiverse<
 	EnsureRoot<AccountId>,
 	pallet_collective::EnsureProportionMoreThan<AccountId, AuthorityCollectiveInstance, 1, 2>,
 >;
+
+/// At least two thirds of the authorities: acts as root (`Governance.enact`: runtime upgrades),
+/// and decides the collators, the XCMP queue's channels and the federation's settings.
+pub type AuthoritySupermajority =
+	pallet_collective::EnsureProportionAtLeast<AccountId, AuthorityCollectiveInstance, 2, 3>;
+
+/// What needs a supermajority may also be done by root, that is by an enacted motion.
+pub type AuthoritySupermajorityOrRoot =
+	EitherOfDiverse<EnsureRoot<AccountId>, AuthoritySupermajority>;
 
 use polkadot_sdk::polkadot_runtime_common::prod_or_fast;
 
@@ -145,9 +154,15 @@ parameter_types! {
 	pub const MaxSweepPerBlock: u32 = 32;
 }
 
+impl pallet_governance::Config for Runtime {
+	type RuntimeCall = RuntimeCall;
+	type EnactOrigin = AuthoritySupermajority;
+	type WeightInfo = pallet_governance::weights::SubstrateWeight<Runtime>;
+}
+
 impl pallet_federation::Config for Runtime {
 	type XcmSender = super::xcm_config::XcmRouter;
-	type AdminOrigin = AuthorityMajority;
+	type AdminOrigin = AuthoritySupermajorityOrRoot;
 	type SiblingOrigin = medfed_runtime_common::xcm::EnsureSiblingPara<RuntimeOrigin>;
 	type SelfParaId = SelfParaId;
 	type RelayBlockNumber =
