@@ -6,8 +6,9 @@
 //! ## Overview
 //!
 //! Some calls of a parachain runtime take root and nothing else: a runtime upgrade
-//! (`System.authorize_upgrade`, `System.set_code`), raw storage changes, the XCM pallet's
-//! settings. A chain with `pallet_sudo` reaches root through one key, which then decides alone.
+//! (`System.authorize_upgrade`, after which anyone submits the code with
+//! `System.apply_authorized_upgrade`, so that the motion carries a hash, not the wasm), raw
+//! storage changes, the XCM pallet's settings. A chain with `pallet_sudo` reaches root through one key, which then decides alone.
 //! MedFed's chains have no such key. This pallet's one call, [`Pallet::enact`], dispatches a
 //! call as root when [`Config::EnactOrigin`] allows it: in MedFed's runtimes, a supermajority
 //! of an authority collective (`pallet_collective`) voting for the motion `enact(call)`. A
@@ -89,8 +90,8 @@ pub mod pallet {
 	pub enum Event<T: Config> {
 		/// A call was dispatched as root, and succeeded.
 		Enacted {
-			/// The hash of the encoded call (the chain's hasher), as the motion's proposal
-			/// hash is.
+			/// The hash of the encoded call that was dispatched (the chain's hasher). The
+			/// motion's own hash is that of `enact(call)`.
 			call_hash: T::Hash,
 		},
 	}

@@ -92,13 +92,16 @@ fn no_single_account_and_not_root_itself_may_enact() {
 				DispatchError::BadOrigin
 			);
 		}
-		// Nor one of three authorities, however the origin is made.
-		let one_of_three =
-			pallet_collective::RawOrigin::<u64, pallet_collective::Instance1>::Members(1, 3);
-		assert_noop!(
-			Governance::enact(one_of_three.into(), Box::new(root_only_call())),
-			DispatchError::BadOrigin
-		);
+		// Nor one of three authorities, nor three of five (a majority, short of two thirds),
+		// however the origin is made.
+		for (yes, of) in [(1, 3), (3, 5)] {
+			let members =
+				pallet_collective::RawOrigin::<u64, pallet_collective::Instance1>::Members(yes, of);
+			assert_noop!(
+				Governance::enact(members.into(), Box::new(root_only_call())),
+				DispatchError::BadOrigin
+			);
+		}
 		assert_eq!(polkadot_sdk::sp_io::storage::get(KEY), None);
 	});
 }

@@ -39,8 +39,8 @@ mod benchmarks {
 	#[benchmark]
 	fn admit() -> Result<(), BenchmarkError> {
 		fill_authorities::<T>(T::MaxAuthorities::get().saturating_sub(1))?;
-		let origin =
-			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin = T::AuthorityAdminOrigin::try_successful_origin()
+			.map_err(|_| BenchmarkError::Weightless)?;
 		let who: T::AccountId = account("admitted", 0, 0);
 
 		#[extrinsic_call]
@@ -60,8 +60,8 @@ mod benchmarks {
 	#[benchmark]
 	fn remove() -> Result<(), BenchmarkError> {
 		fill_authorities::<T>(T::MaxAuthorities::get())?;
-		let origin =
-			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let origin = T::AuthorityAdminOrigin::try_successful_origin()
+			.map_err(|_| BenchmarkError::Weightless)?;
 		let who = Authorities::<T>::get()
 			.last()
 			.cloned()

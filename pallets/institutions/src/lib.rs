@@ -7,7 +7,11 @@
 //! Every MedFed region keeps its own list of member institutions. Only members may register
 //! health records; only authorities govern the list. Admitting and removing an institution
 //! takes [`Config::AdminOrigin`], which a runtime sets to a collective of the authorities (a
-//! majority of them), so no single key decides membership.
+//! majority of them), so no single key decides membership. Admitting or removing an
+//! *authority* takes [`Config::AuthorityAdminOrigin`] instead: the authorities are the
+//! collective that governs the chain, so changing them must take as many of them as the
+//! chain's root does (two thirds in MedFed's runtimes), or a majority could remove or add
+//! authorities until it is two thirds.
 //!
 //! Authorities also run the region's re-encryption proxies, so an authority is admitted with
 //! the Umbral public key its proxy uses, and may rotate it later with
@@ -82,6 +86,10 @@ pub mod pallet {
 	pub trait Config: polkadot_sdk::frame_system::Config {
 		/// Who may admit and remove institutions: the region's authorities acting together.
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Who may admit and remove authorities: at least as many authorities as the chain's
+		/// root needs, since the authorities are the collective that governs the chain.
+		type AuthorityAdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// Told the new sorted set of active authorities whenever it changes.
 		type AuthoritiesChanged: ChangeMembers<Self::AccountId>;
@@ -225,7 +233,7 @@ pub mod pallet {
 		/// Admits `institution` with `role` and `name`; an authority also with the Umbral
 		/// public key of its proxy. An institution that was removed may be admitted again.
 		///
-		/// Origin: [`Config::AdminOrigin`].
+		/// Origin: [`Config::AdminOrigin`]; for an authority, [`Config::AuthorityAdminOrigin`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::admit())]
 		pub fn admit(
@@ -235,7 +243,11 @@ pub mod pallet {
 			name: Vec<u8>,
 			proxy_key: Option<PublicKey>,
 		) -> DispatchResult {
-			T::AdminOrigin::ensure_origin(origin)?;
+			if role == Role::Authority {
+				T::AuthorityAdminOrigin::ensure_origin(origin)?;
+			} else {
+				T::AdminOrigin::ensure_origin(origin)?;
+			}
 			let now = frame_system::Pallet::<T>::block_number();
 			let entry = Self::new_institution(role, name, proxy_key, now)?;
 			Self::admit_member(&institution, entry)?;
@@ -245,12 +257,18 @@ pub mod pallet {
 
 		/// Removes `institution` from the region. Its records stay; it can register no more.
 		///
-		/// Origin: [`Config::AdminOrigin`].
+		/// Origin: [`Config::AdminOrigin`]; for an authority, [`Config::AuthorityAdminOrigin`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::remove())]
 		pub fn remove(origin: OriginFor<T>, institution: T::AccountId) -> DispatchResult {
-			T::AdminOrigin::ensure_origin(origin)?;
-			let mut entry = Institutions::<T>::get(&institution).ok_or(Error::<T>::NotMember)?;
+			// Which origin it takes depends on what the institution is.
+			let entry = Institutions::<T>::get(&institution);
+			if entry.as_ref().is_some_and(|e| e.role == Role::Authority) {
+				T::AuthorityAdminOrigin::ensure_origin(origin)?;
+			} else {
+				T::AdminOrigin::ensure_origin(origin)?;
+			}
+			let mut entry = entry.ok_or(Error::<T>::NotMember)?;
 			ensure!(entry.is_active(), Error::<T>::InstitutionRemoved);
 			let mut authorities = Authorities::<T>::get();
 			if entry.role == Role::Authority {

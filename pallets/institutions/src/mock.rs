@@ -3,8 +3,11 @@
 use crate as pallet_institutions;
 use medfed_primitives::{PublicKey, Role};
 use polkadot_sdk::{
-	frame_support::{self, construct_runtime, derive_impl, parameter_types, traits::ChangeMembers},
-	frame_system::{self, EnsureRoot},
+	frame_support::{
+		self, construct_runtime, derive_impl, ord_parameter_types, parameter_types,
+		traits::{ChangeMembers, EitherOfDiverse},
+	},
+	frame_system::{self, EnsureRoot, EnsureSignedBy},
 	sp_io,
 	sp_runtime::BuildStorage,
 };
@@ -31,6 +34,12 @@ parameter_types! {
 	pub static CollectiveMembers: Vec<u64> = vec![];
 }
 
+ord_parameter_types! {
+	/// Stands in for a majority of the authorities, which is not enough to change them: root
+	/// stands in for two thirds.
+	pub const Majority: u64 = 100;
+}
+
 /// Stands in for the authority collective: remembers the member set it is given.
 pub struct RecordCollective;
 impl ChangeMembers<u64> for RecordCollective {
@@ -47,7 +56,8 @@ impl frame_support::traits::InitializeMembers<u64> for RecordCollective {
 }
 
 impl pallet_institutions::Config for Test {
-	type AdminOrigin = EnsureRoot<u64>;
+	type AdminOrigin = EitherOfDiverse<EnsureRoot<u64>, EnsureSignedBy<Majority, u64>>;
+	type AuthorityAdminOrigin = EnsureRoot<u64>;
 	type AuthoritiesChanged = RecordCollective;
 	type AuthoritiesInitialized = RecordCollective;
 	type MaxInstitutions = MaxInstitutions;

@@ -245,3 +245,38 @@ fn runtime_api_views_show_members_and_removed_ones() {
 		assert_eq!(all, vec![FOUNDER, HOSPITAL]);
 	});
 }
+
+#[test]
+fn a_majority_admits_and_removes_members_but_not_authorities() {
+	new_test_ext(|| {
+		let majority = RuntimeOrigin::signed(Majority::get());
+		assert_ok!(Institutions::admit(
+			majority.clone(),
+			7,
+			Role::Hospital,
+			b"Hospital".to_vec(),
+			None
+		));
+		assert_noop!(
+			Institutions::admit(
+				majority.clone(),
+				8,
+				Role::Authority,
+				b"Board".to_vec(),
+				Some(key())
+			),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(Institutions::remove(majority.clone(), FOUNDER), DispatchError::BadOrigin);
+		assert_ok!(Institutions::remove(majority, 7));
+		// Two thirds (root here) change the authorities.
+		assert_ok!(Institutions::admit(
+			RuntimeOrigin::root(),
+			8,
+			Role::Authority,
+			b"Board".to_vec(),
+			Some(key())
+		));
+		assert_eq!(Institutions::active_role(&8), Ok(Role::Authority));
+	});
+}

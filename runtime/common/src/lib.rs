@@ -20,6 +20,7 @@ extern crate alloc;
 
 pub mod fee;
 pub mod genesis;
+pub mod governance;
 pub mod limits;
 pub mod xcm;
 

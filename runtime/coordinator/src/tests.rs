@@ -460,3 +460,101 @@ fn a_council_supermajority_enacts_root_calls_and_changes_its_own_members() {
 		assert!(council().contains(&newcomer));
 	});
 }
+
+/// The origin of a council motion passed by `yes` of `of` members.
+fn council_of(yes: u32, of: u32) -> crate::RuntimeOrigin {
+	polkadot_sdk::pallet_collective::RawOrigin::<
+		AccountId,
+		polkadot_sdk::pallet_collective::Instance1,
+	>::Members(yes, of)
+	.into()
+}
+
+#[test]
+fn a_council_majority_short_of_two_thirds_cannot_govern() {
+	use polkadot_sdk::{frame_support::assert_noop, sp_runtime::traits::Dispatchable};
+	coordinator().execute_with(|| {
+		let two_thirds_only = [
+			add_region(3000),
+			RuntimeCall::Directory(pallet_directory::Call::remove_region { region: REGION_B }),
+			RuntimeCall::CollatorSelection(
+				polkadot_sdk::pallet_collator_selection::Call::set_invulnerables {
+					new: vec![Sr25519Keyring::Alice.to_account_id()],
+				},
+			),
+			RuntimeCall::Governance(pallet_governance::Call::enact {
+				call: Box::new(RuntimeCall::System(
+					polkadot_sdk::frame_system::Call::authorize_upgrade {
+						code_hash: crate::Hash::repeat_byte(9),
+					},
+				)),
+			}),
+		];
+		for call in &two_thirds_only {
+			assert_noop!(
+				call.clone().dispatch(council_of(3, 5)),
+				polkadot_sdk::sp_runtime::DispatchError::BadOrigin
+			);
+		}
+		for call in two_thirds_only {
+			assert!(call.dispatch(council_of(4, 5)).is_ok());
+		}
+		assert_eq!(region_ids(), vec![REGION_A, 3000]);
+	});
+}
+
+#[test]
+fn members_who_do_not_vote_count_against_a_motion() {
+	coordinator().execute_with(|| {
+		use crate::{FederationCouncil, RuntimeOrigin};
+		use polkadot_sdk::{frame_support::dispatch::GetDispatchInfo, sp_runtime::traits::Hash};
+		// A fifth member joins (three of four enact it).
+		let three = [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Eve];
+		let mut members = council();
+		members.push(Sr25519Keyring::Charlie.to_account_id());
+		let set_members = RuntimeCall::Governance(pallet_governance::Call::enact {
+			call: Box::new(RuntimeCall::FederationCouncil(
+				polkadot_sdk::pallet_collective::Call::set_members {
+					new_members: members,
+					prime: None,
+					old_count: 4,
+				},
+			)),
+		});
+		assert_eq!(council_motion(&three, set_members), Ok(()));
+		assert_eq!(council().len(), 5);
+
+		// A motion for adding a region needs all five; three vote for it, two stay silent
+		// until its end.
+		let call = add_region(3000);
+		let (length, weight) = (call.encoded_size() as u32, call.get_dispatch_info().call_weight);
+		let hash = <crate::Runtime as polkadot_sdk::frame_system::Config>::Hashing::hash_of(&call);
+		let index = polkadot_sdk::pallet_collective::ProposalCount::<
+			crate::Runtime,
+			polkadot_sdk::pallet_collective::Instance1,
+		>::get();
+		let signed = |k: &Sr25519Keyring| RuntimeOrigin::signed(k.to_account_id());
+		System::reset_events();
+		assert!(FederationCouncil::propose(signed(&three[0]), 5, Box::new(call), length).is_ok());
+		for voter in &three {
+			assert!(FederationCouncil::vote(signed(voter), hash, index, true).is_ok());
+		}
+		// After its end anyone closes it, the silent members counted against it: it is
+		// disapproved. (Counted as ayes, as `MoreThanMajorityThenPrimeDefaultVote` counts them
+		// once more than half voted aye, it would pass as five of five.)
+		let end = System::block_number() + crate::configs::CouncilMotionDuration::get();
+		System::set_block_number(end + 1);
+		assert!(FederationCouncil::close(signed(&three[0]), hash, index, weight, length).is_ok());
+		let outcome = System::events().into_iter().find_map(|r| match r.event {
+			crate::RuntimeEvent::FederationCouncil(
+				polkadot_sdk::pallet_collective::Event::Executed { result, .. },
+			) => Some(result.map_err(|_| "failed")),
+			crate::RuntimeEvent::FederationCouncil(
+				polkadot_sdk::pallet_collective::Event::Disapproved { .. },
+			) => Some(Err("disapproved")),
+			_ => None,
+		});
+		assert_eq!(outcome, Some(Err("disapproved")));
+		assert_eq!(region_ids(), vec![REGION_A, REGION_B]);
+	});
+}

@@ -196,11 +196,64 @@ fn a_region_has_no_sudo_and_one_authority_cannot_upgrade_it() {
 		});
 		assert_eq!(executed, Some(Err(polkadot_sdk::sp_runtime::DispatchError::BadOrigin)));
 		assert!(!upgrade_authorized(code_hash));
-		// Nor may a signed account or the collective's majority call root-only calls directly.
+		// Nor may a signed account enact.
 		assert!(authorize_upgrade(code_hash)
 			.dispatch(RuntimeOrigin::signed(account(Sr25519Keyring::Alice)))
 			.is_err());
 		assert!(!upgrade_authorized(code_hash));
+	});
+}
+
+/// The origin of a motion of the authority collective passed by `yes` of `of` authorities.
+fn authorities(yes: u32, of: u32) -> RuntimeOrigin {
+	pallet_collective::RawOrigin::<crate::AccountId, pallet_collective::Instance1>::Members(yes, of)
+		.into()
+}
+
+#[test]
+fn a_majority_short_of_two_thirds_neither_acts_as_root_nor_changes_authorities_or_collators() {
+	chain(REGION_A).execute_with(|| {
+		let (alice, bob) = (account(Sr25519Keyring::Alice), account(Sr25519Keyring::Bob));
+		let code_hash = crate::Hash::repeat_byte(7);
+		let two_thirds_only = [
+			authorize_upgrade(code_hash),
+			RuntimeCall::Institutions(pallet_institutions::Call::remove {
+				institution: bob.clone(),
+			}),
+			RuntimeCall::Institutions(pallet_institutions::Call::admit {
+				institution: account(Sr25519Keyring::Ferdie),
+				role: Role::Authority,
+				name: b"Puppet Board".to_vec(),
+				proxy_key: Some(dev::public_key("Ferdie")),
+			}),
+			RuntimeCall::CollatorSelection(
+				polkadot_sdk::pallet_collator_selection::Call::set_invulnerables {
+					new: vec![alice.clone()],
+				},
+			),
+			RuntimeCall::Federation(pallet_federation::Call::set_coordinator {
+				coordinator: para_ids::COORDINATOR,
+			}),
+		];
+		// Three of five are a majority, not two thirds: each is refused, nothing changes.
+		for call in &two_thirds_only {
+			assert_noop!(
+				call.clone().dispatch(authorities(3, 5)),
+				polkadot_sdk::sp_runtime::DispatchError::BadOrigin
+			);
+		}
+		// A majority still admits a hospital.
+		assert_ok!(admit_call(account(Sr25519Keyring::One)).dispatch(authorities(3, 5)));
+		// Four of five may do each.
+		for call in two_thirds_only {
+			assert_ok!(call.dispatch(authorities(4, 5)));
+		}
+		assert!(upgrade_authorized(code_hash));
+		assert!(Institutions::active_role(&bob).is_err());
+		assert_eq!(
+			Institutions::active_role(&account(Sr25519Keyring::Ferdie)),
+			Ok(Role::Authority)
+		);
 	});
 }
 

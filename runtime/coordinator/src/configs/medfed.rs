@@ -49,7 +49,8 @@ impl pallet_collective::Config<FederationCouncilInstance> for Runtime {
 	type MotionDuration = CouncilMotionDuration;
 	type MaxProposals = CouncilMaxProposals;
 	type MaxMembers = MaxCouncilMembers;
-	type DefaultVote = pallet_collective::MoreThanMajorityThenPrimeDefaultVote;
+	// Only the ayes given count: a majority cannot wait out the others into two thirds.
+	type DefaultVote = medfed_runtime_common::governance::AbstentionIsNay;
 	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
 	// Members change by an enacted motion of the council itself.
 	type SetMembersOrigin = EnsureRoot<AccountId>;

@@ -73,7 +73,8 @@ impl pallet_collective::Config<AuthorityCollectiveInstance> for Runtime {
 	type MotionDuration = MotionDuration;
 	type MaxProposals = MaxProposals;
 	type MaxMembers = MaxAuthorities;
-	type DefaultVote = pallet_collective::MoreThanMajorityThenPrimeDefaultVote;
+	// Only the ayes given count: a majority cannot wait out the others into two thirds.
+	type DefaultVote = medfed_runtime_common::governance::AbstentionIsNay;
 	type WeightInfo = pallet_collective::weights::SubstrateWeight<Runtime>;
 	// Membership follows the institutions pallet; nobody sets it directly.
 	type SetMembersOrigin = NeverEnsureOrigin<()>;
@@ -121,6 +122,8 @@ impl ValidatorRegistration<AccountId> for AuthorityWithKeys {
 
 impl pallet_institutions::Config for Runtime {
 	type AdminOrigin = AuthorityMajority;
+	// Changing the authorities changes who governs: two thirds, as for root.
+	type AuthorityAdminOrigin = AuthoritySupermajorityOrRoot;
 	type AuthoritiesChanged = AuthoritySetChanged;
 	type AuthoritiesInitialized = AuthorityCollective;
 	type MaxInstitutions = MaxInstitutions;
