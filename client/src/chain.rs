@@ -243,6 +243,16 @@ impl Chain {
 		read(entry)
 	}
 
+	/// How many ayes open motion `hash` needs, as it was proposed.
+	pub async fn motion_threshold(&self, hash: [u8; 32]) -> Result<u32> {
+		let votes = self.motion_entry("Voting", hash, |v| Ok(v.decode()?)).await?;
+		votes
+			.at("threshold")
+			.and_then(|v| v.as_u128())
+			.and_then(|t| u32::try_from(t).ok())
+			.ok_or_else(|| anyhow!("the motion's votes have no threshold"))
+	}
+
 	/// Whether an open motion can be closed now: it has its majority, or can no longer get it.
 	pub async fn motion_decided(&self, hash: [u8; 32]) -> Result<bool> {
 		let votes = self.motion_entry("Voting", hash, |v| Ok(v.decode()?)).await?;

@@ -1,7 +1,11 @@
 //! `ehr institution add|remove|list|show`: the region's member institutions. Adding or
 //! removing one is a motion of the authority collective (see `proposal`).
 
-use super::{args::umbral_key_arg, proposal::motion, Context};
+use super::{
+	args::umbral_key_arg,
+	proposal::{motion, Quorum},
+	Context,
+};
 use crate::{
 	chain::{account, calls},
 	cli::InstitutionCmd,
@@ -22,12 +26,15 @@ pub(super) async fn run(context: &Context, command: InstitutionCmd) -> Result<()
 				bail!("an authority needs --proxy-key, and only an authority may have one");
 			}
 			let call = calls::admit_institution(&who, role, &name, key.as_ref());
-			motion(chain, json, call, &signer.keypair(keystore)?).await
+			motion(chain, json, call, quorum(role), &signer.keypair(keystore)?).await
 		},
 		InstitutionCmd::Remove { signer, account: who } => {
 			let who = account(&who)?;
+			let role = chain.institution(&who).await?.map(|i| i.role);
 			let call = calls::remove_institution(&who);
-			motion(chain, json, call, &signer.keypair(keystore)?).await
+			// An institution that is not one is refused by the chain, with its reason.
+			let quorum = role.map_or(Quorum::Majority, quorum);
+			motion(chain, json, call, quorum, &signer.keypair(keystore)?).await
 		},
 		InstitutionCmd::List => {
 			let list: Vec<InstitutionView> =
@@ -44,5 +51,15 @@ pub(super) async fn run(context: &Context, command: InstitutionCmd) -> Result<()
 			print(json, &InstitutionView::from(&institution), institution_text);
 			Ok(())
 		},
+	}
+}
+
+/// What admitting or removing an institution of `role` takes: two thirds of the authorities
+/// for an authority (the authorities govern the chain), a majority otherwise.
+fn quorum(role: Role) -> Quorum {
+	if role == Role::Authority {
+		Quorum::TwoThirds
+	} else {
+		Quorum::Majority
 	}
 }

@@ -1,5 +1,6 @@
 //! `ehr proposal vote`, and the motions of the authority collective: adding or removing an
-//! institution proposes one, other authorities vote, and it executes once a majority approves.
+//! institution proposes one, other authorities vote, and it executes once enough approve: a
+//! majority, or two thirds for what changes who governs (an authority).
 
 use super::{args::hash_arg, Context};
 use crate::{
@@ -18,8 +19,7 @@ pub(super) async fn run(context: &Context, command: ProposalCmd) -> Result<()> {
 			let hash = hash_arg("the motion hash", &hash)?;
 			let key = signer.keypair(keystore)?;
 			chain.vote(hash, index, !nay, &key).await?;
-			let authorities = chain.authority_count().await?;
-			let threshold = authorities / 2 + 1;
+			let threshold = chain.motion_threshold(hash).await?;
 			// Close at once when the vote decided it: anyone may, and the voter is here.
 			let proposal = if chain.motion_decided(hash).await? {
 				chain.close(hash, index, &key).await?
@@ -31,10 +31,36 @@ pub(super) async fn run(context: &Context, command: ProposalCmd) -> Result<()> {
 	}
 }
 
-/// Proposes `call` to the authority collective with a majority threshold and votes for it.
-pub(super) async fn motion(chain: &Chain, json: bool, call: Call, signer: &Keypair) -> Result<()> {
+/// How many authorities a motion needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Quorum {
+	/// More than half: admitting or removing a member that is not an authority, voiding a
+	/// record (`AuthorityMajority`).
+	Majority,
+	/// At least two thirds: admitting or removing an authority (`AuthoritySupermajority`).
+	TwoThirds,
+}
+
+impl Quorum {
+	/// The ayes a motion of `authorities` members needs.
+	pub(super) fn threshold(self, authorities: u32) -> u32 {
+		match self {
+			Quorum::Majority => authorities / 2 + 1,
+			Quorum::TwoThirds => (2 * authorities).div_ceil(3),
+		}
+	}
+}
+
+/// Proposes `call` to the authority collective with `quorum`'s threshold and votes for it.
+pub(super) async fn motion(
+	chain: &Chain,
+	json: bool,
+	call: Call,
+	quorum: Quorum,
+	signer: &Keypair,
+) -> Result<()> {
 	let authorities = chain.authority_count().await?;
-	let threshold = authorities / 2 + 1;
+	let threshold = quorum.threshold(authorities);
 	// With one authority the motion executes as it is proposed; otherwise the proposer votes.
 	let proposal = chain.propose(call, threshold, signer).await?;
 	if proposal.executed.is_none() {
@@ -66,4 +92,22 @@ fn report_motion(json: bool, proposal: &Proposal, threshold: u32) -> Result<()> 
 		),
 	}
 	Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+	use super::Quorum;
+
+	#[test]
+	fn two_thirds_is_never_less_than_the_runtimes_proportion() {
+		for n in 1..=32u32 {
+			let majority = Quorum::Majority.threshold(n);
+			assert!(majority * 2 > n && (majority - 1) * 2 <= n, "majority of {n}");
+			let two_thirds = Quorum::TwoThirds.threshold(n);
+			// EnsureProportionAtLeast<2, 3>: yes * 3 >= 2 * n, and one fewer would not do.
+			assert!(two_thirds * 3 >= 2 * n && (two_thirds - 1) * 3 < 2 * n, "two thirds of {n}");
+		}
+		assert_eq!(Quorum::TwoThirds.threshold(5), 4);
+		assert_eq!(Quorum::Majority.threshold(5), 3);
+	}
 }

@@ -3,7 +3,7 @@
 
 use super::{
 	args::{hash_arg, hex_arg},
-	proposal::motion,
+	proposal::{motion, Quorum},
 	Context,
 };
 use crate::{
@@ -65,7 +65,7 @@ pub(super) async fn run(context: &Context, command: RecordCmd) -> Result<()> {
 				.record(id)
 				.await?
 				.ok_or_else(|| anyhow!("no record {id} in this region"))?;
-			motion(chain, json, calls::void_record(id), &keypair).await
+			motion(chain, json, calls::void_record(id), Quorum::Majority, &keypair).await
 		},
 		RecordCmd::Show { id } => {
 			let record = chain

@@ -1,6 +1,6 @@
 //! Each parachain's genesis, as a patch to its runtime's default genesis config (JSON, what
 //! `chain-spec-builder create … patch` reads): endowments, collators and their session keys,
-//! sudo, and the region's institutions or the coordinator's directory of regions.
+//! the region's institutions, or the coordinator's directory of regions and its council. No sudo.
 
 use super::{account, Federation, Institution, Region, Role};
 use anyhow::{anyhow, ensure, Context, Result};
@@ -69,12 +69,12 @@ fn endowments(accounts: impl IntoIterator<Item = String>) -> Vec<Value> {
 	unique.into_iter().map(|a| json!([a, ENDOWMENT])).collect()
 }
 
-/// What the genesis of every parachain of a federation holds: its para id, its sudo key (an
-/// account), the accounts it endows (besides sudo), and its collators as `(account, session
-/// key)`, invulnerable, their session keys for aura (`with_pinning`: for pinning as well).
+/// What the genesis of every parachain of a federation holds: its para id, the accounts it
+/// endows, and its collators as `(account, session key)`, invulnerable, their session keys for
+/// aura (`with_pinning`: for pinning as well). No chain has a sudo key: root is a supermajority
+/// of its authorities (`Governance.enact`).
 fn parachain_patch(
 	para_id: u32,
-	sudo: String,
 	endowed: impl IntoIterator<Item = String>,
 	collators: &[(String, String)],
 	with_pinning: bool,
@@ -91,20 +91,18 @@ fn parachain_patch(
 		})
 		.collect();
 	let invulnerables: Vec<&String> = collators.iter().map(|(account, _)| account).collect();
-	let endowed = endowments(std::iter::once(sudo.clone()).chain(endowed));
+	let endowed = endowments(endowed);
 	json!({
 		"balances": { "balances": endowed },
 		"parachainInfo": { "parachainId": para_id },
 		"collatorSelection": { "invulnerables": invulnerables, "candidacyBond": CANDIDACY_BOND },
 		"session": { "keys": keys },
 		"polkadotXcm": { "safeXcmVersion": 5 },
-		"sudo": { "key": sudo },
 	})
 }
 
 /// The genesis patch of `region`, whose coordinator has para id `coordinator`.
 pub fn region_patch(region: &Region, coordinator: u32) -> Result<Value> {
-	let sudo = account(&region.sudo)?.to_string();
 	let mut institutions = Vec::new();
 	let mut collators = Vec::new();
 	let mut endowed = Vec::new();
@@ -127,13 +125,26 @@ pub fn region_patch(region: &Region, coordinator: u32) -> Result<Value> {
 	for extra in &region.endowed {
 		endowed.push(account(extra)?.to_string());
 	}
-	let mut patch = parachain_patch(region.para_id, sudo, endowed, &collators, true);
+	let mut patch = parachain_patch(region.para_id, endowed, &collators, true);
 	patch["institutions"] = json!({ "institutions": institutions });
 	patch["federation"] = json!({ "coordinator": coordinator });
 	Ok(patch)
 }
 
-/// The coordinator's genesis patch: its directory lists every region of `federation`.
+/// The authority institutions of every region of `federation`: the coordinator's council.
+pub fn council(federation: &Federation) -> Result<Vec<String>> {
+	let authorities = federation
+		.regions
+		.iter()
+		.flat_map(|r| &r.institutions)
+		.filter(|i| i.role == Role::Authority)
+		.map(|i| Ok(account(&i.account)?.to_string()))
+		.collect::<Result<BTreeSet<String>>>()?;
+	Ok(authorities.into_iter().collect())
+}
+
+/// The coordinator's genesis patch: its directory lists every region of `federation`, and its
+/// council is every region's authorities, endowed there to propose and vote.
 pub fn coordinator_patch(federation: &Federation) -> Result<Value> {
 	let coordinator = &federation.coordinator;
 	let collators = coordinator
@@ -141,15 +152,16 @@ pub fn coordinator_patch(federation: &Federation) -> Result<Value> {
 		.iter()
 		.map(|c| Ok((account(&c.institution)?.to_string(), session_key(&c.node, &c.session_key)?)))
 		.collect::<Result<Vec<_>>>()?;
-	let sudo = account(&coordinator.sudo)?.to_string();
-	let endowed = collators.iter().map(|(a, _)| a.clone());
-	let mut patch = parachain_patch(coordinator.para_id, sudo, endowed, &collators, false);
+	let council = council(federation)?;
+	let endowed = collators.iter().map(|(a, _)| a.clone()).chain(council.iter().cloned());
+	let mut patch = parachain_patch(coordinator.para_id, endowed, &collators, false);
 	let regions: Vec<Value> = federation
 		.regions
 		.iter()
 		.map(|r| json!([r.para_id, r.name.as_bytes()]))
 		.collect();
 	patch["directory"] = json!({ "regions": regions });
+	patch["federationCouncil"] = json!({ "members": council });
 	Ok(patch)
 }
 

@@ -51,13 +51,18 @@ pub struct Relay {
 	pub validators: Vec<String>,
 }
 
+/// Fewest authority institutions a region may have: with one, one key would govern it.
+pub const MIN_AUTHORITIES: usize = 2;
+/// Most members of the coordinator's federation council (`MaxCouncilMembers` in
+/// `runtime/coordinator/src/configs/medfed.rs`): every region's authorities together.
+pub const MAX_COUNCIL_MEMBERS: usize = 128;
+
 /// The coordinator parachain.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Coordinator {
 	pub para_id: u32,
 	pub name: String,
-	pub sudo: String,
 	pub collators: Vec<CoordinatorCollator>,
 }
 
@@ -80,7 +85,6 @@ pub struct Region {
 	pub id: String,
 	pub name: String,
 	pub para_id: u32,
-	pub sudo: String,
 	pub ipfs_api_port: u16,
 	pub ipfs_swarm_port: u16,
 	/// Accounts endowed at genesis besides the institutions.
@@ -163,7 +167,8 @@ impl Federation {
 	/// Refuses what the network could not run: para ids, region ids, node names or IPFS ports
 	/// used twice, a relay chain name zombienet cannot use, a region without collators or
 	/// with more than its RPC ports allow, collators or proxy accounts of institutions that are
-	/// not authorities.
+	/// not authorities. And what one key would govern: a region with fewer than two
+	/// authorities; a coordinator council larger than its runtime holds.
 	pub fn check(&self) -> Result<()> {
 		ensure!(!self.relay.validators.is_empty(), "the relay chain needs validators");
 		// Zombienet names its files after it and splits names at `_`.
@@ -224,6 +229,14 @@ impl Federation {
 				);
 				account(proxy).with_context(|| format!("{}: proxy account", institution.name))?;
 			}
+			let authorities =
+				region.institutions.iter().filter(|i| i.role == Role::Authority).count();
+			ensure!(
+				authorities >= MIN_AUTHORITIES,
+				"{}: {authorities} authority institution(s); a region needs at least \
+				 {MIN_AUTHORITIES}, so that no single key governs it",
+				region.id
+			);
 		}
 		let authorities: BTreeSet<String> = self
 			.regions
@@ -231,6 +244,12 @@ impl Federation {
 			.flat_map(|r| r.institutions.iter().filter(|i| i.role == Role::Authority))
 			.map(|i| account(&i.account).map(|a| a.to_string()))
 			.collect::<Result<_>>()?;
+		ensure!(
+			authorities.len() <= MAX_COUNCIL_MEMBERS,
+			"{} authorities in all: the coordinator's federation council holds at most \
+			 {MAX_COUNCIL_MEMBERS}",
+			authorities.len()
+		);
 		ensure!(!self.coordinator.collators.is_empty(), "the coordinator needs collators");
 		for collator in &self.coordinator.collators {
 			ensure!(nodes.insert(&collator.node), "node name {} is used twice", collator.node);

@@ -12,7 +12,6 @@ pub(super) const THIRD_REGION: &str = r#"
 id = "region-c"
 name = "Northern Health Alliance"
 para_id = 2002
-sudo = "//Charlie"
 ipfs_api_port = 5003
 ipfs_swarm_port = 4103
 institutions = [
@@ -118,9 +117,46 @@ fn a_third_region_is_an_edit_to_the_file() {
 	assert_eq!(patch["collatorSelection"]["invulnerables"].as_array().expect("list").len(), 2);
 }
 
+#[test]
+fn no_chain_has_a_sudo_key_and_every_regions_authorities_govern_the_coordinator() {
+	let federation = parse(&format!("{SHIPPED}{THIRD_REGION}"));
+	let coordinator = genesis::coordinator_patch(&federation).expect("patch");
+	assert!(coordinator.get("sudo").is_none());
+	for region in &federation.regions {
+		let patch = genesis::region_patch(region, 1000).expect("patch");
+		assert!(patch.get("sudo").is_none(), "{} has a sudo key", region.id);
+	}
+	// Two authorities in each of three regions: six council members, each endowed.
+	let council: Vec<&str> = coordinator["federationCouncil"]["members"]
+		.as_array()
+		.expect("members")
+		.iter()
+		.map(|m| m.as_str().expect("an address"))
+		.collect();
+	assert_eq!(council.len(), 6);
+	let endowed = coordinator["balances"]["balances"].to_string();
+	assert!(council.iter().all(|member| endowed.contains(member)));
+	let charlie = super::account("//Charlie").expect("an account").to_string();
+	assert!(council.contains(&charlie.as_str()), "region C's authority is in the council");
+	// Nor does a federation file name one: the old field is refused, not ignored.
+	let old = SHIPPED.replace("para_id = 1000\n", "para_id = 1000\nsudo = \"//Alice\"\n");
+	let error = toml::from_str::<Federation>(&old).err().expect("refused").to_string();
+	assert!(error.contains("unknown field `sudo`"), "{error}");
+}
+
 fn refused(text: &str, expected: &str) {
 	let error = parse(text).check().expect_err("refused").to_string();
 	assert!(error.contains(expected), "{error:?} does not say {expected:?}");
+}
+
+#[test]
+fn a_region_with_one_authority_is_refused() {
+	let one = SHIPPED.replace(
+		r#"{ account = "//Bob", role = "authority","#,
+		r#"{ account = "//Bob", role = "hospital","#,
+	);
+	let one = one.replace(r#", collator = "bob", proxy = "//Bob//stash""#, "");
+	refused(&one, "region-a: 1 authority institution(s); a region needs at least 2");
 }
 
 #[test]
