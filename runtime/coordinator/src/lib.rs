@@ -155,4 +155,6 @@ cumulus_pallet_parachain_system::register_validate_block! {
 }
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests;
