@@ -587,7 +587,7 @@ impl Fuzz {
 		};
 		let (capsule, wrapped_key) = {
 			let i = self.key_index();
-			let (capsule, wrapped) = self.envelopes[i].clone();
+			let (capsule, wrapped) = self.envelopes[i];
 			let capsule = if self.rng.chance(95) { capsule.0.to_vec() } else { self.blob(98, 120) };
 			let wrapped = if self.rng.chance(95) { wrapped.0.to_vec() } else { self.blob(72, 90) };
 			(capsule, wrapped)
