@@ -23,6 +23,7 @@ pub mod genesis;
 pub mod governance;
 pub mod limits;
 pub mod xcm;
+pub mod xcm_weights;
 
 use polkadot_sdk::*;
 use sp_runtime::{

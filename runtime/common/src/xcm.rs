@@ -29,8 +29,6 @@ parameter_types! {
 	/// For a real deployment, set this to the relay chain's network and prepend
 	/// `UniversalLocation` with `GlobalConsensus(RelayNetwork::get())`.
 	pub const RelayNetwork: Option<NetworkId> = None;
-	/// One XCM instruction's weight when no benchmark says otherwise: a conservative estimate.
-	pub const UnitWeightCost: Weight = Weight::from_parts(1_000_000_000, 64 * 1024);
 	/// Most instructions in one message.
 	pub const MaxInstructions: u32 = 100;
 	/// Most assets the holding register may hold.

@@ -23,6 +23,7 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod weights;
 
 use alloc::{borrow::Cow, vec::Vec};
 use polkadot_sdk::{staging_parachain_info as parachain_info, *};

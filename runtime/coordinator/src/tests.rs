@@ -558,3 +558,47 @@ fn members_who_do_not_vote_count_against_a_motion() {
 		assert_eq!(region_ids(), vec![REGION_A, REGION_B]);
 	});
 }
+
+/// How many of MedFed's messages the coordinator executes per block, by the weights its XCM
+/// weigher gives them (benchmarked instructions plus the benchmarked call) and the message
+/// queue's share of a block. Prints the figures `docs/benchmarks.md` quotes.
+#[test]
+fn messages_per_block() {
+	use polkadot_sdk::staging_xcm_executor::traits::WeightBounds;
+	type Weigher = <XcmConfig as polkadot_sdk::staging_xcm_executor::Config>::Weigher;
+	let budget = crate::configs::MessageQueueServiceWeight::get();
+	let requester = Sr25519Keyring::Dave.to_account_id();
+	// `route_query` is weighed for the most regions the directory may forward to.
+	let route =
+		medfed_primitives::query::route_query(1, &requester, &patient(), QueryKind::Records, 40);
+	for (name, call, limit) in [
+		(
+			"announcement (note_patient)",
+			medfed_primitives::coordinator::note_patient(&patient()),
+			announcement_limit(),
+		),
+		("query (route_query)", route, query_limit()),
+	] {
+		let mut message = Xcm::<RuntimeCall>(vec![
+			UnpaidExecution { weight_limit: Limited(limit), check_origin: None },
+			Transact { origin_kind: OriginKind::Xcm, fallback_max_weight: None, call: call.into() },
+			SetTopic([1; 32]),
+		]);
+		let weight = Weigher::weight(&mut message, Weight::MAX).expect("MedFed's program weighs");
+		assert!(weight.all_lte(limit), "{name} weighs {weight:?}, above its limit {limit:?}");
+		let by_ref_time = budget.ref_time() / weight.ref_time().max(1);
+		let by_proof_size = budget.proof_size() / weight.proof_size().max(1);
+		println!(
+			"{name}: {} ps and {} bytes of proof; the message queue's {} ps and {} bytes a block \
+			 fit {by_ref_time} by ref time, {by_proof_size} by proof size",
+			weight.ref_time(),
+			weight.proof_size(),
+			budget.ref_time(),
+			budget.proof_size(),
+		);
+		assert!(by_ref_time.min(by_proof_size) > 0);
+	}
+	// Any other instruction cannot be weighed within a limit.
+	let mut other = Xcm::<RuntimeCall>(vec![ClearOrigin]);
+	assert!(Weigher::weight(&mut other, query_limit()).is_err());
+}

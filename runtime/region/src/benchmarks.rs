@@ -1,7 +1,8 @@
-//! The benchmarks this runtime runs: MedFed's pallets, whose weights `scripts/bench.sh`
-//! generates from them. The SDK pallets use the weights they ship with.
+//! The benchmarks this runtime runs: MedFed's pallets, `pallet_xcm`, and the XCM instructions
+//! MedFed's programs hold (`pallet_xcm_benchmarks::generic`), whose weights `scripts/bench.sh`
+//! generates from them. The other SDK pallets use the weights they ship with.
 
-use crate::{Access, Federation, Governance, Institutions, Pinning, Records, Runtime};
+use crate::{Access, Federation, Governance, Institutions, Pinning, Records, Runtime, RuntimeCall};
 use alloc::{string::String, vec::Vec};
 use polkadot_sdk::*;
 
@@ -12,7 +13,35 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_federation, Federation]
 	[pallet_access, Access]
 	[pallet_governance, Governance]
+	[pallet_xcm, PalletXcm]
+	[pallet_xcm_benchmarks::generic, XcmGeneric]
 );
+
+/// `pallet_xcm`'s benchmarks.
+type PalletXcm = pallet_xcm::benchmarking::Pallet<Runtime>;
+/// The XCM instructions' benchmarks.
+type XcmGeneric = pallet_xcm_benchmarks::generic::Pallet<Runtime>;
+
+medfed_runtime_common::impl_xcm_benchmarks! {
+	runtime: Runtime,
+	xcm_config: crate::configs::xcm_config::XcmConfig,
+	location_to_account: crate::configs::xcm_config::LocationToAccountId,
+	balances: crate::Balances,
+	existential_deposit: crate::configs::ExistentialDeposit,
+	// What a region's `Transact`s dispatch: a federation call, here from the coordinator's
+	// sovereign account, which the call refuses at its origin check (the call's own weight is
+	// added to the instruction's when a message is weighed).
+	transact: (
+		staging_xcm::latest::Location::new(
+			1,
+			[staging_xcm::latest::Junction::Parachain(medfed_runtime_common::para_ids::COORDINATOR)],
+		),
+		RuntimeCall::Federation(pallet_federation::Call::take_answer {
+			nonce: 0,
+			answer: medfed_primitives::query::Answer::NotFound,
+		}),
+	),
+}
 
 /// The benchmarks and storage this runtime knows.
 pub fn metadata(

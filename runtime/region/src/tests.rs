@@ -876,5 +876,19 @@ fn every_query_program_weighs_within_the_query_weight_limit() {
 		]);
 		let weight = Weigher::weight(&mut message, Weight::MAX).expect("weighs");
 		assert!(weight.all_lte(limit), "{name} weighs {weight:?}, above {limit:?}");
+		// How many the message queue's share of a block executes (printed for
+		// docs/benchmarks.md).
+		let budget = crate::configs::MessageQueueServiceWeight::get();
+		println!(
+			"{name}: {} ps and {} bytes of proof; a block's message queue fits {} by ref time, \
+			 {} by proof size",
+			weight.ref_time(),
+			weight.proof_size(),
+			budget.ref_time() / weight.ref_time().max(1),
+			budget.proof_size() / weight.proof_size().max(1),
+		);
 	}
+	// Any other instruction cannot be weighed within a limit: the barrier's shape, again.
+	let mut other = Xcm::<RuntimeCall>(vec![ClearOrigin]);
+	assert!(Weigher::weight(&mut other, limit).is_err());
 }

@@ -28,14 +28,14 @@ use polkadot_runtime_common::impls::ToAuthor;
 use xcm::latest::prelude::*;
 use xcm_builder::{
 	DenyRecursively, DenyReserveTransferToRelayChain, DenyThenTry, EnsureXcmOrigin,
-	FixedWeightBounds, FrameTransactionalProcessor, FungibleAdapter, IsConcrete, NativeAsset,
-	SignedToAccountId32, TakeWeightCredit, TrailingSetTopicAsId, UsingComponents, WithUniqueTopic,
+	FrameTransactionalProcessor, FungibleAdapter, IsConcrete, NativeAsset, TakeWeightCredit,
+	TrailingSetTopicAsId, UsingComponents, WithUniqueTopic,
 };
 use xcm_executor::XcmExecutor;
 
 pub use medfed_runtime_common::xcm::{
 	AllowMedFedPrograms, HereLocation, LocationToAccountId, MaxAssetsIntoHolding, MaxInstructions,
-	QueryWeightLimit, RelayNetwork, UnitWeightCost,
+	QueryWeightLimit, RelayNetwork,
 };
 
 parameter_types! {
@@ -105,7 +105,13 @@ impl xcm_executor::Config for XcmConfig {
 	type IsTeleporter = ();
 	type UniversalLocation = UniversalLocation;
 	type Barrier = Barrier;
-	type Weigher = FixedWeightBounds<UnitWeightCost, RuntimeCall, MaxInstructions>;
+	// Weighed by the benchmarks of the instructions MedFed's programs hold; any other
+	// instruction cannot be weighed within a limit.
+	type Weigher = medfed_runtime_common::xcm_weights::Weigher<
+		crate::weights::xcm_generic::WeightInfo<Runtime>,
+		RuntimeCall,
+		MaxInstructions,
+	>;
 	type Trader =
 		UsingComponents<WeightToFee, HereLocation, AccountId, Balances, ToAuthor<Runtime>>;
 	type ResponseHandler = PolkadotXcm;
@@ -128,9 +134,6 @@ impl xcm_executor::Config for XcmConfig {
 	type XcmRecorder = PolkadotXcm;
 }
 
-/// Converts a local signed origin into an XCM location.
-pub type LocalOriginToLocation = SignedToAccountId32<RuntimeOrigin, AccountId, RelayNetwork>;
-
 /// How messages leave: upward to the relay chain, over HRMP to siblings.
 pub type XcmRouter =
 	WithUniqueTopic<(cumulus_primitives_utility::ParentAsUmp<ParachainSystem, (), ()>, XcmpQueue)>;
@@ -140,12 +143,13 @@ impl pallet_xcm::Config for Runtime {
 	// Only root may send arbitrary messages; MedFed's pallets send their own.
 	type SendXcmOrigin = EnsureXcmOrigin<RuntimeOrigin, ()>;
 	type XcmRouter = XcmRouter;
-	type ExecuteXcmOrigin = EnsureXcmOrigin<RuntimeOrigin, LocalOriginToLocation>;
+	// Nobody executes XCM here, or claims trapped assets (no message may hold assets).
+	type ExecuteXcmOrigin = EnsureXcmOrigin<RuntimeOrigin, ()>;
 	type XcmExecuteFilter = Nothing;
 	type XcmExecutor = XcmExecutor<XcmConfig>;
 	type XcmTeleportFilter = Nothing;
 	type XcmReserveTransferFilter = Nothing;
-	type Weigher = FixedWeightBounds<UnitWeightCost, RuntimeCall, MaxInstructions>;
+	type Weigher = <XcmConfig as xcm_executor::Config>::Weigher;
 	type UniversalLocation = UniversalLocation;
 	type RuntimeOrigin = RuntimeOrigin;
 	type RuntimeCall = RuntimeCall;
@@ -156,7 +160,7 @@ impl pallet_xcm::Config for Runtime {
 	type TrustedLockers = ();
 	type SovereignAccountOf = LocationToAccountId;
 	type MaxLockers = ConstU32<8>;
-	type WeightInfo = pallet_xcm::TestWeightInfo;
+	type WeightInfo = crate::weights::pallet_xcm::WeightInfo<Runtime>;
 	type AdminOrigin = EnsureRoot<AccountId>;
 	type MaxRemoteLockConsumers = ConstU32<0>;
 	type RemoteLockConsumerIdentifier = ();
