@@ -267,16 +267,18 @@ fn root_may(call: &RuntimeCall) -> bool {
 			S::set_code_without_checks { .. },
 		) => false,
 		RuntimeCall::Balances(pallet_balances::Call::force_adjust_total_issuance { .. }) => false,
-		// Known finding (fuzz seed 0x26415eafbfe6038c, step 1341): `set_desired_candidates`
-		// above the runtime's `MaxCandidates` (0 here) is accepted with a warning by the SDK
-		// pallet, and its try-state fails from then on. Skipped until the runtime refuses it.
-		RuntimeCall::CollatorSelection(
-			pallet_collator_selection::Call::set_desired_candidates { max },
-		) => {
-			use polkadot_sdk::frame_support::traits::Get;
-			*max <= <Runtime as pallet_collator_selection::Config>::MaxCandidates::get()
+		// As root (enact), `set_desired_candidates` above `MaxCandidates` passes every call
+		// filter and breaks collator selection's invariant, as raw storage writes would (fuzz
+		// seed 0x26415eafbfe6038c). Through a collective, the runtime's filter refuses it.
+		RuntimeCall::Governance(pallet_governance::Call::enact { call }) => match &**call {
+			RuntimeCall::CollatorSelection(
+				pallet_collator_selection::Call::set_desired_candidates { max },
+			) => {
+				use polkadot_sdk::frame_support::traits::Get;
+				*max <= <Runtime as pallet_collator_selection::Config>::MaxCandidates::get()
+			},
+			call => root_may(call),
 		},
-		RuntimeCall::Governance(pallet_governance::Call::enact { call }) => root_may(call),
 		RuntimeCall::AuthorityCollective(
 			pallet_collective::Call::propose { proposal, .. } |
 			pallet_collective::Call::execute { proposal, .. },

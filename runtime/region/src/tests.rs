@@ -892,3 +892,28 @@ fn every_query_program_weighs_within_the_query_weight_limit() {
 	let mut other = Xcm::<RuntimeCall>(vec![ClearOrigin]);
 	assert!(Weigher::weight(&mut other, limit).is_err());
 }
+
+#[test]
+fn collator_selection_is_never_asked_for_more_candidates_than_it_may_hold() {
+	use polkadot_sdk::frame_support::traits::Get;
+	chain(REGION_A).execute_with(|| {
+		let max =
+			<Runtime as polkadot_sdk::pallet_collator_selection::Config>::MaxCandidates::get();
+		let call = RuntimeCall::CollatorSelection(
+			polkadot_sdk::pallet_collator_selection::Call::set_desired_candidates { max: max + 1 },
+		);
+		// Even four of five authorities (fuzz seed 0x26415eafbfe6038c found it passing).
+		let error = call.dispatch(authorities(4, 5)).expect_err("filtered");
+		assert_eq!(error.error, polkadot_sdk::frame_system::Error::<Runtime>::CallFiltered.into());
+		assert_ok!(RuntimeCall::CollatorSelection(
+			polkadot_sdk::pallet_collator_selection::Call::set_desired_candidates { max }
+		)
+		.dispatch(authorities(4, 5)));
+		#[cfg(feature = "try-runtime")]
+		{
+			use polkadot_sdk::frame_support::traits::{TryState, TryStateSelect};
+			crate::AllPalletsWithSystem::try_state(1, TryStateSelect::All)
+				.expect("collator selection's invariants hold");
+		}
+	});
+}

@@ -42,6 +42,8 @@ parameter_types! {
 
 #[derive_impl(frame_system::config_preludes::ParaChainDefaultConfig)]
 impl frame_system::Config for Runtime {
+	// Everything, but asking collator selection for more candidates than it may hold.
+	type BaseCallFilter = medfed_runtime_common::governance::CollatorCallsWithinBounds<Runtime>;
 	type AccountId = AccountId;
 	type Nonce = Nonce;
 	type Hash = Hash;
