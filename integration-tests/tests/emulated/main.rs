@@ -36,7 +36,8 @@ fn announcement_of(patient: &region_runtime::AccountId) -> Option<XcmHash> {
 }
 
 /// What the coordinator's message queue reported for messages from sibling `para`, in order:
-/// each message's id and whether it executed in full. Call it in the coordinator.
+/// each message's id and whether it executed in full (one it could not even weigh did not).
+/// Call it in the coordinator.
 fn processed_from(para: u32) -> Vec<(H256, bool)> {
 	coordinator::System::events()
 		.into_iter()
@@ -47,6 +48,15 @@ fn processed_from(para: u32) -> Vec<(H256, bool)> {
 				success,
 				..
 			}) if from == para.into() => Some((id, success)),
+			// A message that cannot be weighed (it holds an instruction MedFed never executes)
+			// is refused before the barrier is asked.
+			coordinator::RuntimeEvent::MessageQueue(
+				pallet_message_queue::Event::ProcessingFailed {
+					id,
+					origin: AggregateMessageOrigin::Sibling(from),
+					..
+				},
+			) if from == para.into() => Some((id, false)),
 			_ => None,
 		})
 		.collect()

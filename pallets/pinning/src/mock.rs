@@ -54,6 +54,7 @@ parameter_types! {
 
 impl pallet_institutions::Config for Test {
 	type AdminOrigin = EnsureRoot<u64>;
+	type AuthorityAdminOrigin = EnsureRoot<u64>;
 	type AuthoritiesChanged = ();
 	type AuthoritiesInitialized = ();
 	type MaxInstitutions = MaxInstitutions;

@@ -54,6 +54,7 @@ impl OnFirstRecord<u64> for RememberAnnouncements {
 
 impl pallet_institutions::Config for Test {
 	type AdminOrigin = EnsureRoot<u64>;
+	type AuthorityAdminOrigin = EnsureRoot<u64>;
 	type AuthoritiesChanged = ();
 	type AuthoritiesInitialized = ();
 	type MaxInstitutions = MaxInstitutions;

@@ -157,3 +157,20 @@ pub fn open_channel_for_benchmarks<T: cumulus_pallet_parachain_system::Config>(p
 	}
 	RelevantMessagingState::<T>::put(state);
 }
+
+/// Whether a message was refused before any of it executed: by the barrier, or because it
+/// holds an instruction MedFed never executes, which cannot be weighed within a limit
+/// ([`crate::xcm_weights`]). What the runtimes' tests expect of every program of another shape.
+pub fn refused_before_execution(outcome: &Outcome) -> bool {
+	let refusal = |error: &XcmError| {
+		matches!(error, XcmError::Barrier | XcmError::Overflow | XcmError::WeightLimitReached(_))
+	};
+	match outcome {
+		Outcome::Error(InstructionError { error, .. }) => refusal(error),
+		// The barrier's refusal is reported with the weight the message was charged.
+		Outcome::Incomplete {
+			error: InstructionError { error: XcmError::Barrier, .. }, ..
+		} => true,
+		_ => false,
+	}
+}

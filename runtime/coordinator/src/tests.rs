@@ -73,15 +73,6 @@ fn announcement(para: u32, patient: &AccountId) -> (Location, Xcm<RuntimeCall>) 
 	(Location::new(1, [Parachain(para)]), message)
 }
 
-/// Whether the barrier stopped `outcome`'s message.
-fn stopped_by_the_barrier(outcome: &Outcome) -> bool {
-	matches!(
-		outcome,
-		Outcome::Incomplete { error: InstructionError { error: XcmError::Barrier, .. }, .. } |
-			Outcome::Error(InstructionError { error: XcmError::Barrier, .. })
-	)
-}
-
 fn execute(origin: Location, message: Xcm<RuntimeCall>) -> Outcome {
 	let mut id = [7; 32];
 	XcmExecutor::<XcmConfig>::prepare_and_execute(
@@ -250,7 +241,10 @@ fn only_the_exact_announcement_executes() {
 		];
 		for message in refused {
 			let outcome = execute(region.clone(), message.clone());
-			assert!(stopped_by_the_barrier(&outcome), "{message:?}: {outcome:?}");
+			assert!(
+				medfed_runtime_common::xcm::refused_before_execution(&outcome),
+				"{message:?}: {outcome:?}"
+			);
 		}
 		assert!(Directory::regions_of(patient()).is_empty());
 	});
@@ -267,7 +261,10 @@ fn the_relay_chain_cannot_speak_for_a_region() {
 			Xcm(vec![as_region, unpaid, note_patient(&patient())]),
 		] {
 			let outcome = execute(Location::parent(), message.clone());
-			assert!(stopped_by_the_barrier(&outcome), "{message:?}: {outcome:?}");
+			assert!(
+				medfed_runtime_common::xcm::refused_before_execution(&outcome),
+				"{message:?}: {outcome:?}"
+			);
 		}
 		assert!(Directory::regions_of(patient()).is_empty());
 	});
