@@ -112,5 +112,25 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// Forgetting the last of a full entry's regions.
+	#[benchmark]
+	fn forget_patient_region() -> Result<(), BenchmarkError> {
+		let origin =
+			T::AdminOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let patient: T::AccountId = account("patient", 0, 0);
+		let listed: Vec<ParaId> = (0..T::MaxRegions::get()).map(|r| 10_000 + r).collect();
+		let last = *listed.last().ok_or(BenchmarkError::Stop("MaxRegions is zero"))?;
+		let listed: BoundedVec<ParaId, T::MaxRegions> = listed
+			.try_into()
+			.map_err(|_| BenchmarkError::Stop("more regions than MaxRegions"))?;
+		PatientRegions::<T>::insert(&patient, listed);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, patient.clone(), last);
+
+		assert_eq!(PatientRegions::<T>::get(&patient).len() as u32, T::MaxRegions::get() - 1);
+		Ok(())
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);
 }

@@ -163,6 +163,8 @@ pub mod pallet {
 		QueryRouted { query: QueryId, asked: u32, unreachable: u32 },
 		/// The asking region of `query` could not be told where it went: it will time out.
 		RoutingNotReported { query: QueryId },
+		/// The directory no longer lists `region` for `patient` (admin origin).
+		PatientForgotten { patient: T::AccountId, region: ParaId },
 	}
 
 	/// Why a directory call was refused.
@@ -180,7 +182,10 @@ pub mod pallet {
 		/// The region's name is empty or not UTF-8.
 		InvalidName,
 		/// The patient is already listed in `MaxRegions` regions, some of them removed ones.
+		/// The admin origin may forget the removed ones (`forget_patient_region`).
 		TooManyRegionsForPatient,
+		/// The directory does not list that region for that patient.
+		NotListed,
 	}
 
 	#[pallet::hooks]
@@ -277,6 +282,33 @@ pub mod pallet {
 				unreachable: unreachable.len() as u32,
 			});
 			Ok(Some(T::WeightInfo::route_query(targets.len() as u32)).into())
+		}
+
+		/// Stops listing `region` for `patient`: for entries of a removed region, which still
+		/// count toward the patient's `MaxRegions`, or an entry noted in error. The region may
+		/// note the patient again.
+		///
+		/// Origin: [`Config::AdminOrigin`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::forget_patient_region())]
+		pub fn forget_patient_region(
+			origin: OriginFor<T>,
+			patient: T::AccountId,
+			region: ParaId,
+		) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			let mut regions = PatientRegions::<T>::get(&patient);
+			let before = regions.len();
+			regions.retain(|r| *r != region);
+			ensure!(regions.len() < before, Error::<T>::NotListed);
+
+			if regions.is_empty() {
+				PatientRegions::<T>::remove(&patient);
+			} else {
+				PatientRegions::<T>::insert(&patient, regions);
+			}
+			Self::deposit_event(Event::PatientForgotten { patient, region });
+			Ok(())
 		}
 	}
 }

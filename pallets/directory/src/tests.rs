@@ -168,6 +168,56 @@ fn remove_region_refuses_its_messages_and_hides_its_entries() {
 }
 
 #[test]
+fn the_admin_forgets_a_removed_regions_entry_and_the_patient_takes_a_new_region() {
+	new_test_ext(|| {
+		// The patient's entry is full, one of its regions removed (as above).
+		assert_ok!(Directory::add_region(RuntimeOrigin::root(), 2002, b"Region C".to_vec()));
+		for region in [REGION_A, REGION_B, 2002] {
+			assert_ok!(Directory::note_patient(para(region), PATIENT));
+		}
+		assert_ok!(Directory::remove_region(RuntimeOrigin::root(), 2002));
+		assert_ok!(Directory::add_region(RuntimeOrigin::root(), 2003, b"Region D".to_vec()));
+
+		assert_ok!(Directory::forget_patient_region(RuntimeOrigin::root(), PATIENT, 2002));
+		System::assert_last_event(
+			Event::PatientForgotten { patient: PATIENT, region: 2002 }.into(),
+		);
+		assert_eq!(PatientRegions::<Test>::get(PATIENT).into_inner(), vec![REGION_A, REGION_B]);
+		assert_ok!(Directory::note_patient(para(2003), PATIENT));
+		assert_eq!(Directory::regions_of(PATIENT), vec![REGION_A, REGION_B, 2003]);
+
+		// The last region forgotten, the entry is gone.
+		for region in [REGION_A, REGION_B, 2003] {
+			assert_ok!(Directory::forget_patient_region(RuntimeOrigin::root(), PATIENT, region));
+		}
+		assert!(!PatientRegions::<Test>::contains_key(PATIENT));
+	});
+}
+
+#[test]
+fn forget_patient_region_refuses_what_is_not_listed_and_any_other_origin() {
+	new_test_ext(|| {
+		assert_ok!(Directory::note_patient(para(REGION_A), PATIENT));
+		assert_noop!(
+			Directory::forget_patient_region(RuntimeOrigin::root(), PATIENT, REGION_B),
+			Error::<Test>::NotListed
+		);
+		assert_noop!(
+			Directory::forget_patient_region(RuntimeOrigin::root(), PATIENT + 1, REGION_A),
+			Error::<Test>::NotListed
+		);
+		// Not the region itself, nor the patient.
+		for origin in [para(REGION_A), RuntimeOrigin::signed(PATIENT)] {
+			assert_noop!(
+				Directory::forget_patient_region(origin, PATIENT, REGION_A),
+				DispatchError::BadOrigin
+			);
+		}
+		assert_eq!(Directory::regions_of(PATIENT), vec![REGION_A]);
+	});
+}
+
+#[test]
 fn remove_region_refuses_an_unknown_region() {
 	new_test_ext(|| {
 		assert_noop!(

@@ -20,6 +20,7 @@ pub trait WeightInfo {
 	fn add_region() -> Weight;
 	fn remove_region() -> Weight;
 	fn route_query(r: u32, ) -> Weight;
+	fn forget_patient_region() -> Weight;
 }
 
 /// Weights for `pallet_directory`, with the runtime's database weights.
@@ -89,6 +90,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2553).saturating_mul(r.into()))
 	}
+	fn forget_patient_region() -> Weight {
+		Weight::from_parts(50_000_000, 3000)
+	}
 }
 
 /// Weights for `pallet_directory` with RocksDB's database weights, for tests and mocks.
@@ -116,5 +120,8 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2553).saturating_mul(r.into()))
+	}
+	fn forget_patient_region() -> Weight {
+		Weight::from_parts(50_000_000, 3000)
 	}
 }
