@@ -58,6 +58,8 @@ impl frame_support::traits::InitializeMembers<u64> for RecordCollective {
 impl pallet_institutions::Config for Test {
 	type AdminOrigin = EitherOfDiverse<EnsureRoot<u64>, EnsureSignedBy<Majority, u64>>;
 	type AuthorityAdminOrigin = EnsureRoot<u64>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ();
 	type AuthoritiesChanged = RecordCollective;
 	type AuthoritiesInitialized = RecordCollective;
 	type MaxInstitutions = MaxInstitutions;

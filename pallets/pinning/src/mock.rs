@@ -55,6 +55,8 @@ parameter_types! {
 impl pallet_institutions::Config for Test {
 	type AdminOrigin = EnsureRoot<u64>;
 	type AuthorityAdminOrigin = EnsureRoot<u64>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ();
 	type AuthoritiesChanged = ();
 	type AuthoritiesInitialized = ();
 	type MaxInstitutions = MaxInstitutions;

@@ -9,7 +9,7 @@ use medfed_primitives::{
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_system::RawOrigin,
-	sp_runtime::{traits::Hash, BoundedVec},
+	sp_runtime::{traits::Hash, BoundedVec, Saturating},
 };
 
 /// A capsule that passes every check: both points the generator, scalar 1.
@@ -86,6 +86,9 @@ mod benchmarks {
 	#[benchmark]
 	fn register_patient() {
 		let patient: T::AccountId = whitelisted_caller();
+		let amount = <T::Currency as fungible::Inspect<_>>::minimum_balance()
+			.saturating_add(T::PatientDeposit::get());
+		let _ = <T::Currency as fungible::Mutate<_>>::set_balance(&patient, amount);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(patient.clone()), GENERATOR.0.to_vec());

@@ -4,9 +4,11 @@
 use crate as pallet_records;
 use medfed_primitives::{envelope, Cid, CiphertextHash, OnFirstRecord, PublicKey, Role};
 use polkadot_sdk::{
-	frame_support::{construct_runtime, derive_impl, parameter_types, weights::Weight},
+	frame_support::{
+		construct_runtime, derive_impl, parameter_types, traits::ConstU64, weights::Weight,
+	},
 	frame_system::{self, EnsureRoot},
-	sp_io,
+	pallet_balances, sp_io,
 	sp_runtime::BuildStorage,
 };
 
@@ -15,6 +17,7 @@ type Block = frame_system::mocking::MockBlock<Test>;
 construct_runtime!(
 	pub enum Test {
 		System: frame_system,
+		Balances: pallet_balances,
 		Institutions: pallet_institutions,
 		Records: pallet_records,
 	}
@@ -23,7 +26,21 @@ construct_runtime!(
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
 }
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+}
+
+/// What every test account starts with.
+pub const ENDOWMENT: u64 = 1_000_000;
+/// What a patient's registration holds.
+pub const PATIENT_DEPOSIT: u64 = 1_000;
+/// An account with nothing: it cannot register as a patient.
+pub const PENNILESS: u64 = 999;
 
 parameter_types! {
 	pub const MaxInstitutions: u32 = 16;
@@ -55,6 +72,8 @@ impl OnFirstRecord<u64> for RememberAnnouncements {
 impl pallet_institutions::Config for Test {
 	type AdminOrigin = EnsureRoot<u64>;
 	type AuthorityAdminOrigin = EnsureRoot<u64>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ();
 	type AuthoritiesChanged = ();
 	type AuthoritiesInitialized = ();
 	type MaxInstitutions = MaxInstitutions;
@@ -71,6 +90,9 @@ impl pallet_records::Config for Test {
 	type MaxRecordSize = MaxRecordSize;
 	type MaxPageSize = MaxPageSize;
 	type OnFirstRecord = RememberAnnouncements;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	type PatientDeposit = ConstU64<PATIENT_DEPOSIT>;
 	type WeightInfo = ();
 }
 
@@ -137,6 +159,12 @@ pub fn new_bench_ext() -> sp_io::TestExternalities {
 	}
 	.assimilate_storage(&mut storage)
 	.expect("valid genesis");
+	pallet_balances::GenesisConfig::<Test> {
+		balances: [PATIENT, OTHER_PATIENT, 200].into_iter().map(|who| (who, ENDOWMENT)).collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut storage)
+	.expect("valid balances");
 	storage.into()
 }
 

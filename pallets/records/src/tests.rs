@@ -91,6 +91,22 @@ fn register_patient_publishes_a_key_once() {
 }
 
 #[test]
+fn a_registration_holds_the_patients_deposit_and_one_without_it_is_refused() {
+	use polkadot_sdk::frame_support::traits::fungible::InspectHold;
+	new_test_ext(|| {
+		let reason = crate::HoldReason::PatientRegistration.into();
+		assert_ok!(Records::register_patient(RuntimeOrigin::signed(200), keys().1 .0.to_vec()));
+		assert_eq!(Balances::balance_on_hold(&reason, &200), PATIENT_DEPOSIT);
+		assert_eq!(Balances::free_balance(200), ENDOWMENT - PATIENT_DEPOSIT);
+		assert_noop!(
+			Records::register_patient(RuntimeOrigin::signed(PENNILESS), keys().1 .0.to_vec()),
+			Error::<Test>::CannotHoldDeposit
+		);
+		assert!(!Patients::<Test>::contains_key(PENNILESS));
+	});
+}
+
+#[test]
 fn register_patient_refuses_unknown_key_formats() {
 	new_test_ext(|| {
 		let (secret, key) = keys();

@@ -129,7 +129,49 @@ impl pallet_institutions::Config for Runtime {
 	type MaxInstitutions = MaxInstitutions;
 	type MaxAuthorities = MaxAuthorities;
 	type MaxNameLen = MaxNameLen;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = InstitutionsBenchmarks;
 	type WeightInfo = pallet_institutions::weights::SubstrateWeight<Runtime>;
+}
+
+/// Benchmark setup: the authority collective's most motions, voted by every authority.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct InstitutionsBenchmarks;
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_institutions::BenchmarkHelper<AccountId> for InstitutionsBenchmarks {
+	fn open_motions(authorities: &[AccountId]) {
+		use codec::Encode;
+		use polkadot_sdk::sp_runtime::traits::Hash;
+		let Some(proposer) = authorities.first() else { return };
+		// More ayes than there are authorities: the motions stay open.
+		let threshold = authorities.len() as u32 + 1;
+		for i in 0..MaxProposals::get() {
+			let call = RuntimeCall::System(polkadot_sdk::frame_system::Call::remark {
+				remark: i.encode(),
+			});
+			let length = call.encoded_size() as u32;
+			let hash = <Runtime as polkadot_sdk::frame_system::Config>::Hashing::hash_of(&call);
+			let index =
+				pallet_collective::ProposalCount::<Runtime, AuthorityCollectiveInstance>::get();
+			let proposed = AuthorityCollective::propose(
+				RuntimeOrigin::signed(proposer.clone()),
+				threshold,
+				alloc::boxed::Box::new(call),
+				length,
+			);
+			if proposed.is_err() {
+				return;
+			}
+			for authority in authorities {
+				let _ = AuthorityCollective::vote(
+					RuntimeOrigin::signed(authority.clone()),
+					hash,
+					index,
+					true,
+				);
+			}
+		}
+	}
 }
 
 impl pallet_records::Config for Runtime {
@@ -142,7 +184,16 @@ impl pallet_records::Config for Runtime {
 	type MaxPageSize = MaxPageSize;
 	// A patient's first record here is announced to the coordinator's directory.
 	type OnFirstRecord = Federation;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Currency = Balances;
+	type PatientDeposit = PatientDeposit;
 	type WeightInfo = pallet_records::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// What a patient's registration holds of theirs while it stays: a hundredth of a unit,
+	/// ten times the existential deposit (the entry it keeps is under 100 bytes).
+	pub const PatientDeposit: Balance = UNIT / 100;
 }
 
 parameter_types! {
