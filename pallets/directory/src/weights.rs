@@ -6,7 +6,7 @@
 //! Steps: 50, repeat: 20, wasm execution: Compiled.
 //!
 //! Command:
-//! /root/.cache/medfed/target/benchmarks/medfed-node benchmark pallet --runtime /root/.cache/medfed/target/medfed/coordinator-runtime-bench.wasm --genesis-builder runtime --genesis-builder-preset development --pallet pallet_directory --extrinsic * --steps 50 --repeat 20 --template scripts/weight-template.hbs --output pallets/directory/src/weights.rs 
+//! /root/.cache/medfed/target/benchmarks/medfed-node benchmark pallet --runtime /root/.cache/medfed/target/medfed/coordinator-runtime-bench.wasm --genesis-builder runtime --genesis-builder-preset development --pallet pallet_directory --extrinsic * --steps 50 --repeat 20 --template scripts/weight-template.hbs --output /tmp/tmp.uq6lRSiF2C/2.rs 
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens, unused_imports, missing_docs)]
@@ -34,8 +34,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `1074`
 		//  Estimated: `3771`
-		// Minimum execution time: 31_117_000 picoseconds.
-		Weight::from_parts(34_771_000, 3771)
+		// Minimum execution time: 30_980_000 picoseconds.
+		Weight::from_parts(34_238_000, 3771)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -47,8 +47,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `620`
 		//  Estimated: `3543`
-		// Minimum execution time: 25_670_000 picoseconds.
-		Weight::from_parts(28_853_000, 3543)
+		// Minimum execution time: 25_753_000 picoseconds.
+		Weight::from_parts(28_807_000, 3543)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -60,8 +60,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `595`
 		//  Estimated: `3543`
-		// Minimum execution time: 24_340_000 picoseconds.
-		Weight::from_parts(27_302_000, 3543)
+		// Minimum execution time: 24_739_000 picoseconds.
+		Weight::from_parts(28_148_000, 3543)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -80,41 +80,49 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `956 + r * (65 ±0)`
 		//  Estimated: `3791 + r * (2553 ±0)`
-		// Minimum execution time: 52_910_000 picoseconds.
-		Weight::from_parts(51_578_456, 3791)
-			// Standard Error: 24_956
-			.saturating_add(Weight::from_parts(21_114_073, 0).saturating_mul(r.into()))
+		// Minimum execution time: 53_442_000 picoseconds.
+		Weight::from_parts(42_945_509, 3791)
+			// Standard Error: 24_621
+			.saturating_add(Weight::from_parts(21_493_732, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2553).saturating_mul(r.into()))
 	}
+	/// Storage: `Directory::PatientRegions` (r:1 w:1)
+	/// Proof: `Directory::PatientRegions` (`max_values`: None, `max_size`: Some(306), added: 2781, mode: `MaxEncodedLen`)
 	fn forget_patient_region() -> Weight {
-		Weight::from_parts(50_000_000, 3000)
+		// Proof size summary in bytes:
+		//  Measured:  `396`
+		//  Estimated: `3771`
+		// Minimum execution time: 18_030_000 picoseconds.
+		Weight::from_parts(20_217_000, 3771)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 }
 
 /// Weights for `pallet_directory` with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn note_patient() -> Weight {
-		Weight::from_parts(34_771_000, 3771)
+		Weight::from_parts(34_238_000, 3771)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn add_region() -> Weight {
-		Weight::from_parts(28_853_000, 3543)
+		Weight::from_parts(28_807_000, 3543)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn remove_region() -> Weight {
-		Weight::from_parts(27_302_000, 3543)
+		Weight::from_parts(28_148_000, 3543)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn route_query(r: u32, ) -> Weight {
-		Weight::from_parts(51_578_456, 3791)
-			.saturating_add(Weight::from_parts(21_114_073, 0).saturating_mul(r.into()))
+		Weight::from_parts(42_945_509, 3791)
+			.saturating_add(Weight::from_parts(21_493_732, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -122,6 +130,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2553).saturating_mul(r.into()))
 	}
 	fn forget_patient_region() -> Weight {
-		Weight::from_parts(50_000_000, 3000)
+		Weight::from_parts(20_217_000, 3771)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 }
