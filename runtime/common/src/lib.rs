@@ -19,6 +19,8 @@
 extern crate alloc;
 
 pub mod fee;
+#[cfg(feature = "fuzz")]
+pub mod fuzz;
 pub mod genesis;
 pub mod governance;
 pub mod limits;

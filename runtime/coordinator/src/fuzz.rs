@@ -22,7 +22,10 @@ use crate::{
 use alloc::collections::BTreeMap;
 use codec::{Decode, DecodeLimit, Encode};
 use medfed_primitives::query::QueryKind;
-use medfed_runtime_common::{genesis, para_ids};
+use medfed_runtime_common::{
+	fuzz::{self, env_number, Counts, Rng},
+	genesis, para_ids,
+};
 use polkadot_sdk::{
 	frame_support::{
 		dispatch::GetDispatchInfo,
@@ -38,13 +41,10 @@ use polkadot_sdk::{
 	sp_io,
 	sp_keyring::Sr25519Keyring,
 	sp_runtime::{
-		traits::{BlockNumberProvider, Dispatchable},
-		transaction_validity::TransactionSource,
-		MultiAddress, StateVersion,
+		traits::BlockNumberProvider, transaction_validity::TransactionSource, MultiAddress,
 	},
 	staging_xcm::latest::prelude::{Location, Parachain},
 };
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// The seed when `MEDFED_FUZZ_SEED` is not set.
 const DEFAULT_SEED: u64 = 0x4d65_6446_6564_0c00;
@@ -54,47 +54,6 @@ const DEFAULT_CALLS: u64 = 2_000;
 const DEFAULT_SEQUENCE: u64 = 2_000;
 /// The pallet indices of the runtime, for the raw generator.
 const PALLETS: &[u8] = &[0, 1, 2, 3, 4, 10, 11, 16, 17, 20, 21, 22, 23, 24, 30, 31, 32, 33, 50];
-
-/// SplitMix64: small, fast and good enough to draw calls; deterministic from its seed.
-struct Rng(u64);
-
-impl Rng {
-	fn next(&mut self) -> u64 {
-		self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-		let mut z = self.0;
-		z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-		z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-		z ^ (z >> 31)
-	}
-
-	/// A number below `n` (0 when `n` is 0).
-	fn below(&mut self, n: u64) -> u64 {
-		if n == 0 {
-			0
-		} else {
-			self.next() % n
-		}
-	}
-
-	/// A number in `low..=high`.
-	fn range(&mut self, low: u64, high: u64) -> u64 {
-		low + self.below(high.saturating_sub(low) + 1)
-	}
-
-	/// True `percent` times in a hundred.
-	fn chance(&mut self, percent: u64) -> bool {
-		self.below(100) < percent
-	}
-
-	/// One of `items`, cloned (`None` when there is none).
-	fn pick<T: Clone>(&mut self, items: &[T]) -> Option<T> {
-		(!items.is_empty()).then(|| items[self.below(items.len() as u64) as usize].clone())
-	}
-
-	fn bytes(&mut self, len: usize) -> Vec<u8> {
-		(0..len).map(|_| self.next() as u8).collect()
-	}
-}
 
 /// Who sends a call.
 #[derive(Clone, Debug)]
@@ -119,34 +78,14 @@ impl Who {
 	}
 }
 
-/// Counts of one call: dispatched and succeeded, dispatched and failed.
-#[derive(Default, Clone, Copy)]
-struct Tally {
-	ok: u64,
-	err: u64,
-}
-
 /// The fuzzer's state: its random source and its counts.
 struct Fuzz {
 	rng: Rng,
 	seed: u64,
 	/// The calls of this sequence (for a replay's `MEDFED_FUZZ_CALLS`).
 	length: u64,
-	/// Sequences run (in the totals).
-	sequences: u64,
-	/// Calls dispatched (or refused by the pipeline) so far: the step number.
-	step: u64,
-	blocks: u64,
-	/// Per pallet and call.
-	tally: BTreeMap<(&'static str, &'static str), Tally>,
-	/// Failures per call and error, printed with `MEDFED_FUZZ_ERRORS=1`.
-	errors: BTreeMap<String, u64>,
-	/// Unsigned calls the pipeline refused (`validate_unsigned` and `authorize` both said no).
-	refused_unsigned: u64,
-	/// Raw byte strings that decoded to no call.
-	undecodable: u64,
-	/// Motions the council executed: succeeded, failed.
-	motions: Tally,
+	/// What it counted.
+	counts: Counts,
 }
 
 fn keyring(k: Sr25519Keyring) -> AccountId {
@@ -227,33 +166,7 @@ impl Fuzz {
 			rng: Rng(seed),
 			seed,
 			length: 0,
-			sequences: 1,
-			step: 0,
-			blocks: 0,
-			tally: BTreeMap::new(),
-			errors: BTreeMap::new(),
-			refused_unsigned: 0,
-			undecodable: 0,
-			motions: Tally::default(),
-		}
-	}
-
-	/// Adds the counts of a finished sequence.
-	fn absorb(&mut self, sequence: Fuzz) {
-		self.sequences += sequence.sequences;
-		self.step += sequence.step;
-		self.blocks += sequence.blocks;
-		self.refused_unsigned += sequence.refused_unsigned;
-		self.undecodable += sequence.undecodable;
-		self.motions.ok += sequence.motions.ok;
-		self.motions.err += sequence.motions.err;
-		for (key, t) in sequence.tally {
-			let e = self.tally.entry(key).or_default();
-			e.ok += t.ok;
-			e.err += t.err;
-		}
-		for (key, n) in sequence.errors {
-			*self.errors.entry(key).or_default() += n;
+			counts: Counts { sequences: 1, ..Counts::default() },
 		}
 	}
 
@@ -263,7 +176,7 @@ impl Fuzz {
 			"sequence seed {:#x}, step {} of {}, block {} (replay: MEDFED_FUZZ_SEED={:#x} \
 			 MEDFED_FUZZ_CALLS={} MEDFED_FUZZ_SEQUENCE={})",
 			self.seed,
-			self.step,
+			self.counts.step,
 			self.length,
 			now(),
 			self.seed,
@@ -594,7 +507,7 @@ impl Fuzz {
 		bytes.extend(self.rng.bytes(len));
 		let call = RuntimeCall::decode_with_depth_limit(8, &mut &bytes[..]).ok();
 		if call.is_none() {
-			self.undecodable += 1;
+			self.counts.undecodable += 1;
 		}
 		call
 	}
@@ -603,7 +516,7 @@ impl Fuzz {
 
 	/// Dispatches `call` from `who`, checking the per-call properties.
 	fn dispatch(&mut self, who: Who, call: RuntimeCall) {
-		self.step += 1;
+		self.counts.step += 1;
 		let meta = call.get_call_metadata();
 		let origin = match &who {
 			// The pipeline: `authorize` (for `#[pallet::authorize]` calls) or `validate_unsigned`.
@@ -619,50 +532,15 @@ impl Fuzz {
 					if valid {
 						RuntimeOrigin::none()
 					} else {
-						self.refused_unsigned += 1;
+						self.counts.refused_unsigned += 1;
 						return;
 					}
 				},
 			},
 			_ => who.origin(),
 		};
-		let before = sp_io::storage::root(StateVersion::V1);
-		let described = format!("{call:?}");
-		let result = catch_unwind(AssertUnwindSafe(|| call.dispatch(origin)));
-		let result = match result {
-			Ok(result) => result,
-			Err(panic) => {
-				eprintln!("FUZZ FAILURE: panic at {}: {who:?} dispatching {described}", self.at());
-				std::panic::resume_unwind(panic);
-			},
-		};
-		if std::env::var("MEDFED_FUZZ_TRACE").is_ok() {
-			println!("step {} block {}: {who:?} {described} -> {result:?}", self.step, now());
-		}
-		let tally = self.tally.entry((meta.pallet_name, meta.function_name)).or_default();
-		match result {
-			Ok(_) => tally.ok += 1,
-			Err(e) => {
-				tally.err += 1;
-				let error = match e.error {
-					polkadot_sdk::sp_runtime::DispatchError::Module(m) =>
-						m.message.unwrap_or("?").to_string(),
-					other => format!("{other:?}"),
-				};
-				*self
-					.errors
-					.entry(format!("{}.{}: {error}", meta.pallet_name, meta.function_name))
-					.or_default() += 1;
-				let after = sp_io::storage::root(StateVersion::V1);
-				assert_eq!(
-					before,
-					after,
-					"FUZZ FAILURE: a failed call changed storage, at {}: {who:?} dispatching \
-					 {described}: {e:?}",
-					self.at()
-				);
-			},
-		}
+		let result = fuzz::dispatch_checked(call, origin, &format!("{who:?}"), &self.at());
+		self.counts.record(meta.pallet_name, meta.function_name, &result);
 		// Motions executed by this call (propose with a threshold met, or close).
 		if meta.pallet_name == "FederationCouncil" {
 			for record in System::events() {
@@ -672,9 +550,9 @@ impl Fuzz {
 				}) = record.event
 				{
 					if result.is_ok() {
-						self.motions.ok += 1;
+						self.counts.motions.ok += 1;
 					} else {
-						self.motions.err += 1;
+						self.counts.motions.err += 1;
 					}
 				}
 			}
@@ -691,7 +569,7 @@ impl Fuzz {
 			let who = self.anyone();
 			self.dispatch(who, call);
 		} else {
-			self.step += 1;
+			self.counts.step += 1;
 		}
 	}
 
@@ -716,7 +594,7 @@ impl Fuzz {
 			Hooked::on_idle(n, Weight::from_parts(500_000_000_000, 5 * 1024 * 1024));
 			Hooked::on_finalize(n);
 		});
-		self.blocks += 1;
+		self.counts.blocks += 1;
 		#[cfg(feature = "try-runtime")]
 		{
 			use polkadot_sdk::frame_support::traits::{TryState, TryStateSelect};
@@ -739,58 +617,7 @@ impl Fuzz {
 
 	/// Runs `f`, naming the seed and step if it panics.
 	fn guard(&self, what: &str, f: impl FnOnce()) {
-		if let Err(panic) = catch_unwind(AssertUnwindSafe(f)) {
-			eprintln!("FUZZ FAILURE: panic in {what} at {}", self.at());
-			std::panic::resume_unwind(panic);
-		}
-	}
-
-	fn report(&self, seconds: f64) {
-		let mut per_pallet: BTreeMap<&str, Tally> = BTreeMap::new();
-		for ((pallet, _), t) in &self.tally {
-			let e = per_pallet.entry(pallet).or_default();
-			e.ok += t.ok;
-			e.err += t.err;
-		}
-		let dispatched: u64 = per_pallet.values().map(|t| t.ok + t.err).sum();
-		println!(
-			"coordinator fuzz: seed {:#x}: {} sequences, {} steps ({} dispatched, {} unsigned refused by the \
-			 pipeline, {} raw byte strings undecodable), {} blocks, {} motions executed ({} ok), \
-			 no panic, no failed call changed storage{}; {seconds:.1} s, {:.0} steps/s",
-			self.seed,
-			self.sequences,
-			self.step,
-			dispatched,
-			self.refused_unsigned,
-			self.undecodable,
-			self.blocks,
-			self.motions.ok + self.motions.err,
-			self.motions.ok,
-			if cfg!(feature = "try-runtime") { ", try-state held after every block" } else { "" },
-			self.step as f64 / seconds.max(1e-9),
-		);
-		for (pallet, t) in &per_pallet {
-			println!("  {pallet:<20} {:>9} ok {:>9} failed", t.ok, t.err);
-		}
-		let succeeded: Vec<String> = self
-			.tally
-			.iter()
-			.filter(|(_, t)| t.ok > 0)
-			.map(|((p, c), t)| format!("{p}.{c} {}/{}", t.ok, t.ok + t.err))
-			.collect();
-		println!("  calls that succeeded (ok/dispatched): {}", succeeded.join(", "));
-		let never: Vec<String> = self
-			.tally
-			.iter()
-			.filter(|(_, t)| t.ok == 0)
-			.map(|((p, c), t)| format!("{p}.{c} ({})", t.err))
-			.collect();
-		println!("  calls dispatched that never succeeded: {}", never.join(", "));
-		if std::env::var("MEDFED_FUZZ_ERRORS").is_ok() {
-			for (error, count) in &self.errors {
-				println!("  {count:>8} {error}");
-			}
-		}
+		fuzz::guard(what, &self.at(), f);
 	}
 }
 
@@ -812,20 +639,6 @@ type Hooked = (
 	crate::MessageQueue,
 	crate::Directory,
 );
-
-fn env_number(name: &str, default: u64) -> u64 {
-	match std::env::var(name) {
-		Ok(text) => {
-			let text = text.trim().replace('_', "");
-			let parsed = match text.strip_prefix("0x") {
-				Some(hex) => u64::from_str_radix(hex, 16),
-				None => text.parse(),
-			};
-			parsed.unwrap_or_else(|_| panic!("{name}={text} is not a number"))
-		},
-		Err(_) => default,
-	}
-}
 
 /// The coordinator at genesis, with a keystore for session keys' proofs of ownership.
 fn chain() -> sp_io::TestExternalities {
@@ -854,8 +667,7 @@ fn random_calls_from_every_origin_never_panic_and_keep_every_invariant() {
 		 (MEDFED_FUZZ_SEED, MEDFED_FUZZ_CALLS, MEDFED_FUZZ_SEQUENCE)"
 	);
 	let started = std::time::Instant::now();
-	let mut totals = Fuzz::new(seed);
-	totals.sequences = 0;
+	let mut totals = Counts::default();
 	let mut sequence = 0u64;
 	while totals.step < total {
 		// The first sequence's seed is the run's: a failing sequence replays alone with
@@ -866,14 +678,14 @@ fn random_calls_from_every_origin_never_panic_and_keep_every_invariant() {
 		let mut ext = chain();
 		let mut fuzz = Fuzz::new(sequence_seed);
 		fuzz.length = calls;
-		while fuzz.step < calls {
-			let in_block = fuzz.rng.range(1, 20).min(calls - fuzz.step);
+		while fuzz.counts.step < calls {
+			let in_block = fuzz.rng.range(1, 20).min(calls - fuzz.counts.step);
 			ext.execute_with(|| fuzz.block(in_block));
 			// The block's writes into the backend: storage roots then hash only what changes.
 			ext.commit_all().expect("commits");
 		}
-		totals.absorb(fuzz);
+		totals.absorb(fuzz.counts);
 		sequence += 1;
 	}
-	totals.report(started.elapsed().as_secs_f64());
+	totals.report("coordinator", seed, started.elapsed().as_secs_f64());
 }
