@@ -3,9 +3,11 @@
 //! through a node.
 
 use medfed_primitives::{envelope, umbral::dev, Cid, Membership, RecordId};
-use medfed_region_runtime::{Access, AccountId, Institutions, Records, Runtime, RuntimeOrigin};
+use medfed_region_runtime::{
+	Access, AccountId, Balances, Institutions, Records, Runtime, RuntimeOrigin,
+};
 use polkadot_sdk::{
-	frame_support::assert_ok,
+	frame_support::{assert_ok, traits::fungible::Mutate},
 	sp_core::{crypto::get_public_from_string_or_panic, sr25519},
 	sp_keyring::Sr25519Keyring,
 };
@@ -20,8 +22,12 @@ pub fn patient(name: &str) -> AccountId {
 }
 
 /// Patient `name` ([`patient`]) publishes their Umbral key, the development key of their name,
-/// in this region.
+/// in this region, funded first for the registration's deposit (as a transfer would).
 pub fn register_patient(name: &str) {
+	assert_ok!(<Balances as Mutate<AccountId>>::mint_into(
+		&patient(name),
+		medfed_region_runtime::UNIT
+	));
 	assert_ok!(Records::register_patient(
 		RuntimeOrigin::signed(patient(name)),
 		dev::public_key(name).0.to_vec()

@@ -257,9 +257,6 @@ pub mod pallet {
 	/// Errors of the records pallet.
 	#[pallet::error]
 	pub enum Error<T> {
-		/// The patient cannot put `PatientDeposit` on hold: too little free balance. A
-		/// registration holds it for as long as it stays.
-		CannotHoldDeposit,
 		/// The signer is not a member institution of this region.
 		NotMember,
 		/// The signer's institution has been removed from the region and may not register.
@@ -313,6 +310,9 @@ pub mod pallet {
 		AlreadySuperseded,
 		/// Record ids are exhausted.
 		RecordIdOverflow,
+		/// The patient cannot put `PatientDeposit` on hold: too little free balance. A
+		/// registration holds it for as long as it stays.
+		CannotHoldDeposit,
 	}
 
 	#[pallet::hooks]
