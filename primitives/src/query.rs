@@ -17,7 +17,11 @@
 //! asking region: whom to forward to, and on whose behalf. Answers go straight from the
 //! answering region to the asking one, so no record metadata passes through the coordinator.
 
-use crate::{Cid, ParaId, RecordId, ResourceType};
+use crate::{
+	access::CAPSULE_FRAGMENT_MAX_LEN,
+	umbral::{Capsule, PublicKey, WrappedKey},
+	Cid, ParaId, RecordId, ResourceType,
+};
 use alloc::{vec, vec::Vec};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::{
@@ -76,6 +80,14 @@ pub const MAX_RECORDS_PER_PAGE: u32 = 32;
 /// Most regions a query can be forwarded to (the coordinator's `MaxRegions`).
 pub const MAX_QUERY_REGIONS: u32 = 64;
 
+/// Most records one read answers with: a grant's first this many unvoided records (the
+/// region runtime's `MaxRecordsPerRequest`).
+pub const MAX_READ_RECORDS: u32 = 16;
+
+/// Most capsule fragments one record of a read carries. A grant whose threshold is higher
+/// cannot be read from another region.
+pub const MAX_READ_FRAGMENTS: u32 = 12;
+
 /// A query's id: the asking region and the query's number there.
 #[derive(
 	Clone,
@@ -115,6 +127,26 @@ pub enum QueryKind {
 	/// The metadata of the patient's records the requester may read under the patient's live
 	/// grants in each region.
 	Records,
+	/// The records that grant `grant` of region `region` shares with the requester, to read:
+	/// each with its metadata, its envelope as wrapped to the grant, and the capsule fragments
+	/// of the grant's proxies there. Forwarded to `region` only.
+	Read {
+		/// The region that holds the grant.
+		region: ParaId,
+		/// The grant's id in that region.
+		grant: u64,
+	},
+}
+
+impl QueryKind {
+	/// Whether the coordinator forwards a query of this kind to `region`, one of the regions
+	/// that hold records of the patient.
+	pub fn is_for(&self, region: ParaId) -> bool {
+		match self {
+			QueryKind::Records => true,
+			QueryKind::Read { region: held_in, .. } => *held_in == region,
+		}
+	}
 }
 
 /// One record a requester may read, as an answer carries it: metadata only.
@@ -136,6 +168,46 @@ pub struct SharedRecord {
 	pub created_at: u32,
 }
 
+/// A capsule fragment as a read carries it: umbral-pre's MessagePack encoding.
+pub type CapsuleFragment = BoundedVec<u8, ConstU32<{ CAPSULE_FRAGMENT_MAX_LEN as u32 }>>;
+
+/// The grant a read is under, as the requester needs it to verify and open capsule fragments.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub struct ReadGrant {
+	/// The grant's id in the answering region.
+	pub id: u64,
+	/// The access request the answering region opened for the read: the fragments are its.
+	pub request: u64,
+	/// How many capsule fragments open a record.
+	pub threshold: u8,
+	/// The grant's delegating key: the envelopes are wrapped to it.
+	pub delegating_key: PublicKey,
+	/// The key the patient signed the grant's key fragments with.
+	pub verifying_key: PublicKey,
+	/// The requester's key the grant re-encrypts to.
+	pub grantee_key: PublicKey,
+}
+
+/// One record of a read: its metadata, its envelope as wrapped to the grant, and the capsule
+/// fragments its proxies issued, by the proxy's position in the grant.
+#[derive(
+	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+)]
+pub struct ReadRecord {
+	/// The record's metadata.
+	pub record: SharedRecord,
+	/// SHA-256 of the ciphertext on IPFS.
+	pub ciphertext_hash: [u8; 32],
+	/// The capsule of the document key under the grant's delegating key.
+	pub capsule: Capsule,
+	/// The document key, encrypted under that capsule.
+	pub wrapped_key: WrappedKey,
+	/// (proxy position in the grant, capsule fragment), in position order.
+	pub fragments: BoundedVec<(u8, CapsuleFragment), ConstU32<MAX_READ_FRAGMENTS>>,
+}
+
 /// One page of a region's answer.
 pub type AnswerPage = BoundedVec<SharedRecord, ConstU32<MAX_RECORDS_PER_PAGE>>;
 
@@ -147,7 +219,12 @@ pub enum Answer {
 	/// Page `page` of `pages` of the records the requester may read here. `truncated`: more
 	/// than [`MAX_ANSWER_RECORDS`] are readable, and only that many are answered.
 	Records { page: u8, pages: u8, truncated: bool, records: AnswerPage },
-	/// The region holds records of the patient, but the requester holds no live grant there.
+	/// Record `index` of the `of` records a read answers with, under `grant`: one message
+	/// each, sent once the read's access request is fulfilled there.
+	Read { index: u8, of: u8, grant: ReadGrant, record: ReadRecord },
+	/// The region holds records of the patient, but the requester holds no live grant there
+	/// (for a read: the grant is not the requester's, is revoked or expired, shares no record,
+	/// needs more fragments than a read carries, or was revoked before its proxies answered).
 	Denied,
 	/// The region holds no record of the patient (any more).
 	NotFound,

@@ -6,6 +6,7 @@ mod announcements;
 mod barrier;
 mod network;
 mod queries;
+mod reads;
 
 use medfed_integration_tests::{
 	medfed_coordinator_runtime as coordinator, medfed_region_runtime as region_runtime,

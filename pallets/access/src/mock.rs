@@ -41,6 +41,28 @@ parameter_types! {
 	pub static Members: BTreeMap<u64, Role> = BTreeMap::new();
 	pub static RecordTable: BTreeMap<RecordId, RecordSubject<u64>> = BTreeMap::new();
 	pub static Patients: Vec<u64> = vec![];
+	/// What the observer was told: (request, `Some(denied)` for an end, `None` for fulfilled).
+	pub static Observed: Vec<(u64, Option<bool>)> = vec![];
+}
+
+/// Remembers what it is told, in [`Observed`].
+pub struct TestObserver;
+impl crate::RequestObserver for TestObserver {
+	fn fulfilled(request: u64) {
+		Observed::mutate(|o| o.push((request, None)));
+	}
+
+	fn ended(request: u64, denied: bool) {
+		Observed::mutate(|o| o.push((request, Some(denied))));
+	}
+
+	fn fulfilled_weight() -> polkadot_sdk::frame_support::weights::Weight {
+		polkadot_sdk::frame_support::weights::Weight::from_parts(7, 0)
+	}
+
+	fn ended_weight() -> polkadot_sdk::frame_support::weights::Weight {
+		polkadot_sdk::frame_support::weights::Weight::from_parts(5, 0)
+	}
 }
 
 /// The region's members: the authorities, and whatever a test adds.
@@ -128,6 +150,7 @@ impl pallet_access::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Currency = Balances;
 	type RequestDeposit = RequestDeposit;
+	type RequestObserver = TestObserver;
 	type WeightInfo = ();
 }
 
@@ -195,6 +218,7 @@ pub fn new_bench_ext() -> sp_io::TestExternalities {
 	Members::set(BTreeMap::new());
 	Patients::set(vec![]);
 	RecordTable::set(BTreeMap::new());
+	Observed::set(vec![]);
 	frame_system::GenesisConfig::<Test>::default()
 		.build_storage()
 		.expect("builds")
@@ -208,6 +232,7 @@ pub fn new_test_ext(test: impl FnOnce()) {
 	Authorities::set(vec![AUTHORITY_A, AUTHORITY_B, AUTHORITY_C]);
 	Members::set(BTreeMap::from([(HOSPITAL, Role::Hospital)]));
 	Patients::set(vec![PATIENT, OTHER_PATIENT]);
+	Observed::set(vec![]);
 	RecordTable::set(BTreeMap::from([
 		(0, RecordSubject { patient: PATIENT, resource_type: observation(), voided: false }),
 		(1, RecordSubject { patient: PATIENT, resource_type: condition(), voided: false }),

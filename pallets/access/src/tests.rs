@@ -1169,3 +1169,121 @@ fn shared_with_lists_the_records_of_live_grants_without_voided_ones() {
 		assert_eq!(Access::shared_with(&PATIENT, &DOCTOR, 10), None);
 	});
 }
+
+/// What the request observer was told so far.
+fn observed() -> Vec<(RequestId, Option<bool>)> {
+	Observed::get()
+}
+
+#[test]
+fn a_request_for_another_regions_query_opens_without_a_deposit_and_is_observed() {
+	new_test_ext(|| {
+		// Records 0, 1 and 3 of the patient's wrapped to a 2-of-3 grant; then 3 is voided.
+		RecordTable::mutate(|t| {
+			t.insert(
+				3,
+				RecordSubject { patient: PATIENT, resource_type: observation(), voided: false },
+			)
+		});
+		let mut call = GrantCall::new();
+		call.envelopes = vec![(0, envelope()), (1, envelope()), (3, envelope())];
+		assert_ok!(call.submit(PATIENT));
+		RecordTable::mutate(|t| t.get_mut(&3).expect("listed").voided = true);
+		let free = Balances::free_balance(DOCTOR);
+
+		let request = Access::request_for_query(&DOCTOR, &PATIENT, 0, 16, 12, b"query 2001/4")
+			.expect("opens");
+		assert_eq!(state(request), RequestState::Open);
+		let info = Requests::<Test>::get(request).expect("kept");
+		// The readable records, the voided one left out; no deposit.
+		assert_eq!(info.records.to_vec(), vec![0, 1]);
+		assert_eq!(info.deposit, 0);
+		assert_eq!(Balances::free_balance(DOCTOR), free);
+		assert!(matches!(
+			&audit(PATIENT)[1],
+			AccessEvent::Requested { request: 0, grant: 0, purpose, .. } if &purpose[..] == b"query 2001/4"
+		));
+
+		// Two proxies fulfil it: the observer is told once, and the weight charged counts it.
+		assert_ok!(Access::submit_fragments(
+			RuntimeOrigin::signed(PROXY_A),
+			request,
+			fragments(&[0, 1], 1)
+		));
+		assert!(observed().is_empty());
+		let post = Access::submit_fragments(
+			RuntimeOrigin::signed(PROXY_B),
+			request,
+			fragments(&[0, 1], 2),
+		)
+		.expect("accepted");
+		assert_eq!(observed(), vec![(request, None)]);
+		let charged = post.actual_weight.expect("an actual weight");
+		let own = <() as crate::WeightInfo>::submit_fragments(2);
+		assert_eq!(charged.ref_time(), own.ref_time() + 7, "the observer's weight is counted");
+		// The third proxy's fragments tell it nothing more.
+		assert_ok!(Access::submit_fragments(
+			RuntimeOrigin::signed(PROXY_C),
+			request,
+			fragments(&[0], 3)
+		));
+		assert_eq!(observed().len(), 1);
+
+		// What the read sends: the grant, each record's envelope and its three fragments.
+		let read = Access::fulfilled_read(request).expect("fulfilled");
+		assert_eq!(read.grant, 0);
+		assert_eq!(read.info.threshold, 2);
+		let mut by_record: Vec<(RecordId, usize)> =
+			read.records.iter().map(|(r, _, f)| (*r, f.len())).collect();
+		by_record.sort();
+		assert_eq!(by_record, vec![(0, 3), (1, 2)]);
+		assert!(read
+			.records
+			.iter()
+			.all(|(r, e, _)| Envelopes::<Test>::get(0, r).as_ref() == Some(e)));
+	});
+}
+
+#[test]
+fn a_request_for_a_query_is_refused_for_a_grant_not_the_requesters_or_not_readable() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		let open = |who, patient, grant, max_threshold| {
+			Access::request_for_query(&who, &patient, grant, 16, max_threshold, b"query")
+		};
+		assert_eq!(open(STRANGER, PATIENT, 0, 12), Err(QueryRefusal::NotTheirs));
+		assert_eq!(open(DOCTOR, OTHER_PATIENT, 0, 12), Err(QueryRefusal::NotTheirs));
+		assert_eq!(open(DOCTOR, PATIENT, 9, 12), Err(QueryRefusal::NotTheirs));
+		// A threshold above what a read carries.
+		assert_eq!(open(DOCTOR, PATIENT, 0, 1), Err(QueryRefusal::Denied));
+		assert_eq!(NextRequestId::<Test>::get(), 0);
+
+		// Revoked: no request opens.
+		assert_ok!(Access::revoke(RuntimeOrigin::signed(PATIENT), 0));
+		assert_eq!(open(DOCTOR, PATIENT, 0, 12), Err(QueryRefusal::Denied));
+		assert_eq!(NextRequestId::<Test>::get(), 0);
+	});
+}
+
+#[test]
+fn the_observer_hears_a_revocation_and_an_expiry_of_an_open_request() {
+	new_test_ext(|| {
+		assert_ok!(GrantCall::new().submit(PATIENT));
+		let mut call = GrantCall::new();
+		call.salt = [2; 32];
+		assert_ok!(call.submit(PATIENT));
+		let revoked = Access::request_for_query(&DOCTOR, &PATIENT, 0, 16, 12, b"q").expect("opens");
+		let expiring =
+			Access::request_for_query(&DOCTOR, &PATIENT, 1, 16, 12, b"q").expect("opens");
+
+		let post = Access::revoke(RuntimeOrigin::signed(PATIENT), 0).expect("revoked");
+		assert_eq!(observed(), vec![(revoked, Some(true))]);
+		let own = <() as crate::WeightInfo>::revoke(1).ref_time();
+		assert_eq!(post.actual_weight.expect("an actual weight").ref_time(), own + 5);
+
+		let deadline = Requests::<Test>::get(expiring).expect("kept").deadline;
+		run_to(deadline);
+		assert_eq!(observed(), vec![(revoked, Some(true)), (expiring, Some(false))]);
+		assert_eq!(state(expiring), RequestState::Expired { at: deadline });
+	});
+}

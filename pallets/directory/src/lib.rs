@@ -249,7 +249,8 @@ pub mod pallet {
 		}
 
 		/// Forwards the calling region's query `nonce` about `patient`, on behalf of
-		/// `requester`, to every other region that holds records of the patient, and tells the
+		/// `requester`, to every other region that holds records of the patient (a read: to the
+		/// region of its grant alone, if it holds records of the patient), and tells the
 		/// calling region where it went. Keeps nothing.
 		///
 		/// Origin: [`Config::RegionOrigin`], from a region of the federation.
@@ -267,8 +268,12 @@ pub mod pallet {
 			ensure!(Regions::<T>::contains_key(region), Error::<T>::UnknownRegion);
 
 			let query = QueryId { region, nonce };
-			let targets: Vec<ParaId> =
-				Self::regions_of(patient.clone()).into_iter().filter(|r| *r != region).collect();
+			// A read goes to the region holding its grant alone; other queries to every region
+			// that holds records of the patient.
+			let targets: Vec<ParaId> = Self::regions_of(patient.clone())
+				.into_iter()
+				.filter(|r| *r != region && kind.is_for(*r))
+				.collect();
 			let forward = messages::serve_query(query, &requester, &patient, kind, deadline);
 			let (asked, unreachable): (Vec<ParaId>, Vec<ParaId>) =
 				targets.iter().partition(|target| Self::send(**target, forward.clone()).is_ok());

@@ -279,6 +279,34 @@ fn a_query_goes_to_every_other_region_holding_the_patient_and_the_asker_is_told(
 }
 
 #[test]
+fn a_read_goes_to_the_region_of_its_grant_alone_and_nowhere_if_that_region_holds_nothing() {
+	const REGION_C: ParaId = 2002;
+	new_test_ext(|| {
+		assert_ok!(Directory::add_region(RuntimeOrigin::root(), REGION_C, b"Region C".to_vec()));
+		OpenChannels::mutate(|open| open.push(REGION_C));
+		for region in [REGION_A, REGION_B, REGION_C] {
+			assert_ok!(Directory::note_patient(para(region), PATIENT));
+		}
+		let read = QueryKind::Read { region: REGION_C, grant: 9 };
+		assert_ok!(Directory::route_query(para(REGION_A), 5, REQUESTER, PATIENT, read, 300));
+		let query = QueryId { region: REGION_A, nonce: 5 };
+		assert_eq!(
+			sent_calls(),
+			vec![
+				(REGION_C, query::serve_query(query, &REQUESTER, &PATIENT, read, 300)),
+				(REGION_A, query::query_routed(5, &[REGION_C], &[])),
+			]
+		);
+
+		// Region C forgotten for the patient: the read is asked nowhere.
+		assert_ok!(Directory::forget_patient_region(RuntimeOrigin::root(), PATIENT, REGION_C));
+		Sent::set(vec![]);
+		assert_ok!(Directory::route_query(para(REGION_A), 6, REQUESTER, PATIENT, read, 300));
+		assert_eq!(sent_calls(), vec![(REGION_A, query::query_routed(6, &[], &[]))]);
+	});
+}
+
+#[test]
 fn a_query_about_a_patient_no_region_holds_is_reported_as_asked_nowhere() {
 	new_test_ext(|| {
 		assert_ok!(route(REGION_A));

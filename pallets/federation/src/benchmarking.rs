@@ -1,7 +1,13 @@
 //! Benchmarks of the federation pallet, each at its worst case.
 
 use super::*;
-use medfed_primitives::query::{MAX_ANSWER_RECORDS, MAX_QUERY_REGIONS};
+use medfed_primitives::{
+	access::CAPSULE_FRAGMENT_MAX_LEN,
+	query::{
+		ReadGrant, MAX_ANSWER_RECORDS, MAX_QUERY_REGIONS, MAX_READ_FRAGMENTS, MAX_READ_RECORDS,
+	},
+	umbral::{Capsule, PublicKey, WrappedKey, CAPSULE_LEN, GENERATOR, WRAPPED_KEY_LEN},
+};
 use polkadot_sdk::{frame_benchmarking::v2::*, frame_system::RawOrigin};
 
 /// The coordinator of the benchmarks.
@@ -48,6 +54,31 @@ fn records(n: u32) -> Vec<medfed_primitives::query::SharedRecord> {
 			created_at: 1,
 		})
 		.collect()
+}
+
+/// Record `index` of a read under grant 0, with the most capsule fragments of the most bytes.
+fn read_answer(index: u8) -> Answer {
+	let record = ReadRecord {
+		record: records(1).remove(0),
+		ciphertext_hash: [index; 32],
+		capsule: Capsule([1; CAPSULE_LEN]),
+		wrapped_key: WrappedKey([2; WRAPPED_KEY_LEN]),
+		fragments: BoundedVec::truncate_from(
+			(0..MAX_READ_FRAGMENTS as u8)
+				.map(|p| (p, BoundedVec::truncate_from(vec![p; CAPSULE_FRAGMENT_MAX_LEN])))
+				.collect(),
+		),
+	};
+	let key: PublicKey = GENERATOR;
+	let grant = ReadGrant {
+		id: 0,
+		request: 0,
+		threshold: 1,
+		delegating_key: key,
+		verifying_key: key,
+		grantee_key: key,
+	};
+	Answer::Read { index, of: MAX_READ_RECORDS as u8, grant, record }
 }
 
 #[benchmarks]
@@ -107,6 +138,79 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(origin as T::RuntimeOrigin, asked, requester, patient, QueryKind::Records, u32::MAX);
 
+		Ok(())
+	}
+
+	/// A forwarded read of a grant that shares the most records: an access request opens.
+	#[benchmark]
+	fn serve_read() -> Result<(), BenchmarkError> {
+		let (requester, patient) = setup::<T>();
+		let grant = T::BenchmarkHelper::readable_grant(&patient, &requester);
+		let origin = T::BenchmarkHelper::sibling_origin(COORDINATOR);
+		let asked = QueryId { region: ANSWERING, nonce: 0 };
+		let read = QueryKind::Read { region: T::SelfParaId::get(), grant };
+
+		#[extrinsic_call]
+		serve_query(origin as T::RuntimeOrigin, asked, requester, patient, read, u32::MAX);
+
+		assert_eq!(RemoteReads::<T>::iter().count(), 1);
+		Ok(())
+	}
+
+	/// A fulfilled read of the most records, each with the most capsule fragments: one
+	/// message per record to the asking region.
+	#[benchmark]
+	fn read_fulfilled() -> Result<(), BenchmarkError> {
+		let (requester, patient) = setup::<T>();
+		let request = T::BenchmarkHelper::fulfilled_read(&patient, &requester);
+		let asked = QueryId { region: ANSWERING, nonce: 0 };
+		RemoteReads::<T>::insert(request, RemoteRead { query: asked, requester, patient });
+
+		#[block]
+		{
+			Pallet::<T>::read_fulfilled(request);
+		}
+
+		assert!(!RemoteReads::<T>::contains_key(request));
+		Ok(())
+	}
+
+	/// A read whose request was denied: the asking region is told.
+	#[benchmark]
+	fn read_ended() -> Result<(), BenchmarkError> {
+		let (requester, patient) = setup::<T>();
+		let asked = QueryId { region: ANSWERING, nonce: 0 };
+		RemoteReads::<T>::insert(0, RemoteRead { query: asked, requester, patient });
+
+		#[block]
+		{
+			Pallet::<T>::read_ended(0, true);
+		}
+
+		assert!(!RemoteReads::<T>::contains_key(0));
+		Ok(())
+	}
+
+	/// The last record of the largest read, which completes the query.
+	#[benchmark]
+	fn take_read_answer() -> Result<(), BenchmarkError> {
+		let (requester, patient) = setup::<T>();
+		Pallet::<T>::do_query(requester, patient, QueryKind::Read { region: ANSWERING, grant: 0 })
+			.map_err(|_| BenchmarkError::Stop("the read does not open"))?;
+		let nonce = NextQuery::<T>::get() - 1;
+		let asked = QueryRegions::truncate_from(vec![ANSWERING]);
+		Pallet::<T>::do_query_routed(COORDINATOR, nonce, asked, Default::default());
+		let last = MAX_READ_RECORDS as u8 - 1;
+		for index in 0..last {
+			Pallet::<T>::do_take_answer(ANSWERING, nonce, read_answer(index));
+		}
+		let origin = T::BenchmarkHelper::sibling_origin(ANSWERING);
+
+		#[extrinsic_call]
+		take_answer(origin as T::RuntimeOrigin, nonce, read_answer(last));
+
+		let info = Queries::<T>::get(nonce).ok_or(BenchmarkError::Stop("no query"))?;
+		assert!(matches!(info.state, QueryState::Ended { .. }));
 		Ok(())
 	}
 

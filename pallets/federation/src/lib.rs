@@ -90,7 +90,7 @@ pub use weights::WeightInfo;
 use alloc::{vec, vec::Vec};
 use medfed_primitives::{
 	coordinator,
-	query::{self as messages, Answer, Outcome, QueryId, QueryKind},
+	query::{self as messages, Answer, Outcome, QueryId, QueryKind, ReadGrant, ReadRecord},
 	OnFirstRecord,
 };
 use polkadot_sdk::{
@@ -128,6 +128,14 @@ pub trait BenchmarkHelper<AccountId, RuntimeOrigin> {
 
 	/// The origin of a `Transact` from sibling parachain `para`.
 	fn sibling_origin(para: ParaId) -> RuntimeOrigin;
+
+	/// A live grant of `patient`'s to `requester` here that a read reads the most records of,
+	/// at the most cost; its id.
+	fn readable_grant(patient: &AccountId, requester: &AccountId) -> u64;
+
+	/// A fulfilled access request of `requester`'s here, for the most records a read carries,
+	/// each with the most capsule fragments of the most bytes; its id.
+	fn fulfilled_read(patient: &AccountId, requester: &AccountId) -> u64;
 }
 
 #[polkadot_sdk::frame_support::pallet]
@@ -223,6 +231,22 @@ pub mod pallet {
 	pub type AnswerCounts<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, u64, Twox64Concat, ParaId, u32, OptionQuery>;
 
+	/// The reads this region serves for other regions' queries, by the access request it
+	/// opened for each: the query. Removed when the request is fulfilled or ends.
+	#[pallet::storage]
+	pub type RemoteReads<T: Config> =
+		StorageMap<_, Twox64Concat, u64, RemoteRead<T::AccountId>, OptionQuery>;
+
+	/// Each read query's answer so far: the region and grant, how many records it answers
+	/// with and how many have come.
+	#[pallet::storage]
+	pub type ReadAnswers<T: Config> = StorageMap<_, Twox64Concat, u64, ReadAnswer, OptionQuery>;
+
+	/// The records a read query's answer brought, by query and index.
+	#[pallet::storage]
+	pub type ReadRecords<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u64, Twox64Concat, u8, ReadRecord, OptionQuery>;
+
 	/// Open queries' deadlines, in the order the queries were asked: (relay block, query).
 	/// Entries `QueueHead..QueueTail`.
 	#[pallet::storage]
@@ -299,6 +323,9 @@ pub mod pallet {
 		/// This region answered `query`, forwarded by the coordinator, with `records` records
 		/// in `pages` messages; `sent` of them left.
 		QueryServed { query: QueryId, records: u32, pages: u32, sent: u32 },
+		/// This region opened access request `request` for read `query` of another region's;
+		/// it is answered once the grant's proxies fulfil it.
+		ReadOpened { query: QueryId, request: u64 },
 	}
 
 	/// Why a federation call was refused.
@@ -324,6 +351,8 @@ pub mod pallet {
 		NotRequester,
 		/// The query has not ended yet; dismiss it once it has.
 		QueryOpen,
+		/// A read of this region's own grant: request it here (`Access.request`).
+		ReadHere,
 	}
 
 	#[pallet::hooks]
@@ -382,6 +411,12 @@ pub mod pallet {
 		/// coordinator, and the other regions' answers come within `QueryTimeout` relay
 		/// blocks. Holds `QueryDeposit` until the requester dismisses the query.
 		///
+		/// A query of kind `Read { region, grant }` reads, through the coordinator, the records
+		/// that grant `grant` of region `region` shares with the requester: that region opens
+		/// an access request for them, and once the grant's proxies fulfil it, sends each record
+		/// with its envelope and capsule fragments ([`Pallet::read_of`]). Refused with
+		/// `ReadHere` for this region's own grants: request those here.
+		///
 		/// Origin: signed by the requester.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::query())]
@@ -396,11 +431,12 @@ pub mod pallet {
 
 		/// Answers a query that the coordinator forwarded here: the metadata of the records
 		/// `requester` may read of `patient`'s under their live grants here, in pages, straight
-		/// to the asking region; or a denial; or "not found".
+		/// to the asking region; or a denial; or "not found". A read opens an access request
+		/// for the grant's records instead, answered once the proxies fulfil it.
 		///
 		/// Origin: [`Config::SiblingOrigin`], the coordinator.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::serve_query())]
+		#[pallet::weight(T::WeightInfo::serve_query().max(T::WeightInfo::serve_read()))]
 		pub fn serve_query(
 			origin: OriginFor<T>,
 			query: QueryId,
@@ -439,7 +475,7 @@ pub mod pallet {
 		///
 		/// Origin: [`Config::SiblingOrigin`], the answering region.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::take_answer())]
+		#[pallet::weight(T::WeightInfo::take_answer().max(T::WeightInfo::take_read_answer()))]
 		pub fn take_answer(origin: OriginFor<T>, nonce: u64, answer: Answer) -> DispatchResult {
 			let sender = T::SiblingOrigin::ensure_origin(origin)?;
 			Self::do_take_answer(sender, nonce, answer);

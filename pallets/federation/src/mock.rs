@@ -2,8 +2,11 @@
 //! chain clock the tests set, and the region's shared records as a table the tests fill (the
 //! region runtime's tests and the xcm-emulator tests run the real access pallet).
 
-use crate::{self as pallet_federation, ParaId, QueryAudit, Shared};
-use medfed_primitives::{query::SharedRecord, Cid, ResourceType};
+use crate::{self as pallet_federation, ParaId, QueryAudit, ReadRefusal, Shared};
+use medfed_primitives::{
+	query::{QueryId, ReadGrant, ReadRecord, SharedRecord},
+	Cid, ResourceType,
+};
 use polkadot_sdk::{
 	frame_support::{construct_runtime, derive_impl, parameter_types, traits::EnsureOrigin},
 	frame_system::{self, EnsureRoot},
@@ -45,6 +48,10 @@ parameter_types! {
 	pub static SharedTable: BTreeMap<u64, BTreeMap<u64, Vec<SharedRecord>>> = BTreeMap::new();
 	/// Every audit entry written: (patient, requester, event).
 	pub static Audited: Vec<(u64, u64, QueryAudit)> = vec![];
+	/// The access requests opened for reads: (request, grant, query).
+	pub static OpenedReads: Vec<(u64, u64, QueryId)> = vec![];
+	/// What each fulfilled request answers a read with, set by the tests.
+	pub static FulfilledReads: BTreeMap<u64, (ReadGrant, Vec<ReadRecord>)> = BTreeMap::new();
 	pub const SelfPara: ParaId = REGION_A;
 	pub const QueryDeposit: u64 = 10;
 	pub const QueryTimeout: u32 = 20;
@@ -78,6 +85,28 @@ impl crate::Sharing<u64> for TestSharing {
 
 	fn audit(patient: &u64, requester: &u64, event: QueryAudit) {
 		Audited::mutate(|a| a.push((*patient, *requester, event)));
+	}
+
+	/// Opens request 100, 101 … for a grant [`SharedTable`] lists for the requester.
+	fn open_read(
+		patient: &u64,
+		requester: &u64,
+		grant: u64,
+		query: QueryId,
+	) -> Result<u64, ReadRefusal> {
+		let table = SharedTable::get();
+		let grants = table.get(patient).ok_or(ReadRefusal::NotHeld)?;
+		let shares = grants.get(requester).is_some_and(|r| r.iter().any(|r| r.grant == grant));
+		if !shares {
+			return Err(ReadRefusal::Denied);
+		}
+		let request = 100 + OpenedReads::get().len() as u64;
+		OpenedReads::mutate(|o| o.push((request, grant, query)));
+		Ok(request)
+	}
+
+	fn read_answer(request: u64) -> Option<(ReadGrant, Vec<ReadRecord>)> {
+		FulfilledReads::get().get(&request).cloned()
 	}
 }
 
@@ -155,6 +184,22 @@ impl crate::BenchmarkHelper<u64, RuntimeOrigin> for ScriptedRouter {
 	fn sibling_origin(para: ParaId) -> RuntimeOrigin {
 		sibling(para)
 	}
+
+	fn readable_grant(_patient: &u64, _requester: &u64) -> u64 {
+		0
+	}
+
+	fn fulfilled_read(_patient: &u64, _requester: &u64) -> u64 {
+		use medfed_primitives::{
+			access::CAPSULE_FRAGMENT_MAX_LEN,
+			query::{MAX_READ_FRAGMENTS, MAX_READ_RECORDS},
+		};
+		let records = (0..MAX_READ_RECORDS as u64)
+			.map(|id| read_record(id, 0, MAX_READ_FRAGMENTS as u8, CAPSULE_FRAGMENT_MAX_LEN))
+			.collect();
+		FulfilledReads::mutate(|f| f.insert(100, (read_grant(0, 100), records)));
+		100
+	}
 }
 
 /// Record `id`'s metadata under grant `grant`, with a real CID.
@@ -167,6 +212,38 @@ pub fn shared_record(id: u64, grant: u64) -> SharedRecord {
 			.expect("a valid CID"),
 		size: 1_000 + id,
 		created_at: 5,
+	}
+}
+
+/// Grant `id`'s keys as a read carries them, for request `request`, threshold 2.
+pub fn read_grant(id: u64, request: u64) -> ReadGrant {
+	use medfed_primitives::umbral::dev;
+	ReadGrant {
+		id,
+		request,
+		threshold: 2,
+		delegating_key: dev::public_key("delegating"),
+		verifying_key: dev::public_key("verifying"),
+		grantee_key: dev::public_key("grantee"),
+	}
+}
+
+/// Record `id` of a read under grant `grant`, with `fragments` capsule fragments of
+/// `fragment_len` bytes (placeholders: this pallet carries them unread).
+pub fn read_record(id: u64, grant: u64, fragments: u8, fragment_len: usize) -> ReadRecord {
+	use medfed_primitives::umbral::{Capsule, WrappedKey, CAPSULE_LEN, WRAPPED_KEY_LEN};
+	ReadRecord {
+		record: shared_record(id, grant),
+		ciphertext_hash: [id as u8; 32],
+		capsule: Capsule([1; CAPSULE_LEN]),
+		wrapped_key: WrappedKey([2; WRAPPED_KEY_LEN]),
+		fragments: (0..fragments)
+			.map(|position| {
+				(position, vec![position; fragment_len].try_into().expect("within the bound"))
+			})
+			.collect::<Vec<_>>()
+			.try_into()
+			.expect("within the bound"),
 	}
 }
 
@@ -212,6 +289,8 @@ pub fn new_bench_ext() -> sp_io::TestExternalities {
 	RelayBlock::set(100);
 	SharedTable::set(BTreeMap::new());
 	Audited::set(vec![]);
+	OpenedReads::set(vec![]);
+	FulfilledReads::set(BTreeMap::new());
 	let mut storage =
 		frame_system::GenesisConfig::<Test>::default().build_storage().expect("builds");
 	pallet_balances::GenesisConfig::<Test> {

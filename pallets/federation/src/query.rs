@@ -4,7 +4,7 @@
 use crate::*;
 use medfed_primitives::query::{
 	self as messages, Failure, SharedRecord, MAX_ANSWER_RECORDS, MAX_QUERY_REGIONS,
-	MAX_RECORDS_PER_PAGE, QUERY_WEIGHT_LIMIT,
+	MAX_READ_RECORDS, MAX_RECORDS_PER_PAGE, QUERY_WEIGHT_LIMIT,
 };
 
 impl<T: Config> Pallet<T> {
@@ -19,6 +19,9 @@ impl<T: Config> Pallet<T> {
 		patient: T::AccountId,
 		kind: QueryKind,
 	) -> DispatchResult {
+		if let QueryKind::Read { region, .. } = kind {
+			ensure!(region != T::SelfParaId::get(), Error::<T>::ReadHere);
+		}
 		let head = QueueHead::<T>::get();
 		let tail = QueueTail::<T>::get();
 		ensure!(
@@ -52,7 +55,9 @@ impl<T: Config> Pallet<T> {
 			refused: Default::default(),
 			heard: Default::default(),
 		};
-		Self::answer_here(nonce, &mut info);
+		if kind == QueryKind::Records {
+			Self::answer_here(nonce, &mut info);
+		}
 		Self::deposit_event(Event::QueryAsked {
 			query,
 			requester: requester.clone(),
@@ -119,6 +124,13 @@ impl<T: Config> Pallet<T> {
 	) {
 		let (answers, records) = match kind {
 			QueryKind::Records => Self::answers(query, &requester, &patient),
+			QueryKind::Read { region, grant } => {
+				let Some(refusal) = Self::open_read(query, requester, patient, region, grant)
+				else {
+					return;
+				};
+				(vec![refusal], 0)
+			},
 		};
 		let pages = answers.len() as u32;
 		let mut sent = 0;
@@ -132,6 +144,88 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		Self::deposit_event(Event::QueryServed { query, records, pages, sent });
+	}
+
+	/// Opens an access request for read `query` of `requester`'s, under this region's grant
+	/// `grant` of `patient`'s: the grant's proxies answer it as any request, and
+	/// [`Pallet::read_fulfilled`] sends the records. Returns the answer to send at once if
+	/// there is nothing to read.
+	fn open_read(
+		query: QueryId,
+		requester: T::AccountId,
+		patient: T::AccountId,
+		region: ParaId,
+		grant: u64,
+	) -> Option<Answer> {
+		if region != T::SelfParaId::get() {
+			return Some(Answer::NotFound);
+		}
+		match T::Sharing::open_read(&patient, &requester, grant, query) {
+			Ok(request) => {
+				RemoteReads::<T>::insert(request, RemoteRead { query, requester, patient });
+				Self::deposit_event(Event::ReadOpened { query, request });
+				None
+			},
+			Err(ReadRefusal::NotHeld) => Some(Answer::NotFound),
+			Err(ReadRefusal::Denied) => {
+				T::Sharing::audit(&patient, &requester, QueryAudit::Denied { query });
+				Some(Answer::Denied)
+			},
+		}
+	}
+
+	/// Access request `request` is fulfilled: if it was opened for another region's read,
+	/// sends that region the records, one message each, with their envelopes and capsule
+	/// fragments. Audited.
+	pub fn read_fulfilled(request: u64) {
+		let Some(read) = RemoteReads::<T>::take(request) else { return };
+		let query = read.query;
+		let Some((grant, records)) = T::Sharing::read_answer(request) else {
+			let _ = Self::send(query.region, messages::take_answer(query.nonce, &Answer::Denied));
+			return;
+		};
+		let of = records.len().min(MAX_READ_RECORDS as usize) as u8;
+		T::Sharing::audit(
+			&read.patient,
+			&read.requester,
+			QueryAudit::Served { query, records: of as u32 },
+		);
+		let mut sent = 0;
+		for (index, record) in records.into_iter().take(of as usize).enumerate() {
+			let answer = Answer::Read { index: index as u8, of, grant: grant.clone(), record };
+			match Self::send(query.region, messages::take_answer(query.nonce, &answer)) {
+				Ok(_) => sent += 1,
+				Err(error) => {
+					log::debug!(target: LOG_TARGET, "read {query:?} not sent: {error:?}");
+					break;
+				},
+			}
+		}
+		Self::deposit_event(Event::QueryServed {
+			query,
+			records: of as u32,
+			pages: of as u32,
+			sent,
+		});
+	}
+
+	/// Access request `request` ended unfulfilled: if it was opened for another region's read
+	/// and `denied` (its grant revoked or expired, a record voided), tells that region. An
+	/// expired request tells nothing: the query times out there.
+	pub fn read_ended(request: u64, denied: bool) {
+		let Some(read) = RemoteReads::<T>::take(request) else { return };
+		if !denied {
+			return;
+		}
+		let query = read.query;
+		T::Sharing::audit(&read.patient, &read.requester, QueryAudit::Denied { query });
+		let sent = Self::send(query.region, messages::take_answer(query.nonce, &Answer::Denied));
+		Self::deposit_event(Event::QueryServed {
+			query,
+			records: 0,
+			pages: 1,
+			sent: sent.is_ok() as u32,
+		});
 	}
 
 	/// What this region answers `query` with, in messages, and how many records they carry.
@@ -241,7 +335,40 @@ impl<T: Config> Pallet<T> {
 				if info.refused.try_push(sender).is_err() {
 					return Self::ignore(query, sender, Ignored::Malformed);
 				},
+			Answer::Read { index, of, grant, record } => {
+				let QueryKind::Read { region, grant: id } = info.kind else {
+					return Self::ignore(query, sender, Ignored::Malformed);
+				};
+				if region != sender || grant.id != id || of == 0 || of as u32 > MAX_READ_RECORDS {
+					return Self::ignore(query, sender, Ignored::Malformed);
+				}
+				let mut stored = ReadAnswers::<T>::get(nonce).unwrap_or(ReadAnswer {
+					region: sender,
+					grant: grant.clone(),
+					of,
+					received: 0,
+				});
+				if index < stored.received {
+					return Self::ignore(query, sender, Ignored::Duplicate);
+				}
+				if index > stored.received || of != stored.of || grant != stored.grant {
+					return Self::ignore(query, sender, Ignored::Malformed);
+				}
+				ReadRecords::<T>::insert(nonce, index, record);
+				stored.received = stored.received.saturating_add(1);
+				let complete = stored.received == stored.of;
+				if complete {
+					AnswerCounts::<T>::insert(nonce, sender, of as u32);
+				}
+				ReadAnswers::<T>::insert(nonce, stored);
+				if !complete {
+					return Queries::<T>::insert(nonce, info);
+				}
+			},
 			Answer::Records { page, pages, truncated, records } => {
+				if info.kind != QueryKind::Records {
+					return Self::ignore(query, sender, Ignored::Malformed);
+				}
 				let mut stored = Answers::<T>::get(nonce, sender).unwrap_or(RegionAnswer {
 					pages: 0,
 					of: pages,
@@ -321,6 +448,10 @@ impl<T: Config> Pallet<T> {
 	/// Drops what `region` sent about query `nonce` before the coordinator's word: it was
 	/// not asked.
 	fn drop_answer(info: &mut QueryOf<T>, nonce: u64, region: ParaId) {
+		if ReadAnswers::<T>::get(nonce).is_some_and(|read| read.region == region) {
+			ReadAnswers::<T>::remove(nonce);
+			let _ = ReadRecords::<T>::clear_prefix(nonce, MAX_READ_RECORDS, None);
+		}
 		Answers::<T>::remove(nonce, region);
 		AnswerCounts::<T>::remove(nonce, region);
 		info.answered.retain(|r| *r != region);
@@ -332,6 +463,8 @@ impl<T: Config> Pallet<T> {
 		let most = MAX_QUERY_REGIONS + 1;
 		let _ = Answers::<T>::clear_prefix(nonce, most, None);
 		let _ = AnswerCounts::<T>::clear_prefix(nonce, most, None);
+		ReadAnswers::<T>::remove(nonce);
+		let _ = ReadRecords::<T>::clear_prefix(nonce, MAX_READ_RECORDS, None);
 	}
 
 	/// Ends query `nonce` with `outcome`: its one terminal event. A query that ends before the
@@ -406,6 +539,14 @@ impl<T: Config> Pallet<T> {
 		Answers::<T>::iter_prefix(nonce).collect()
 	}
 
+	/// Read query `nonce`'s answer so far: the region, the grant, and the records come, in
+	/// order. `None` for a query that is not a read, or before its first record.
+	pub fn read_of(nonce: u64) -> Option<(ParaId, ReadGrant, Vec<ReadRecord>)> {
+		let read = ReadAnswers::<T>::get(nonce)?;
+		let records = (0..read.received).filter_map(|i| ReadRecords::<T>::get(nonce, i)).collect();
+		Some((read.region, read.grant, records))
+	}
+
 	/// Queries' answers belong to kept queries and regions asked; answered regions were asked;
 	/// the deadline queue is within bounds and holds every query not yet ended; deposits are
 	/// held.
@@ -467,7 +608,31 @@ impl<T: Config> Pallet<T> {
 			);
 		}
 		for (nonce, region, _) in AnswerCounts::<T>::iter() {
-			ensure!(Answers::<T>::contains_key(nonce, region), "a count without its answer");
+			let read = ReadAnswers::<T>::get(nonce).is_some_and(|read| read.region == region);
+			ensure!(
+				read || Answers::<T>::contains_key(nonce, region),
+				"a count without its answer"
+			);
+		}
+		for (nonce, read) in ReadAnswers::<T>::iter() {
+			let info = Queries::<T>::get(nonce).ok_or("a read answer of a query not kept")?;
+			ensure!(
+				info.kind == QueryKind::Read { region: read.region, grant: read.grant.id },
+				"a read answer from a region or grant the query does not read"
+			);
+			ensure!(read.received <= read.of, "more records read than answered");
+			ensure!(
+				ReadRecords::<T>::iter_key_prefix(nonce).count() == read.received as usize,
+				"read records missing or stray"
+			);
+			ensure!(
+				AnswerCounts::<T>::get(nonce, read.region) ==
+					(read.received == read.of).then_some(read.of as u32),
+				"a read answer's count is off"
+			);
+		}
+		for (nonce, _, _) in ReadRecords::<T>::iter() {
+			ensure!(ReadAnswers::<T>::contains_key(nonce), "read records without their answer");
 		}
 		Ok(())
 	}

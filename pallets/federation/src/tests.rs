@@ -777,3 +777,259 @@ fn at_most_max_query_regions_siblings_are_heard_before_the_coordinators_word() {
 		assert_eq!(ended(), vec![(id(nonce), Outcome::NotFound)]);
 	});
 }
+
+/// Asks `REQUESTER`'s read of `PATIENT`'s records under grant `grant` of region B.
+fn ask_read(grant: u64) -> u64 {
+	OpenChannels::mutate(|open| open.push(COORDINATOR));
+	assert_ok!(Federation::query(
+		RuntimeOrigin::signed(REQUESTER),
+		PATIENT,
+		QueryKind::Read { region: REGION_B, grant }
+	));
+	NextQuery::<Test>::get() - 1
+}
+
+/// Record `index` of the `of` records of a read under grant 4 (request 30), by region B.
+fn read_page(index: u8, of: u8) -> Answer {
+	Answer::Read {
+		index,
+		of,
+		grant: read_grant(4, 30),
+		record: read_record(10 + index as u64, 4, 2, 381),
+	}
+}
+
+#[test]
+fn a_read_goes_to_the_grants_region_and_ends_once_every_record_came() {
+	new_test_ext(|| {
+		// Records shared here too: a read answers nothing of them.
+		share_here(vec![shared_record(0, 0)]);
+		let nonce = ask_read(4);
+		let kind = QueryKind::Read { region: REGION_B, grant: 4 };
+		let deadline = RelayBlock::get() + QueryTimeout::get();
+		assert_eq!(
+			sent_calls(),
+			vec![(COORDINATOR, query::route_query(nonce, &REQUESTER, &PATIENT, kind, deadline))]
+		);
+		assert!(Answers::<Test>::get(nonce, REGION_A).is_none());
+		assert!(Audited::get().is_empty());
+
+		routed(nonce, vec![REGION_B], vec![]);
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, read_page(0, 2)));
+		assert!(ended().is_empty());
+		assert_eq!(Federation::read_of(nonce).expect("begun").2.len(), 1);
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, read_page(1, 2)));
+
+		assert_eq!(ended(), vec![(id(nonce), Outcome::Answered { records: 2 })]);
+		let (region, grant, records) = Federation::read_of(nonce).expect("kept");
+		assert_eq!((region, grant), (REGION_B, read_grant(4, 30)));
+		assert_eq!(records, vec![read_record(10, 4, 2, 381), read_record(11, 4, 2, 381)]);
+		assert_eq!(
+			Audited::get(),
+			vec![(
+				PATIENT,
+				REQUESTER,
+				QueryAudit::Answered { query: id(nonce), from: REGION_B, records: 2 }
+			)]
+		);
+
+		// Dismissed: the records go with the query.
+		assert_ok!(Federation::dismiss_query(RuntimeOrigin::signed(REQUESTER), nonce));
+		assert!(Federation::read_of(nonce).is_none());
+		assert_eq!(crate::ReadRecords::<Test>::iter().count(), 0);
+	});
+}
+
+#[test]
+fn a_read_of_this_regions_own_grant_is_refused() {
+	new_test_ext(|| {
+		OpenChannels::set(vec![COORDINATOR]);
+		assert_noop!(
+			Federation::query(
+				RuntimeOrigin::signed(REQUESTER),
+				PATIENT,
+				QueryKind::Read { region: REGION_A, grant: 0 }
+			),
+			Error::<Test>::ReadHere
+		);
+	});
+}
+
+#[test]
+fn read_answers_out_of_order_repeated_of_another_grant_or_for_a_metadata_query_change_nothing() {
+	new_test_ext(|| {
+		let nonce = ask_read(4);
+		routed(nonce, vec![REGION_B], vec![]);
+		let ignored = |reason| Event::AnswerIgnored { query: id(nonce), from: REGION_B, reason };
+
+		// Out of order.
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, read_page(1, 2)));
+		System::assert_last_event(ignored(Ignored::Malformed).into());
+		// Another grant than the one the query reads.
+		let other = Answer::Read {
+			index: 0,
+			of: 2,
+			grant: read_grant(5, 30),
+			record: read_record(10, 5, 2, 381),
+		};
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, other));
+		System::assert_last_event(ignored(Ignored::Malformed).into());
+		// Metadata pages do not answer a read.
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, page(vec![])));
+		System::assert_last_event(ignored(Ignored::Malformed).into());
+		assert!(Federation::read_of(nonce).is_none());
+
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, read_page(0, 2)));
+		// Twice.
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, read_page(0, 2)));
+		System::assert_last_event(ignored(Ignored::Duplicate).into());
+		// A record count that changed.
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, read_page(1, 3)));
+		System::assert_last_event(ignored(Ignored::Malformed).into());
+		assert_eq!(Federation::read_of(nonce).expect("begun").2.len(), 1);
+
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, read_page(1, 2)));
+		assert_eq!(ended(), vec![(id(nonce), Outcome::Answered { records: 2 })]);
+	});
+}
+
+#[test]
+fn a_read_denied_by_the_grants_region_ends_denied() {
+	new_test_ext(|| {
+		let nonce = ask_read(4);
+		routed(nonce, vec![REGION_B], vec![]);
+		assert_ok!(Federation::take_answer(sibling(REGION_B), nonce, Answer::Denied));
+		assert_eq!(ended(), vec![(id(nonce), Outcome::Denied)]);
+		assert!(Federation::read_of(nonce).is_none());
+	});
+}
+
+/// Region B's read `query` of `PATIENT`'s records under this region's grant `grant`, as the
+/// coordinator forwards it here.
+fn serve_read(query: QueryId, region: ParaId, grant: u64) {
+	assert_ok!(Federation::serve_query(
+		sibling(COORDINATOR),
+		query,
+		REQUESTER,
+		PATIENT,
+		QueryKind::Read { region, grant },
+		200
+	));
+}
+
+#[test]
+fn a_forwarded_read_opens_a_request_and_sends_each_record_once_it_is_fulfilled() {
+	new_test_ext(|| {
+		OpenChannels::set(vec![REGION_B]);
+		share_here(vec![shared_record(0, 3), shared_record(1, 3)]);
+		let query = QueryId { region: REGION_B, nonce: 7 };
+		serve_read(query, REGION_A, 3);
+
+		// A request opened under grant 3; nothing is sent until the proxies fulfil it.
+		assert_eq!(OpenedReads::get(), vec![(100, 3, query)]);
+		System::assert_last_event(Event::ReadOpened { query, request: 100 }.into());
+		assert!(Sent::get().is_empty());
+		// Another request's fulfilment sends nothing.
+		Federation::read_fulfilled(99);
+		assert!(Sent::get().is_empty());
+
+		let records = vec![read_record(0, 3, 2, 381), read_record(1, 3, 3, 381)];
+		FulfilledReads::mutate(|f| f.insert(100, (read_grant(3, 100), records.clone())));
+		Federation::read_fulfilled(100);
+
+		let expected: Vec<_> = records
+			.iter()
+			.enumerate()
+			.map(|(index, record)| {
+				let answer = Answer::Read {
+					index: index as u8,
+					of: 2,
+					grant: read_grant(3, 100),
+					record: record.clone(),
+				};
+				(REGION_B, query::take_answer(7, &answer))
+			})
+			.collect();
+		assert_eq!(sent_calls(), expected);
+		System::assert_last_event(
+			Event::QueryServed { query, records: 2, pages: 2, sent: 2 }.into(),
+		);
+		assert_eq!(
+			Audited::get(),
+			vec![(PATIENT, REQUESTER, QueryAudit::Served { query, records: 2 })]
+		);
+		// Once only: a second fulfilment (after a complaint reopened it) sends nothing more.
+		Federation::read_fulfilled(100);
+		assert_eq!(Sent::get().len(), 2);
+	});
+}
+
+#[test]
+fn a_read_revoked_before_its_proxies_answer_is_denied_and_one_that_expires_says_nothing() {
+	new_test_ext(|| {
+		OpenChannels::set(vec![REGION_B]);
+		share_here(vec![shared_record(0, 3)]);
+		let revoked = QueryId { region: REGION_B, nonce: 7 };
+		serve_read(revoked, REGION_A, 3);
+		let expired = QueryId { region: REGION_B, nonce: 8 };
+		serve_read(expired, REGION_A, 3);
+
+		Federation::read_ended(100, true);
+		assert_eq!(sent_calls(), vec![(REGION_B, query::take_answer(7, &Answer::Denied))]);
+		Federation::read_ended(101, false);
+		assert_eq!(Sent::get().len(), 1);
+		assert_eq!(
+			Audited::get(),
+			vec![(PATIENT, REQUESTER, QueryAudit::Denied { query: revoked })]
+		);
+		// Neither is answered later.
+		FulfilledReads::mutate(|f| f.insert(100, (read_grant(3, 100), vec![])));
+		Federation::read_fulfilled(100);
+		assert_eq!(Sent::get().len(), 1);
+		assert_eq!(crate::RemoteReads::<Test>::iter().count(), 0);
+	});
+}
+
+#[test]
+fn a_forwarded_read_of_a_grant_not_the_requesters_is_denied_and_one_for_another_region_not_found() {
+	new_test_ext(|| {
+		OpenChannels::set(vec![REGION_B]);
+		share_here(vec![shared_record(0, 3)]);
+		let query = QueryId { region: REGION_B, nonce: 7 };
+		// Grant 4 shares nothing with the requester here.
+		serve_read(query, REGION_A, 4);
+		// A read of region C's grant, misrouted here.
+		serve_read(QueryId { nonce: 8, ..query }, REGION_C, 3);
+		// A patient this region holds nothing of.
+		SharedTable::set(Default::default());
+		serve_read(QueryId { nonce: 9, ..query }, REGION_A, 3);
+
+		assert_eq!(
+			sent_calls(),
+			vec![
+				(REGION_B, query::take_answer(7, &Answer::Denied)),
+				(REGION_B, query::take_answer(8, &Answer::NotFound)),
+				(REGION_B, query::take_answer(9, &Answer::NotFound)),
+			]
+		);
+		assert!(OpenedReads::get().is_empty());
+		assert_eq!(Audited::get(), vec![(PATIENT, REQUESTER, QueryAudit::Denied { query })]);
+	});
+}
+
+#[test]
+fn the_largest_read_message_fits_an_hrmp_message() {
+	use codec::MaxEncodedLen;
+	use medfed_primitives::{access::CAPSULE_FRAGMENT_MAX_LEN, query::ReadRecord};
+	// Every record of a read with the most fragments, each of the most bytes.
+	let record = read_record(1, 4, query::MAX_READ_FRAGMENTS as u8, CAPSULE_FRAGMENT_MAX_LEN);
+	let answer = Answer::Read { index: 15, of: 16, grant: read_grant(4, 30), record };
+	let message = query::program(query::QUERY_WEIGHT_LIMIT, query::take_answer(u64::MAX, &answer));
+	// With XCM's version prefix and the topic the router adds.
+	let size = polkadot_sdk::staging_xcm::VersionedXcm::from(message).encoded_size() + 33;
+	assert!(size < 8 * 1024 - 512, "{size} bytes");
+	// And the bound of any record, whatever its CID and type, leaves room too.
+	let bound =
+		ReadRecord::max_encoded_len() + medfed_primitives::query::ReadGrant::max_encoded_len();
+	assert!(bound + 128 < 8 * 1024 - 512, "{bound} bytes");
+}

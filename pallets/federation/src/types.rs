@@ -4,7 +4,10 @@
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use medfed_primitives::{
-	query::{Outcome, QueryId, QueryKind, SharedRecord, MAX_ANSWER_RECORDS, MAX_QUERY_REGIONS},
+	query::{
+		Outcome, QueryId, QueryKind, ReadGrant, ReadRecord, SharedRecord, MAX_ANSWER_RECORDS,
+		MAX_QUERY_REGIONS,
+	},
 	ParaId,
 };
 use polkadot_sdk::frame_support::{traits::ConstU32, BoundedVec};
@@ -91,6 +94,31 @@ pub struct RegionAnswer {
 }
 
 /// Why an answer was recorded and ignored.
+/// A read this region serves for another region's query, under the access request it opened.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct RemoteRead<AccountId> {
+	/// The query.
+	pub query: QueryId,
+	/// Who asked.
+	pub requester: AccountId,
+	/// Whose records.
+	pub patient: AccountId,
+}
+
+/// A read's answer so far, in the asking region: the region and grant it reads, and how many
+/// of its records have come ([`crate::ReadRecords`] holds them).
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct ReadAnswer {
+	/// The region that answers.
+	pub region: ParaId,
+	/// The grant the records are read under.
+	pub grant: ReadGrant,
+	/// How many records the read answers with.
+	pub of: u8,
+	/// How many have come, in order.
+	pub received: u8,
+}
+
 #[derive(
 	Clone,
 	Copy,
@@ -148,4 +176,30 @@ pub trait Sharing<AccountId> {
 
 	/// Appends `event`, done by `requester`, to `patient`'s audit trail.
 	fn audit(patient: &AccountId, requester: &AccountId, event: QueryAudit);
+
+	/// Opens `requester`'s access request for the records grant `grant` of `patient`'s shares
+	/// (at most [`medfed_primitives::query::MAX_READ_RECORDS`], each to be opened with at most
+	/// [`medfed_primitives::query::MAX_READ_FRAGMENTS`] fragments), for read `query`: the
+	/// grant's proxies answer it as any request. Returns the request's id.
+	fn open_read(
+		patient: &AccountId,
+		requester: &AccountId,
+		grant: u64,
+		query: QueryId,
+	) -> Result<u64, ReadRefusal>;
+
+	/// What fulfilled request `request` answers a read with: the grant's keys and its records,
+	/// each with its envelope and at most [`medfed_primitives::query::MAX_READ_FRAGMENTS`]
+	/// capsule fragments. `None` if the request is gone.
+	fn read_answer(request: u64) -> Option<(ReadGrant, Vec<ReadRecord>)>;
+}
+
+/// Why a region opened no request for a read.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ReadRefusal {
+	/// The region holds no record of the patient.
+	NotHeld,
+	/// The grant is not the requester's, not live, shares no readable record, needs more
+	/// fragments than a read carries, or the region takes no more requests now.
+	Denied,
 }

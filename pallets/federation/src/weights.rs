@@ -24,6 +24,10 @@ pub trait WeightInfo {
 	fn take_answer() -> Weight;
 	fn dismiss_query() -> Weight;
 	fn on_initialize(n: u32, ) -> Weight;
+	fn serve_read() -> Weight;
+	fn take_read_answer() -> Weight;
+	fn read_fulfilled() -> Weight;
+	fn read_ended() -> Weight;
 }
 
 /// Weights for `pallet_federation`, with the runtime's database weights.
@@ -254,6 +258,26 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3882).saturating_mul(n.into()))
 	}
+	fn serve_read() -> Weight {
+		Weight::from_parts(500_000_000, 200_000)
+			.saturating_add(T::DbWeight::get().reads(60_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
+	}
+	fn take_read_answer() -> Weight {
+		Weight::from_parts(200_000_000, 30_000)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	fn read_fulfilled() -> Weight {
+		Weight::from_parts(2_000_000_000, 300_000)
+			.saturating_add(T::DbWeight::get().reads(240_u64))
+			.saturating_add(T::DbWeight::get().writes(20_u64))
+	}
+	fn read_ended() -> Weight {
+		Weight::from_parts(100_000_000, 10_000)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
 }
 
 /// Weights for `pallet_federation` with RocksDB's database weights, for tests and mocks.
@@ -304,5 +328,25 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3882).saturating_mul(n.into()))
+	}
+	fn serve_read() -> Weight {
+		Weight::from_parts(500_000_000, 200_000)
+			.saturating_add(RocksDbWeight::get().reads(60_u64))
+			.saturating_add(RocksDbWeight::get().writes(12_u64))
+	}
+	fn take_read_answer() -> Weight {
+		Weight::from_parts(200_000_000, 30_000)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
+	}
+	fn read_fulfilled() -> Weight {
+		Weight::from_parts(2_000_000_000, 300_000)
+			.saturating_add(RocksDbWeight::get().reads(240_u64))
+			.saturating_add(RocksDbWeight::get().writes(20_u64))
+	}
+	fn read_ended() -> Weight {
+		Weight::from_parts(100_000_000, 10_000)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 }

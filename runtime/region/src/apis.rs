@@ -296,6 +296,16 @@ impl_runtime_apis! {
 			crate::Federation::answers_of(nonce)
 		}
 
+		fn read(
+			nonce: u64,
+		) -> Option<(
+			medfed_primitives::ParaId,
+			medfed_primitives::query::ReadGrant,
+			Vec<medfed_primitives::query::ReadRecord>,
+		)> {
+			crate::Federation::read_of(nonce)
+		}
+
 		fn relay_block() -> u32 {
 			use polkadot_sdk::sp_runtime::traits::BlockNumberProvider;
 			polkadot_sdk::cumulus_pallet_parachain_system::RelaychainDataProvider::<Runtime>::current_block_number()

@@ -783,7 +783,7 @@ impl Fuzz {
 				let patient = self.patient();
 				(
 					self.mostly(requester),
-					RuntimeCall::Federation(F::query { patient, kind: QueryKind::Records }),
+					RuntimeCall::Federation(F::query { patient, kind: self.query_kind() }),
 				)
 			},
 			3 => {
@@ -800,7 +800,7 @@ impl Fuzz {
 					query,
 					requester: self.account(),
 					patient: self.patient(),
-					kind: QueryKind::Records,
+					kind: self.query_kind(),
 					deadline,
 				};
 				(self.sibling_mostly(), RuntimeCall::Federation(call))
@@ -816,9 +816,10 @@ impl Fuzz {
 			},
 			_ => {
 				let nonce = self.query_nonce();
-				let answer = match self.rng.below(4) {
+				let answer = match self.rng.below(5) {
 					0 => Answer::Denied,
 					1 => Answer::NotFound,
+					2 => self.read_answer(),
 					_ => {
 						let pages = self.rng.range(0, 4) as u8;
 						let records = (0..self.rng.range(0, 5))
@@ -840,6 +841,53 @@ impl Fuzz {
 					},
 				};
 				(self.sibling_mostly(), RuntimeCall::Federation(F::take_answer { nonce, answer }))
+			},
+		}
+	}
+
+	/// A metadata query, mostly, or a read of a grant in some region.
+	fn query_kind(&mut self) -> QueryKind {
+		if self.rng.chance(60) {
+			QueryKind::Records
+		} else {
+			QueryKind::Read { region: self.sibling(), grant: self.rng.below(8) }
+		}
+	}
+
+	/// One record of a read, of a few fragments of random bytes.
+	fn read_answer(&mut self) -> Answer {
+		use medfed_primitives::{
+			query::{ReadGrant, ReadRecord},
+			umbral::{Capsule, WrappedKey, CAPSULE_LEN, GENERATOR, WRAPPED_KEY_LEN},
+		};
+		let of = self.rng.range(0, 4) as u8;
+		let fragments = (0..self.rng.below(4) as u8)
+			.map(|position| (position, BoundedVec::truncate_from(vec![position; 40])))
+			.collect();
+		Answer::Read {
+			index: self.rng.below(of as u64 + 1) as u8,
+			of,
+			grant: ReadGrant {
+				id: self.rng.below(8),
+				request: self.rng.below(8),
+				threshold: 1,
+				delegating_key: GENERATOR,
+				verifying_key: GENERATOR,
+				grantee_key: GENERATOR,
+			},
+			record: ReadRecord {
+				record: SharedRecord {
+					id: self.record_id(),
+					grant: self.rng.below(8),
+					resource_type: ResourceType::parse(b"Observation").expect("a type"),
+					cid: Cid::v0(self.rng.array32()),
+					size: self.rng.range(1, 1_000),
+					created_at: 1,
+				},
+				ciphertext_hash: self.rng.array32(),
+				capsule: Capsule([1; CAPSULE_LEN]),
+				wrapped_key: WrappedKey([2; WRAPPED_KEY_LEN]),
+				fragments: BoundedVec::truncate_from(fragments),
 			},
 		}
 	}

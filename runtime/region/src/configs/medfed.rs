@@ -278,6 +278,111 @@ impl pallet_federation::Sharing<AccountId> for SharingForQueries {
 		};
 		pallet_access::Pallet::<Runtime>::audit_query(patient, requester, event);
 	}
+
+	fn open_read(
+		patient: &AccountId,
+		requester: &AccountId,
+		grant: u64,
+		query: medfed_primitives::query::QueryId,
+	) -> Result<u64, pallet_federation::ReadRefusal> {
+		use medfed_primitives::query::{MAX_READ_FRAGMENTS, MAX_READ_RECORDS};
+		use pallet_federation::ReadRefusal;
+		let held =
+			pallet_records::Patients::<Runtime>::get(patient).is_some_and(|p| p.record_count > 0);
+		if !held {
+			return Err(ReadRefusal::NotHeld);
+		}
+		let purpose = read_purpose(query);
+		pallet_access::Pallet::<Runtime>::request_for_query(
+			requester,
+			patient,
+			grant,
+			MAX_READ_RECORDS,
+			MAX_READ_FRAGMENTS,
+			&purpose,
+		)
+		.map_err(|refusal| {
+			log::debug!(target: "runtime::federation", "read {query:?} refused: {refusal:?}");
+			ReadRefusal::Denied
+		})
+	}
+
+	fn read_answer(
+		request: u64,
+	) -> Option<(
+		medfed_primitives::query::ReadGrant,
+		alloc::vec::Vec<medfed_primitives::query::ReadRecord>,
+	)> {
+		use medfed_primitives::query::{ReadGrant, ReadRecord, SharedRecord, MAX_READ_FRAGMENTS};
+		let read = pallet_access::Pallet::<Runtime>::fulfilled_read(request)?;
+		let grant = ReadGrant {
+			id: read.grant,
+			request,
+			threshold: read.info.threshold,
+			delegating_key: read.info.delegating_key,
+			verifying_key: read.info.verifying_key,
+			grantee_key: read.info.grantee_key,
+		};
+		let records = read
+			.records
+			.into_iter()
+			.filter_map(|(id, envelope, mut fragments)| {
+				let record = pallet_records::Records::<Runtime>::get(id)?;
+				fragments.sort_by_key(|(position, _)| *position);
+				let fragments = fragments
+					.into_iter()
+					.take(MAX_READ_FRAGMENTS as usize)
+					.filter_map(|(position, fragment)| {
+						Some((u8::try_from(position).ok()?, fragment.into_inner().try_into().ok()?))
+					})
+					.collect::<alloc::vec::Vec<_>>();
+				Some(ReadRecord {
+					record: SharedRecord {
+						id,
+						grant: read.grant,
+						resource_type: record.resource_type,
+						cid: record.cid,
+						size: record.size,
+						created_at: record.created_at,
+					},
+					ciphertext_hash: record.ciphertext_hash,
+					capsule: envelope.capsule,
+					wrapped_key: envelope.wrapped_key,
+					fragments: fragments.try_into().ok()?,
+				})
+			})
+			.collect();
+		Some((grant, records))
+	}
+}
+
+/// What an access request opened for another region's query is for, in the patient's audit
+/// trail: `cross-region query <region>/<number>`.
+fn read_purpose(query: medfed_primitives::query::QueryId) -> alloc::vec::Vec<u8> {
+	alloc::format!("cross-region query {}/{}", query.region, query.nonce).into_bytes()
+}
+
+/// Tells the federation pallet when an access request it opened for another region's read is
+/// fulfilled (it sends the records) or denied (it says so).
+pub struct ReadsForQueries;
+impl pallet_access::RequestObserver for ReadsForQueries {
+	fn fulfilled(request: u64) {
+		Federation::read_fulfilled(request);
+	}
+
+	fn ended(request: u64, denied: bool) {
+		Federation::read_ended(request, denied);
+	}
+
+	fn fulfilled_weight() -> Weight {
+		use pallet_federation::WeightInfo as _;
+		pallet_federation::weights::SubstrateWeight::<Runtime>::read_fulfilled()
+	}
+
+	fn ended_weight() -> Weight {
+		use pallet_federation::WeightInfo as _;
+		pallet_federation::weights::SubstrateWeight::<Runtime>::read_ended()
+	}
 }
 
 /// Benchmark setup: open HRMP channels, records shared under the most grants, XCM origins.
@@ -311,6 +416,38 @@ impl pallet_federation::BenchmarkHelper<AccountId, RuntimeOrigin> for Federation
 	fn sibling_origin(para: pallet_federation::ParaId) -> RuntimeOrigin {
 		use polkadot_sdk::staging_xcm::latest::prelude::*;
 		polkadot_sdk::pallet_xcm::Origin::Xcm(Location::new(1, [Parachain(para)])).into()
+	}
+
+	fn readable_grant(patient: &AccountId, requester: &AccountId) -> u64 {
+		use pallet_access::Records as _;
+		let observation =
+			medfed_primitives::ResourceType::parse(b"Observation").expect("a FHIR resource type");
+		// Twice what a read takes: it reads that many envelopes at most.
+		let records: alloc::vec::Vec<_> = (0..2 * medfed_primitives::query::MAX_READ_RECORDS)
+			.map(|_| RecordsForAccess::record_for_benchmarks(patient, observation.clone()))
+			.collect();
+		pallet_access::Pallet::<Runtime>::share_for_benchmarks(patient, requester, &records);
+		pallet_access::NextGrantId::<Runtime>::get() - 1
+	}
+
+	fn fulfilled_read(patient: &AccountId, requester: &AccountId) -> u64 {
+		use medfed_primitives::query::{MAX_READ_FRAGMENTS, MAX_READ_RECORDS};
+		let grant = Self::readable_grant(patient, requester);
+		let request = pallet_access::Pallet::<Runtime>::request_for_query(
+			requester,
+			patient,
+			grant,
+			MAX_READ_RECORDS,
+			MAX_READ_FRAGMENTS,
+			b"benchmark",
+		)
+		.expect("a live grant of readable records");
+		pallet_access::Pallet::<Runtime>::fulfil_for_benchmarks(
+			request,
+			MAX_READ_FRAGMENTS,
+			medfed_primitives::access::CAPSULE_FRAGMENT_MAX_LEN as u32,
+		);
+		request
 	}
 }
 
@@ -473,6 +610,7 @@ impl pallet_access::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Currency = Balances;
 	type RequestDeposit = RequestDeposit;
+	type RequestObserver = ReadsForQueries;
 	type WeightInfo = pallet_access::weights::SubstrateWeight<Runtime>;
 }
 
