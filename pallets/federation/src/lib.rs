@@ -189,6 +189,11 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxOpenQueries: Get<u32>;
 
+		/// Most queries one requester has open at once, so that no requester alone fills
+		/// `MaxOpenQueries`.
+		#[pallet::constant]
+		type MaxOpenQueriesPerRequester: Get<u32>;
+
 		/// Most overdue queries one block's sweep ends.
 		#[pallet::constant]
 		type MaxSweepPerBlock: Get<u32>;
@@ -218,6 +223,11 @@ pub mod pallet {
 	/// Every query asked here that the requester has not dismissed, by number.
 	#[pallet::storage]
 	pub type Queries<T: Config> = StorageMap<_, Twox64Concat, u64, QueryOf<T>, OptionQuery>;
+
+	/// How many queries each requester has open (not yet ended).
+	#[pallet::storage]
+	pub type OpenQueriesOf<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, u32, ValueQuery>;
 
 	/// The answers to each query, by query number and answering region (this region's own
 	/// answer under its own para id).
@@ -323,6 +333,9 @@ pub mod pallet {
 		/// This region answered `query`, forwarded by the coordinator, with `records` records
 		/// in `pages` messages; `sent` of them left.
 		QueryServed { query: QueryId, records: u32, pages: u32, sent: u32 },
+		/// Query `query` came after its deadline (relay block `deadline`): not served, since
+		/// the asking region would ignore the answer.
+		QueryOverdue { query: QueryId, deadline: u32 },
 		/// This region opened access request `request` for read `query` of another region's;
 		/// it is answered once the grant's proxies fulfil it.
 		ReadOpened { query: QueryId, request: u64 },
@@ -343,6 +356,8 @@ pub mod pallet {
 		NotCoordinator,
 		/// The region has `MaxOpenQueries` queries open. Try again in a few blocks.
 		TooManyOpenQueries,
+		/// The requester has `MaxOpenQueriesPerRequester` queries open. Wait for one to end.
+		TooManyQueriesOfRequester,
 		/// The requester cannot put `QueryDeposit` on hold.
 		CannotHoldDeposit,
 		/// No such query, or it was dismissed.

@@ -56,6 +56,7 @@ parameter_types! {
 	pub const QueryDeposit: u64 = 10;
 	pub const QueryTimeout: u32 = 20;
 	pub const MaxOpenQueries: u32 = 3;
+	pub const MaxOpenQueriesPerRequester: u32 = 2;
 	pub const MaxSweepPerBlock: u32 = 2;
 }
 
@@ -259,6 +260,7 @@ impl pallet_federation::Config for Test {
 	type QueryDeposit = QueryDeposit;
 	type QueryTimeout = QueryTimeout;
 	type MaxOpenQueries = MaxOpenQueries;
+	type MaxOpenQueriesPerRequester = MaxOpenQueriesPerRequester;
 	type MaxSweepPerBlock = MaxSweepPerBlock;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

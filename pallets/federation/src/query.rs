@@ -28,10 +28,13 @@ impl<T: Config> Pallet<T> {
 			tail.saturating_sub(head) < T::MaxOpenQueries::get() as u64,
 			Error::<T>::TooManyOpenQueries
 		);
+		let open = OpenQueriesOf::<T>::get(&requester);
+		ensure!(open < T::MaxOpenQueriesPerRequester::get(), Error::<T>::TooManyQueriesOfRequester);
 		let deposit = T::QueryDeposit::get();
 		T::Currency::hold(&HoldReason::Query.into(), &requester, deposit)
 			.map_err(|_| Error::<T>::CannotHoldDeposit)?;
 
+		OpenQueriesOf::<T>::insert(&requester, open.saturating_add(1));
 		let nonce = NextQuery::<T>::get();
 		NextQuery::<T>::put(nonce.saturating_add(1));
 		let query = Self::query_id(nonce);
@@ -120,8 +123,11 @@ impl<T: Config> Pallet<T> {
 		requester: T::AccountId,
 		patient: T::AccountId,
 		kind: QueryKind,
-		_deadline: u32,
+		deadline: u32,
 	) {
+		if T::RelayBlockNumber::current_block_number() > deadline {
+			return Self::deposit_event(Event::QueryOverdue { query, deadline });
+		}
 		let (answers, records) = match kind {
 			QueryKind::Records => Self::answers(query, &requester, &patient),
 			QueryKind::Read { region, grant } => {
@@ -473,6 +479,9 @@ impl<T: Config> Pallet<T> {
 		for region in core::mem::take(&mut info.heard) {
 			Self::drop_answer(&mut info, nonce, region);
 		}
+		OpenQueriesOf::<T>::mutate_exists(&info.requester, |open| {
+			*open = open.and_then(|n| n.checked_sub(1)).filter(|n| *n > 0);
+		});
 		let at = T::RelayBlockNumber::current_block_number();
 		info.state = QueryState::Ended { outcome, at };
 		Queries::<T>::insert(nonce, info);
@@ -563,6 +572,16 @@ impl<T: Config> Pallet<T> {
 			.collect();
 		ensure!(queued.len() as u64 == tail - head, "a gap in the deadline queue");
 		ensure!(DeadlineQueue::<T>::iter().count() as u64 == tail - head, "a stray deadline");
+		let mut open = alloc::collections::BTreeMap::<T::AccountId, u32>::new();
+		for (_, info) in Queries::<T>::iter() {
+			if !matches!(info.state, QueryState::Ended { .. }) {
+				*open.entry(info.requester).or_default() += 1;
+			}
+		}
+		ensure!(
+			OpenQueriesOf::<T>::iter().collect::<alloc::collections::BTreeMap<_, _>>() == open,
+			"a requester's count of open queries is off"
+		);
 		let here = T::SelfParaId::get();
 		let mut held = alloc::collections::BTreeMap::<T::AccountId, BalanceOf<T>>::new();
 		for (nonce, info) in Queries::<T>::iter() {

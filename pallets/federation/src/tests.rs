@@ -310,8 +310,14 @@ fn a_query_unanswered_by_its_deadline_times_out_once_and_a_late_answer_is_ignore
 #[test]
 fn the_sweep_ends_at_most_max_sweep_per_block_queries_a_block() {
 	new_test_ext(|| {
-		for _ in 0..3 {
-			let nonce = ask();
+		for requester in [REQUESTER, REQUESTER, ANYONE] {
+			OpenChannels::mutate(|open| open.push(COORDINATOR));
+			let nonce = NextQuery::<Test>::get();
+			assert_ok!(Federation::query(
+				RuntimeOrigin::signed(requester),
+				PATIENT,
+				QueryKind::Records
+			));
 			routed(nonce, vec![REGION_B], vec![]);
 		}
 		RelayBlock::set(RelayBlock::get() + QueryTimeout::get() + 1);
@@ -660,7 +666,8 @@ fn query_refuses_a_requester_who_cannot_pay_and_past_max_open_queries() {
 			Federation::query(RuntimeOrigin::signed(PAUPER), PATIENT, QueryKind::Records),
 			Error::<Test>::CannotHoldDeposit
 		);
-		for _ in 0..MaxOpenQueries::get() {
+		// One requester alone cannot fill the region's open queries.
+		for _ in 0..MaxOpenQueriesPerRequester::get() {
 			assert_ok!(Federation::query(
 				RuntimeOrigin::signed(REQUESTER),
 				PATIENT,
@@ -669,8 +676,28 @@ fn query_refuses_a_requester_who_cannot_pay_and_past_max_open_queries() {
 		}
 		assert_noop!(
 			Federation::query(RuntimeOrigin::signed(REQUESTER), PATIENT, QueryKind::Records),
+			Error::<Test>::TooManyQueriesOfRequester
+		);
+		assert_eq!(crate::OpenQueriesOf::<Test>::get(REQUESTER), 2);
+		assert_ok!(Federation::query(RuntimeOrigin::signed(ANYONE), PATIENT, QueryKind::Records));
+		assert_eq!(MaxOpenQueries::get(), 3);
+		assert_noop!(
+			Federation::query(RuntimeOrigin::signed(ANYONE), PATIENT, QueryKind::Records),
 			Error::<Test>::TooManyOpenQueries
 		);
+
+		// Once one of the requester's queries ends, they may ask again.
+		routed(0, vec![], vec![]);
+		assert_eq!(crate::OpenQueriesOf::<Test>::get(REQUESTER), 1);
+		RelayBlock::set(RelayBlock::get() + QueryTimeout::get() + 1);
+		Federation::on_initialize(2);
+		Federation::on_initialize(3);
+		assert_eq!(crate::OpenQueriesOf::<Test>::iter().count(), 0);
+		assert_ok!(Federation::query(
+			RuntimeOrigin::signed(REQUESTER),
+			PATIENT,
+			QueryKind::Records
+		));
 		assert_noop!(
 			Federation::query(RuntimeOrigin::none(), PATIENT, QueryKind::Records),
 			DispatchError::BadOrigin
@@ -1032,4 +1059,28 @@ fn the_largest_read_message_fits_an_hrmp_message() {
 	let bound =
 		ReadRecord::max_encoded_len() + medfed_primitives::query::ReadGrant::max_encoded_len();
 	assert!(bound + 128 < 8 * 1024 - 512, "{bound} bytes");
+}
+
+#[test]
+fn a_query_forwarded_after_its_deadline_is_not_served() {
+	new_test_ext(|| {
+		OpenChannels::set(vec![REGION_B]);
+		share_here(vec![shared_record(0, 3)]);
+		let query = QueryId { region: REGION_B, nonce: 7 };
+		let deadline = RelayBlock::get() - 1;
+		for kind in [QueryKind::Records, QueryKind::Read { region: REGION_A, grant: 3 }] {
+			assert_ok!(Federation::serve_query(
+				sibling(COORDINATOR),
+				query,
+				REQUESTER,
+				PATIENT,
+				kind,
+				deadline
+			));
+			System::assert_last_event(Event::QueryOverdue { query, deadline }.into());
+		}
+		assert!(Sent::get().is_empty());
+		assert!(OpenedReads::get().is_empty());
+		assert!(Audited::get().is_empty());
+	});
 }

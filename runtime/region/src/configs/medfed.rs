@@ -204,6 +204,8 @@ parameter_types! {
 	pub const QueryTimeout: u32 = 40;
 	/// Most queries asked within one `QueryTimeout`.
 	pub const MaxOpenQueries: u32 = 1_024;
+	/// Most queries one requester has open at once: a sixty-fourth of the region's.
+	pub const MaxOpenQueriesPerRequester: u32 = 16;
 	/// Most overdue queries one block's sweep ends.
 	pub const MaxSweepPerBlock: u32 = 32;
 }
@@ -227,6 +229,7 @@ impl pallet_federation::Config for Runtime {
 	type QueryDeposit = QueryDeposit;
 	type QueryTimeout = QueryTimeout;
 	type MaxOpenQueries = MaxOpenQueries;
+	type MaxOpenQueriesPerRequester = MaxOpenQueriesPerRequester;
 	type MaxSweepPerBlock = MaxSweepPerBlock;
 	type WeightInfo = pallet_federation::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
