@@ -183,14 +183,18 @@ pub enum Command {
 	},
 	/// Asks, as a practitioner or institution, every region of the federation for the records
 	/// of a patient it may read under the patient's live grants there, and follows the query
-	/// until it ends (`query show`: an earlier query; `query dismiss`: its deposit back).
+	/// until it ends (`--read-from`: reads the records of another region's grant instead;
+	/// `query show`: an earlier query; `query dismiss`: its deposit back).
 	Query(QueryArgs),
 }
 
-/// `ehr query`: asks every region about a patient; `ehr query show` and `ehr query dismiss`.
+/// `ehr query`: asks every region about a patient, or (`--read-from`, `--grant`, `--output`)
+/// reads the records another region's grant shares with the signer; `ehr query show` and `ehr
+/// query dismiss`.
 ///
 /// The signer and `--patient` are required when no subcommand is given; clap checks that (they
-/// are optional only so that `query show` and `query dismiss` parse without them).
+/// are optional only so that `query show` and `query dismiss` parse without them). `--read-from`,
+/// `--grant` and `--output` go together.
 #[derive(Args, Debug)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct QueryArgs {
@@ -201,6 +205,19 @@ pub struct QueryArgs {
 	/// The patient whose records to look for (SS58).
 	#[arg(long, required = true, value_name = "ACCOUNT")]
 	pub patient: Option<String>,
+	/// Read, instead of asking every region for metadata: the para id of the region that holds
+	/// the grant (another region than this one). Needs --grant and --output, and the signer as
+	/// a keystore identity (--key), whose Umbral key opens the records.
+	#[arg(long, value_name = "REGION", requires_all = ["grant", "output"])]
+	pub read_from: Option<u32>,
+	/// The grant to read under, as the region of --read-from numbers it (`ehr query` lists it
+	/// with each record; `ehr grants` there lists them).
+	#[arg(long, value_name = "GRANT", requires = "read_from")]
+	pub grant: Option<u64>,
+	/// For a read, where to write: a file for one record (`-` for standard output), a
+	/// directory (created; or a path ending with `/`) for several, one `<record id>.json` each.
+	#[arg(long, short, value_name = "PATH", requires = "read_from")]
+	pub output: Option<std::path::PathBuf>,
 	/// Follow the query at most this many seconds, block by block, until it ends (0: look
 	/// once); it goes on without `ehr`, and `ehr query show` finds it later.
 	#[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(0..=3600), value_name = "SECONDS")]
@@ -586,10 +603,19 @@ mod tests {
 				.expect("parses");
 		assert!(asked.json);
 		match asked.command {
-			Command::Query(QueryArgs { action: None, signer, patient, wait_seconds }) => {
+			Command::Query(QueryArgs {
+				action: None,
+				signer,
+				patient,
+				read_from,
+				grant,
+				output,
+				wait_seconds,
+			}) => {
 				assert_eq!(signer.key.as_deref(), Some("dave"));
 				assert_eq!(patient.as_deref(), Some("5Grw"));
 				assert_eq!(wait_seconds, 300, "follows the query 300 s by default");
+				assert_eq!((read_from, grant, output), (None, None, None), "a metadata query");
 			},
 			other => panic!("not a query: {other:?}"),
 		}
@@ -648,6 +674,100 @@ mod tests {
 		assert!(
 			refused(&["ehr", "query", "--patient", "5Grw", "show", "3"]),
 			"a new query's options do not mix with show"
+		);
+	}
+
+	#[test]
+	fn query_reads_another_regions_grant_with_read_from_grant_and_output_together() {
+		let read = Cli::try_parse_from([
+			"ehr",
+			"query",
+			"--key",
+			"dave",
+			"--patient",
+			"5Grw",
+			"--read-from",
+			"2000",
+			"--grant",
+			"4",
+			"--output",
+			"shared.json",
+			"--wait-seconds",
+			"120",
+		])
+		.expect("parses");
+		match read.command {
+			Command::Query(QueryArgs {
+				action: None,
+				signer,
+				patient,
+				read_from,
+				grant,
+				output,
+				wait_seconds,
+			}) => {
+				assert_eq!(signer.key.as_deref(), Some("dave"));
+				assert_eq!(patient.as_deref(), Some("5Grw"));
+				assert_eq!((read_from, grant), (Some(2000), Some(4)));
+				assert_eq!(output, Some(std::path::PathBuf::from("shared.json")));
+				assert_eq!(wait_seconds, 120);
+			},
+			other => panic!("not a query: {other:?}"),
+		}
+		let short = Cli::try_parse_from([
+			"ehr",
+			"query",
+			"--key",
+			"dave",
+			"--patient",
+			"5Grw",
+			"--read-from",
+			"2000",
+			"--grant",
+			"4",
+			"-o",
+			"out/",
+		])
+		.expect("parses");
+		assert!(
+			matches!(
+				short.command,
+				Command::Query(QueryArgs { output: Some(ref o), wait_seconds: 300, .. })
+					if o.as_os_str() == "out/"
+			),
+			"-o is --output, and a read waits 300 s by default"
+		);
+
+		let base = ["ehr", "query", "--key", "dave", "--patient", "5Grw"];
+		let refused = |more: &[&str]| {
+			let line: Vec<&str> = base.iter().chain(more).copied().collect();
+			Cli::try_parse_from(line).is_err()
+		};
+		assert!(refused(&["--grant", "4"]), "--grant without --read-from");
+		assert!(refused(&["--grant", "4", "--output", "x.json"]), "--grant without --read-from");
+		assert!(
+			refused(&["--read-from", "2000", "--output", "x.json"]),
+			"--read-from needs --grant"
+		);
+		assert!(refused(&["--read-from", "2000", "--grant", "4"]), "a read needs --output");
+		assert!(refused(&["--output", "x.json"]), "--output is for a read only");
+		assert!(refused(&["--read-from", "two", "--grant", "4", "-o", "x"]), "a para id");
+		assert!(refused(&["--read-from", "2000", "--grant", "-1", "-o", "x"]), "a grant id");
+		assert!(
+			Cli::try_parse_from([
+				"ehr",
+				"query",
+				"--read-from",
+				"2000",
+				"--grant",
+				"4",
+				"-o",
+				"x",
+				"show",
+				"3"
+			])
+			.is_err(),
+			"a read's options do not mix with show"
 		);
 	}
 

@@ -875,8 +875,15 @@ pub struct QueryView {
 	pub query: QueryId,
 	pub requester: String,
 	pub patient: String,
-	/// What it asks for: `records`.
+	/// What it asks for: `records` (metadata, of every region) or `read` (the records of one
+	/// region's grant).
 	pub kind: &'static str,
+	/// For a read: the region that holds the grant.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub read_from: Option<u32>,
+	/// For a read: the grant, as that region numbers it.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub grant: Option<u64>,
 	/// `routing` (the coordinator has not said where it went), `waiting` (for answers) or
 	/// `ended`.
 	pub state: &'static str,
@@ -946,6 +953,38 @@ pub fn outcome_text(outcome: Outcome, deadline: u32) -> String {
 	}
 }
 
+/// How a read of grant `grant` of region `region` ended, in words; `deadline` is its relay
+/// block deadline.
+pub fn read_outcome_text(outcome: Outcome, region: u32, grant: u64, deadline: u32) -> String {
+	match outcome {
+		Outcome::Answered { records } => format!(
+			"answered: region {region} sent {} of grant {grant}, with their capsule fragments",
+			count_text(records, "record")
+		),
+		Outcome::Denied => format!(
+			"denied: region {region} refused to read grant {grant}: it is not the requester's, \
+			 is revoked or expired, shares no record that is not voided, needs more capsule \
+			 fragments than a read carries, was revoked before its proxies answered, or the \
+			 region takes no more requests now"
+		),
+		Outcome::NotFound => format!(
+			"not found: region {region} holds no record of this patient (or is no region of the \
+			 federation)"
+		),
+		Outcome::TimedOut => format!(
+			"timed out: region {region} had not sent every record of grant {grant} by relay \
+			 block {deadline} (its proxies may not have answered the read's access request in \
+			 time): ask again"
+		),
+		Outcome::Failed(Failure::CoordinatorUnreachable) =>
+			"failed: the coordinator could not be reached (no channel to it, or its queue was \
+			 full)"
+				.into(),
+		Outcome::Failed(Failure::RegionUnreachable) =>
+			format!("failed: the coordinator could not reach region {region}"),
+	}
+}
+
 impl QueryView {
 	/// Query `id` as it stands, with its `answers`, read when the region was at relay block
 	/// `relay_block`.
@@ -982,16 +1021,25 @@ impl QueryView {
 			},
 			QueryState::Ended { outcome, at } => {
 				let (name, failure) = outcome_names(outcome);
-				("ended", Some(name), failure, Some(at), outcome_text(outcome, query.deadline))
+				let explanation = match query.kind {
+					QueryKind::Records => outcome_text(outcome, query.deadline),
+					QueryKind::Read { region, grant } =>
+						read_outcome_text(outcome, region, grant, query.deadline),
+				};
+				("ended", Some(name), failure, Some(at), explanation)
 			},
+		};
+		let (kind, read_from, grant) = match query.kind {
+			QueryKind::Records => ("records", None, None),
+			QueryKind::Read { region, grant } => ("read", Some(region), Some(grant)),
 		};
 		QueryView {
 			query: id,
 			requester: query.requester.to_string(),
 			patient: query.patient.to_string(),
-			kind: match query.kind {
-				QueryKind::Records => "records",
-			},
+			kind,
+			read_from,
+			grant,
 			state,
 			outcome,
 			failure,
@@ -1033,16 +1081,11 @@ pub fn query_text(v: &QueryView) -> String {
 			regions_list(&v.unreachable)
 		),
 	];
-	lines.push(match v.ended_at {
-		Some(at) => format!("  ended at     relay block {at} (deadline {})", v.deadline),
-		None => format!("  due at       relay block {} (now {})", v.deadline, v.relay_block),
-	});
-	let until = if v.state == "ended" {
-		format!("until `ehr query dismiss {}`", v.query.nonce)
-	} else {
-		"until it ends and its requester dismisses it".into()
-	};
-	lines.push(format!("  deposit      {} held {until}", units_text(v.deposit)));
+	if let (Some(region), Some(grant)) = (v.read_from, v.grant) {
+		lines.push(format!("  reads        grant {grant} of region {region}"));
+	}
+	lines.push(ended_or_due(v.ended_at, v.deadline, v.relay_block));
+	lines.push(deposit_line(&v.query, v.state, v.deposit));
 	for answer in &v.answers {
 		let whose = if answer.here {
 			format!("Region {} (this region)", answer.region)
@@ -1072,12 +1115,152 @@ pub fn query_text(v: &QueryView) -> String {
 		.copied()
 		.filter(|r| !v.answers.iter().any(|a| a.region == *r))
 		.collect();
-	if !silent.is_empty() {
+	// A read's records are not answers: `ehr query --read-from` writes them.
+	if !silent.is_empty() && v.read_from.is_none() {
 		lines.push(format!(
 			"Region(s) {} answered with no record for the requester (no live grant there, or no \
 			 record of the patient)",
 			regions_list(&silent)
 		));
+	}
+	lines.join("\n")
+}
+
+/// A query's "ended at" line, or its "due at" line while it is open.
+fn ended_or_due(ended_at: Option<u32>, deadline: u32, relay_block: u32) -> String {
+	match ended_at {
+		Some(at) => format!("  ended at     relay block {at} (deadline {deadline})"),
+		None => format!("  due at       relay block {deadline} (now {relay_block})"),
+	}
+}
+
+/// A query's deposit line: held until its requester dismisses it.
+fn deposit_line(query: &QueryId, state: &str, deposit: u128) -> String {
+	let until = if state == "ended" {
+		format!("until `ehr query dismiss {}`", query.nonce)
+	} else {
+		"until it ends and its requester dismisses it".into()
+	};
+	format!("  deposit      {} held {until}", units_text(deposit))
+}
+
+/// A capsule fragment that `ehr query --read-from` refused. The request it belongs to is the
+/// holding region's, so a complaint goes to that region's node, not to this one.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct RemoteBadFragmentView {
+	/// The record, as the holding region numbers it.
+	pub record: RecordId,
+	/// The proxy's position in the grant, from 0 (`ehr grants` in the holding region lists the
+	/// grant's proxies in that order).
+	pub position: u32,
+	pub error: String,
+	/// The `ehr complain` command to send to the holding region's node (`--url`), which has
+	/// its chain check the fragment; `None` for a copy of another proxy's fragment, which
+	/// verifies and cannot be complained about.
+	pub complain: Option<String>,
+}
+
+/// What `ehr query --read-from` did: the query, and for an answered one the records written.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct QueryReadView {
+	/// The asking region and the query's number there.
+	#[serde(serialize_with = "serialize_query_id")]
+	pub query: QueryId,
+	/// `routing`, `waiting` or `ended`, as [`QueryView`]'s.
+	pub state: &'static str,
+	/// How it ended: `answered`, `denied`, `not_found`, `timed_out` or `failed`.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub outcome: Option<&'static str>,
+	/// Why it failed: `coordinator_unreachable` or `region_unreachable`.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub failure: Option<&'static str>,
+	/// Where it stands or how it ended, in words.
+	pub explanation: String,
+	/// The relay chain block it ended at.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub ended_at: Option<u32>,
+	/// The relay chain block by which the records must have come.
+	pub deadline: u32,
+	/// The relay chain block the region last saw, when this was read.
+	pub relay_block: u32,
+	/// The region that holds the grant.
+	pub region: u32,
+	/// The grant, as that region numbers it.
+	pub grant: u64,
+	/// The access request that region opened for the read (its proxies' fragments are its),
+	/// once the records have come: where a complaint goes.
+	pub request: Option<u64>,
+	/// What the requester has on hold for the query until it is dismissed, in planck.
+	pub deposit: u128,
+	/// The records decrypted and written.
+	pub records: Vec<ReadRecordView>,
+	/// The capsule fragments refused.
+	pub bad_fragments: Vec<RemoteBadFragmentView>,
+	/// The records that could not be read.
+	pub failed: Vec<FailedRecordView>,
+}
+
+impl QueryReadView {
+	/// Read query `id` (of grant `grant` of region `region`) as it stands, read when the region
+	/// was at relay block `relay_block`; no record read yet.
+	pub fn new(id: QueryId, query: &Query, region: u32, grant: u64, relay_block: u32) -> Self {
+		let QueryView { state, outcome, failure, explanation, ended_at, deadline, deposit, .. } =
+			QueryView::new(id, query, &[], relay_block);
+		QueryReadView {
+			query: id,
+			state,
+			outcome,
+			failure,
+			explanation,
+			ended_at,
+			deadline,
+			relay_block,
+			region,
+			grant,
+			request: None,
+			deposit,
+			records: vec![],
+			bad_fragments: vec![],
+			failed: vec![],
+		}
+	}
+}
+
+pub fn query_read_text(v: &QueryReadView) -> String {
+	let mut lines = vec![format!("Query {}: {}", query_id_text(&v.query), v.explanation)];
+	lines.push(match v.request {
+		Some(request) => format!(
+			"  reads        grant {} of region {}, under its request {request} there",
+			v.grant, v.region
+		),
+		None => format!("  reads        grant {} of region {}", v.grant, v.region),
+	});
+	lines.push(ended_or_due(v.ended_at, v.deadline, v.relay_block));
+	lines.push(deposit_line(&v.query, v.state, v.deposit));
+	for r in &v.records {
+		let to = if r.path == "-" { "standard output".into() } else { r.path.clone() };
+		lines.push(format!(
+			"  record {:<6} {:<22} {:>8} B  -> {to}",
+			r.id, r.resource_type, r.bytes
+		));
+	}
+	for b in &v.bad_fragments {
+		lines.push(format!(
+			"  warning: record {}: the capsule fragment of the grant's proxy {} was refused: {}",
+			b.record, b.position, b.error
+		));
+		if let Some(command) = &b.complain {
+			lines.push(format!(
+				"    region {}'s chain can check it (request {} there); complain to region {}'s \
+				 node, not this one: {command}",
+				v.region,
+				v.request.map(|r| r.to_string()).unwrap_or_else(|| "?".into()),
+				v.region
+			));
+		}
+	}
+	for f in &v.failed {
+		lines.push(format!("  FAILED record {}: {}", f.id, f.error));
 	}
 	lines.join("\n")
 }
@@ -1393,6 +1576,131 @@ mod query_tests {
 			QueryView::new(ID, &query(QueryState::Waiting, vec![2001], vec![]), &partial, 1_010);
 		assert!(!view.answers[0].complete);
 		assert!(query_text(&view).contains("Region 2001: 1 record so far (page 1 of 2)"));
+	}
+
+	/// A read of grant 4 of region 2000, asked in region 2001, in `state`.
+	fn read_query(state: QueryState) -> Query {
+		Query {
+			kind: QueryKind::Read { region: 2000, grant: 4 },
+			records: 1,
+			..query(state, vec![2000], vec![2000])
+		}
+	}
+
+	const ASKED_IN_B: QueryId = QueryId { region: 2001, nonce: 3 };
+
+	#[test]
+	fn a_read_query_says_its_region_grant_request_and_what_it_wrote() {
+		let ended = QueryState::Ended { outcome: Outcome::Answered { records: 1 }, at: 1_010 };
+		let mut view = QueryReadView::new(ASKED_IN_B, &read_query(ended), 2000, 4, 1_012);
+		view.request = Some(7);
+		view.records.push(ReadRecordView {
+			id: 3,
+			resource_type: "Bundle".into(),
+			path: "out/3.json".into(),
+			bytes: 4_096,
+		});
+		view.bad_fragments.push(RemoteBadFragmentView {
+			record: 3,
+			position: 1,
+			error: "it could not be decoded".into(),
+			complain: Some("ehr --url <region 2000's node> complain --request 7 …".into()),
+		});
+		let text = query_read_text(&view);
+		let lines: Vec<&str> = text.lines().collect();
+		assert_eq!(
+			lines[0],
+			"Query 2001/3: answered: region 2000 sent 1 record of grant 4, with their capsule \
+			 fragments",
+			"{text}"
+		);
+		assert!(text.contains("reads        grant 4 of region 2000, under its request 7 there"));
+		assert!(text.contains("ended at     relay block 1010 (deadline 1040)"), "{text}");
+		assert!(text.contains("deposit      0.1 unit held until `ehr query dismiss 3`"), "{text}");
+		assert!(text.contains("record 3      Bundle"), "{text}");
+		assert!(text.contains("4096 B  -> out/3.json"), "{text}");
+		assert!(
+			text.contains("record 3: the capsule fragment of the grant's proxy 1 was refused"),
+			"{text}"
+		);
+		assert!(
+			text.contains("region 2000's chain can check it (request 7 there); complain to region 2000's node, not this one: ehr --url <region 2000's node> complain"),
+			"{text}"
+		);
+		let json = serde_json::to_value(&view).expect("serialises");
+		assert_eq!(json["query"], serde_json::json!({"region": 2001, "nonce": 3}));
+		assert_eq!(json["outcome"], "answered");
+		assert_eq!((json["region"].as_u64(), json["grant"].as_u64()), (Some(2000), Some(4)));
+		assert_eq!(json["request"], 7);
+		assert_eq!(
+			json["records"],
+			serde_json::json!([{"id": 3, "resource_type": "Bundle", "path": "out/3.json",
+				"bytes": 4096}])
+		);
+		assert_eq!(json["bad_fragments"][0]["position"], 1);
+		assert_eq!(json["bad_fragments"][0]["record"], 3);
+		assert!(json["bad_fragments"][0]["complain"]
+			.as_str()
+			.is_some_and(|c| c.contains("--request 7")));
+		assert_eq!(json["failed"], serde_json::json!([]));
+	}
+
+	#[test]
+	fn a_read_that_brought_nothing_says_why_and_has_no_request() {
+		let ended = |outcome| {
+			let query = read_query(QueryState::Ended { outcome, at: 1_041 });
+			let view = QueryReadView::new(ASKED_IN_B, &query, 2000, 4, 1_041);
+			(query_read_text(&view), serde_json::to_value(&view).expect("serialises"))
+		};
+		let (text, json) = ended(Outcome::Denied);
+		assert!(text.starts_with("Query 2001/3: denied: region 2000 refused to read grant 4"));
+		assert!(text.contains("reads        grant 4 of region 2000\n"), "{text}");
+		assert_eq!(json["outcome"], "denied");
+		assert_eq!(json["request"], serde_json::Value::Null);
+		assert_eq!(json["records"], serde_json::json!([]));
+		let (text, json) = ended(Outcome::NotFound);
+		assert!(text.contains("not found: region 2000 holds no record of this patient"), "{text}");
+		assert_eq!(json["outcome"], "not_found");
+		let (text, json) = ended(Outcome::TimedOut);
+		assert!(
+			text.contains(
+				"timed out: region 2000 had not sent every record of grant 4 by relay block 1040"
+			),
+			"{text}"
+		);
+		assert_eq!(json["outcome"], "timed_out");
+		let (text, json) = ended(Outcome::Failed(Failure::RegionUnreachable));
+		assert!(text.contains("failed: the coordinator could not reach region 2000"), "{text}");
+		assert_eq!(json["failure"], "region_unreachable");
+		// Open: as a metadata query says it.
+		let waiting =
+			QueryReadView::new(ASKED_IN_B, &read_query(QueryState::Waiting), 2000, 4, 1_020);
+		assert_eq!((waiting.state, waiting.outcome), ("waiting", None));
+		assert!(query_read_text(&waiting).contains("due at       relay block 1040 (now 1020)"));
+
+		// `ehr query show` of a read names it, and no region "with no record".
+		let shown = QueryView::new(
+			ASKED_IN_B,
+			&read_query(QueryState::Ended { outcome: Outcome::Answered { records: 1 }, at: 9 }),
+			&[],
+			10,
+		);
+		let text = query_text(&shown);
+		assert!(text.contains("answered: region 2000 sent 1 record of grant 4"), "{text}");
+		assert!(text.contains("reads        grant 4 of region 2000"), "{text}");
+		assert!(!text.contains("with no record"), "{text}");
+		let json = serde_json::to_value(&shown).expect("serialises");
+		assert_eq!((json["kind"].as_str(), json["read_from"].as_u64()), (Some("read"), Some(2000)));
+		assert_eq!(json["grant"], 4);
+		let metadata = serde_json::to_value(QueryView::new(
+			ID,
+			&query(QueryState::Waiting, vec![], vec![]),
+			&[],
+			10,
+		))
+		.expect("serialises");
+		assert_eq!(metadata["kind"], "records");
+		assert!(metadata.get("read_from").is_none() && metadata.get("grant").is_none());
 	}
 
 	#[test]

@@ -16,8 +16,10 @@
 //!   the next upload;
 //! - the re-encryption proxies launch.sh started for region A's authorities open a patient's
 //!   2-of-2 grant: the practitioner, asking region B, finds the record in region A through the
-//!   coordinator (a cross-region query), and reads it byte for byte; a query about a patient no
-//!   region knows ends "not found".
+//!   coordinator (a cross-region query), reads it from region B through the coordinator (a
+//!   cross-region read: region A's proxies answer, A sends the capsule fragments to B) and in
+//!   region A, byte for byte both times; a query about a patient no region knows ends "not
+//!   found".
 //!
 //! Needs the built collator and relay chain node; `scripts/test.sh` builds the rest (runtime
 //! wasm, `medfed-federation`) and runs it when both are in the cache, and otherwise says it is
@@ -722,6 +724,47 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 	println!(
 		"FIGURE cross-region metadata query, region B → coordinator → region A → region B: {took:.1} s, {} relay blocks",
 		relay_blocks(&found)
+	);
+	// A cross-region read: the practitioner asks region B to read the record region A holds
+	// under the grant. A opens an access request for it, its proxies answer as for any request,
+	// and A sends the record with its envelope and capsule fragments straight to B; `ehr` opens
+	// the key with Dave's Umbral key and fetches the ciphertext from region A's IPFS node.
+	let from_b = dir.join("shared-from-b.json");
+	let from_b_path = from_b.to_str().expect("a UTF-8 path");
+	let asked = Instant::now();
+	let read_b = query_b(&[
+		"query",
+		"--key",
+		"dave",
+		"--patient",
+		&patient,
+		"--read-from",
+		"2000",
+		"--grant",
+		&grant,
+		"--output",
+		from_b_path,
+		"--wait-seconds",
+		"300",
+	]);
+	let took = asked.elapsed().as_secs_f64();
+	assert_eq!(read_b["outcome"], "answered", "{read_b}");
+	assert_eq!(read_b["region"], 2000, "{read_b}");
+	assert_eq!(read_b["grant"].to_string(), grant, "{read_b}");
+	assert!(read_b["request"].is_u64(), "region A's request for the read: {read_b}");
+	let written = read_b["records"].as_array().expect("records");
+	assert_eq!(written.len(), 1, "{read_b}");
+	assert_eq!(written[0]["id"].to_string(), shared, "{read_b}");
+	assert_eq!(written[0]["path"], from_b_path, "{read_b}");
+	assert_eq!(read_b["bad_fragments"], serde_json::json!([]), "{read_b}");
+	assert_eq!(
+		std::fs::read(&from_b).expect("written"),
+		std::fs::read(bundle).expect("the bundle"),
+		"the record read from region B differs from the one uploaded in region A"
+	);
+	println!(
+		"FIGURE cross-region read with capsule fragments, region B → coordinator → region A (access request, 2 of 2 proxies) → region B: {took:.1} s, {} relay blocks",
+		relay_blocks(&read_b)
 	);
 	// A patient no region knows: one terminal event, not found.
 	let nobody = ok(&["keys", "new", "nobody", "--kind", "patient"]);

@@ -6,7 +6,8 @@
 //! [`send`]: super::send
 
 use medfed_primitives::{
-	Capsule, Cid, CiphertextHash, PublicKey, RecordId, ResourceType, Role, WrappedKey,
+	query::QueryKind, Capsule, Cid, CiphertextHash, PublicKey, RecordId, ResourceType, Role,
+	WrappedKey,
 };
 use subxt::{dynamic::Value, ext::scale_value::Composite, utils::AccountId32};
 
@@ -320,18 +321,28 @@ pub fn submit_fragments(request: u64, fragments: &[(RecordId, Vec<u8>)]) -> Call
 	)
 }
 
-/// `Federation.query`: the signer asks every region of the federation for the metadata of
-/// `patient`'s records it may read under the patient's live grants there. Holds the region's
+/// `Federation.query`: the signer asks, of `patient`'s records, for what `kind` names: with
+/// [`QueryKind::Records`], every region of the federation for the metadata of those it may read
+/// under the patient's live grants there; with [`QueryKind::Read`], region `region` for the
+/// records its grant `grant` shares with the signer, to read. Holds the region's
 /// `QueryDeposit` until [`dismiss_query`].
-pub fn query(patient: &AccountId32) -> Call {
+pub fn query(patient: &AccountId32, kind: QueryKind) -> Call {
 	subxt::dynamic::tx(
 		"Federation",
 		"query",
-		Composite::named([
-			("patient", Value::from_bytes(patient.0)),
-			("kind", Value::unnamed_variant("Records", [])),
-		]),
+		Composite::named([("patient", Value::from_bytes(patient.0)), ("kind", query_kind(kind))]),
 	)
+}
+
+/// A query's kind as the runtime's `QueryKind` enum.
+fn query_kind(kind: QueryKind) -> Value {
+	match kind {
+		QueryKind::Records => Value::unnamed_variant("Records", []),
+		QueryKind::Read { region, grant } => Value::named_variant(
+			"Read",
+			[("region", Value::u128(region.into())), ("grant", Value::u128(grant.into()))],
+		),
+	}
 }
 
 /// `Federation.dismiss_query`: the requester removes ended query `nonce` and its answers, and
@@ -342,4 +353,35 @@ pub fn dismiss_query(nonce: u64) -> Call {
 		"dismiss_query",
 		Composite::named([("nonce", Value::u128(nonce.into()))]),
 	)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use subxt::dynamic::At;
+
+	#[test]
+	fn a_query_names_its_kind_as_the_runtimes_query_kind() {
+		assert_eq!(query_kind(QueryKind::Records), Value::unnamed_variant("Records", []));
+		let read = query_kind(QueryKind::Read { region: 2000, grant: 4 });
+		assert_eq!(
+			read,
+			Value::named_variant(
+				"Read",
+				[("region", Value::u128(2000)), ("grant", Value::u128(4))]
+			),
+			"{read:?}"
+		);
+		let call = query(&AccountId32([6; 32]), QueryKind::Read { region: 2001, grant: 9 });
+		assert_eq!((call.pallet_name(), call.call_name()), ("Federation", "query"));
+		// `Federation(query { patient, kind })`.
+		let value = call.into_value();
+		let args = value.at(0).expect("the call");
+		assert_eq!(args.at("patient"), Some(&Value::from_bytes([6u8; 32])), "{value:?}");
+		assert_eq!(
+			args.at("kind"),
+			Some(&query_kind(QueryKind::Read { region: 2001, grant: 9 })),
+			"{value:?}"
+		);
+	}
 }

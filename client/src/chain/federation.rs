@@ -1,13 +1,15 @@
 //! What the region's federation pallet holds of the cross-region queries asked in the region, as
 //! clients read it through its runtime API (`FederationApi`). The types decode the runtime's
 //! SCALE encoding: a struct is its fields in order, a bounded list encodes as a list, and the
-//! messages' own types (`QueryId`, `QueryKind`, `Outcome`, `SharedRecord`) are the primitives'
-//! that the pallet uses.
+//! messages' own types (`QueryId`, `QueryKind`, `Outcome`, `SharedRecord`, and a read's
+//! `ReadGrant` and `ReadRecord`) are the primitives' that the pallet uses.
 
 use super::Chain;
 use anyhow::{anyhow, Context as _, Result};
 use codec::Decode;
-pub use medfed_primitives::query::{Failure, Outcome, QueryId, QueryKind, SharedRecord};
+pub use medfed_primitives::query::{
+	Failure, Outcome, QueryId, QueryKind, ReadGrant, ReadRecord, SharedRecord,
+};
 use medfed_primitives::ParaId;
 use subxt::{dynamic::Value, ext::scale_value::ValueDef, utils::AccountId32};
 
@@ -109,6 +111,16 @@ impl Chain {
 		self.call("FederationApi_answers", nonce).await
 	}
 
+	/// Read query `nonce`'s answer so far (`FederationApi_read`): the region that answers, the
+	/// grant, and the records come, in order, each with its envelope and capsule fragments.
+	/// `None` if the query is not a read or nothing has come. Not in [`Chain::query_answers`].
+	pub async fn query_read(
+		&self,
+		nonce: u64,
+	) -> Result<Option<(ParaId, ReadGrant, Vec<ReadRecord>)>> {
+		self.call("FederationApi_read", nonce).await
+	}
+
 	/// The relay chain block the region last saw: the clock of query deadlines.
 	pub async fn relay_block(&self) -> Result<u32> {
 		self.call("FederationApi_relay_block", ()).await
@@ -147,8 +159,20 @@ mod tests {
 	use codec::{Compact, Encode};
 	use medfed_primitives::{Cid, ResourceType};
 
-	/// `pallet_federation::Query`'s encoding, written field by field in the pallet's order.
+	/// `pallet_federation::Query`'s encoding, written field by field in the pallet's order, of
+	/// a metadata query.
 	fn encoded_query(
+		state: &[u8],
+		asked: &[u32],
+		answered: &[u32],
+		unreachable: &[u32],
+	) -> Vec<u8> {
+		encoded_query_of(&[0], state, asked, answered, unreachable) // kind: Records
+	}
+
+	/// `pallet_federation::Query`'s encoding, of kind `kind` (encoded).
+	fn encoded_query_of(
+		kind: &[u8],
 		state: &[u8],
 		asked: &[u32],
 		answered: &[u32],
@@ -157,7 +181,7 @@ mod tests {
 		let mut bytes = vec![1u8]; // `Some`
 		bytes.extend([5u8; 32]); // requester
 		bytes.extend([6u8; 32]); // patient
-		bytes.push(0); // kind: Records
+		bytes.extend(kind);
 		bytes.extend(1_040u32.to_le_bytes()); // deadline
 		bytes.extend(state);
 		for list in [asked, answered, unreachable] {
@@ -244,6 +268,85 @@ mod tests {
 		assert_eq!(
 			answers,
 			vec![(2001, RegionAnswer { pages: 1, of: 2, truncated: true, records: vec![record] })]
+		);
+	}
+
+	#[test]
+	fn a_read_query_decodes_with_its_region_and_grant() {
+		// QueryKind::Read { region: 2000, grant: 4 }: the second variant, then its fields.
+		let mut kind = vec![1u8];
+		kind.extend(2000u32.to_le_bytes());
+		kind.extend(4u64.to_le_bytes());
+		assert_eq!(QueryKind::Read { region: 2000, grant: 4 }.encode(), kind);
+		// Ended { outcome: Answered { records: 1 }, at: 1_010 }.
+		let mut ended = vec![2u8, 0];
+		ended.extend(1u32.to_le_bytes());
+		ended.extend(1_010u32.to_le_bytes());
+		let bytes = encoded_query_of(&kind, &ended, &[2000], &[2000], &[]);
+		let mut input = &bytes[..];
+		let query = Option::<Query>::decode(&mut input).expect("decodes").expect("some");
+		assert!(input.is_empty(), "every byte is read");
+		assert_eq!(query.kind, QueryKind::Read { region: 2000, grant: 4 });
+		assert_eq!(query.ended(), Some((Outcome::Answered { records: 1 }, 1_010)));
+		assert_eq!((query.asked, query.answered), (vec![2000], vec![2000]));
+	}
+
+	#[test]
+	fn a_read_answer_decodes_as_region_grant_and_records_with_their_fragments() {
+		let shared = SharedRecord {
+			id: 3,
+			grant: 4,
+			resource_type: ResourceType::parse(b"Bundle").expect("FHIR type"),
+			cid: Cid::parse(b"QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG").expect("CID"),
+			size: 1_234,
+			created_at: 12,
+		};
+		// `Option<(ParaId, ReadGrant, Vec<ReadRecord>)>`, written field by field in the
+		// primitives' order.
+		let mut bytes = vec![1u8]; // `Some`
+		bytes.extend(2000u32.to_le_bytes()); // the region that answers
+		bytes.extend(4u64.to_le_bytes()); // grant: id
+		bytes.extend(7u64.to_le_bytes()); // request
+		bytes.push(2); // threshold
+		bytes.extend([2u8; 33]); // delegating key
+		bytes.extend([3u8; 33]); // verifying key
+		bytes.extend([4u8; 33]); // grantee key
+		Compact(1u32).encode_to(&mut bytes); // one record
+		shared.encode_to(&mut bytes); // its metadata
+		bytes.extend([9u8; 32]); // ciphertext hash
+		bytes.extend([10u8; 98]); // capsule
+		bytes.extend([11u8; 72]); // wrapped key
+		Compact(2u32).encode_to(&mut bytes); // two fragments: (position, bytes)
+		for (position, len) in [(0u8, 5u32), (1, 3)] {
+			bytes.push(position);
+			Compact(len).encode_to(&mut bytes);
+			bytes.extend(std::iter::repeat(position + 20).take(len as usize));
+		}
+		let mut input = &bytes[..];
+		let (region, grant, records) =
+			Option::<(ParaId, ReadGrant, Vec<ReadRecord>)>::decode(&mut input)
+				.expect("decodes")
+				.expect("some");
+		assert!(input.is_empty(), "every byte is read: the fragments are the last field");
+		assert_eq!(region, 2000);
+		assert_eq!((grant.id, grant.request, grant.threshold), (4, 7, 2));
+		assert_eq!(
+			(grant.delegating_key.0, grant.verifying_key.0, grant.grantee_key.0),
+			([2; 33], [3; 33], [4; 33])
+		);
+		assert_eq!(records.len(), 1);
+		let record = &records[0];
+		assert_eq!(record.record, shared);
+		assert_eq!(record.ciphertext_hash, [9; 32]);
+		assert_eq!((record.capsule.0, record.wrapped_key.0), ([10; 98], [11; 72]));
+		let fragments: Vec<(u8, Vec<u8>)> =
+			record.fragments.iter().map(|(p, f)| (*p, f.to_vec())).collect();
+		assert_eq!(fragments, vec![(0, vec![20; 5]), (1, vec![21; 3])]);
+		// Nothing has come, or the query is not a read.
+		assert_eq!(
+			Option::<(ParaId, ReadGrant, Vec<ReadRecord>)>::decode(&mut &[0u8][..])
+				.expect("decodes"),
+			None
 		);
 	}
 

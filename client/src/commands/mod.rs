@@ -13,7 +13,8 @@
 //! - `access`: sharing records: `ehr grant` (and `grant extend`), `revoke`, `grants`, `request`,
 //!   `complain`, `audit`, `proxy set-account`; `read`: `ehr read`, the grantee's side.
 //! - `query`: `ehr query`, `query show`, `query dismiss`: cross-region queries, asked here and
-//!   answered by every region that holds records of the patient.
+//!   answered by every region that holds records of the patient; `query_read`: `ehr query
+//!   --read-from`, reading the records of another region's grant from here.
 //!
 //! The commands only pick their arguments: `args` checks them, [`crate::chain::calls`] builds
 //! the calls, [`crate::render`] prints what comes back. The sharing and query commands'
@@ -27,6 +28,7 @@ mod keys;
 mod patient;
 mod proposal;
 mod query;
+mod query_read;
 mod read;
 mod record;
 mod storage;

@@ -1,5 +1,6 @@
 //! Cross-region queries: `ehr query` (asks every region of the federation about a patient and
-//! follows the query until it ends), `ehr query show` and `ehr query dismiss`.
+//! follows the query until it ends; with `--read-from`, reads another region's grant:
+//! [`super::query_read`]), `ehr query show` and `ehr query dismiss`.
 //!
 //! The region answers what it holds at once, in the block that takes the query; the coordinator
 //! forwards the query to the other regions holding records of the patient, which answer straight
@@ -7,11 +8,11 @@
 //! most `--wait-seconds`, and prints every region's answer: the metadata of the records the
 //! requester may read there under the patient's live grants, never their content.
 
-use super::Context;
+use super::{query_read, Context};
 use crate::{
 	chain::{
 		account, calls,
-		federation::{Query, QueryId},
+		federation::{Query, QueryId, QueryKind},
 		BlockHash, Chain, Config,
 	},
 	cli::{Command, QueryArgs, QueryCmd, Signer},
@@ -26,11 +27,17 @@ use subxt::{
 	utils::AccountId32,
 };
 
-/// Checks a new query's patient before `ehr` connects: a bad address is refused without a node.
+/// Checks a new query's patient, and a read's signer and output, before `ehr` connects: a bad
+/// address is refused without a node.
 pub(super) fn check_arguments(command: &Command) -> Result<()> {
 	match command {
-		Command::Query(QueryArgs { action: None, patient, .. }) =>
-			patient_arg(patient.as_deref()).map(|_| ()),
+		Command::Query(QueryArgs { action: None, patient, signer, output, .. }) => {
+			patient_arg(patient.as_deref())?;
+			match output {
+				Some(output) => query_read::check_arguments(signer.key.as_deref(), output),
+				None => Ok(()),
+			}
+		},
 		_ => Ok(()),
 	}
 }
@@ -42,13 +49,24 @@ fn patient_arg(patient: Option<&str>) -> Result<AccountId32> {
 
 /// Runs `ehr query`, `ehr query show` and `ehr query dismiss`.
 pub(super) async fn run(context: &Context, args: QueryArgs) -> Result<()> {
-	let QueryArgs { action, signer, patient, wait_seconds } = args;
+	let QueryArgs { action, signer, patient, read_from, grant, output, wait_seconds } = args;
+	let wait = Duration::from_secs(wait_seconds);
 	match action {
 		Some(QueryCmd::Show { nonce }) => show(context, nonce).await,
 		Some(QueryCmd::Dismiss { signer, nonce }) => dismiss(context, &signer, nonce).await,
 		None => {
 			let patient = patient_arg(patient.as_deref())?;
-			ask(context, &signer, &patient, Duration::from_secs(wait_seconds)).await
+			match (read_from, grant, output) {
+				(None, None, None) => ask(context, &signer, &patient, wait).await,
+				(Some(region), Some(grant), Some(output)) => {
+					let key = signer.key.as_deref().context(
+						"a read opens the records with the grantee's Umbral secret key: sign \
+						 with --key",
+					)?;
+					query_read::read(context, key, &patient, (region, grant), &output, wait).await
+				},
+				_ => bail!("--read-from, --grant and --output go together"),
+			}
 		},
 	}
 }
@@ -71,6 +89,10 @@ pub(super) fn hint(error: &str, deposit: Option<u128>) -> Option<String> {
 		"The query has not ended: dismiss it once `ehr query show` says it has.".into()
 	} else if error.contains("Federation.NotRequester") {
 		"Only the account that asked the query dismisses it.".into()
+	} else if error.contains("Federation.ReadHere") {
+		"The grant is this region's own: read it here, with `ehr request` and `ehr read`; \
+		 `--read-from` reads another region's."
+			.into()
 	} else if error.contains("Federation.UnknownQuery") {
 		"No query of that number is kept in this region: never asked, or dismissed already.".into()
 	} else {
@@ -80,7 +102,7 @@ pub(super) fn hint(error: &str, deposit: Option<u128>) -> Option<String> {
 }
 
 /// `error` with [`hint`]'s words added, when it has some.
-async fn explained(chain: &Chain, error: anyhow::Error) -> anyhow::Error {
+pub(super) async fn explained(chain: &Chain, error: anyhow::Error) -> anyhow::Error {
 	let message = format!("{error:#}");
 	let deposit = if message.contains("Federation.CannotHoldDeposit") {
 		chain.query_deposit().await.ok()
@@ -94,7 +116,7 @@ async fn explained(chain: &Chain, error: anyhow::Error) -> anyhow::Error {
 }
 
 /// The query id in the `Federation.QueryAsked` event among `events`.
-fn asked_query(events: &ExtrinsicEvents<Config>) -> Result<QueryId> {
+pub(super) fn asked_query(events: &ExtrinsicEvents<Config>) -> Result<QueryId> {
 	for event in events.iter() {
 		let event = event?;
 		if event.pallet_name() != "Federation" || event.event_name() != "QueryAsked" {
@@ -116,7 +138,7 @@ fn asked_query(events: &ExtrinsicEvents<Config>) -> Result<QueryId> {
 }
 
 /// Query `nonce` read at `block`, or an error saying it is not kept.
-async fn query_at(chain: &Chain, block: BlockHash, nonce: u64) -> Result<Query> {
+pub(super) async fn query_at(chain: &Chain, block: BlockHash, nonce: u64) -> Result<Query> {
 	chain.reading_at(block).query(nonce).await?.ok_or_else(|| {
 		anyhow!("no query {nonce} in this region: never asked here, or dismissed by its requester")
 	})
@@ -125,7 +147,7 @@ async fn query_at(chain: &Chain, block: BlockHash, nonce: u64) -> Result<Query> 
 /// Follows query `nonce`, which block `from` holds, block by block until it ends, at most
 /// `wait`. Returns the last block read and the query there: ended, or still open when the wait
 /// ran out.
-async fn follow(
+pub(super) async fn follow(
 	chain: &Chain,
 	from: BlockHash,
 	nonce: u64,
@@ -172,7 +194,7 @@ async fn ask(
 ) -> Result<()> {
 	let chain = &context.chain;
 	let keypair = signer.keypair(&context.keystore)?;
-	let included = match chain.submit(calls::query(patient), &keypair).await {
+	let included = match chain.submit(calls::query(patient, QueryKind::Records), &keypair).await {
 		Ok(included) => included,
 		Err(error) => return Err(explained(chain, error).await),
 	};
@@ -190,16 +212,21 @@ async fn ask(
 	let view = view_at(chain, block, id, &query).await?;
 	print(context.json, &view, query_text);
 	if query.ended().is_none() {
-		eprintln!(
-			"query {} is still open after {} s; it goes on without `ehr`: see it with `ehr query \
-			 show {}`, and once it has ended, get the deposit back with `ehr query dismiss {}`",
-			query_id_text(&id),
-			wait.as_secs(),
-			id.nonce,
-			id.nonce
-		);
+		still_open(&id, wait);
 	}
 	Ok(())
+}
+
+/// Says on standard error that query `id` is still open after `wait`, and how to find it.
+fn still_open(id: &QueryId, wait: Duration) {
+	eprintln!(
+		"query {} is still open after {} s; it goes on without `ehr`: see it with `ehr query show \
+		 {}`, and once it has ended, get the deposit back with `ehr query dismiss {}`",
+		query_id_text(id),
+		wait.as_secs(),
+		id.nonce,
+		id.nonce
+	);
 }
 
 /// Runs `ehr query show`: query `nonce` of this region, at the best block.
@@ -273,6 +300,20 @@ mod tests {
 		assert!(format!("{bad:#}").contains("'ferdie' is not an SS58 account address"), "{bad:#}");
 		// `show` and `dismiss` take a number, which clap has checked.
 		check(&["ehr", "query", "show", "3"]).expect("nothing to check");
+
+		// A read: its patient too, and a keystore identity that can open the records.
+		let read = |signer: &[&str], patient: &str| {
+			let mut line = vec!["ehr", "query"];
+			line.extend(signer);
+			line.extend(["--patient", patient, "--read-from", "2000", "--grant", "4", "-o", "-"]);
+			check(&line)
+		};
+		let good = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+		read(&["--key", "dave"], good).expect("a keystore identity");
+		let bad = read(&["--key", "dave"], "ferdie").expect_err("refused");
+		assert!(format!("{bad:#}").contains("not an SS58 account address"), "{bad:#}");
+		let by_uri = read(&["--as", "//Dave"], good).expect_err("a secret URI has no Umbral key");
+		assert!(format!("{by_uri:#}").contains("sign with --key"), "{by_uri:#}");
 	}
 
 	#[test]
@@ -291,6 +332,7 @@ mod tests {
 			("Federation.QueryOpen: …", "has not ended"),
 			("Federation.NotRequester: …", "Only the account that asked"),
 			("Federation.UnknownQuery: …", "never asked, or dismissed already"),
+			("Federation.ReadHere: …", "read it here, with `ehr request` and `ehr read`"),
 		] {
 			let hint = hint(error, None).unwrap_or_else(|| panic!("no hint for {error}"));
 			assert!(hint.contains(words), "{error}: {hint}");

@@ -41,7 +41,8 @@ pub(super) enum Destination {
 /// Where each record of a request goes: with one record, `output` itself (a new file, or `-`
 /// for standard output); with several, or when `output` is a directory or ends with `/`,
 /// `output/<record id>.json`, `output` a directory (created if missing). Refuses now, before any
-/// waiting or decrypting, what would overwrite a file.
+/// waiting or decrypting, what would overwrite a file. For `ehr read` and `ehr query
+/// --read-from`.
 pub(super) fn destinations(output: &Path, records: &[RecordId]) -> Result<Vec<Destination>> {
 	let stdout = output.as_os_str() == "-";
 	let exists = |path: &Path| std::fs::symlink_metadata(path).is_ok();
@@ -51,16 +52,13 @@ pub(super) fn destinations(output: &Path, records: &[RecordId]) -> Result<Vec<De
 			return Ok(vec![Destination::Stdout]);
 		}
 		if exists(output) {
-			bail!(
-				"{} exists: `ehr read` never overwrites a file; name a new one",
-				output.display()
-			);
+			bail!("{} exists: a read never overwrites a file; name a new one", output.display());
 		}
 		return Ok(vec![Destination::File(output.to_owned())]);
 	}
 	if stdout {
 		bail!(
-			"the request has {} records: `--output -` takes one; name a directory for them",
+			"there are {} records to write: `--output -` takes one; name a directory for them",
 			records.len()
 		);
 	}
@@ -74,7 +72,7 @@ pub(super) fn destinations(output: &Path, records: &[RecordId]) -> Result<Vec<De
 	}
 	let files: Vec<PathBuf> = records.iter().map(|id| output.join(format!("{id}.json"))).collect();
 	if let Some(file) = files.iter().find(|f| exists(f)) {
-		bail!("{} exists: `ehr read` never overwrites a file", file.display());
+		bail!("{} exists: a read never overwrites a file", file.display());
 	}
 	Ok(files.into_iter().map(Destination::File).collect())
 }
@@ -90,8 +88,37 @@ fn create_private_dir(path: &Path) -> Result<()> {
 		.with_context(|| format!("cannot create directory {}", path.display()))
 }
 
+/// Makes ready what [`destinations`] chose under `output`: the directory the files go in, when
+/// they go in one.
+pub(super) fn prepare(output: &Path, destinations: &[Destination]) -> Result<()> {
+	if let Some(Destination::File(first)) = destinations.first() {
+		if first.as_path() != output {
+			// Files in a directory.
+			if let Some(dir) = first.parent() {
+				create_private_dir(dir)?;
+			}
+		}
+	}
+	Ok(())
+}
+
+/// Writes one record's FHIR JSON to `destination`; returns where, as printed (`-`: standard
+/// output).
+pub(super) fn write_document(destination: &Destination, document: &[u8]) -> Result<String> {
+	Ok(match destination {
+		Destination::Stdout => {
+			std::io::stdout().write_all(document)?;
+			"-".to_owned()
+		},
+		Destination::File(path) => {
+			write_private(path, document)?;
+			path.display().to_string()
+		},
+	})
+}
+
 /// Why a capsule fragment was left out, without the list position `SharingError` names.
-fn fragment_fault(error: &SharingError) -> String {
+pub(super) fn fragment_fault(error: &SharingError) -> String {
 	match error {
 		SharingError::MalformedCapsuleFragment { .. } => "it could not be decoded".into(),
 		SharingError::InvalidCapsuleFragment { .. } =>
@@ -191,10 +218,13 @@ async fn wait_until_fulfilled(
 }
 
 /// The keys a grant's capsule fragments are checked and opened with.
-struct GrantKeys {
-	delegating: umbral_pre::PublicKey,
-	verifying: umbral_pre::PublicKey,
-	grantee: umbral_pre::PublicKey,
+pub(super) struct GrantKeys {
+	/// The grant's delegating key: the envelopes are wrapped to it.
+	pub(super) delegating: umbral_pre::PublicKey,
+	/// The key the patient signed the grant's key fragments with.
+	pub(super) verifying: umbral_pre::PublicKey,
+	/// The grantee's key the fragments re-encrypt to.
+	pub(super) grantee: umbral_pre::PublicKey,
 }
 
 /// Opens one record of a fulfilled request: its document key from the capsule fragments, its
@@ -322,14 +352,7 @@ pub(super) async fn read(
 	};
 	let fragments = chain.capsule_fragments(id).await?;
 	let ipfs = Ipfs::new(&context.ipfs, context.timeout)?;
-	if let Some(Destination::File(first)) = destinations.first() {
-		if first.as_path() != output {
-			// Files in a directory.
-			if let Some(dir) = first.parent() {
-				create_private_dir(dir)?;
-			}
-		}
-	}
+	prepare(output, &destinations)?;
 	let mut view = ReadView {
 		request: id,
 		grant: grant_id,
@@ -350,16 +373,7 @@ pub(super) async fn read(
 		)
 		.await;
 		let written = opened.and_then(|(resource_type, document)| {
-			let path = match destination {
-				Destination::Stdout => {
-					std::io::stdout().write_all(&document)?;
-					"-".to_owned()
-				},
-				Destination::File(path) => {
-					write_private(path, &document)?;
-					path.display().to_string()
-				},
-			};
+			let path = write_document(destination, &document)?;
 			Ok(ReadRecordView {
 				id: *record,
 				resource_type: resource_type.as_str().to_owned(),
@@ -403,8 +417,9 @@ pub(super) async fn read(
 	Ok(())
 }
 
+/// Real Umbral data for the tests of the commands that read shared records.
 #[cfg(test)]
-mod tests {
+pub(super) mod fixture {
 	use super::*;
 	use medfed_primitives::{envelope::DocumentKey, Capsule, WrappedKey};
 	use rand_core::{OsRng, RngCore};
@@ -412,20 +427,28 @@ mod tests {
 
 	/// A real 2-of-3 grant of one record: the proxies' capsule fragments and how the grantee
 	/// opens them.
-	struct Shared {
-		document: Vec<u8>,
-		sealed: envelope::Sealed,
-		grantee: SecretKey,
-		delegating: umbral_pre::PublicKey,
-		verifying: umbral_pre::PublicKey,
-		capsule: Capsule,
-		wrapped_key: WrappedKey,
+	pub(in crate::commands) struct Shared {
+		/// The record's FHIR JSON.
+		pub(in crate::commands) document: Vec<u8>,
+		/// The record as sealed to the patient: its ciphertext and hash.
+		pub(in crate::commands) sealed: envelope::Sealed,
+		/// The grantee's Umbral secret key.
+		pub(in crate::commands) grantee: SecretKey,
+		/// The grant's delegating key.
+		pub(in crate::commands) delegating: umbral_pre::PublicKey,
+		/// The key the patient signed the key fragments with.
+		pub(in crate::commands) verifying: umbral_pre::PublicKey,
+		/// The record's envelope wrapped to the grant.
+		pub(in crate::commands) capsule: Capsule,
+		/// The record's document key wrapped under that capsule.
+		pub(in crate::commands) wrapped_key: WrappedKey,
 		/// Each proxy's capsule fragment, by position.
-		cfrags: Vec<(u32, Vec<u8>)>,
+		pub(in crate::commands) cfrags: Vec<(u32, Vec<u8>)>,
 	}
 
 	impl Shared {
-		fn new() -> Self {
+		/// A new grant of a new record, with every proxy's good fragment.
+		pub(in crate::commands) fn new() -> Self {
 			let document = br#"{"resourceType":"Observation","status":"final"}"#.to_vec();
 			let patient = SecretKey::random();
 			let patient_public =
@@ -488,7 +511,8 @@ mod tests {
 			}
 		}
 
-		fn open(
+		/// Opens the record's key with `cfrags`, setting bad ones aside.
+		pub(in crate::commands) fn open(
 			&self,
 			cfrags: &[(u32, Vec<u8>)],
 		) -> (Result<DocumentKey, SharingError>, Vec<(u32, SharingError)>) {
@@ -505,11 +529,17 @@ mod tests {
 			})
 		}
 
-		fn decrypts(&self, key: &DocumentKey) -> bool {
+		/// Whether `key` opens the record to its document.
+		pub(in crate::commands) fn decrypts(&self, key: &DocumentKey) -> bool {
 			envelope::open_with_document_key(key, &self.sealed.hash(), &self.sealed.ciphertext)
 				.is_ok_and(|d| d == self.document)
 		}
 	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::{fixture::Shared, *};
 
 	#[test]
 	fn a_bad_fragment_is_named_and_the_good_ones_still_open_the_record() {
