@@ -109,8 +109,9 @@ fn the_coordinator_refuses_a_regions_program_of_another_shape() {
 
 	RegionAPara::execute_with(|| {
 		send_to_coordinator(
-			pallet_federation::Pallet::<medfed_region_runtime::Runtime>::note_patient_message(
-				&patient,
+			pallet_federation::Pallet::<medfed_region_runtime::Runtime>::announcement_message(
+				0,
+				&[patient.clone()],
 			),
 		)
 	});
@@ -142,6 +143,7 @@ fn a_sibling_removed_from_the_federation_is_refused() {
 	let noted_before = region::patient("Patient3");
 	let announced_after = region::patient("Patient4");
 	RegionBPara::execute_with(|| region::first_record(Sr25519Keyring::One, "Patient3"));
+	RegionBPara::execute_with(|| {});
 	CoordinatorPara::execute_with(|| {
 		assert_eq!(regions_of(&noted_before), vec![REGION_B]);
 		assert_ok!(coordinator::Directory::remove_region(
@@ -152,8 +154,8 @@ fn a_sibling_removed_from_the_federation_is_refused() {
 	});
 
 	// Region B does not know it left: its announcement leaves as always.
+	RegionBPara::execute_with(|| region::first_record(Sr25519Keyring::One, "Patient4"));
 	RegionBPara::execute_with(|| {
-		region::first_record(Sr25519Keyring::One, "Patient4");
 		assert!(announcement_of(&announced_after).is_some(), "region B sent the announcement");
 	});
 	CoordinatorPara::execute_with(|| {
@@ -173,5 +175,6 @@ fn a_sibling_removed_from_the_federation_is_refused() {
 	});
 
 	RegionAPara::execute_with(|| region::first_record(Sr25519Keyring::Charlie, "Patient4"));
+	RegionAPara::execute_with(|| {});
 	CoordinatorPara::execute_with(|| assert_eq!(regions_of(&announced_after), vec![REGION_A]));
 }

@@ -31,6 +31,8 @@ fn held_in_b(granted: bool) -> (u64, Option<u64>) {
 		let record = region::last_record();
 		(record, granted.then(|| region::grant(PATIENT, DOCTOR, record)))
 	});
+	// The next block announces the patient.
+	RegionBPara::execute_with(|| {});
 	// The coordinator takes the announcement.
 	CoordinatorPara::execute_with(|| {
 		assert_eq!(coordinator::Directory::regions_of(region::patient(PATIENT)), vec![REGION_B]);
@@ -263,6 +265,7 @@ fn an_answer_from_a_region_the_coordinator_did_not_name_is_dropped() {
 		region::publish_key(DOCTOR);
 		region::grant(PATIENT, DOCTOR, region::last_record());
 	});
+	RegionAPara::execute_with(|| {});
 	CoordinatorPara::execute_with(|| {});
 	let nonce = ask(PATIENT);
 	let forged =

@@ -38,6 +38,8 @@ fn granted_in_b() -> (u64, u64) {
 		let record = region::last_record();
 		(record, region::grant(PATIENT, DOCTOR, record))
 	});
+	// The next block announces the patient.
+	RegionBPara::execute_with(|| {});
 	CoordinatorPara::execute_with(|| {});
 	held
 }
@@ -203,6 +205,7 @@ fn a_read_of_someone_elses_grant_is_denied_without_a_request() {
 		region::publish_key(Sr25519Keyring::Eve);
 		region::grant(PATIENT, Sr25519Keyring::Eve, region::last_record())
 	});
+	RegionBPara::execute_with(|| {});
 	CoordinatorPara::execute_with(|| {});
 	let nonce = read(grant);
 	CoordinatorPara::execute_with(|| {});

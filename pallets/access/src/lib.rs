@@ -1326,7 +1326,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// What fulfilled request `request` gives a read: its grant, and each record's envelope
-	/// and capsule fragments. `None` if the request or its grant is gone.
+	/// and capsule fragments, records voided since left out. `None` if the request or its grant
+	/// is gone.
 	pub fn fulfilled_read(request: RequestId) -> Option<FulfilledRead<T>> {
 		let info = Requests::<T>::get(request)?;
 		let grant = Grants::<T>::get(info.grant)?;
@@ -1334,6 +1335,10 @@ impl<T: Config> Pallet<T> {
 			.records
 			.iter()
 			.filter_map(|record| {
+				// A record voided since the request opened is never served.
+				if T::Records::subject(*record).is_none_or(|s| s.voided) {
+					return None;
+				}
 				let envelope = Envelopes::<T>::get(info.grant, record)?;
 				let fragments = CapsuleFragments::<T>::iter_prefix((request, *record)).collect();
 				Some((*record, envelope, fragments))

@@ -1241,6 +1241,10 @@ fn a_request_for_another_regions_query_opens_without_a_deposit_and_is_observed()
 			.records
 			.iter()
 			.all(|(r, e, _)| Envelopes::<Test>::get(0, r).as_ref() == Some(e)));
+		// A record voided after the request opened is never served.
+		RecordTable::mutate(|t| t.get_mut(&1).expect("listed").voided = true);
+		let read = Access::fulfilled_read(request).expect("fulfilled");
+		assert_eq!(read.records.iter().map(|(r, ..)| *r).collect::<Vec<_>>(), vec![0]);
 	});
 }
 

@@ -1,6 +1,7 @@
 //! Benchmarks of the directory pallet, each at its worst case.
 
 use super::*;
+use medfed_primitives::coordinator::MAX_ANNOUNCEMENT_PATIENTS;
 use polkadot_sdk::frame_benchmarking::v2::*;
 
 fn longest_name<T: Config>() -> Vec<u8> {
@@ -47,6 +48,37 @@ mod benchmarks {
 		_(origin as T::RuntimeOrigin, patient.clone());
 
 		assert!(PatientRegions::<T>::get(&patient).contains(&caller));
+		Ok(())
+	}
+
+	/// An announcement of `n` patients, each listed in every region but the caller's, and its
+	/// acknowledgement to the caller over an open channel.
+	#[benchmark]
+	fn note_patients(n: Linear<1, MAX_ANNOUNCEMENT_PATIENTS>) -> Result<(), BenchmarkError> {
+		let origin =
+			T::RegionOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let caller =
+			T::RegionOrigin::try_origin(origin.clone()).map_err(|_| BenchmarkError::Weightless)?;
+		if !Regions::<T>::contains_key(caller) {
+			Pallet::<T>::do_add_region(caller, longest_name::<T>())
+				.map_err(|_| BenchmarkError::Stop("cannot add the caller's region"))?;
+		}
+		fill_regions::<T>(10_000, T::MaxRegions::get())?;
+		T::BenchmarkHelper::open_channel(caller);
+		let others: Vec<ParaId> = Regions::<T>::iter_keys().filter(|r| *r != caller).collect();
+		let listed: BoundedVec<ParaId, T::MaxRegions> = others
+			.try_into()
+			.map_err(|_| BenchmarkError::Stop("more regions than MaxRegions"))?;
+		let patients: Vec<T::AccountId> = (0..n).map(|i| account("patient", i, 0)).collect();
+		for patient in &patients {
+			PatientRegions::<T>::insert(patient, listed.clone());
+		}
+		let batch = BoundedVec::truncate_from(patients.clone());
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 7, batch);
+
+		assert!(patients.iter().all(|p| PatientRegions::<T>::get(p).contains(&caller)));
 		Ok(())
 	}
 

@@ -55,7 +55,10 @@ pub mod weights;
 pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
-use medfed_primitives::query::{self as messages, QueryId, QueryKind, QUERY_WEIGHT_LIMIT};
+use medfed_primitives::{
+	coordinator::{self, MAX_ANNOUNCEMENT_PATIENTS},
+	query::{self as messages, QueryId, QueryKind, QUERY_WEIGHT_LIMIT},
+};
 use polkadot_sdk::{
 	frame_support::pallet_prelude::*, frame_system::pallet_prelude::*,
 	staging_xcm::latest::prelude::*,
@@ -165,6 +168,18 @@ pub mod pallet {
 		RoutingNotReported { query: QueryId },
 		/// The directory no longer lists `region` for `patient` (admin origin).
 		PatientForgotten { patient: T::AccountId, region: ParaId },
+		/// `region`'s announcement `batch` is executed: `noted` patients newly listed, and
+		/// `refused` not (each already listed for the most regions a patient can have).
+		/// `acknowledged`: the region was told, so it stops resending the announcement.
+		AnnouncementExecuted {
+			region: ParaId,
+			batch: u64,
+			noted: u32,
+			refused: u32,
+			acknowledged: bool,
+		},
+		/// `patient` could not be listed for `region`: listed for the most regions already.
+		PatientNotNoted { patient: T::AccountId, region: ParaId },
 	}
 
 	/// Why a directory call was refused.
@@ -218,6 +233,54 @@ pub mod pallet {
 
 			PatientRegions::<T>::insert(&patient, regions);
 			Self::deposit_event(Event::PatientNoted { patient, region });
+			Ok(())
+		}
+
+		/// Notes that the calling region holds records of each of `patients`, its announcement
+		/// `batch`, and acknowledges the batch to the region so that it stops resending it.
+		/// Patients already listed for the region are skipped; one listed for the most regions
+		/// already is reported (`PatientNotNoted`) and skipped, since resending cannot help.
+		/// Refused, and not acknowledged (the region resends it later), if the caller is not a
+		/// region of the federation.
+		///
+		/// Origin: [`Config::RegionOrigin`], from a region of the federation.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::note_patients(patients.len() as u32))]
+		pub fn note_patients(
+			origin: OriginFor<T>,
+			batch: u64,
+			patients: BoundedVec<T::AccountId, ConstU32<MAX_ANNOUNCEMENT_PATIENTS>>,
+		) -> DispatchResult {
+			let region = T::RegionOrigin::ensure_origin(origin)?;
+			ensure!(Regions::<T>::contains_key(region), Error::<T>::UnknownRegion);
+			let (mut noted, mut refused) = (0, 0);
+			for patient in patients {
+				let mut regions = PatientRegions::<T>::get(&patient);
+				if regions.contains(&region) {
+					continue;
+				}
+				if regions.try_push(region).is_err() {
+					refused += 1;
+					Self::deposit_event(Event::PatientNotNoted { patient, region });
+					continue;
+				}
+				noted += 1;
+				PatientRegions::<T>::insert(&patient, regions);
+				Self::deposit_event(Event::PatientNoted { patient, region });
+			}
+			let acknowledged = messages::send_to_sibling::<T::XcmSender>(
+				region,
+				coordinator::ANNOUNCEMENT_NOTED_WEIGHT_LIMIT,
+				coordinator::announcement_noted(batch),
+			)
+			.is_ok();
+			Self::deposit_event(Event::AnnouncementExecuted {
+				region,
+				batch,
+				noted,
+				refused,
+				acknowledged,
+			});
 			Ok(())
 		}
 

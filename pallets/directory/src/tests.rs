@@ -1,9 +1,12 @@
 //! Unit tests of the directory pallet: one per error at least, try-state after each.
 
 use crate::{mock::*, Error, Event, ParaId, PatientRegions, Regions};
-use medfed_primitives::query::{self, QueryId, QueryKind};
+use medfed_primitives::{
+	coordinator,
+	query::{self, QueryId, QueryKind},
+};
 use polkadot_sdk::{
-	frame_support::{assert_noop, assert_ok, weights::Weight},
+	frame_support::{assert_noop, assert_ok, weights::Weight, BoundedVec},
 	sp_runtime::DispatchError,
 	staging_xcm::latest::prelude::*,
 };
@@ -361,5 +364,85 @@ fn route_query_refuses_a_parachain_that_is_not_a_region_and_a_person() {
 			DispatchError::BadOrigin
 		);
 		assert!(Sent::get().is_empty());
+	});
+}
+
+/// The acknowledgements sent so far: (region, `Federation.announcement_noted` call).
+fn acknowledgements() -> Vec<(ParaId, Vec<u8>)> {
+	Sent::get()
+		.into_iter()
+		.map(|(para, message)| match &message.0[..] {
+			[UnpaidExecution { weight_limit: Limited(limit), check_origin: None }, Transact { origin_kind: OriginKind::Xcm, call, .. }] =>
+			{
+				let (ref_time, proof_size) = coordinator::ANNOUNCEMENT_NOTED_WEIGHT_LIMIT;
+				assert_eq!(*limit, Weight::from_parts(ref_time, proof_size));
+				(para, call.encoded().to_vec())
+			},
+			other => panic!("unexpected message {other:?}"),
+		})
+		.collect()
+}
+
+#[test]
+fn an_announcement_notes_its_patients_once_and_is_acknowledged_to_its_region() {
+	new_test_ext(|| {
+		assert_ok!(Directory::note_patient(para(REGION_A), 11));
+		let batch = vec![10u64, 11, 12].try_into().expect("few");
+		assert_ok!(Directory::note_patients(para(REGION_A), 4, batch));
+		for patient in [10, 11, 12] {
+			assert_eq!(Directory::regions_of(patient), vec![REGION_A]);
+		}
+		System::assert_last_event(
+			Event::AnnouncementExecuted {
+				region: REGION_A,
+				batch: 4,
+				noted: 2,
+				refused: 0,
+				acknowledged: true,
+			}
+			.into(),
+		);
+		assert_eq!(acknowledgements(), vec![(REGION_A, coordinator::announcement_noted(4))]);
+		// The same announcement again (the acknowledgement was lost): nothing changes, and it is
+		// acknowledged again.
+		let batch = vec![10u64, 11, 12].try_into().expect("few");
+		assert_ok!(Directory::note_patients(para(REGION_A), 4, batch));
+		assert_eq!(acknowledgements().len(), 2);
+		assert_eq!(Directory::regions_of(10), vec![REGION_A]);
+	});
+}
+
+#[test]
+fn an_announcement_from_outside_the_federation_is_refused_unacknowledged_and_a_full_patient_reported(
+) {
+	new_test_ext(|| {
+		let batch = |patients: Vec<u64>| patients.try_into().expect("few");
+		assert_noop!(
+			Directory::note_patients(para(STRANGER), 1, batch(vec![10])),
+			Error::<Test>::UnknownRegion
+		);
+		assert_noop!(
+			Directory::note_patients(RuntimeOrigin::signed(REQUESTER), 1, batch(vec![10])),
+			DispatchError::BadOrigin
+		);
+		assert!(Sent::get().is_empty());
+
+		// Patient 10 listed for the most regions already: reported, the others noted.
+		let full: BoundedVec<ParaId, MaxRegions> =
+			vec![3001, 3002, 3003].try_into().expect("MaxRegions");
+		PatientRegions::<Test>::insert(10u64, full);
+		assert_ok!(Directory::note_patients(para(REGION_B), 2, batch(vec![10, 13])));
+		System::assert_has_event(Event::PatientNotNoted { patient: 10, region: REGION_B }.into());
+		assert_eq!(Directory::regions_of(13), vec![REGION_B]);
+		System::assert_last_event(
+			Event::AnnouncementExecuted {
+				region: REGION_B,
+				batch: 2,
+				noted: 1,
+				refused: 1,
+				acknowledged: true,
+			}
+			.into(),
+		);
 	});
 }

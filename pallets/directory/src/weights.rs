@@ -21,6 +21,7 @@ pub trait WeightInfo {
 	fn remove_region() -> Weight;
 	fn route_query(r: u32, ) -> Weight;
 	fn forget_patient_region() -> Weight;
+	fn note_patients(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_directory`, with the runtime's database weights.
@@ -101,6 +102,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	fn note_patients(n: u32, ) -> Weight {
+		Weight::from_parts(50_000_000, 4000)
+			.saturating_add(Weight::from_parts(30_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2800).saturating_mul(n.into()))
+	}
 }
 
 /// Weights for `pallet_directory` with RocksDB's database weights, for tests and mocks.
@@ -133,5 +143,14 @@ impl WeightInfo for () {
 		Weight::from_parts(20_217_000, 3771)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn note_patients(n: u32, ) -> Weight {
+		Weight::from_parts(50_000_000, 4000)
+			.saturating_add(Weight::from_parts(30_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2800).saturating_mul(n.into()))
 	}
 }

@@ -3,6 +3,7 @@
 use super::*;
 use medfed_primitives::{
 	access::CAPSULE_FRAGMENT_MAX_LEN,
+	coordinator::MAX_ANNOUNCEMENT_PATIENTS,
 	query::{
 		ReadGrant, MAX_ANSWER_RECORDS, MAX_QUERY_REGIONS, MAX_READ_FRAGMENTS, MAX_READ_RECORDS,
 	},
@@ -81,6 +82,19 @@ fn read_answer(index: u8) -> Answer {
 	Answer::Read { index, of: MAX_READ_RECORDS as u8, grant, record }
 }
 
+/// `n` announcements in flight, numbered from 0, each of the most patients, sent at relay block
+/// 0.
+fn in_flight<T: Config>(n: u32) {
+	for batch in 0..n {
+		let patients = (0..MAX_ANNOUNCEMENT_PATIENTS)
+			.map(|i| account::<T::AccountId>("announced", i, batch))
+			.collect();
+		let patients = BoundedVec::truncate_from(patients);
+		Announcements::<T>::insert(batch as u64, Announcement { patients, sent_at: 0 });
+	}
+	NextAnnouncement::<T>::put(n as u64);
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -99,6 +113,82 @@ mod benchmarks {
 		_(RawOrigin::Signed(caller), patient.clone());
 
 		assert!(!Unannounced::<T>::contains_key(&patient));
+		Ok(())
+	}
+
+	/// A first record's patient queued for the next block's announcement.
+	#[benchmark]
+	fn queue_announcement() -> Result<(), BenchmarkError> {
+		let patient: T::AccountId = account("patient", 0, 0);
+
+		#[block]
+		{
+			<Pallet<T> as OnFirstRecord<T::AccountId>>::on_first_record(&patient);
+		}
+
+		assert!(Unannounced::<T>::contains_key(&patient));
+		Ok(())
+	}
+
+	/// A block's announcement of `n` waiting patients, with the most announcements in flight
+	/// but one.
+	#[benchmark]
+	fn send_announcement(n: Linear<1, MAX_ANNOUNCEMENT_PATIENTS>) -> Result<(), BenchmarkError> {
+		Coordinator::<T>::put(COORDINATOR);
+		T::BenchmarkHelper::open_channel(COORDINATOR);
+		in_flight::<T>(T::MaxAnnouncementsInFlight::get().saturating_sub(1));
+		for i in 0..n {
+			Unannounced::<T>::insert(account::<T::AccountId>("patient", i, 1), ());
+		}
+
+		#[block]
+		{
+			Pallet::<T>::send_waiting(0);
+		}
+
+		assert_eq!(Unannounced::<T>::count(), 0);
+		Ok(())
+	}
+
+	/// Looking through the most announcements in flight for an overdue one, finding none.
+	#[benchmark]
+	fn find_overdue_announcement() -> Result<(), BenchmarkError> {
+		Coordinator::<T>::put(COORDINATOR);
+		in_flight::<T>(T::MaxAnnouncementsInFlight::get());
+
+		#[block]
+		{
+			assert!(!Pallet::<T>::resend_overdue(0));
+		}
+
+		Ok(())
+	}
+
+	/// Resending an announcement of the most patients, with the most in flight.
+	#[benchmark]
+	fn resend_announcement() -> Result<(), BenchmarkError> {
+		Coordinator::<T>::put(COORDINATOR);
+		T::BenchmarkHelper::open_channel(COORDINATOR);
+		in_flight::<T>(T::MaxAnnouncementsInFlight::get());
+		let caller: T::AccountId = whitelisted_caller();
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), 0);
+
+		Ok(())
+	}
+
+	/// The coordinator's acknowledgement of an announcement in flight.
+	#[benchmark]
+	fn announcement_noted() -> Result<(), BenchmarkError> {
+		Coordinator::<T>::put(COORDINATOR);
+		in_flight::<T>(1);
+		let origin = T::BenchmarkHelper::sibling_origin(COORDINATOR);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 0);
+
+		assert_eq!(Announcements::<T>::count(), 0);
 		Ok(())
 	}
 
@@ -164,7 +254,10 @@ mod benchmarks {
 		let (requester, patient) = setup::<T>();
 		let request = T::BenchmarkHelper::fulfilled_read(&patient, &requester);
 		let asked = QueryId { region: ANSWERING, nonce: 0 };
-		RemoteReads::<T>::insert(request, RemoteRead { query: asked, requester, patient });
+		RemoteReads::<T>::insert(
+			request,
+			RemoteRead { query: asked, requester, patient, deadline: u32::MAX },
+		);
 
 		#[block]
 		{
@@ -180,7 +273,10 @@ mod benchmarks {
 	fn read_ended() -> Result<(), BenchmarkError> {
 		let (requester, patient) = setup::<T>();
 		let asked = QueryId { region: ANSWERING, nonce: 0 };
-		RemoteReads::<T>::insert(0, RemoteRead { query: asked, requester, patient });
+		RemoteReads::<T>::insert(
+			0,
+			RemoteRead { query: asked, requester, patient, deadline: u32::MAX },
+		);
 
 		#[block]
 		{

@@ -57,6 +57,8 @@ parameter_types! {
 	pub const QueryTimeout: u32 = 20;
 	pub const MaxOpenQueries: u32 = 3;
 	pub const MaxOpenQueriesPerRequester: u32 = 2;
+	pub const MaxAnnouncementsInFlight: u32 = 2;
+	pub const AnnouncementResendAfter: u32 = 5;
 	pub const MaxSweepPerBlock: u32 = 2;
 }
 
@@ -262,6 +264,8 @@ impl pallet_federation::Config for Test {
 	type MaxOpenQueries = MaxOpenQueries;
 	type MaxOpenQueriesPerRequester = MaxOpenQueriesPerRequester;
 	type MaxSweepPerBlock = MaxSweepPerBlock;
+	type MaxAnnouncementsInFlight = MaxAnnouncementsInFlight;
+	type AnnouncementResendAfter = AnnouncementResendAfter;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = ScriptedRouter;

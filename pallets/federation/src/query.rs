@@ -131,7 +131,8 @@ impl<T: Config> Pallet<T> {
 		let (answers, records) = match kind {
 			QueryKind::Records => Self::answers(query, &requester, &patient),
 			QueryKind::Read { region, grant } => {
-				let Some(refusal) = Self::open_read(query, requester, patient, region, grant)
+				let Some(refusal) =
+					Self::open_read(query, requester, patient, region, grant, deadline)
 				else {
 					return;
 				};
@@ -162,13 +163,15 @@ impl<T: Config> Pallet<T> {
 		patient: T::AccountId,
 		region: ParaId,
 		grant: u64,
+		deadline: u32,
 	) -> Option<Answer> {
 		if region != T::SelfParaId::get() {
 			return Some(Answer::NotFound);
 		}
 		match T::Sharing::open_read(&patient, &requester, grant, query) {
 			Ok(request) => {
-				RemoteReads::<T>::insert(request, RemoteRead { query, requester, patient });
+				let read = RemoteRead { query, requester, patient, deadline };
+				RemoteReads::<T>::insert(request, read);
 				Self::deposit_event(Event::ReadOpened { query, request });
 				None
 			},
@@ -186,9 +189,23 @@ impl<T: Config> Pallet<T> {
 	pub fn read_fulfilled(request: u64) {
 		let Some(read) = RemoteReads::<T>::take(request) else { return };
 		let query = read.query;
-		let Some((grant, records)) = T::Sharing::read_answer(request) else {
-			let _ = Self::send(query.region, messages::take_answer(query.nonce, &Answer::Denied));
-			return;
+		if T::RelayBlockNumber::current_block_number() > read.deadline {
+			// The asking region ignores answers past the deadline: they would only fill the
+			// channel.
+			return Self::deposit_event(Event::QueryOverdue { query, deadline: read.deadline });
+		}
+		let answer = T::Sharing::read_answer(request).filter(|(_, records)| !records.is_empty());
+		let Some((grant, records)) = answer else {
+			// Nothing readable is left (records voided meanwhile): a denial, not a wait.
+			T::Sharing::audit(&read.patient, &read.requester, QueryAudit::Denied { query });
+			let sent =
+				Self::send(query.region, messages::take_answer(query.nonce, &Answer::Denied));
+			return Self::deposit_event(Event::QueryServed {
+				query,
+				records: 0,
+				pages: 1,
+				sent: sent.is_ok() as u32,
+			});
 		};
 		let of = records.len().min(MAX_READ_RECORDS as usize) as u8;
 		T::Sharing::audit(
@@ -220,7 +237,7 @@ impl<T: Config> Pallet<T> {
 	/// expired request tells nothing: the query times out there.
 	pub fn read_ended(request: u64, denied: bool) {
 		let Some(read) = RemoteReads::<T>::take(request) else { return };
-		if !denied {
+		if !denied || T::RelayBlockNumber::current_block_number() > read.deadline {
 			return;
 		}
 		let query = read.query;

@@ -1,8 +1,8 @@
 //! Unit tests of the federation pallet: one per error at least, try-state after each.
 
 use crate::{
-	mock::*, Answers, Coordinator, Error, Event, Ignored, NextQuery, Queries, QueryAudit,
-	Unannounced,
+	mock::*, Announcements, Answers, Coordinator, Error, Event, Ignored, NextQuery, Queries,
+	QueryAudit, Unannounced,
 };
 use codec::Encode;
 use medfed_primitives::{
@@ -20,35 +20,172 @@ fn coordinator_location() -> Location {
 	Location::new(1, [Parachain(COORDINATOR)])
 }
 
+/// Runs the pallet's `on_initialize` at block `n`.
+fn next_block(n: u64) {
+	System::set_block_number(n);
+	Federation::on_initialize(n);
+}
+
+/// The patients of every `note_patients` sent so far, by announcement number.
+fn announced() -> Vec<(u64, Vec<u64>)> {
+	Sent::get()
+		.into_iter()
+		.map(|(destination, message)| {
+			assert_eq!(destination, coordinator_location());
+			match &message.0[..] {
+				[UnpaidExecution { weight_limit: Limited(limit), check_origin: None }, Transact { origin_kind: OriginKind::Xcm, call, .. }] =>
+				{
+					let (ref_time, proof_size) = coordinator::NOTE_PATIENTS_WEIGHT_LIMIT;
+					assert_eq!(*limit, Weight::from_parts(ref_time, proof_size));
+					let (pallet, index, batch, patients): (u8, u8, u64, Vec<u64>) =
+						codec::Decode::decode(&mut &call.encoded()[..]).expect("note_patients");
+					assert_eq!(
+						(pallet, index),
+						(coordinator::DIRECTORY_PALLET_INDEX, coordinator::NOTE_PATIENTS_CALL_INDEX)
+					);
+					(batch, patients)
+				},
+				other => panic!("unexpected message {other:?}"),
+			}
+		})
+		.collect()
+}
+
+#[docify::export]
 #[test]
-fn a_first_record_is_announced_to_the_coordinator_at_once() {
+fn a_blocks_first_records_are_announced_in_one_message_the_next_block() {
 	new_test_ext(|| {
 		OpenChannels::set(vec![COORDINATOR]);
-		Federation::on_first_record(&PATIENT);
-
-		let sent = Sent::get();
-		assert_eq!(sent.len(), 1);
-		let (destination, message) = &sent[0];
-		assert_eq!(destination, &coordinator_location());
-		// Unpaid, dispatched with the region's own XCM origin, carrying only the patient.
-		match &message.0[..] {
-			[UnpaidExecution { weight_limit: Limited(limit), check_origin: None }, Transact { origin_kind: OriginKind::Xcm, call, .. }] =>
-			{
-				assert_eq!(
-					call.encoded(),
-					&(coordinator::DIRECTORY_PALLET_INDEX, 0u8, PATIENT).encode()
-				);
-				let (ref_time, proof_size) = coordinator::NOTE_PATIENT_WEIGHT_LIMIT;
-				assert_eq!(*limit, Weight::from_parts(ref_time, proof_size));
-			},
-			other => panic!("unexpected message {other:?}"),
+		for patient in [PATIENT, 70, 71] {
+			Federation::on_first_record(&patient);
 		}
-		let message_id = polkadot_sdk::sp_io::hashing::blake2_256(&message.encode());
-		System::assert_last_event(
+		assert!(Sent::get().is_empty(), "queued until the next block");
+		assert_eq!(Unannounced::<Test>::count(), 3);
+
+		next_block(2);
+		let sent = announced();
+		assert_eq!(sent.len(), 1);
+		let (batch, mut patients) = sent[0].clone();
+		patients.sort();
+		assert_eq!((batch, patients), (0, vec![PATIENT, 70, 71]));
+		assert_eq!(Unannounced::<Test>::count(), 0);
+		// Each patient's announcement names the message, which the coordinator's message queue
+		// reports when it processes it.
+		let message_id = polkadot_sdk::sp_io::hashing::blake2_256(&Sent::get()[0].1.encode());
+		System::assert_has_event(
 			Event::PatientAnnounced { patient: PATIENT, coordinator: COORDINATOR, message_id }
 				.into(),
 		);
-		assert!(!Unannounced::<Test>::contains_key(PATIENT));
+		System::assert_has_event(
+			Event::AnnouncementSent { batch: 0, patients: 3, message_id }.into(),
+		);
+		// Kept until the coordinator acknowledges it.
+		assert!(Announcements::<Test>::contains_key(0));
+		assert_ok!(Federation::announcement_noted(sibling(COORDINATOR), 0));
+		System::assert_last_event(Event::AnnouncementNoted { batch: 0 }.into());
+		assert_eq!(Announcements::<Test>::count(), 0);
+		// Nothing more to send.
+		next_block(3);
+		assert_eq!(Sent::get().len(), 1);
+	});
+}
+
+#[test]
+fn one_announcement_carries_at_most_max_announcement_patients() {
+	new_test_ext(|| {
+		OpenChannels::set(vec![COORDINATOR]);
+		let most = coordinator::MAX_ANNOUNCEMENT_PATIENTS as u64;
+		for patient in 100..100 + most + 5 {
+			Federation::on_first_record(&patient);
+		}
+		next_block(2);
+		next_block(3);
+		let sizes: Vec<usize> = announced().iter().map(|(_, p)| p.len()).collect();
+		assert_eq!(sizes, vec![most as usize, 5]);
+		// The largest fits an 8 KiB HRMP message, twice over with room.
+		let size = polkadot_sdk::staging_xcm::VersionedXcm::from(Sent::get()[0].1.clone())
+			.encoded_size() +
+			33;
+		assert!(2 * size < 8 * 1024, "{size} bytes");
+	});
+}
+
+#[test]
+fn an_announcement_the_coordinator_does_not_acknowledge_is_resent_until_it_does() {
+	new_test_ext(|| {
+		OpenChannels::set(vec![COORDINATOR]);
+		Federation::on_first_record(&PATIENT);
+		next_block(2);
+		assert_eq!(announced().len(), 1);
+
+		// No acknowledgement (the coordinator refused it): not resent before the wait is over.
+		RelayBlock::set(RelayBlock::get() + AnnouncementResendAfter::get());
+		next_block(3);
+		assert_eq!(announced().len(), 1);
+		RelayBlock::set(RelayBlock::get() + 1);
+		next_block(4);
+		assert_eq!(announced(), vec![(0, vec![PATIENT]), (0, vec![PATIENT])]);
+		System::assert_has_event(
+			Event::AnnouncementResent {
+				batch: 0,
+				message_id: polkadot_sdk::sp_io::hashing::blake2_256(&Sent::get()[1].1.encode()),
+			}
+			.into(),
+		);
+
+		// Anyone may resend it at once, too.
+		assert_ok!(Federation::resend_announcement(RuntimeOrigin::signed(ANYONE), 0));
+		assert_eq!(announced().len(), 3);
+		assert_noop!(
+			Federation::resend_announcement(RuntimeOrigin::signed(ANYONE), 1),
+			Error::<Test>::UnknownAnnouncement
+		);
+
+		// Acknowledged: never again.
+		assert_ok!(Federation::announcement_noted(sibling(COORDINATOR), 0));
+		RelayBlock::set(RelayBlock::get() + 100);
+		next_block(5);
+		assert_eq!(announced().len(), 3);
+	});
+}
+
+#[test]
+fn only_the_coordinator_acknowledges_and_an_unknown_acknowledgement_changes_nothing() {
+	new_test_ext(|| {
+		OpenChannels::set(vec![COORDINATOR]);
+		Federation::on_first_record(&PATIENT);
+		next_block(2);
+		assert_noop!(
+			Federation::announcement_noted(sibling(REGION_B), 0),
+			Error::<Test>::NotCoordinator
+		);
+		assert_noop!(
+			Federation::announcement_noted(RuntimeOrigin::signed(ANYONE), 0),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(Federation::announcement_noted(sibling(COORDINATOR), 9));
+		assert!(Announcements::<Test>::contains_key(0));
+	});
+}
+
+#[test]
+fn announcements_wait_while_max_announcements_in_flight_are_unacknowledged() {
+	new_test_ext(|| {
+		OpenChannels::set(vec![COORDINATOR]);
+		for (block, patient) in [(2, 80), (3, 81), (4, 82)] {
+			Federation::on_first_record(&patient);
+			next_block(block);
+		}
+		assert_eq!(announced().len(), MaxAnnouncementsInFlight::get() as usize);
+		assert!(Unannounced::<Test>::contains_key(82));
+		System::assert_has_event(Event::AnnouncementDeferred { waiting: 1 }.into());
+		assert_noop!(
+			Federation::announce_patient(RuntimeOrigin::signed(ANYONE), 82),
+			Error::<Test>::TooManyInFlight
+		);
+		assert_ok!(Federation::announcement_noted(sibling(COORDINATOR), 0));
+		next_block(5);
+		assert_eq!(announced().last(), Some(&(2, vec![82])));
 	});
 }
 
@@ -58,7 +195,8 @@ fn an_announcement_without_a_channel_waits_for_a_retry() {
 	new_test_ext(|| {
 		// No channel to the coordinator yet: the announcement waits.
 		Federation::on_first_record(&PATIENT);
-		System::assert_last_event(Event::AnnouncementDeferred { patient: PATIENT }.into());
+		next_block(2);
+		System::assert_last_event(Event::AnnouncementDeferred { waiting: 1 }.into());
 		assert!(Unannounced::<Test>::contains_key(PATIENT));
 
 		// Still no channel: the retry fails and changes nothing.
@@ -67,11 +205,11 @@ fn an_announcement_without_a_channel_waits_for_a_retry() {
 			Error::<Test>::SendFailed
 		);
 
-		// The channel opens: anyone may send it now.
+		// The channel opens: anyone may send it now, or the next block does.
 		OpenChannels::set(vec![COORDINATOR]);
 		assert_ok!(Federation::announce_patient(RuntimeOrigin::signed(ANYONE), PATIENT));
 		assert!(!Unannounced::<Test>::contains_key(PATIENT));
-		assert_eq!(Sent::get().len(), 1);
+		assert_eq!(announced(), vec![(0, vec![PATIENT])]);
 	});
 }
 
@@ -83,8 +221,9 @@ fn announce_patient_refuses_a_patient_without_a_waiting_announcement() {
 			Federation::announce_patient(RuntimeOrigin::signed(ANYONE), PATIENT),
 			Error::<Test>::NotPending
 		);
-		// Announced at once: nothing waits, so nothing is sent twice.
+		// Announced with the next block: nothing waits, so nothing is sent twice.
 		Federation::on_first_record(&PATIENT);
+		next_block(2);
 		assert_noop!(
 			Federation::announce_patient(RuntimeOrigin::signed(ANYONE), PATIENT),
 			Error::<Test>::NotPending
@@ -99,6 +238,7 @@ fn without_a_coordinator_announcements_wait_until_one_is_set() {
 		Coordinator::<Test>::kill();
 		OpenChannels::set(vec![COORDINATOR]);
 		Federation::on_first_record(&PATIENT);
+		next_block(2);
 		assert!(Unannounced::<Test>::contains_key(PATIENT));
 		assert_noop!(
 			Federation::announce_patient(RuntimeOrigin::signed(ANYONE), PATIENT),
@@ -107,8 +247,8 @@ fn without_a_coordinator_announcements_wait_until_one_is_set() {
 
 		assert_ok!(Federation::set_coordinator(RuntimeOrigin::root(), COORDINATOR));
 		System::assert_last_event(Event::CoordinatorSet { coordinator: COORDINATOR }.into());
-		assert_ok!(Federation::announce_patient(RuntimeOrigin::signed(ANYONE), PATIENT));
-		assert_eq!(Sent::get()[0].0, coordinator_location());
+		next_block(3);
+		assert_eq!(announced(), vec![(0, vec![PATIENT])]);
 	});
 }
 
@@ -118,6 +258,10 @@ fn announce_patient_needs_a_signed_origin() {
 		Federation::on_first_record(&PATIENT);
 		assert_noop!(
 			Federation::announce_patient(RuntimeOrigin::none(), PATIENT),
+			DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Federation::resend_announcement(RuntimeOrigin::none(), 0),
 			DispatchError::BadOrigin
 		);
 	});
@@ -1082,5 +1226,42 @@ fn a_query_forwarded_after_its_deadline_is_not_served() {
 		assert!(Sent::get().is_empty());
 		assert!(OpenedReads::get().is_empty());
 		assert!(Audited::get().is_empty());
+	});
+}
+
+#[test]
+fn a_read_fulfilled_after_the_querys_deadline_sends_nothing_and_one_with_nothing_left_is_denied() {
+	new_test_ext(|| {
+		OpenChannels::set(vec![REGION_B]);
+		share_here(vec![shared_record(0, 3)]);
+		let late = QueryId { region: REGION_B, nonce: 7 };
+		assert_ok!(Federation::serve_query(
+			sibling(COORDINATOR),
+			late,
+			REQUESTER,
+			PATIENT,
+			QueryKind::Read { region: REGION_A, grant: 3 },
+			RelayBlock::get() + 1
+		));
+		FulfilledReads::mutate(|f| {
+			f.insert(100, (read_grant(3, 100), vec![read_record(0, 3, 2, 381)]))
+		});
+		RelayBlock::set(RelayBlock::get() + 2);
+		Federation::read_fulfilled(100);
+		assert!(Sent::get().is_empty());
+		System::assert_last_event(
+			Event::QueryOverdue { query: late, deadline: RelayBlock::get() - 1 }.into(),
+		);
+
+		// Fulfilled, but every record voided meanwhile: a denial at once, not a timeout.
+		let emptied = QueryId { region: REGION_B, nonce: 8 };
+		serve_read(emptied, REGION_A, 3);
+		FulfilledReads::mutate(|f| f.insert(101, (read_grant(3, 101), vec![])));
+		Federation::read_fulfilled(101);
+		assert_eq!(sent_calls(), vec![(REGION_B, query::take_answer(8, &Answer::Denied))]);
+		assert_eq!(
+			Audited::get(),
+			vec![(PATIENT, REQUESTER, QueryAudit::Denied { query: emptied })]
+		);
 	});
 }

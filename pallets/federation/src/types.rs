@@ -4,6 +4,7 @@
 use alloc::vec::Vec;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use medfed_primitives::{
+	coordinator::MAX_ANNOUNCEMENT_PATIENTS,
 	query::{
 		Outcome, QueryId, QueryKind, ReadGrant, ReadRecord, SharedRecord, MAX_ANSWER_RECORDS,
 		MAX_QUERY_REGIONS,
@@ -93,7 +94,16 @@ pub struct RegionAnswer {
 	pub records: AnsweredRecords,
 }
 
-/// Why an answer was recorded and ignored.
+/// An announcement sent to the coordinator and not yet acknowledged: its patients, and the
+/// relay chain block it was last sent in.
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
+pub struct Announcement<AccountId> {
+	/// The patients it announces.
+	pub patients: BoundedVec<AccountId, ConstU32<MAX_ANNOUNCEMENT_PATIENTS>>,
+	/// When it was last sent.
+	pub sent_at: u32,
+}
+
 /// A read this region serves for another region's query, under the access request it opened.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo, Debug)]
 pub struct RemoteRead<AccountId> {
@@ -103,6 +113,9 @@ pub struct RemoteRead<AccountId> {
 	pub requester: AccountId,
 	/// Whose records.
 	pub patient: AccountId,
+	/// The query's deadline, in relay chain blocks: past it the asking region ignores
+	/// answers, so none is sent.
+	pub deadline: u32,
 }
 
 /// A read's answer so far, in the asking region: the region and grant it reads, and how many
@@ -119,6 +132,7 @@ pub struct ReadAnswer {
 	pub received: u8,
 }
 
+/// Why an answer was recorded and ignored.
 #[derive(
 	Clone,
 	Copy,

@@ -28,6 +28,11 @@ pub trait WeightInfo {
 	fn take_read_answer() -> Weight;
 	fn read_fulfilled() -> Weight;
 	fn read_ended() -> Weight;
+	fn queue_announcement() -> Weight;
+	fn send_announcement(n: u32, ) -> Weight;
+	fn find_overdue_announcement() -> Weight;
+	fn resend_announcement() -> Weight;
+	fn announcement_noted() -> Weight;
 }
 
 /// Weights for `pallet_federation`, with the runtime's database weights.
@@ -278,6 +283,33 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
+	fn queue_announcement() -> Weight {
+		Weight::from_parts(20_000_000, 3000)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn send_announcement(n: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 70000)
+			.saturating_add(Weight::from_parts(20_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
+	}
+	fn find_overdue_announcement() -> Weight {
+		Weight::from_parts(60_000_000, 70000)
+			.saturating_add(T::DbWeight::get().reads(17_u64))
+	}
+	fn resend_announcement() -> Weight {
+		Weight::from_parts(200_000_000, 70000)
+			.saturating_add(T::DbWeight::get().reads(20_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	fn announcement_noted() -> Weight {
+		Weight::from_parts(40_000_000, 8000)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 }
 
 /// Weights for `pallet_federation` with RocksDB's database weights, for tests and mocks.
@@ -348,5 +380,32 @@ impl WeightInfo for () {
 		Weight::from_parts(100_000_000, 10_000)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
+	}
+	fn queue_announcement() -> Weight {
+		Weight::from_parts(20_000_000, 3000)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn send_announcement(n: u32, ) -> Weight {
+		Weight::from_parts(100_000_000, 70000)
+			.saturating_add(Weight::from_parts(20_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+	}
+	fn find_overdue_announcement() -> Weight {
+		Weight::from_parts(60_000_000, 70000)
+			.saturating_add(RocksDbWeight::get().reads(17_u64))
+	}
+	fn resend_announcement() -> Weight {
+		Weight::from_parts(200_000_000, 70000)
+			.saturating_add(RocksDbWeight::get().reads(20_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn announcement_noted() -> Weight {
+		Weight::from_parts(40_000_000, 8000)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 }

@@ -93,6 +93,16 @@ fn the_regions_encoding_of_note_patient_is_the_coordinators() {
 }
 
 #[test]
+fn the_regions_encoding_of_note_patients_and_its_acknowledgement_are_the_runtimes() {
+	let patients = vec![patient(), Sr25519Keyring::Dave.to_account_id()];
+	let ours = RuntimeCall::Directory(pallet_directory::Call::note_patients {
+		batch: 9,
+		patients: patients.clone().try_into().expect("few"),
+	});
+	assert_eq!(ours.encode(), medfed_primitives::coordinator::note_patients(9, &patients));
+}
+
+#[test]
 fn every_preset_builds_a_coordinator_of_both_regions() {
 	for id in genesis_config_presets::preset_names() {
 		chain(&id).execute_with(|| {
@@ -575,6 +585,21 @@ fn messages_per_block() {
 			announcement_limit(),
 		),
 		("query (route_query)", route, query_limit()),
+		(
+			"announcement of the most patients (note_patients)",
+			medfed_primitives::coordinator::note_patients(
+				u64::MAX,
+				&vec![
+					patient();
+					medfed_primitives::coordinator::MAX_ANNOUNCEMENT_PATIENTS as usize
+				],
+			),
+			{
+				let (ref_time, proof_size) =
+					medfed_primitives::coordinator::NOTE_PATIENTS_WEIGHT_LIMIT;
+				Weight::from_parts(ref_time, proof_size)
+			},
+		),
 	] {
 		let mut message = Xcm::<RuntimeCall>(vec![
 			UnpaidExecution { weight_limit: Limited(limit), check_origin: None },

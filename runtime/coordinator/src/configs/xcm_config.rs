@@ -4,8 +4,8 @@
 //! directory's [`pallet_directory::Regions`]), sent by them directly: `UnpaidExecution` with a
 //! weight limit of at most `medfed_primitives::query::QUERY_WEIGHT_LIMIT`, one `Transact` with
 //! their own XCM origin, and an optional trailing `SetTopic` ([`AllowRegionPrograms`]);
-//! `Transact` may dispatch only the two directory calls regions send, `note_patient` and
-//! `route_query` ([`DirectoryCalls`]). No other sibling, and not the relay
+//! `Transact` may dispatch only the directory calls regions send, `note_patient`,
+//! `note_patients` and `route_query` ([`DirectoryCalls`]). No other sibling, and not the relay
 //! chain, executes anything: MedFed uses no other message, and an origin computed with
 //! `DescendOrigin` is never accepted, so the relay chain cannot speak for a region. (The relay
 //! chain's governance is trusted all the same in another way: it can replace a parachain's
@@ -73,6 +73,7 @@ impl Contains<RuntimeCall> for DirectoryCalls {
 			call,
 			RuntimeCall::Directory(
 				pallet_directory::Call::note_patient { .. } |
+					pallet_directory::Call::note_patients { .. } |
 					pallet_directory::Call::route_query { .. }
 			)
 		)

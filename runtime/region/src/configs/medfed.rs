@@ -206,6 +206,11 @@ parameter_types! {
 	pub const MaxOpenQueries: u32 = 1_024;
 	/// Most queries one requester has open at once: a sixty-fourth of the region's.
 	pub const MaxOpenQueriesPerRequester: u32 = 16;
+	/// Most announcements waiting for the coordinator's acknowledgement: 16 × 120 patients.
+	pub const MaxAnnouncementsInFlight: u32 = 16;
+	/// Relay blocks after which an unacknowledged announcement is sent again: about two
+	/// minutes, several times what a round trip takes.
+	pub const AnnouncementResendAfter: u32 = 20;
 	/// Most overdue queries one block's sweep ends.
 	pub const MaxSweepPerBlock: u32 = 32;
 }
@@ -230,6 +235,8 @@ impl pallet_federation::Config for Runtime {
 	type QueryTimeout = QueryTimeout;
 	type MaxOpenQueries = MaxOpenQueries;
 	type MaxOpenQueriesPerRequester = MaxOpenQueriesPerRequester;
+	type MaxAnnouncementsInFlight = MaxAnnouncementsInFlight;
+	type AnnouncementResendAfter = AnnouncementResendAfter;
 	type MaxSweepPerBlock = MaxSweepPerBlock;
 	type WeightInfo = pallet_federation::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -445,9 +452,10 @@ impl pallet_federation::BenchmarkHelper<AccountId, RuntimeOrigin> for Federation
 			b"benchmark",
 		)
 		.expect("a live grant of readable records");
+		// Every proxy's fragment: the read reads them all, and sends the first 12.
 		pallet_access::Pallet::<Runtime>::fulfil_for_benchmarks(
 			request,
-			MAX_READ_FRAGMENTS,
+			MaxProxies::get(),
 			medfed_primitives::access::CAPSULE_FRAGMENT_MAX_LEN as u32,
 		);
 		request

@@ -5,8 +5,9 @@
 //! only, from a sibling parachain itself ([`AllowSiblingPrograms`]): `UnpaidExecution` within
 //! `medfed_primitives::query::QUERY_WEIGHT_LIMIT`, one `Transact` with the sibling's own XCM
 //! origin, an optional trailing `SetTopic`; and that `Transact` may dispatch the federation
-//! pallet's three query calls only ([`FederationCalls`]). The pallet checks who sent which:
-//! `serve_query` and `query_routed` only from the coordinator; `take_answer` counts only from a
+//! pallet's three query calls and the coordinator's acknowledgement of an announcement only
+//! ([`FederationCalls`]). The pallet checks who sent which: `serve_query`, `query_routed` and
+//! `announcement_noted` only from the coordinator; `take_answer` counts only from a
 //! region the coordinator named for that query (one that comes before the coordinator's word is
 //! kept until then). Nothing else executes: no paid execution, nothing from
 //! the relay chain, whose governance is trusted in another way (it can replace a parachain's
@@ -59,7 +60,8 @@ pub type LocalAssetTransactor = FungibleAdapter<
 pub type XcmOriginToTransactDispatchOrigin =
 	medfed_runtime_common::xcm::XcmOriginToTransactDispatchOrigin<RuntimeOrigin>;
 
-/// What `Transact` may dispatch here: the federation pallet's query calls, nothing else.
+/// What `Transact` may dispatch here: the federation pallet's query calls and the
+/// acknowledgement of an announcement, nothing else.
 pub struct FederationCalls;
 impl Contains<RuntimeCall> for FederationCalls {
 	fn contains(call: &RuntimeCall) -> bool {
@@ -68,7 +70,8 @@ impl Contains<RuntimeCall> for FederationCalls {
 			RuntimeCall::Federation(
 				pallet_federation::Call::serve_query { .. } |
 					pallet_federation::Call::query_routed { .. } |
-					pallet_federation::Call::take_answer { .. }
+					pallet_federation::Call::take_answer { .. } |
+					pallet_federation::Call::announcement_noted { .. }
 			)
 		)
 	}
