@@ -19,7 +19,11 @@ const ANSWERING: ParaId = 3000;
 /// A requester with records of a patient's shared to them here and funds for a deposit,
 /// the coordinator set and a channel to it and to the answering region open.
 fn setup<T: Config>() -> (T::AccountId, T::AccountId) {
-	let requester: T::AccountId = whitelisted_caller();
+	setup_for::<T>(whitelisted_caller())
+}
+
+/// [`setup`] for `requester`.
+fn setup_for<T: Config>(requester: T::AccountId) -> (T::AccountId, T::AccountId) {
 	let patient: T::AccountId = account("patient", 0, 0);
 	T::BenchmarkHelper::share_records(&patient, &requester);
 	Coordinator::<T>::put(COORDINATOR);
@@ -30,7 +34,15 @@ fn setup<T: Config>() -> (T::AccountId, T::AccountId) {
 
 /// The query `setup`'s requester asked, waiting for the answers of `asked`.
 fn waiting_query<T: Config>(asked: Vec<ParaId>) -> Result<u64, BenchmarkError> {
-	let (requester, patient) = setup::<T>();
+	waiting_query_of::<T>(whitelisted_caller(), asked)
+}
+
+/// [`waiting_query`] of `requester`'s.
+fn waiting_query_of<T: Config>(
+	requester: T::AccountId,
+	asked: Vec<ParaId>,
+) -> Result<u64, BenchmarkError> {
+	let (requester, patient) = setup_for::<T>(requester);
 	Pallet::<T>::do_query(requester, patient, QueryKind::Records)
 		.map_err(|_| BenchmarkError::Stop("the query does not open"))?;
 	let nonce = NextQuery::<T>::get() - 1;
@@ -382,8 +394,9 @@ mod benchmarks {
 	/// `n` overdue queries timed out by the sweep.
 	#[benchmark]
 	fn on_initialize(n: Linear<0, { T::MaxSweepPerBlock::get() }>) -> Result<(), BenchmarkError> {
-		for _ in 0..n {
-			waiting_query::<T>(vec![ANSWERING])?;
+		// Each of another requester: one requester has at most `MaxOpenQueriesPerRequester`.
+		for i in 0..n {
+			waiting_query_of::<T>(account("requester", i, 0), vec![ANSWERING])?;
 		}
 		let now = T::RelayBlockNumber::current_block_number()
 			.saturating_add(T::QueryTimeout::get())
