@@ -6,7 +6,7 @@
 //! Steps: 50, repeat: 20, wasm execution: Compiled.
 //!
 //! Command:
-//! /root/.cache/medfed/target/benchmarks/medfed-node benchmark pallet --runtime /root/.cache/medfed/target/medfed/region-runtime-bench.wasm --genesis-builder runtime --genesis-builder-preset development --pallet pallet_access --extrinsic * --steps 50 --repeat 20 --template scripts/weight-template.hbs --output pallets/access/src/weights.rs 
+//! /root/.cache/medfed/target/benchmarks/medfed-node benchmark pallet --runtime /root/.cache/medfed/target/medfed/region-runtime-bench.wasm --genesis-builder runtime --genesis-builder-preset development --pallet pallet_access --extrinsic * --steps 50 --repeat 20 --template scripts/weight-template.hbs --output /tmp/tmp.hxBZZN6WTH/1.rs 
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens, unused_imports, missing_docs)]
@@ -36,8 +36,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 32_998_000 picoseconds.
-		Weight::from_parts(35_085_000, 0)
+		// Minimum execution time: 33_077_000 picoseconds.
+		Weight::from_parts(35_936_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Institutions::Institutions` (r:1 w:0)
@@ -50,8 +50,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `1888`
 		//  Estimated: `3683`
-		// Minimum execution time: 48_403_000 picoseconds.
-		Weight::from_parts(53_104_000, 3683)
+		// Minimum execution time: 48_374_000 picoseconds.
+		Weight::from_parts(55_295_000, 3683)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -94,10 +94,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `3916 + e * (351 ±0)`
 		//  Estimated: `31671 + e * (2888 ±0)`
-		// Minimum execution time: 345_972_000 picoseconds.
-		Weight::from_parts(306_667_739, 31671)
-			// Standard Error: 224_759
-			.saturating_add(Weight::from_parts(65_882_717, 0).saturating_mul(e.into()))
+		// Minimum execution time: 363_117_000 picoseconds.
+		Weight::from_parts(341_935_453, 31671)
+			// Standard Error: 99_515
+			.saturating_add(Weight::from_parts(69_269_191, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(16_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(41_u64))
@@ -125,10 +125,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `1968 + e * (351 ±0)`
 		//  Estimated: `5373 + e * (2888 ±0)`
-		// Minimum execution time: 126_901_000 picoseconds.
-		Weight::from_parts(130_153_857, 5373)
-			// Standard Error: 442_987
-			.saturating_add(Weight::from_parts(62_041_583, 0).saturating_mul(e.into()))
+		// Minimum execution time: 136_588_000 picoseconds.
+		Weight::from_parts(123_420_471, 5373)
+			// Standard Error: 320_320
+			.saturating_add(Weight::from_parts(65_468_118, 0).saturating_mul(e.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(e.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -146,11 +146,13 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditLength` (r:1 w:1)
 	/// Proof: `Access::AuditLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
 	/// Proof: `ParachainInfo::ParachainId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::RemoteReads` (r:16 w:0)
+	/// Proof: `Federation::RemoteReads` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Fragments` (r:32 w:32)
 	/// Proof: `Access::Fragments` (`max_values`: None, `max_size`: Some(574), added: 3049, mode: `MaxEncodedLen`)
 	/// Storage: `Access::LiveGrants` (r:1 w:1)
@@ -160,14 +162,14 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `r` is `[0, 16]`.
 	fn revoke(r: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `3690 + r * (260 ±0)`
+		//  Measured:  `3694 + r * (260 ±0)`
 		//  Estimated: `98558 + r * (3001 ±0)`
-		// Minimum execution time: 117_392_000 picoseconds.
-		Weight::from_parts(148_598_723, 98558)
-			// Standard Error: 68_439
-			.saturating_add(Weight::from_parts(67_305_856, 0).saturating_mul(r.into()))
+		// Minimum execution time: 128_378_000 picoseconds.
+		Weight::from_parts(172_728_501, 98558)
+			// Standard Error: 843_860
+			.saturating_add(Weight::from_parts(84_591_054, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(39_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(38_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 3001).saturating_mul(r.into()))
@@ -189,7 +191,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditLength` (r:1 w:1)
 	/// Proof: `Access::AuditLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
@@ -203,10 +205,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `2469 + r * (403 ±0)`
 		//  Estimated: `5373 + r * (2888 ±0)`
-		// Minimum execution time: 146_867_000 picoseconds.
-		Weight::from_parts(145_130_685, 5373)
-			// Standard Error: 25_762
-			.saturating_add(Weight::from_parts(11_503_828, 0).saturating_mul(r.into()))
+		// Minimum execution time: 163_369_000 picoseconds.
+		Weight::from_parts(175_251_077, 5373)
+			// Standard Error: 389_151
+			.saturating_add(Weight::from_parts(14_001_445, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -237,19 +239,21 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::RemoteReads` (r:1 w:0)
+	/// Proof: `Federation::RemoteReads` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Audit` (r:0 w:2)
 	/// Proof: `Access::Audit` (`max_values`: None, `max_size`: Some(376), added: 2851, mode: `MaxEncodedLen`)
 	/// The range of component `f` is `[1, 16]`.
 	fn submit_fragments(f: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `3668 + f * (448 ±0)`
+		//  Measured:  `3672 + f * (448 ±0)`
 		//  Estimated: `5373 + f * (2937 ±0)`
-		// Minimum execution time: 181_277_000 picoseconds.
-		Weight::from_parts(169_099_980, 5373)
-			// Standard Error: 85_065
-			.saturating_add(Weight::from_parts(28_273_701, 0).saturating_mul(f.into()))
-			.saturating_add(T::DbWeight::get().reads(9_u64))
+		// Minimum execution time: 202_024_000 picoseconds.
+		Weight::from_parts(207_381_682, 5373)
+			// Standard Error: 220_118
+			.saturating_add(Weight::from_parts(30_886_169, 0).saturating_mul(f.into()))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(f.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(f.into())))
@@ -277,8 +281,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `2803`
 		//  Estimated: `5373`
-		// Minimum execution time: 2_162_369_000 picoseconds.
-		Weight::from_parts(2_209_043_000, 5373)
+		// Minimum execution time: 2_268_499_000 picoseconds.
+		Weight::from_parts(2_458_390_000, 5373)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -293,24 +297,26 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:64 w:64)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:64 w:64)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditLength` (r:64 w:64)
 	/// Proof: `Access::AuditLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
 	/// Proof: `ParachainInfo::ParachainId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::RemoteReads` (r:64 w:0)
+	/// Proof: `Federation::RemoteReads` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `Access::Audit` (r:0 w:64)
 	/// Proof: `Access::Audit` (`max_values`: None, `max_size`: Some(376), added: 2851, mode: `MaxEncodedLen`)
 	/// The range of component `n` is `[0, 64]`.
 	fn on_initialize(n: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `585 + n * (1734 ±0)`
+		//  Measured:  `589 + n * (1734 ±0)`
 		//  Estimated: `3991 + n * (4383 ±0)`
-		// Minimum execution time: 7_313_000 picoseconds.
-		Weight::from_parts(7_604_000, 3991)
-			// Standard Error: 140_667
-			.saturating_add(Weight::from_parts(91_311_590, 0).saturating_mul(n.into()))
+		// Minimum execution time: 13_060_000 picoseconds.
+		Weight::from_parts(13_542_000, 3991)
+			// Standard Error: 1_481_012
+			.saturating_add(Weight::from_parts(138_213_526, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().reads((6_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((7_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 4383).saturating_mul(n.into()))
@@ -320,17 +326,17 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// Weights for `pallet_access` with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn register_key() -> Weight {
-		Weight::from_parts(35_085_000, 0)
+		Weight::from_parts(35_936_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_proxy_account() -> Weight {
-		Weight::from_parts(53_104_000, 3683)
+		Weight::from_parts(55_295_000, 3683)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn grant(e: u32, ) -> Weight {
-		Weight::from_parts(306_667_739, 31671)
-			.saturating_add(Weight::from_parts(65_882_717, 0).saturating_mul(e.into()))
+		Weight::from_parts(341_935_453, 31671)
+			.saturating_add(Weight::from_parts(69_269_191, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(16_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(41_u64))
@@ -338,8 +344,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2888).saturating_mul(e.into()))
 	}
 	fn extend_grant(e: u32, ) -> Weight {
-		Weight::from_parts(130_153_857, 5373)
-			.saturating_add(Weight::from_parts(62_041_583, 0).saturating_mul(e.into()))
+		Weight::from_parts(123_420_471, 5373)
+			.saturating_add(Weight::from_parts(65_468_118, 0).saturating_mul(e.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(e.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -347,41 +353,41 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2888).saturating_mul(e.into()))
 	}
 	fn revoke(r: u32, ) -> Weight {
-		Weight::from_parts(148_598_723, 98558)
-			.saturating_add(Weight::from_parts(67_305_856, 0).saturating_mul(r.into()))
+		Weight::from_parts(172_728_501, 98558)
+			.saturating_add(Weight::from_parts(84_591_054, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(39_u64))
-			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(r.into())))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(38_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 3001).saturating_mul(r.into()))
 	}
 	fn request(r: u32, ) -> Weight {
-		Weight::from_parts(145_130_685, 5373)
-			.saturating_add(Weight::from_parts(11_503_828, 0).saturating_mul(r.into()))
+		Weight::from_parts(175_251_077, 5373)
+			.saturating_add(Weight::from_parts(14_001_445, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(Weight::from_parts(0, 2888).saturating_mul(r.into()))
 	}
 	fn submit_fragments(f: u32, ) -> Weight {
-		Weight::from_parts(169_099_980, 5373)
-			.saturating_add(Weight::from_parts(28_273_701, 0).saturating_mul(f.into()))
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
+		Weight::from_parts(207_381_682, 5373)
+			.saturating_add(Weight::from_parts(30_886_169, 0).saturating_mul(f.into()))
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(f.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(f.into())))
 			.saturating_add(Weight::from_parts(0, 2937).saturating_mul(f.into()))
 	}
 	fn complain() -> Weight {
-		Weight::from_parts(2_209_043_000, 5373)
+		Weight::from_parts(2_458_390_000, 5373)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn on_initialize(n: u32, ) -> Weight {
-		Weight::from_parts(7_604_000, 3991)
-			.saturating_add(Weight::from_parts(91_311_590, 0).saturating_mul(n.into()))
+		Weight::from_parts(13_542_000, 3991)
+			.saturating_add(Weight::from_parts(138_213_526, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().reads((6_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().reads((7_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 4383).saturating_mul(n.into()))

@@ -6,7 +6,7 @@
 //! Steps: 50, repeat: 20, wasm execution: Compiled.
 //!
 //! Command:
-//! /root/.cache/medfed/target/benchmarks/medfed-node benchmark pallet --runtime /root/.cache/medfed/target/medfed/coordinator-runtime-bench.wasm --genesis-builder runtime --genesis-builder-preset development --pallet pallet_directory --extrinsic * --steps 50 --repeat 20 --template scripts/weight-template.hbs --output /tmp/tmp.uq6lRSiF2C/2.rs 
+//! /root/.cache/medfed/target/benchmarks/medfed-node benchmark pallet --runtime /root/.cache/medfed/target/medfed/coordinator-runtime-bench.wasm --genesis-builder runtime --genesis-builder-preset development --pallet pallet_directory --extrinsic * --steps 50 --repeat 20 --template scripts/weight-template.hbs --output /tmp/tmp.hxBZZN6WTH/2.rs 
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens, unused_imports, missing_docs)]
@@ -17,11 +17,11 @@ use polkadot_sdk::frame_support::{traits::Get, weights::{constants::RocksDbWeigh
 /// Weight functions needed by `pallet_directory`.
 pub trait WeightInfo {
 	fn note_patient() -> Weight;
+	fn note_patients(n: u32, ) -> Weight;
 	fn add_region() -> Weight;
 	fn remove_region() -> Weight;
 	fn route_query(r: u32, ) -> Weight;
 	fn forget_patient_region() -> Weight;
-	fn note_patients(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_directory`, with the runtime's database weights.
@@ -35,10 +35,35 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `1074`
 		//  Estimated: `3771`
-		// Minimum execution time: 30_980_000 picoseconds.
-		Weight::from_parts(34_238_000, 3771)
+		// Minimum execution time: 34_412_000 picoseconds.
+		Weight::from_parts(56_338_000, 3771)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Directory::Regions` (r:1 w:0)
+	/// Proof: `Directory::Regions` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
+	/// Storage: `Directory::PatientRegions` (r:120 w:120)
+	/// Proof: `Directory::PatientRegions` (`max_values`: None, `max_size`: Some(306), added: 2781, mode: `MaxEncodedLen`)
+	/// Storage: `XcmpQueue::OutboundXcmpStatus` (r:1 w:1)
+	/// Proof: `XcmpQueue::OutboundXcmpStatus` (`max_values`: Some(1), `max_size`: Some(2306), added: 2801, mode: `MaxEncodedLen`)
+	/// Storage: `ParachainSystem::RelevantMessagingState` (r:1 w:0)
+	/// Proof: `ParachainSystem::RelevantMessagingState` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `XcmpQueue::OutboundXcmpMessages` (r:0 w:1)
+	/// Proof: `XcmpQueue::OutboundXcmpMessages` (`max_values`: None, `max_size`: Some(65570), added: 68045, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 120]`.
+	fn note_patients(n: u32, ) -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `1104 + n * (85 ±0)`
+		//  Estimated: `3791 + n * (2781 ±0)`
+		// Minimum execution time: 68_683_000 picoseconds.
+		Weight::from_parts(118_270_545, 3791)
+			// Standard Error: 63_690
+			.saturating_add(Weight::from_parts(12_270_723, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2781).saturating_mul(n.into()))
 	}
 	/// Storage: `Directory::Regions` (r:1 w:1)
 	/// Proof: `Directory::Regions` (`max_values`: None, `max_size`: Some(78), added: 2553, mode: `MaxEncodedLen`)
@@ -48,8 +73,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `620`
 		//  Estimated: `3543`
-		// Minimum execution time: 25_753_000 picoseconds.
-		Weight::from_parts(28_807_000, 3543)
+		// Minimum execution time: 27_978_000 picoseconds.
+		Weight::from_parts(33_555_000, 3543)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -61,8 +86,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `595`
 		//  Estimated: `3543`
-		// Minimum execution time: 24_739_000 picoseconds.
-		Weight::from_parts(28_148_000, 3543)
+		// Minimum execution time: 26_522_000 picoseconds.
+		Weight::from_parts(31_632_000, 3543)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -81,10 +106,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `956 + r * (65 ±0)`
 		//  Estimated: `3791 + r * (2553 ±0)`
-		// Minimum execution time: 53_442_000 picoseconds.
-		Weight::from_parts(42_945_509, 3791)
-			// Standard Error: 24_621
-			.saturating_add(Weight::from_parts(21_493_732, 0).saturating_mul(r.into()))
+		// Minimum execution time: 60_952_000 picoseconds.
+		Weight::from_parts(69_131_472, 3791)
+			// Standard Error: 150_489
+			.saturating_add(Weight::from_parts(24_993_097, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -97,42 +122,42 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `396`
 		//  Estimated: `3771`
-		// Minimum execution time: 18_030_000 picoseconds.
-		Weight::from_parts(20_217_000, 3771)
+		// Minimum execution time: 19_130_000 picoseconds.
+		Weight::from_parts(24_364_000, 3771)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
-	fn note_patients(n: u32, ) -> Weight {
-		Weight::from_parts(50_000_000, 4000)
-			.saturating_add(Weight::from_parts(30_000_000, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2800).saturating_mul(n.into()))
 	}
 }
 
 /// Weights for `pallet_directory` with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn note_patient() -> Weight {
-		Weight::from_parts(34_238_000, 3771)
+		Weight::from_parts(56_338_000, 3771)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
+	fn note_patients(n: u32, ) -> Weight {
+		Weight::from_parts(118_270_545, 3791)
+			.saturating_add(Weight::from_parts(12_270_723, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2781).saturating_mul(n.into()))
+	}
 	fn add_region() -> Weight {
-		Weight::from_parts(28_807_000, 3543)
+		Weight::from_parts(33_555_000, 3543)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn remove_region() -> Weight {
-		Weight::from_parts(28_148_000, 3543)
+		Weight::from_parts(31_632_000, 3543)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn route_query(r: u32, ) -> Weight {
-		Weight::from_parts(42_945_509, 3791)
-			.saturating_add(Weight::from_parts(21_493_732, 0).saturating_mul(r.into()))
+		Weight::from_parts(69_131_472, 3791)
+			.saturating_add(Weight::from_parts(24_993_097, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
@@ -140,17 +165,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2553).saturating_mul(r.into()))
 	}
 	fn forget_patient_region() -> Weight {
-		Weight::from_parts(20_217_000, 3771)
+		Weight::from_parts(24_364_000, 3771)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
-	}
-	fn note_patients(n: u32, ) -> Weight {
-		Weight::from_parts(50_000_000, 4000)
-			.saturating_add(Weight::from_parts(30_000_000, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 2800).saturating_mul(n.into()))
 	}
 }
