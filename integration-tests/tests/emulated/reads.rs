@@ -134,10 +134,14 @@ fn a_record_held_in_another_region_is_read_with_its_proxies_fragments() {
 		assert!(trail
 			.iter()
 			.any(|e| matches!(e, AccessEvent::Requested { request: r, .. } if *r == request)));
-		assert!(trail.iter().any(
-			|e| matches!(e, AccessEvent::QueryServed { query: q, records: 1 } if *q == query)
-		));
 		pallet_access::Envelopes::<Runtime>::get(grant, record).expect("wrapped")
+	});
+	// The next block sends the record, and audits it.
+	RegionBPara::execute_with(|| {
+		let patient = region::patient(PATIENT);
+		let length = pallet_access::AuditLength::<Runtime>::get(&patient);
+		let last = pallet_access::Audit::<Runtime>::get(&patient, length - 1).expect("audited");
+		assert_eq!(last.event, AccessEvent::QueryServed { query, records: 1 });
 	});
 	RegionAPara::execute_with(|| {
 		assert_eq!(ended(nonce), vec![Outcome::Answered { records: 1 }]);

@@ -259,21 +259,40 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// A fulfilled read of the most records, each with the most capsule fragments: one
-	/// message per record to the asking region.
+	/// A fulfilled read queued to be sent, behind the most reads but one.
 	#[benchmark]
 	fn read_fulfilled() -> Result<(), BenchmarkError> {
 		let (requester, patient) = setup::<T>();
-		let request = T::BenchmarkHelper::fulfilled_read(&patient, &requester);
 		let asked = QueryId { region: ANSWERING, nonce: 0 };
-		RemoteReads::<T>::insert(
-			request,
-			RemoteRead { query: asked, requester, patient, deadline: u32::MAX },
-		);
+		let read = RemoteRead { query: asked, requester, patient, deadline: u32::MAX };
+		for request in 0..MAX_READY_READS as u64 {
+			RemoteReads::<T>::insert(request, read.clone());
+		}
+		ReadyReads::<T>::put(BoundedVec::truncate_from((1..MAX_READY_READS as u64).collect()));
 
 		#[block]
 		{
-			Pallet::<T>::read_fulfilled(request);
+			Pallet::<T>::read_fulfilled(0);
+		}
+
+		assert_eq!(ReadyReads::<T>::get().len() as u32, MAX_READY_READS);
+		Ok(())
+	}
+
+	/// Sending a fulfilled read of the most records, each with every proxy's capsule fragment
+	/// read and the most sent: one message per record to the asking region.
+	#[benchmark]
+	fn send_read() -> Result<(), BenchmarkError> {
+		let (requester, patient) = setup::<T>();
+		let request = T::BenchmarkHelper::fulfilled_read(&patient, &requester);
+		let asked = QueryId { region: ANSWERING, nonce: 0 };
+		let read = RemoteRead { query: asked, requester, patient, deadline: u32::MAX };
+		RemoteReads::<T>::insert(request, read);
+		ReadyReads::<T>::put(BoundedVec::truncate_from(vec![request]));
+
+		#[block]
+		{
+			assert!(Pallet::<T>::send_ready_read());
 		}
 
 		assert!(!RemoteReads::<T>::contains_key(request));

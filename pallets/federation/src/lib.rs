@@ -127,6 +127,9 @@ use polkadot_sdk::frame_system;
 /// The log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::federation";
 
+/// Most fulfilled reads waiting to be sent: one leaves a block.
+pub const MAX_READY_READS: u32 = 64;
+
 pub use medfed_primitives::ParaId;
 
 /// What benchmarks need from the runtime.
@@ -279,6 +282,12 @@ pub mod pallet {
 	pub type RemoteReads<T: Config> =
 		StorageMap<_, Twox64Concat, u64, RemoteRead<T::AccountId>, OptionQuery>;
 
+	/// The reads whose access requests were fulfilled, oldest first: `on_initialize` sends one
+	/// a block.
+	#[pallet::storage]
+	pub type ReadyReads<T: Config> =
+		StorageValue<_, BoundedVec<u64, ConstU32<MAX_READY_READS>>, ValueQuery>;
+
 	/// Each read query's answer so far: the region and grant, how many records it answers
 	/// with and how many have come.
 	#[pallet::storage]
@@ -420,7 +429,13 @@ pub mod pallet {
 			let swept = Self::sweep(now);
 			let sent = Self::send_waiting(now);
 			let resent = Self::resend_overdue(now);
+			let read = Self::send_ready_read();
 			T::WeightInfo::on_initialize(swept)
+				.saturating_add(if read {
+					T::WeightInfo::send_read()
+				} else {
+					T::DbWeight::get().reads(1)
+				})
 				.saturating_add(T::WeightInfo::send_announcement(sent))
 				.saturating_add(if resent {
 					T::WeightInfo::resend_announcement()

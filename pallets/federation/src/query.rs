@@ -183,10 +183,36 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Access request `request` is fulfilled: if it was opened for another region's read,
-	/// sends that region the records, one message each, with their envelopes and capsule
-	/// fragments. Audited.
+	/// Access request `request` is fulfilled: if it was opened for another region's read, it is
+	/// queued for the next block's `on_initialize` ([`Pallet::send_ready_read`]), so that the
+	/// proxy's `submit_fragments` is not charged for the sending.
 	pub fn read_fulfilled(request: u64) {
+		if !RemoteReads::<T>::contains_key(request) {
+			return;
+		}
+		let queued = ReadyReads::<T>::mutate(|ready| ready.try_push(request).is_ok());
+		if !queued {
+			// The asking region's query times out; the request stays fulfilled here.
+			log::warn!(target: LOG_TARGET, "read request {request} not sent: the queue is full");
+			RemoteReads::<T>::remove(request);
+		}
+	}
+
+	/// Sends the oldest read whose request was fulfilled, if any. Returns whether it sent one.
+	pub(crate) fn send_ready_read() -> bool {
+		let request = ReadyReads::<T>::mutate(|ready| (!ready.is_empty()).then(|| ready.remove(0)));
+		match request {
+			Some(request) => {
+				Self::send_read(request);
+				true
+			},
+			None => false,
+		}
+	}
+
+	/// Sends the asking region the records of fulfilled read request `request`, one message
+	/// each, with their envelopes and capsule fragments. Audited.
+	fn send_read(request: u64) {
 		let Some(read) = RemoteReads::<T>::take(request) else { return };
 		let query = read.query;
 		if T::RelayBlockNumber::current_block_number() > read.deadline {
@@ -666,6 +692,9 @@ impl<T: Config> Pallet<T> {
 					(read.received == read.of).then_some(read.of as u32),
 				"a read answer's count is off"
 			);
+		}
+		for request in ReadyReads::<T>::get() {
+			ensure!(RemoteReads::<T>::contains_key(request), "a ready read that is not served");
 		}
 		for (nonce, _, _) in ReadRecords::<T>::iter() {
 			ensure!(ReadAnswers::<T>::contains_key(nonce), "read records without their answer");

@@ -1102,11 +1102,17 @@ fn a_forwarded_read_opens_a_request_and_sends_each_record_once_it_is_fulfilled()
 		assert!(Sent::get().is_empty());
 		// Another request's fulfilment sends nothing.
 		Federation::read_fulfilled(99);
+		next_block(2);
 		assert!(Sent::get().is_empty());
 
 		let records = vec![read_record(0, 3, 2, 381), read_record(1, 3, 3, 381)];
 		FulfilledReads::mutate(|f| f.insert(100, (read_grant(3, 100), records.clone())));
 		Federation::read_fulfilled(100);
+		// Queued: the proxy's submission is not charged for the sending; the next block sends.
+		assert!(Sent::get().is_empty());
+		assert_eq!(crate::ReadyReads::<Test>::get().to_vec(), vec![100]);
+		next_block(2);
+		assert!(crate::ReadyReads::<Test>::get().is_empty());
 
 		let expected: Vec<_> = records
 			.iter()
@@ -1131,6 +1137,7 @@ fn a_forwarded_read_opens_a_request_and_sends_each_record_once_it_is_fulfilled()
 		);
 		// Once only: a second fulfilment (after a complaint reopened it) sends nothing more.
 		Federation::read_fulfilled(100);
+		Federation::send_ready_read();
 		assert_eq!(Sent::get().len(), 2);
 	});
 }
@@ -1156,6 +1163,7 @@ fn a_read_revoked_before_its_proxies_answer_is_denied_and_one_that_expires_says_
 		// Neither is answered later.
 		FulfilledReads::mutate(|f| f.insert(100, (read_grant(3, 100), vec![])));
 		Federation::read_fulfilled(100);
+		Federation::send_ready_read();
 		assert_eq!(Sent::get().len(), 1);
 		assert_eq!(crate::RemoteReads::<Test>::iter().count(), 0);
 	});
@@ -1248,6 +1256,7 @@ fn a_read_fulfilled_after_the_querys_deadline_sends_nothing_and_one_with_nothing
 		});
 		RelayBlock::set(RelayBlock::get() + 2);
 		Federation::read_fulfilled(100);
+		Federation::send_ready_read();
 		assert!(Sent::get().is_empty());
 		System::assert_last_event(
 			Event::QueryOverdue { query: late, deadline: RelayBlock::get() - 1 }.into(),
@@ -1258,6 +1267,7 @@ fn a_read_fulfilled_after_the_querys_deadline_sends_nothing_and_one_with_nothing
 		serve_read(emptied, REGION_A, 3);
 		FulfilledReads::mutate(|f| f.insert(101, (read_grant(3, 101), vec![])));
 		Federation::read_fulfilled(101);
+		Federation::send_ready_read();
 		assert_eq!(sent_calls(), vec![(REGION_B, query::take_answer(8, &Answer::Denied))]);
 		assert_eq!(
 			Audited::get(),

@@ -6,7 +6,7 @@
 //! Steps: 50, repeat: 20, wasm execution: Compiled.
 //!
 //! Command:
-//! /root/.cache/medfed/target/benchmarks/medfed-node benchmark pallet --runtime /root/.cache/medfed/target/medfed/region-runtime-bench.wasm --genesis-builder runtime --genesis-builder-preset development --pallet pallet_federation --extrinsic * --steps 50 --repeat 20 --template scripts/weight-template.hbs --output pallets/federation/src/weights.rs 
+//! /root/.cache/medfed/target/benchmarks/medfed-node benchmark pallet --runtime /root/.cache/medfed/target/medfed/region-runtime-bench.wasm --genesis-builder runtime --genesis-builder-preset development --pallet pallet_federation --extrinsic * --steps 50 --repeat 20 --template scripts/weight-template.hbs --output /tmp/tmp.hxBZZN6WTH/0.rs 
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens, unused_imports, missing_docs)]
@@ -17,22 +17,23 @@ use polkadot_sdk::frame_support::{traits::Get, weights::{constants::RocksDbWeigh
 /// Weight functions needed by `pallet_federation`.
 pub trait WeightInfo {
 	fn announce_patient() -> Weight;
-	fn set_coordinator() -> Weight;
-	fn query() -> Weight;
-	fn serve_query() -> Weight;
-	fn query_routed(a: u32, ) -> Weight;
-	fn take_answer() -> Weight;
-	fn dismiss_query() -> Weight;
-	fn on_initialize(n: u32, ) -> Weight;
-	fn serve_read() -> Weight;
-	fn take_read_answer() -> Weight;
-	fn read_fulfilled() -> Weight;
-	fn read_ended() -> Weight;
 	fn queue_announcement() -> Weight;
 	fn send_announcement(n: u32, ) -> Weight;
 	fn find_overdue_announcement() -> Weight;
 	fn resend_announcement() -> Weight;
 	fn announcement_noted() -> Weight;
+	fn set_coordinator() -> Weight;
+	fn query() -> Weight;
+	fn serve_query() -> Weight;
+	fn serve_read() -> Weight;
+	fn read_fulfilled() -> Weight;
+	fn send_read() -> Weight;
+	fn read_ended() -> Weight;
+	fn take_read_answer() -> Weight;
+	fn query_routed(a: u32, ) -> Weight;
+	fn take_answer() -> Weight;
+	fn dismiss_query() -> Weight;
+	fn on_initialize(n: u32, ) -> Weight;
 }
 
 /// Weights for `pallet_federation`, with the runtime's database weights.
@@ -42,22 +43,126 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Federation::Unannounced` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Federation::Coordinator` (r:1 w:0)
 	/// Proof: `Federation::Coordinator` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::CounterForAnnouncements` (r:1 w:1)
+	/// Proof: `Federation::CounterForAnnouncements` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ParachainSystem::ValidationData` (r:1 w:0)
+	/// Proof: `ParachainSystem::ValidationData` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `ParachainSystem::LastRelayChainBlockNumber` (r:1 w:0)
+	/// Proof: `ParachainSystem::LastRelayChainBlockNumber` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Federation::NextAnnouncement` (r:1 w:1)
+	/// Proof: `Federation::NextAnnouncement` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `XcmpQueue::OutboundXcmpStatus` (r:1 w:1)
 	/// Proof: `XcmpQueue::OutboundXcmpStatus` (`max_values`: Some(1), `max_size`: Some(2306), added: 2801, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainSystem::RelevantMessagingState` (r:1 w:0)
 	/// Proof: `ParachainSystem::RelevantMessagingState` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Federation::CounterForUnannounced` (r:1 w:1)
 	/// Proof: `Federation::CounterForUnannounced` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::Announcements` (r:1 w:1)
+	/// Proof: `Federation::Announcements` (`max_values`: None, `max_size`: Some(3862), added: 6337, mode: `MaxEncodedLen`)
 	/// Storage: `XcmpQueue::OutboundXcmpMessages` (r:0 w:1)
 	/// Proof: `XcmpQueue::OutboundXcmpMessages` (`max_values`: None, `max_size`: Some(65570), added: 68045, mode: `MaxEncodedLen`)
 	fn announce_patient() -> Weight {
 		// Proof size summary in bytes:
 		//  Measured:  `223`
-		//  Estimated: `3791`
-		// Minimum execution time: 44_458_000 picoseconds.
-		Weight::from_parts(57_556_000, 3791)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		//  Estimated: `7327`
+		// Minimum execution time: 69_571_000 picoseconds.
+		Weight::from_parts(125_848_000, 7327)
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+	}
+	/// Storage: `Federation::Unannounced` (r:1 w:1)
+	/// Proof: `Federation::Unannounced` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::CounterForUnannounced` (r:1 w:1)
+	/// Proof: `Federation::CounterForUnannounced` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	fn queue_announcement() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `4`
+		//  Estimated: `3513`
+		// Minimum execution time: 9_334_000 picoseconds.
+		Weight::from_parts(16_926_000, 3513)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	/// Storage: `Federation::CounterForUnannounced` (r:1 w:1)
+	/// Proof: `Federation::CounterForUnannounced` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::CounterForAnnouncements` (r:1 w:1)
+	/// Proof: `Federation::CounterForAnnouncements` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::Coordinator` (r:1 w:0)
+	/// Proof: `Federation::Coordinator` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::Unannounced` (r:121 w:120)
+	/// Proof: `Federation::Unannounced` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::NextAnnouncement` (r:1 w:1)
+	/// Proof: `Federation::NextAnnouncement` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `XcmpQueue::OutboundXcmpStatus` (r:1 w:1)
+	/// Proof: `XcmpQueue::OutboundXcmpStatus` (`max_values`: Some(1), `max_size`: Some(2306), added: 2801, mode: `MaxEncodedLen`)
+	/// Storage: `ParachainSystem::RelevantMessagingState` (r:1 w:0)
+	/// Proof: `ParachainSystem::RelevantMessagingState` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Federation::Announcements` (r:1 w:1)
+	/// Proof: `Federation::Announcements` (`max_values`: None, `max_size`: Some(3862), added: 6337, mode: `MaxEncodedLen`)
+	/// Storage: `XcmpQueue::OutboundXcmpMessages` (r:0 w:1)
+	/// Proof: `XcmpQueue::OutboundXcmpMessages` (`max_values`: None, `max_size`: Some(65570), added: 68045, mode: `MaxEncodedLen`)
+	/// The range of component `n` is `[1, 120]`.
+	fn send_announcement(n: u32, ) -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `543 + n * (53 ±0)`
+		//  Estimated: `7327 + n * (2523 ±0)`
+		// Minimum execution time: 135_798_000 picoseconds.
+		Weight::from_parts(259_359_965, 7327)
+			// Standard Error: 261_443
+			.saturating_add(Weight::from_parts(18_288_952, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2523).saturating_mul(n.into()))
+	}
+	/// Storage: `Federation::Announcements` (r:17 w:0)
+	/// Proof: `Federation::Announcements` (`max_values`: None, `max_size`: Some(3862), added: 6337, mode: `MaxEncodedLen`)
+	fn find_overdue_announcement() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `62020`
+		//  Estimated: `108719`
+		// Minimum execution time: 133_446_000 picoseconds.
+		Weight::from_parts(172_829_000, 108719)
+			.saturating_add(T::DbWeight::get().reads(17_u64))
+	}
+	/// Storage: `Federation::Announcements` (r:1 w:1)
+	/// Proof: `Federation::Announcements` (`max_values`: None, `max_size`: Some(3862), added: 6337, mode: `MaxEncodedLen`)
+	/// Storage: `ParachainSystem::ValidationData` (r:1 w:0)
+	/// Proof: `ParachainSystem::ValidationData` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `ParachainSystem::LastRelayChainBlockNumber` (r:1 w:0)
+	/// Proof: `ParachainSystem::LastRelayChainBlockNumber` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Federation::Coordinator` (r:1 w:0)
+	/// Proof: `Federation::Coordinator` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `XcmpQueue::OutboundXcmpStatus` (r:1 w:1)
+	/// Proof: `XcmpQueue::OutboundXcmpStatus` (`max_values`: Some(1), `max_size`: Some(2306), added: 2801, mode: `MaxEncodedLen`)
+	/// Storage: `ParachainSystem::RelevantMessagingState` (r:1 w:0)
+	/// Proof: `ParachainSystem::RelevantMessagingState` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `XcmpQueue::OutboundXcmpMessages` (r:0 w:1)
+	/// Proof: `XcmpQueue::OutboundXcmpMessages` (`max_values`: None, `max_size`: Some(65570), added: 68045, mode: `MaxEncodedLen`)
+	fn resend_announcement() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `4408`
+		//  Estimated: `7327`
+		// Minimum execution time: 83_178_000 picoseconds.
+		Weight::from_parts(94_774_000, 7327)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Storage: `Federation::Coordinator` (r:1 w:0)
+	/// Proof: `Federation::Coordinator` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::Announcements` (r:1 w:1)
+	/// Proof: `Federation::Announcements` (`max_values`: None, `max_size`: Some(3862), added: 6337, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::CounterForAnnouncements` (r:1 w:1)
+	/// Proof: `Federation::CounterForAnnouncements` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	fn announcement_noted() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `3970`
+		//  Estimated: `7327`
+		// Minimum execution time: 22_971_000 picoseconds.
+		Weight::from_parts(28_161_000, 7327)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Federation::Coordinator` (r:0 w:1)
 	/// Proof: `Federation::Coordinator` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -65,16 +170,18 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 7_731_000 picoseconds.
-		Weight::from_parts(8_943_000, 0)
+		// Minimum execution time: 8_354_000 picoseconds.
+		Weight::from_parts(11_300_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Federation::QueueHead` (r:1 w:0)
 	/// Proof: `Federation::QueueHead` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `Federation::QueueTail` (r:1 w:1)
 	/// Proof: `Federation::QueueTail` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::OpenQueriesOf` (r:1 w:1)
+	/// Proof: `Federation::OpenQueriesOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `Federation::NextQuery` (r:1 w:1)
 	/// Proof: `Federation::NextQuery` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
@@ -110,7 +217,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Federation::DeadlineQueue` (r:0 w:1)
 	/// Proof: `Federation::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Federation::Queries` (r:0 w:1)
-	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1407), added: 3882, mode: `MaxEncodedLen`)
+	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1419), added: 3894, mode: `MaxEncodedLen`)
 	/// Storage: `Federation::AnswerCounts` (r:0 w:1)
 	/// Proof: `Federation::AnswerCounts` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `XcmpQueue::OutboundXcmpMessages` (r:0 w:1)
@@ -119,13 +226,17 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `55055`
 		//  Estimated: `370654`
-		// Minimum execution time: 1_823_692_000 picoseconds.
-		Weight::from_parts(1_929_100_000, 370654)
-			.saturating_add(T::DbWeight::get().reads(413_u64))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+		// Minimum execution time: 1_974_813_000 picoseconds.
+		Weight::from_parts(2_138_709_000, 370654)
+			.saturating_add(T::DbWeight::get().reads(414_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `Federation::Coordinator` (r:1 w:0)
 	/// Proof: `Federation::Coordinator` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ParachainSystem::ValidationData` (r:1 w:0)
+	/// Proof: `ParachainSystem::ValidationData` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `ParachainSystem::LastRelayChainBlockNumber` (r:1 w:0)
+	/// Proof: `ParachainSystem::LastRelayChainBlockNumber` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `Records::Patients` (r:1 w:0)
 	/// Proof: `Records::Patients` (`max_values`: None, `max_size`: Some(89), added: 2564, mode: `MaxEncodedLen`)
 	/// Storage: `Access::LiveGrants` (r:1 w:0)
@@ -154,21 +265,168 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `55055`
 		//  Estimated: `370654`
-		// Minimum execution time: 1_900_064_000 picoseconds.
-		Weight::from_parts(2_089_152_000, 370654)
-			.saturating_add(T::DbWeight::get().reads(407_u64))
+		// Minimum execution time: 2_037_491_000 picoseconds.
+		Weight::from_parts(3_109_184_000, 370654)
+			.saturating_add(T::DbWeight::get().reads(409_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `Federation::Coordinator` (r:1 w:0)
+	/// Proof: `Federation::Coordinator` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `ParachainSystem::ValidationData` (r:1 w:0)
+	/// Proof: `ParachainSystem::ValidationData` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `ParachainSystem::LastRelayChainBlockNumber` (r:1 w:0)
+	/// Proof: `ParachainSystem::LastRelayChainBlockNumber` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
+	/// Proof: `ParachainInfo::ParachainId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Records::Patients` (r:1 w:0)
+	/// Proof: `Records::Patients` (`max_values`: None, `max_size`: Some(89), added: 2564, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Grants` (r:1 w:0)
+	/// Proof: `Access::Grants` (`max_values`: None, `max_size`: Some(1908), added: 4383, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Envelopes` (r:17 w:0)
+	/// Proof: `Access::Envelopes` (`max_values`: None, `max_size`: Some(202), added: 2677, mode: `MaxEncodedLen`)
+	/// Storage: `Records::Records` (r:16 w:0)
+	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(413), added: 2888, mode: `MaxEncodedLen`)
+	/// Storage: `Records::Voided` (r:16 w:0)
+	/// Proof: `Records::Voided` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Access::NextRequestId` (r:1 w:1)
+	/// Proof: `Access::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Deadlines` (r:1 w:1)
+	/// Proof: `Access::Deadlines` (`max_values`: None, `max_size`: Some(526), added: 3001, mode: `MaxEncodedLen`)
+	/// Storage: `Access::OpenRequests` (r:1 w:1)
+	/// Proof: `Access::OpenRequests` (`max_values`: None, `max_size`: Some(145), added: 2620, mode: `MaxEncodedLen`)
+	/// Storage: `Access::AuditLength` (r:1 w:1)
+	/// Proof: `Access::AuditLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Audit` (r:0 w:1)
+	/// Proof: `Access::Audit` (`max_values`: None, `max_size`: Some(376), added: 2851, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Requests` (r:0 w:1)
+	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(345), added: 2820, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::RemoteReads` (r:0 w:1)
+	/// Proof: `Federation::RemoteReads` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	fn serve_read() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `9838`
+		//  Estimated: `47198`
+		// Minimum execution time: 445_036_000 picoseconds.
+		Weight::from_parts(499_365_000, 47198)
+			.saturating_add(T::DbWeight::get().reads(59_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
+	}
+	/// Storage: `Federation::RemoteReads` (r:1 w:1)
+	/// Proof: `Federation::RemoteReads` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `ParachainSystem::ValidationData` (r:1 w:0)
+	/// Proof: `ParachainSystem::ValidationData` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `ParachainSystem::LastRelayChainBlockNumber` (r:1 w:0)
+	/// Proof: `ParachainSystem::LastRelayChainBlockNumber` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Access::Requests` (r:1 w:0)
+	/// Proof: `Access::Requests` (`max_values`: None, `max_size`: Some(345), added: 2820, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Grants` (r:1 w:0)
+	/// Proof: `Access::Grants` (`max_values`: None, `max_size`: Some(1908), added: 4383, mode: `MaxEncodedLen`)
+	/// Storage: `Records::Records` (r:16 w:0)
+	/// Proof: `Records::Records` (`max_values`: None, `max_size`: Some(413), added: 2888, mode: `MaxEncodedLen`)
+	/// Storage: `Records::Voided` (r:16 w:0)
+	/// Proof: `Records::Voided` (`max_values`: None, `max_size`: Some(20), added: 2495, mode: `MaxEncodedLen`)
+	/// Storage: `Access::Envelopes` (r:16 w:0)
+	/// Proof: `Access::Envelopes` (`max_values`: None, `max_size`: Some(202), added: 2677, mode: `MaxEncodedLen`)
+	/// Storage: `Access::CapsuleFragments` (r:528 w:0)
+	/// Proof: `Access::CapsuleFragments` (`max_values`: None, `max_size`: Some(462), added: 2937, mode: `MaxEncodedLen`)
+	/// Storage: `Access::AuditLength` (r:1 w:1)
+	/// Proof: `Access::AuditLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
+	/// Proof: `ParachainInfo::ParachainId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `XcmpQueue::OutboundXcmpStatus` (r:1 w:1)
+	/// Proof: `XcmpQueue::OutboundXcmpStatus` (`max_values`: Some(1), `max_size`: Some(2306), added: 2801, mode: `MaxEncodedLen`)
+	/// Storage: `ParachainSystem::RelevantMessagingState` (r:1 w:0)
+	/// Proof: `ParachainSystem::RelevantMessagingState` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Access::Audit` (r:0 w:1)
+	/// Proof: `Access::Audit` (`max_values`: None, `max_size`: Some(376), added: 2851, mode: `MaxEncodedLen`)
+	/// Storage: `XcmpQueue::OutboundXcmpMessages` (r:0 w:2)
+	/// Proof: `XcmpQueue::OutboundXcmpMessages` (`max_values`: None, `max_size`: Some(65570), added: 68045, mode: `MaxEncodedLen`)
+	fn read_fulfilled() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `32028`
+		//  Estimated: `1551726`
+		// Minimum execution time: 4_078_170_000 picoseconds.
+		Weight::from_parts(4_468_954_000, 1551726)
+			.saturating_add(T::DbWeight::get().reads(585_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	fn send_read() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `32028`
+		//  Estimated: `1551726`
+		// Minimum execution time: 4_078_170_000 picoseconds.
+		Weight::from_parts(4_468_954_000, 1551726)
+			.saturating_add(T::DbWeight::get().reads(585_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	/// Storage: `Federation::RemoteReads` (r:1 w:1)
+	/// Proof: `Federation::RemoteReads` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `ParachainSystem::ValidationData` (r:1 w:0)
+	/// Proof: `ParachainSystem::ValidationData` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `ParachainSystem::LastRelayChainBlockNumber` (r:1 w:0)
+	/// Proof: `ParachainSystem::LastRelayChainBlockNumber` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Access::AuditLength` (r:1 w:1)
+	/// Proof: `Access::AuditLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
+	/// Proof: `ParachainInfo::ParachainId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `XcmpQueue::OutboundXcmpStatus` (r:1 w:1)
+	/// Proof: `XcmpQueue::OutboundXcmpStatus` (`max_values`: Some(1), `max_size`: Some(2306), added: 2801, mode: `MaxEncodedLen`)
+	/// Storage: `ParachainSystem::RelevantMessagingState` (r:1 w:0)
+	/// Proof: `ParachainSystem::RelevantMessagingState` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Access::Audit` (r:0 w:1)
+	/// Proof: `Access::Audit` (`max_values`: None, `max_size`: Some(376), added: 2851, mode: `MaxEncodedLen`)
+	/// Storage: `XcmpQueue::OutboundXcmpMessages` (r:0 w:1)
+	/// Proof: `XcmpQueue::OutboundXcmpMessages` (`max_values`: None, `max_size`: Some(65570), added: 68045, mode: `MaxEncodedLen`)
+	fn read_ended() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `506`
+		//  Estimated: `3791`
+		// Minimum execution time: 78_787_000 picoseconds.
+		Weight::from_parts(91_846_000, 3791)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
+	/// Proof: `ParachainInfo::ParachainId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::Queries` (r:1 w:1)
+	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1419), added: 3894, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::ReadAnswers` (r:1 w:1)
+	/// Proof: `Federation::ReadAnswers` (`max_values`: None, `max_size`: Some(138), added: 2613, mode: `MaxEncodedLen`)
+	/// Storage: `Access::AuditLength` (r:1 w:1)
+	/// Proof: `Access::AuditLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::OpenQueriesOf` (r:1 w:1)
+	/// Proof: `Federation::OpenQueriesOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `ParachainSystem::ValidationData` (r:1 w:0)
+	/// Proof: `ParachainSystem::ValidationData` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `ParachainSystem::LastRelayChainBlockNumber` (r:1 w:0)
+	/// Proof: `ParachainSystem::LastRelayChainBlockNumber` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
+	/// Storage: `Access::Audit` (r:0 w:1)
+	/// Proof: `Access::Audit` (`max_values`: None, `max_size`: Some(376), added: 2851, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::ReadRecords` (r:0 w:1)
+	/// Proof: `Federation::ReadRecords` (`max_values`: None, `max_size`: Some(5394), added: 7869, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::AnswerCounts` (r:0 w:1)
+	/// Proof: `Federation::AnswerCounts` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
+	fn take_read_answer() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `775`
+		//  Estimated: `4884`
+		// Minimum execution time: 109_149_000 picoseconds.
+		Weight::from_parts(126_812_000, 4884)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Federation::Coordinator` (r:1 w:0)
 	/// Proof: `Federation::Coordinator` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
 	/// Proof: `ParachainInfo::ParachainId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Federation::Queries` (r:1 w:1)
-	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1407), added: 3882, mode: `MaxEncodedLen`)
+	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1419), added: 3894, mode: `MaxEncodedLen`)
 	/// Storage: `Federation::AnswerCounts` (r:64 w:0)
 	/// Proof: `Federation::AnswerCounts` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditLength` (r:1 w:1)
 	/// Proof: `Access::AuditLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::OpenQueriesOf` (r:1 w:1)
+	/// Proof: `Federation::OpenQueriesOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainSystem::ValidationData` (r:1 w:0)
 	/// Proof: `ParachainSystem::ValidationData` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `ParachainSystem::LastRelayChainBlockNumber` (r:1 w:0)
@@ -178,26 +436,28 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `a` is `[0, 64]`.
 	fn query_routed(a: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `692 + a * (27 ±0)`
-		//  Estimated: `4872 + a * (2507 ±0)`
-		// Minimum execution time: 57_174_000 picoseconds.
-		Weight::from_parts(94_054_411, 4872)
-			// Standard Error: 129_284
-			.saturating_add(Weight::from_parts(13_377_142, 0).saturating_mul(a.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		//  Measured:  `766 + a * (27 ±0)`
+		//  Estimated: `4884 + a * (2507 ±0)`
+		// Minimum execution time: 62_802_000 picoseconds.
+		Weight::from_parts(94_144_544, 4884)
+			// Standard Error: 254_835
+			.saturating_add(Weight::from_parts(15_698_132, 0).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 2507).saturating_mul(a.into()))
 	}
 	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
 	/// Proof: `ParachainInfo::ParachainId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Federation::Queries` (r:1 w:1)
-	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1407), added: 3882, mode: `MaxEncodedLen`)
+	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1419), added: 3894, mode: `MaxEncodedLen`)
 	/// Storage: `Federation::Answers` (r:1 w:1)
 	/// Proof: `Federation::Answers` (`max_values`: None, `max_size`: Some(17697), added: 20172, mode: `MaxEncodedLen`)
 	/// Storage: `Access::AuditLength` (r:1 w:1)
 	/// Proof: `Access::AuditLength` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::OpenQueriesOf` (r:1 w:1)
+	/// Proof: `Federation::OpenQueriesOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainSystem::ValidationData` (r:1 w:0)
 	/// Proof: `ParachainSystem::ValidationData` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `ParachainSystem::LastRelayChainBlockNumber` (r:1 w:0)
@@ -208,31 +468,33 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Federation::AnswerCounts` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	fn take_answer() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `8027`
+		//  Measured:  `8101`
 		//  Estimated: `21162`
-		// Minimum execution time: 149_438_000 picoseconds.
-		Weight::from_parts(165_888_000, 21162)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+		// Minimum execution time: 160_826_000 picoseconds.
+		Weight::from_parts(186_393_000, 21162)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `Federation::Queries` (r:1 w:1)
-	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1407), added: 3882, mode: `MaxEncodedLen`)
+	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1419), added: 3894, mode: `MaxEncodedLen`)
 	/// Storage: `Federation::Answers` (r:65 w:65)
 	/// Proof: `Federation::Answers` (`max_values`: None, `max_size`: Some(17697), added: 20172, mode: `MaxEncodedLen`)
 	/// Storage: `Federation::AnswerCounts` (r:65 w:65)
 	/// Proof: `Federation::AnswerCounts` (`max_values`: None, `max_size`: Some(32), added: 2507, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(175), added: 2650, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainInfo::ParachainId` (r:1 w:0)
 	/// Proof: `ParachainInfo::ParachainId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::ReadAnswers` (r:0 w:1)
+	/// Proof: `Federation::ReadAnswers` (`max_values`: None, `max_size`: Some(138), added: 2613, mode: `MaxEncodedLen`)
 	fn dismiss_query() -> Weight {
 		// Proof size summary in bytes:
 		//  Measured:  `5277`
 		//  Estimated: `1312170`
-		// Minimum execution time: 283_243_000 picoseconds.
-		Weight::from_parts(307_158_000, 1312170)
+		// Minimum execution time: 327_746_000 picoseconds.
+		Weight::from_parts(365_199_000, 1312170)
 			.saturating_add(T::DbWeight::get().reads(133_u64))
-			.saturating_add(T::DbWeight::get().writes(132_u64))
+			.saturating_add(T::DbWeight::get().writes(133_u64))
 	}
 	/// Storage: `Federation::QueueHead` (r:1 w:1)
 	/// Proof: `Federation::QueueHead` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
@@ -241,7 +503,9 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Federation::DeadlineQueue` (r:32 w:32)
 	/// Proof: `Federation::DeadlineQueue` (`max_values`: None, `max_size`: Some(28), added: 2503, mode: `MaxEncodedLen`)
 	/// Storage: `Federation::Queries` (r:32 w:32)
-	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1407), added: 3882, mode: `MaxEncodedLen`)
+	/// Proof: `Federation::Queries` (`max_values`: None, `max_size`: Some(1419), added: 3894, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::OpenQueriesOf` (r:32 w:32)
+	/// Proof: `Federation::OpenQueriesOf` (`max_values`: None, `max_size`: Some(52), added: 2527, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainSystem::ValidationData` (r:1 w:0)
 	/// Proof: `ParachainSystem::ValidationData` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	/// Storage: `ParachainSystem::LastRelayChainBlockNumber` (r:1 w:0)
@@ -251,161 +515,120 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 32]`.
 	fn on_initialize(n: u32, ) -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `294 + n * (84 ±0)`
-		//  Estimated: `1779 + n * (3882 ±0)`
-		// Minimum execution time: 3_235_000 picoseconds.
-		Weight::from_parts(43_573_732, 1779)
-			// Standard Error: 197_734
-			.saturating_add(Weight::from_parts(20_607_969, 0).saturating_mul(n.into()))
+		//  Measured:  `239 + n * (215 ±0)`
+		//  Estimated: `1725 + n * (3894 ±0)`
+		// Minimum execution time: 3_751_000 picoseconds.
+		Weight::from_parts(29_642_060, 1725)
+			// Standard Error: 543_212
+			.saturating_add(Weight::from_parts(38_222_822, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3882).saturating_mul(n.into()))
-	}
-	fn serve_read() -> Weight {
-		Weight::from_parts(500_000_000, 200_000)
-			.saturating_add(T::DbWeight::get().reads(60_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
-	}
-	fn take_read_answer() -> Weight {
-		Weight::from_parts(200_000_000, 30_000)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
-	}
-	fn read_fulfilled() -> Weight {
-		Weight::from_parts(2_000_000_000, 300_000)
-			.saturating_add(T::DbWeight::get().reads(240_u64))
-			.saturating_add(T::DbWeight::get().writes(20_u64))
-	}
-	fn read_ended() -> Weight {
-		Weight::from_parts(100_000_000, 10_000)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
-	}
-	fn queue_announcement() -> Weight {
-		Weight::from_parts(20_000_000, 3000)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
-	}
-	fn send_announcement(n: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 70000)
-			.saturating_add(Weight::from_parts(20_000_000, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(8_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(n.into())))
-	}
-	fn find_overdue_announcement() -> Weight {
-		Weight::from_parts(60_000_000, 70000)
-			.saturating_add(T::DbWeight::get().reads(17_u64))
-	}
-	fn resend_announcement() -> Weight {
-		Weight::from_parts(200_000_000, 70000)
-			.saturating_add(T::DbWeight::get().reads(20_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
-	}
-	fn announcement_noted() -> Weight {
-		Weight::from_parts(40_000_000, 8000)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3894).saturating_mul(n.into()))
 	}
 }
 
 /// Weights for `pallet_federation` with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn announce_patient() -> Weight {
-		Weight::from_parts(57_556_000, 3791)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn set_coordinator() -> Weight {
-		Weight::from_parts(8_943_000, 0)
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-	}
-	fn query() -> Weight {
-		Weight::from_parts(1_929_100_000, 370654)
-			.saturating_add(RocksDbWeight::get().reads(413_u64))
-			.saturating_add(RocksDbWeight::get().writes(11_u64))
-	}
-	fn serve_query() -> Weight {
-		Weight::from_parts(2_089_152_000, 370654)
-			.saturating_add(RocksDbWeight::get().reads(407_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn query_routed(a: u32, ) -> Weight {
-		Weight::from_parts(94_054_411, 4872)
-			.saturating_add(Weight::from_parts(13_377_142, 0).saturating_mul(a.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(a.into())))
-			.saturating_add(Weight::from_parts(0, 2507).saturating_mul(a.into()))
-	}
-	fn take_answer() -> Weight {
-		Weight::from_parts(165_888_000, 21162)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
-	}
-	fn dismiss_query() -> Weight {
-		Weight::from_parts(307_158_000, 1312170)
-			.saturating_add(RocksDbWeight::get().reads(133_u64))
-			.saturating_add(RocksDbWeight::get().writes(132_u64))
-	}
-	fn on_initialize(n: u32, ) -> Weight {
-		Weight::from_parts(43_573_732, 1779)
-			.saturating_add(Weight::from_parts(20_607_969, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
-			.saturating_add(Weight::from_parts(0, 3882).saturating_mul(n.into()))
-	}
-	fn serve_read() -> Weight {
-		Weight::from_parts(500_000_000, 200_000)
-			.saturating_add(RocksDbWeight::get().reads(60_u64))
-			.saturating_add(RocksDbWeight::get().writes(12_u64))
-	}
-	fn take_read_answer() -> Weight {
-		Weight::from_parts(200_000_000, 30_000)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
-	}
-	fn read_fulfilled() -> Weight {
-		Weight::from_parts(2_000_000_000, 300_000)
-			.saturating_add(RocksDbWeight::get().reads(240_u64))
-			.saturating_add(RocksDbWeight::get().writes(20_u64))
-	}
-	fn read_ended() -> Weight {
-		Weight::from_parts(100_000_000, 10_000)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+		Weight::from_parts(125_848_000, 7327)
+			.saturating_add(RocksDbWeight::get().reads(10_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn queue_announcement() -> Weight {
-		Weight::from_parts(20_000_000, 3000)
+		Weight::from_parts(16_926_000, 3513)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn send_announcement(n: u32, ) -> Weight {
-		Weight::from_parts(100_000_000, 70000)
-			.saturating_add(Weight::from_parts(20_000_000, 0).saturating_mul(n.into()))
+		Weight::from_parts(259_359_965, 7327)
+			.saturating_add(Weight::from_parts(18_288_952, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
-			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 2523).saturating_mul(n.into()))
 	}
 	fn find_overdue_announcement() -> Weight {
-		Weight::from_parts(60_000_000, 70000)
+		Weight::from_parts(172_829_000, 108719)
 			.saturating_add(RocksDbWeight::get().reads(17_u64))
 	}
 	fn resend_announcement() -> Weight {
-		Weight::from_parts(200_000_000, 70000)
-			.saturating_add(RocksDbWeight::get().reads(20_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(94_774_000, 7327)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn announcement_noted() -> Weight {
-		Weight::from_parts(40_000_000, 8000)
+		Weight::from_parts(28_161_000, 7327)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
+	}
+	fn set_coordinator() -> Weight {
+		Weight::from_parts(11_300_000, 0)
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn query() -> Weight {
+		Weight::from_parts(2_138_709_000, 370654)
+			.saturating_add(RocksDbWeight::get().reads(414_u64))
+			.saturating_add(RocksDbWeight::get().writes(12_u64))
+	}
+	fn serve_query() -> Weight {
+		Weight::from_parts(3_109_184_000, 370654)
+			.saturating_add(RocksDbWeight::get().reads(409_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn serve_read() -> Weight {
+		Weight::from_parts(499_365_000, 47198)
+			.saturating_add(RocksDbWeight::get().reads(59_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
+	}
+	fn read_fulfilled() -> Weight {
+		Weight::from_parts(4_468_954_000, 1551726)
+			.saturating_add(RocksDbWeight::get().reads(585_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+	}
+	fn send_read() -> Weight {
+		Weight::from_parts(4_468_954_000, 1551726)
+			.saturating_add(RocksDbWeight::get().reads(585_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+	}
+	fn read_ended() -> Weight {
+		Weight::from_parts(91_846_000, 3791)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
+	}
+	fn take_read_answer() -> Weight {
+		Weight::from_parts(126_812_000, 4884)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
+	}
+	fn query_routed(a: u32, ) -> Weight {
+		Weight::from_parts(94_144_544, 4884)
+			.saturating_add(Weight::from_parts(15_698_132, 0).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(a.into())))
+			.saturating_add(Weight::from_parts(0, 2507).saturating_mul(a.into()))
+	}
+	fn take_answer() -> Weight {
+		Weight::from_parts(186_393_000, 21162)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
+	}
+	fn dismiss_query() -> Weight {
+		Weight::from_parts(365_199_000, 1312170)
+			.saturating_add(RocksDbWeight::get().reads(133_u64))
+			.saturating_add(RocksDbWeight::get().writes(133_u64))
+	}
+	fn on_initialize(n: u32, ) -> Weight {
+		Weight::from_parts(29_642_060, 1725)
+			.saturating_add(Weight::from_parts(38_222_822, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3894).saturating_mul(n.into()))
 	}
 }
