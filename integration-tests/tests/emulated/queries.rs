@@ -55,7 +55,7 @@ fn ask(patient: &str) -> u64 {
 
 /// How query `nonce` ended in region A, if it did: from its `QueryEnded` events (there is at
 /// most one). Call it in region A.
-fn ended(nonce: u64) -> Vec<Outcome> {
+pub(crate) fn ended(nonce: u64) -> Vec<Outcome> {
 	System::events()
 		.into_iter()
 		.filter_map(|record| match record.event {

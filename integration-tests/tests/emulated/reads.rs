@@ -4,6 +4,7 @@
 //! envelope and capsule fragments. The proxies are played by their accounts here: the chain
 //! carries their fragments unread, and the network test runs the real proxies.
 
+use crate::queries::ended;
 use medfed_integration_tests::{
 	region, xcm_emulator::TestExt, CoordinatorPara, RegionAPara, RegionBPara, REGION_A, REGION_B,
 };
@@ -70,19 +71,6 @@ fn opened_for(query: QueryId) -> u64 {
 			_ => None,
 		})
 		.expect("region B opened a request for the read")
-}
-
-/// How query `nonce` ended in region A. Call it in region A.
-fn ended(nonce: u64) -> Vec<Outcome> {
-	System::events()
-		.into_iter()
-		.filter_map(|record| match record.event {
-			RuntimeEvent::Federation(pallet_federation::Event::QueryEnded { query, outcome })
-				if query == (QueryId { region: REGION_A, nonce }) =>
-				Some(outcome),
-			_ => None,
-		})
-		.collect()
 }
 
 /// The proxy's capsule fragment for `record` of `request`: placeholder bytes of a real

@@ -21,6 +21,26 @@ fn fill_regions<T: Config>(first: ParaId, n: u32) -> Result<(), BenchmarkError> 
 	Ok(())
 }
 
+/// A region's origin and para id in a federation of `MaxRegions` regions, and every region but
+/// it: the entry of a patient listed everywhere else.
+fn region_of_a_full_federation<T: Config>(
+) -> Result<(T::RuntimeOrigin, ParaId, BoundedVec<ParaId, T::MaxRegions>), BenchmarkError> {
+	let origin =
+		T::RegionOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+	let caller =
+		T::RegionOrigin::try_origin(origin.clone()).map_err(|_| BenchmarkError::Weightless)?;
+	if !Regions::<T>::contains_key(caller) {
+		Pallet::<T>::do_add_region(caller, longest_name::<T>())
+			.map_err(|_| BenchmarkError::Stop("cannot add the caller's region"))?;
+	}
+	fill_regions::<T>(10_000, T::MaxRegions::get())?;
+	let others: Vec<ParaId> = Regions::<T>::iter_keys().filter(|r| *r != caller).collect();
+	let listed = others
+		.try_into()
+		.map_err(|_| BenchmarkError::Stop("more regions than MaxRegions"))?;
+	Ok((origin, caller, listed))
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -28,20 +48,8 @@ mod benchmarks {
 	/// Noting a patient already listed in every region but the caller's.
 	#[benchmark]
 	fn note_patient() -> Result<(), BenchmarkError> {
-		let origin =
-			T::RegionOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let caller =
-			T::RegionOrigin::try_origin(origin.clone()).map_err(|_| BenchmarkError::Weightless)?;
-		if !Regions::<T>::contains_key(caller) {
-			Pallet::<T>::do_add_region(caller, longest_name::<T>())
-				.map_err(|_| BenchmarkError::Stop("cannot add the caller's region"))?;
-		}
-		fill_regions::<T>(10_000, T::MaxRegions::get())?;
+		let (origin, caller, listed) = region_of_a_full_federation::<T>()?;
 		let patient: T::AccountId = account("patient", 0, 0);
-		let others: Vec<ParaId> = Regions::<T>::iter_keys().filter(|r| *r != caller).collect();
-		let listed: BoundedVec<ParaId, T::MaxRegions> = others
-			.try_into()
-			.map_err(|_| BenchmarkError::Stop("more regions than MaxRegions"))?;
 		PatientRegions::<T>::insert(&patient, listed);
 
 		#[extrinsic_call]
@@ -55,20 +63,8 @@ mod benchmarks {
 	/// acknowledgement to the caller over an open channel.
 	#[benchmark]
 	fn note_patients(n: Linear<1, MAX_ANNOUNCEMENT_PATIENTS>) -> Result<(), BenchmarkError> {
-		let origin =
-			T::RegionOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let caller =
-			T::RegionOrigin::try_origin(origin.clone()).map_err(|_| BenchmarkError::Weightless)?;
-		if !Regions::<T>::contains_key(caller) {
-			Pallet::<T>::do_add_region(caller, longest_name::<T>())
-				.map_err(|_| BenchmarkError::Stop("cannot add the caller's region"))?;
-		}
-		fill_regions::<T>(10_000, T::MaxRegions::get())?;
+		let (origin, caller, listed) = region_of_a_full_federation::<T>()?;
 		T::BenchmarkHelper::open_channel(caller);
-		let others: Vec<ParaId> = Regions::<T>::iter_keys().filter(|r| *r != caller).collect();
-		let listed: BoundedVec<ParaId, T::MaxRegions> = others
-			.try_into()
-			.map_err(|_| BenchmarkError::Stop("more regions than MaxRegions"))?;
 		let patients: Vec<T::AccountId> = (0..n).map(|i| account("patient", i, 0)).collect();
 		for patient in &patients {
 			PatientRegions::<T>::insert(patient, listed.clone());

@@ -237,14 +237,19 @@ fn remove_region_needs_the_admin_origin() {
 	});
 }
 
-/// The Transact calls sent so far, with their destinations.
+/// The Transact calls sent so far, with their destinations: query messages, each within the
+/// query weight limit.
 fn sent_calls() -> Vec<(ParaId, Vec<u8>)> {
+	sent_calls_within(query::QUERY_WEIGHT_LIMIT)
+}
+
+/// The Transact calls sent so far, with their destinations, each checked to ask for `limit`.
+fn sent_calls_within((ref_time, proof_size): (u64, u64)) -> Vec<(ParaId, Vec<u8>)> {
 	Sent::get()
 		.into_iter()
 		.map(|(para, message)| match &message.0[..] {
 			[UnpaidExecution { weight_limit: Limited(limit), check_origin: None }, Transact { origin_kind: OriginKind::Xcm, call, .. }] =>
 			{
-				let (ref_time, proof_size) = query::QUERY_WEIGHT_LIMIT;
 				assert_eq!(*limit, Weight::from_parts(ref_time, proof_size));
 				(para, call.encoded().to_vec())
 			},
@@ -369,18 +374,7 @@ fn route_query_refuses_a_parachain_that_is_not_a_region_and_a_person() {
 
 /// The acknowledgements sent so far: (region, `Federation.announcement_noted` call).
 fn acknowledgements() -> Vec<(ParaId, Vec<u8>)> {
-	Sent::get()
-		.into_iter()
-		.map(|(para, message)| match &message.0[..] {
-			[UnpaidExecution { weight_limit: Limited(limit), check_origin: None }, Transact { origin_kind: OriginKind::Xcm, call, .. }] =>
-			{
-				let (ref_time, proof_size) = coordinator::ANNOUNCEMENT_NOTED_WEIGHT_LIMIT;
-				assert_eq!(*limit, Weight::from_parts(ref_time, proof_size));
-				(para, call.encoded().to_vec())
-			},
-			other => panic!("unexpected message {other:?}"),
-		})
-		.collect()
+	sent_calls_within(coordinator::ANNOUNCEMENT_NOTED_WEIGHT_LIMIT)
 }
 
 #[test]

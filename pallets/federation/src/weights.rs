@@ -6,7 +6,7 @@
 //! Steps: 50, repeat: 20, wasm execution: Compiled.
 //!
 //! Command:
-//! /root/.cache/medfed/target/benchmarks/medfed-node benchmark pallet --runtime /root/.cache/medfed/target/medfed/region-runtime-bench.wasm --genesis-builder runtime --genesis-builder-preset development --pallet pallet_federation --extrinsic * --steps 50 --repeat 20 --template scripts/weight-template.hbs --output /tmp/tmp.hxBZZN6WTH/0.rs 
+//! /root/.cache/medfed/target/benchmarks/medfed-node benchmark pallet --runtime /root/.cache/medfed/target/medfed/region-runtime-bench.wasm --genesis-builder runtime --genesis-builder-preset development --pallet pallet_federation --extrinsic * --steps 50 --repeat 20 --template scripts/weight-template.hbs --output /tmp/tmp.kinnqmHuJa/0.rs 
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens, unused_imports, missing_docs)]
@@ -65,8 +65,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `223`
 		//  Estimated: `7327`
-		// Minimum execution time: 69_571_000 picoseconds.
-		Weight::from_parts(125_848_000, 7327)
+		// Minimum execution time: 64_620_000 picoseconds.
+		Weight::from_parts(75_684_000, 7327)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -78,8 +78,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `4`
 		//  Estimated: `3513`
-		// Minimum execution time: 9_334_000 picoseconds.
-		Weight::from_parts(16_926_000, 3513)
+		// Minimum execution time: 8_836_000 picoseconds.
+		Weight::from_parts(10_250_000, 3513)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -106,10 +106,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `543 + n * (53 ±0)`
 		//  Estimated: `7327 + n * (2523 ±0)`
-		// Minimum execution time: 135_798_000 picoseconds.
-		Weight::from_parts(259_359_965, 7327)
-			// Standard Error: 261_443
-			.saturating_add(Weight::from_parts(18_288_952, 0).saturating_mul(n.into()))
+		// Minimum execution time: 93_833_000 picoseconds.
+		Weight::from_parts(71_844_094, 7327)
+			// Standard Error: 207_167
+			.saturating_add(Weight::from_parts(17_526_822, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -122,8 +122,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `62020`
 		//  Estimated: `108719`
-		// Minimum execution time: 133_446_000 picoseconds.
-		Weight::from_parts(172_829_000, 108719)
+		// Minimum execution time: 135_389_000 picoseconds.
+		Weight::from_parts(153_430_000, 108719)
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 	}
 	/// Storage: `Federation::Announcements` (r:1 w:1)
@@ -144,8 +144,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `4408`
 		//  Estimated: `7327`
-		// Minimum execution time: 83_178_000 picoseconds.
-		Weight::from_parts(94_774_000, 7327)
+		// Minimum execution time: 89_648_000 picoseconds.
+		Weight::from_parts(140_564_000, 7327)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -159,8 +159,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `3970`
 		//  Estimated: `7327`
-		// Minimum execution time: 22_971_000 picoseconds.
-		Weight::from_parts(28_161_000, 7327)
+		// Minimum execution time: 23_545_000 picoseconds.
+		Weight::from_parts(29_379_000, 7327)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -170,8 +170,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 8_354_000 picoseconds.
-		Weight::from_parts(11_300_000, 0)
+		// Minimum execution time: 8_276_000 picoseconds.
+		Weight::from_parts(11_275_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `Federation::QueueHead` (r:1 w:0)
@@ -226,8 +226,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `55055`
 		//  Estimated: `370654`
-		// Minimum execution time: 1_974_813_000 picoseconds.
-		Weight::from_parts(2_138_709_000, 370654)
+		// Minimum execution time: 2_073_472_000 picoseconds.
+		Weight::from_parts(3_719_960_000, 370654)
 			.saturating_add(T::DbWeight::get().reads(414_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -265,8 +265,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `55055`
 		//  Estimated: `370654`
-		// Minimum execution time: 2_037_491_000 picoseconds.
-		Weight::from_parts(3_109_184_000, 370654)
+		// Minimum execution time: 2_052_254_000 picoseconds.
+		Weight::from_parts(2_363_387_000, 370654)
 			.saturating_add(T::DbWeight::get().reads(409_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -306,11 +306,26 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `9838`
 		//  Estimated: `47198`
-		// Minimum execution time: 445_036_000 picoseconds.
-		Weight::from_parts(499_365_000, 47198)
+		// Minimum execution time: 455_498_000 picoseconds.
+		Weight::from_parts(526_906_000, 47198)
 			.saturating_add(T::DbWeight::get().reads(59_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
+	/// Storage: `Federation::RemoteReads` (r:1 w:0)
+	/// Proof: `Federation::RemoteReads` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
+	/// Storage: `Federation::ReadyReads` (r:1 w:1)
+	/// Proof: `Federation::ReadyReads` (`max_values`: Some(1), `max_size`: Some(514), added: 1009, mode: `MaxEncodedLen`)
+	fn read_fulfilled() -> Weight {
+		// Proof size summary in bytes:
+		//  Measured:  `1232`
+		//  Estimated: `3561`
+		// Minimum execution time: 24_345_000 picoseconds.
+		Weight::from_parts(29_667_000, 3561)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `Federation::ReadyReads` (r:1 w:1)
+	/// Proof: `Federation::ReadyReads` (`max_values`: Some(1), `max_size`: Some(514), added: 1009, mode: `MaxEncodedLen`)
 	/// Storage: `Federation::RemoteReads` (r:1 w:1)
 	/// Proof: `Federation::RemoteReads` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
 	/// Storage: `ParachainSystem::ValidationData` (r:1 w:0)
@@ -341,23 +356,14 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Access::Audit` (`max_values`: None, `max_size`: Some(376), added: 2851, mode: `MaxEncodedLen`)
 	/// Storage: `XcmpQueue::OutboundXcmpMessages` (r:0 w:2)
 	/// Proof: `XcmpQueue::OutboundXcmpMessages` (`max_values`: None, `max_size`: Some(65570), added: 68045, mode: `MaxEncodedLen`)
-	fn read_fulfilled() -> Weight {
-		// Proof size summary in bytes:
-		//  Measured:  `32028`
-		//  Estimated: `1551726`
-		// Minimum execution time: 4_078_170_000 picoseconds.
-		Weight::from_parts(4_468_954_000, 1551726)
-			.saturating_add(T::DbWeight::get().reads(585_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
-	}
 	fn send_read() -> Weight {
 		// Proof size summary in bytes:
-		//  Measured:  `32028`
+		//  Measured:  `32057`
 		//  Estimated: `1551726`
-		// Minimum execution time: 4_078_170_000 picoseconds.
-		Weight::from_parts(4_468_954_000, 1551726)
-			.saturating_add(T::DbWeight::get().reads(585_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Minimum execution time: 4_693_032_000 picoseconds.
+		Weight::from_parts(5_212_239_000, 1551726)
+			.saturating_add(T::DbWeight::get().reads(586_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `Federation::RemoteReads` (r:1 w:1)
 	/// Proof: `Federation::RemoteReads` (`max_values`: None, `max_size`: Some(96), added: 2571, mode: `MaxEncodedLen`)
@@ -381,8 +387,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `506`
 		//  Estimated: `3791`
-		// Minimum execution time: 78_787_000 picoseconds.
-		Weight::from_parts(91_846_000, 3791)
+		// Minimum execution time: 89_846_000 picoseconds.
+		Weight::from_parts(160_287_000, 3791)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -410,8 +416,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `775`
 		//  Estimated: `4884`
-		// Minimum execution time: 109_149_000 picoseconds.
-		Weight::from_parts(126_812_000, 4884)
+		// Minimum execution time: 123_305_000 picoseconds.
+		Weight::from_parts(204_787_000, 4884)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -438,10 +444,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `766 + a * (27 ±0)`
 		//  Estimated: `4884 + a * (2507 ±0)`
-		// Minimum execution time: 62_802_000 picoseconds.
-		Weight::from_parts(94_144_544, 4884)
-			// Standard Error: 254_835
-			.saturating_add(Weight::from_parts(15_698_132, 0).saturating_mul(a.into()))
+		// Minimum execution time: 114_844_000 picoseconds.
+		Weight::from_parts(197_229_480, 4884)
+			// Standard Error: 501_487
+			.saturating_add(Weight::from_parts(20_324_216, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -470,8 +476,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `8101`
 		//  Estimated: `21162`
-		// Minimum execution time: 160_826_000 picoseconds.
-		Weight::from_parts(186_393_000, 21162)
+		// Minimum execution time: 188_883_000 picoseconds.
+		Weight::from_parts(328_428_000, 21162)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -491,8 +497,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `5277`
 		//  Estimated: `1312170`
-		// Minimum execution time: 327_746_000 picoseconds.
-		Weight::from_parts(365_199_000, 1312170)
+		// Minimum execution time: 384_541_000 picoseconds.
+		Weight::from_parts(567_456_000, 1312170)
 			.saturating_add(T::DbWeight::get().reads(133_u64))
 			.saturating_add(T::DbWeight::get().writes(133_u64))
 	}
@@ -517,10 +523,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof size summary in bytes:
 		//  Measured:  `239 + n * (215 ±0)`
 		//  Estimated: `1725 + n * (3894 ±0)`
-		// Minimum execution time: 3_751_000 picoseconds.
-		Weight::from_parts(29_642_060, 1725)
-			// Standard Error: 543_212
-			.saturating_add(Weight::from_parts(38_222_822, 0).saturating_mul(n.into()))
+		// Minimum execution time: 6_116_000 picoseconds.
+		Weight::from_parts(121_131_301, 1725)
+			// Standard Error: 582_268
+			.saturating_add(Weight::from_parts(35_196_356, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -532,18 +538,18 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// Weights for `pallet_federation` with RocksDB's database weights, for tests and mocks.
 impl WeightInfo for () {
 	fn announce_patient() -> Weight {
-		Weight::from_parts(125_848_000, 7327)
+		Weight::from_parts(75_684_000, 7327)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn queue_announcement() -> Weight {
-		Weight::from_parts(16_926_000, 3513)
+		Weight::from_parts(10_250_000, 3513)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn send_announcement(n: u32, ) -> Weight {
-		Weight::from_parts(259_359_965, 7327)
-			.saturating_add(Weight::from_parts(18_288_952, 0).saturating_mul(n.into()))
+		Weight::from_parts(71_844_094, 7327)
+			.saturating_add(Weight::from_parts(17_526_822, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
@@ -551,61 +557,61 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2523).saturating_mul(n.into()))
 	}
 	fn find_overdue_announcement() -> Weight {
-		Weight::from_parts(172_829_000, 108719)
+		Weight::from_parts(153_430_000, 108719)
 			.saturating_add(RocksDbWeight::get().reads(17_u64))
 	}
 	fn resend_announcement() -> Weight {
-		Weight::from_parts(94_774_000, 7327)
+		Weight::from_parts(140_564_000, 7327)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn announcement_noted() -> Weight {
-		Weight::from_parts(28_161_000, 7327)
+		Weight::from_parts(29_379_000, 7327)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_coordinator() -> Weight {
-		Weight::from_parts(11_300_000, 0)
+		Weight::from_parts(11_275_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn query() -> Weight {
-		Weight::from_parts(2_138_709_000, 370654)
+		Weight::from_parts(3_719_960_000, 370654)
 			.saturating_add(RocksDbWeight::get().reads(414_u64))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	fn serve_query() -> Weight {
-		Weight::from_parts(3_109_184_000, 370654)
+		Weight::from_parts(2_363_387_000, 370654)
 			.saturating_add(RocksDbWeight::get().reads(409_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn serve_read() -> Weight {
-		Weight::from_parts(499_365_000, 47198)
+		Weight::from_parts(526_906_000, 47198)
 			.saturating_add(RocksDbWeight::get().reads(59_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn read_fulfilled() -> Weight {
-		Weight::from_parts(4_468_954_000, 1551726)
-			.saturating_add(RocksDbWeight::get().reads(585_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(29_667_000, 3561)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn send_read() -> Weight {
-		Weight::from_parts(4_468_954_000, 1551726)
-			.saturating_add(RocksDbWeight::get().reads(585_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(5_212_239_000, 1551726)
+			.saturating_add(RocksDbWeight::get().reads(586_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn read_ended() -> Weight {
-		Weight::from_parts(91_846_000, 3791)
+		Weight::from_parts(160_287_000, 3791)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn take_read_answer() -> Weight {
-		Weight::from_parts(126_812_000, 4884)
+		Weight::from_parts(204_787_000, 4884)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn query_routed(a: u32, ) -> Weight {
-		Weight::from_parts(94_144_544, 4884)
-			.saturating_add(Weight::from_parts(15_698_132, 0).saturating_mul(a.into()))
+		Weight::from_parts(197_229_480, 4884)
+			.saturating_add(Weight::from_parts(20_324_216, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
@@ -613,18 +619,18 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2507).saturating_mul(a.into()))
 	}
 	fn take_answer() -> Weight {
-		Weight::from_parts(186_393_000, 21162)
+		Weight::from_parts(328_428_000, 21162)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn dismiss_query() -> Weight {
-		Weight::from_parts(365_199_000, 1312170)
+		Weight::from_parts(567_456_000, 1312170)
 			.saturating_add(RocksDbWeight::get().reads(133_u64))
 			.saturating_add(RocksDbWeight::get().writes(133_u64))
 	}
 	fn on_initialize(n: u32, ) -> Weight {
-		Weight::from_parts(29_642_060, 1725)
-			.saturating_add(Weight::from_parts(38_222_822, 0).saturating_mul(n.into()))
+		Weight::from_parts(121_131_301, 1725)
+			.saturating_add(Weight::from_parts(35_196_356, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
