@@ -229,7 +229,7 @@ fn an_announcement_the_coordinator_refused_is_resent_until_it_is_noted() {
 /// by the benchmarked weights: how many patients a region's block registers, how many its HRMP
 /// channel to the coordinator carries a relay block (the local relay chain's 8 KiB), and how
 /// many the coordinator's message queue executes a block. The coordinator executes what two
-/// regions' channels carry several times over; a region registers more first records a block
+/// regions' channels carry at least twice over; a region registers more first records a block
 /// than its channel carries, and the rest wait in `Unannounced`, sent block after block.
 #[test]
 fn the_coordinator_executes_more_announcements_a_block_than_two_regions_channels_carry() {
