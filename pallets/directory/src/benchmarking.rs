@@ -112,26 +112,14 @@ mod benchmarks {
 	/// with an open channel, to all of them.
 	#[benchmark]
 	fn route_query(r: Linear<0, { T::MaxRegions::get() - 1 }>) -> Result<(), BenchmarkError> {
-		let origin =
-			T::RegionOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
-		let caller =
-			T::RegionOrigin::try_origin(origin.clone()).map_err(|_| BenchmarkError::Weightless)?;
-		if !Regions::<T>::contains_key(caller) {
-			Pallet::<T>::do_add_region(caller, longest_name::<T>())
-				.map_err(|_| BenchmarkError::Stop("cannot add the caller's region"))?;
-		}
-		fill_regions::<T>(10_000, T::MaxRegions::get())?;
+		let (origin, caller, mut listed) = region_of_a_full_federation::<T>()?;
 		T::BenchmarkHelper::open_channel(caller);
-		let others: Vec<ParaId> =
-			Regions::<T>::iter_keys().filter(|id| *id != caller).take(r as usize).collect();
-		for other in &others {
+		listed.truncate(r as usize);
+		for other in listed.iter() {
 			T::BenchmarkHelper::open_channel(*other);
 		}
 		let patient: T::AccountId = account("patient", 0, 0);
 		let requester: T::AccountId = account("requester", 0, 0);
-		let listed: BoundedVec<ParaId, T::MaxRegions> = others
-			.try_into()
-			.map_err(|_| BenchmarkError::Stop("more regions than MaxRegions"))?;
 		PatientRegions::<T>::insert(&patient, listed);
 
 		#[extrinsic_call]
