@@ -7,7 +7,9 @@
 
 mod common;
 
-use common::{ehr, ehr_ok, ehr_with_keystore, ok_json, temp_dir, workspace};
+use common::{
+	ehr, ehr_command_with_keystore, ehr_ok, ehr_with_keystore, ok_json, temp_dir, workspace,
+};
 use medfed_primitives::{envelope, umbral::dev, Cid};
 use sha2::{Digest, Sha256};
 use std::{
@@ -878,11 +880,12 @@ fn a_grant_opens_a_record_through_three_real_proxies() {
 	assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 	assert_eq!(std::fs::read(dir.join("read-4.json")).expect("written"), observation.as_bytes());
 
-	// A wrong capsule fragment (Eve's proxy account sends bytes that are no fragment, with
-	// Alice's and Bob's proxies answering): the record still opens with the two good ones,
-	// `ehr read` names the bad one and the complaint to make, and the chain upholds it.
+	// A wrong capsule fragment among the first two (Eve's proxy account sends bytes that are no
+	// fragment, and only Bob's proxy runs): the chain cannot check fragments, so it takes the
+	// request as fulfilled; `ehr read` waits for the grant's other proxies, and once Alice's
+	// answers the record opens with the two good ones; `ehr read` names the bad one and the
+	// complaint to make, and the chain upholds it.
 	proxies[2] = None;
-	proxies[0] = Some(start_proxy(&url, &dir, "Alice", &account("Alice")));
 	let wronged = ok(&[
 		"request",
 		"--key",
@@ -910,10 +913,53 @@ fn a_grant_opens_a_record_through_three_real_proxies() {
 			.await
 			.expect("the chain takes a fragment of the right size from a proxy of the grant");
 	});
+	runtime.block_on(async {
+		let chain = medfed_client::chain::Chain::connect(&url, Duration::from_secs(60))
+			.await
+			.expect("connects");
+		let until = Instant::now() + Duration::from_secs(120);
+		while !matches!(
+			chain.request(wronged).await.expect("reads").expect("the request").state,
+			medfed_client::chain::access::RequestState::Fulfilled { .. }
+		) {
+			assert!(
+				Instant::now() < until,
+				"Bob's fragment and Eve's did not fulfil request {wronged}"
+			);
+			tokio::time::sleep(Duration::from_millis(500)).await;
+		}
+	});
 	let wronged = wronged.to_string();
 	let read_5 = path("read-5.json");
 	let args = ["read", "--key", "dave", "--request", &wronged, "-o", &read_5, "--wait", "120"];
-	let opened = ok(&args);
+	let mut reading = ehr_command_with_keystore(&url, &ipfs, &keystore, &args)
+		.stdout(Stdio::piped())
+		.stderr(Stdio::piped())
+		.spawn()
+		.expect("ehr runs");
+	let stderr = reading.stderr.take().expect("piped");
+	let (waits, waiting_seen) = std::sync::mpsc::channel();
+	let said = std::thread::spawn(move || {
+		use std::io::BufRead;
+		let mut said = String::new();
+		for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+			if line.contains("waiting for the grant's other proxies") {
+				let _ = waits.send(());
+			}
+			said.push_str(&line);
+			said.push('\n');
+		}
+		said
+	});
+	if waiting_seen.recv_timeout(Duration::from_secs(120)).is_err() {
+		let _ = reading.kill();
+		panic!("ehr read did not wait for the other proxies: {}", said.join().expect("stderr"));
+	}
+	proxies[0] = Some(start_proxy(&url, &dir, "Alice", &account("Alice")));
+	let out = reading.wait_with_output().expect("ehr runs");
+	let said = said.join().expect("stderr");
+	assert!(out.status.success(), "ehr {args:?} failed: {said}");
+	let opened: serde_json::Value = serde_json::from_slice(&out.stdout).expect("ehr prints JSON");
 	assert_eq!(std::fs::read(dir.join("read-5.json")).expect("written"), observation.as_bytes());
 	let bad = &opened["bad_fragments"];
 	assert_eq!(bad.as_array().map(Vec::len), Some(1), "{opened}");

@@ -12,7 +12,7 @@
 use super::{args::open_keystore, storage::write_private, Context};
 use crate::{
 	chain::{
-		access::{Grant, GrantId, Request, RequestId, RequestState},
+		access::{Envelope, Grant, Request, RequestId, RequestState},
 		Chain,
 	},
 	ipfs::Ipfs,
@@ -23,7 +23,10 @@ use crate::{
 	sharing::{self, SharingError},
 };
 use anyhow::{anyhow, bail, Context as _, Result};
-use medfed_primitives::{envelope, RecordId, ResourceType};
+use medfed_primitives::{
+	envelope::{self, DocumentKey},
+	RecordId, ResourceType,
+};
 use std::{
 	io::Write,
 	path::{Path, PathBuf},
@@ -165,15 +168,14 @@ pub(super) fn open_with_good_fragments<K>(
 	}
 }
 
-/// Waits, polling once a block, until request `id` is fulfilled, at most `wait`; fails clearly
-/// if it was denied or expired, or is still open then.
+/// Waits, polling once a block, until request `id` is fulfilled, at most until `until` (`wait`
+/// seconds from the start); fails clearly if it was denied or expired, or is still open then.
 async fn wait_until_fulfilled(
 	chain: &Chain,
 	id: RequestId,
 	mut request: Request,
-	wait: Duration,
+	(until, wait): (Instant, u64),
 ) -> Result<Request> {
-	let until = Instant::now() + wait;
 	let mut block_time = None;
 	loop {
 		match request.state {
@@ -191,7 +193,7 @@ async fn wait_until_fulfilled(
 			bail!(
 				"request {id} is still open after {} s: the proxies have until block {} to \
 				 answer; run `ehr read` again later, or with a longer --wait",
-				wait.as_secs(),
+				wait,
 				request.deadline
 			);
 		}
@@ -202,8 +204,7 @@ async fn wait_until_fulfilled(
 				let step = step.max(Duration::from_secs(1));
 				eprintln!(
 					"waiting for the proxies (request {id} is due at block {}; at most {} s)…",
-					request.deadline,
-					wait.as_secs()
+					request.deadline, wait
 				);
 				block_time = Some(step);
 				step
@@ -227,22 +228,25 @@ pub(super) struct GrantKeys {
 	pub(super) grantee: umbral_pre::PublicKey,
 }
 
-/// Opens one record of a fulfilled request: its document key from the capsule fragments, its
-/// ciphertext from IPFS, checked and decrypted. Fragments set aside are added to `bad`.
-async fn open_record(
-	chain: &Chain,
-	ipfs: &Ipfs,
+/// One record's document key as the capsule fragments on chain open it.
+struct RecordKey {
+	/// The key, or why the fragments that verify do not open it.
+	key: Result<DocumentKey, SharingError>,
+	/// The fragments set aside: proxy position and fault.
+	refused: Vec<(u32, SharingError)>,
+	/// How many of the grant's proxies have sent a fragment for the record.
+	answered: usize,
+}
+
+/// Opens `record`'s document key, sealed to the grant as `sealed`, with its fragments among the
+/// request's `fragments` that verify.
+fn open_key(
 	grantee: &Identity,
-	(grant_id, grant): (GrantId, &Grant),
 	keys: &GrantKeys,
+	sealed: &Envelope,
 	record: RecordId,
 	fragments: &[(RecordId, u32, Vec<u8>)],
-	bad: &mut Vec<BadFragmentView>,
-) -> Result<(ResourceType, Zeroizing<Vec<u8>>)> {
-	let sealed = chain
-		.envelope(grant_id, record)
-		.await?
-		.ok_or_else(|| anyhow!("grant {grant_id} holds no envelope of record {record}"))?;
+) -> RecordKey {
 	let mut mine: Vec<(u32, Vec<u8>)> = fragments
 		.iter()
 		.filter(|(r, ..)| *r == record)
@@ -260,6 +264,88 @@ async fn open_record(
 			cfrags,
 		)
 	});
+	RecordKey { key, refused, answered: mine.len() }
+}
+
+/// Whether a record's key is still short of good fragments while proxies of the grant (`proxies`
+/// in all) have yet to send theirs: then waiting may open it. (A capsule or wrapped key that
+/// does not open is not cured by more fragments.)
+fn short_of_fragments(keys: &[Option<RecordKey>], proxies: usize) -> bool {
+	keys.iter().flatten().any(|k| {
+		matches!(
+			k.key,
+			Err(SharingError::NoCapsuleFragments |
+				SharingError::TooFewCapsuleFragments |
+				SharingError::RepeatedCapsuleFragments)
+		) && k.answered < proxies
+	})
+}
+
+/// Opens each record's key (`None` where its envelope could not be read) from the request's
+/// fragments on chain. While a record is short of good fragments ([`short_of_fragments`]), a
+/// block before the request's deadline may still take fragments and `until` has not come, reads
+/// them again a block later: the chain takes every proxy's fragment until the deadline and does
+/// not verify them, so a wrong one may be among the first `threshold` that fulfilled the request.
+async fn open_keys(
+	chain: &Chain,
+	(id, request): (RequestId, &Request),
+	grant: &Grant,
+	grantee: &Identity,
+	keys: &GrantKeys,
+	envelopes: &[Result<Envelope>],
+	until: Instant,
+) -> Result<Vec<Option<RecordKey>>> {
+	let mut step = None;
+	loop {
+		// The fragments and the block number from one block: a fragment comes in a block
+		// before the deadline, so none can come after the block before it.
+		let (block, number) = chain.reading_block().await?;
+		let fragments = chain.reading_at(block).capsule_fragments(id).await?;
+		let opened: Vec<Option<RecordKey>> = request
+			.records
+			.iter()
+			.zip(envelopes)
+			.map(|(record, sealed)| {
+				let sealed = sealed.as_ref().ok()?;
+				Some(open_key(grantee, keys, sealed, *record, &fragments))
+			})
+			.collect();
+		let now = Instant::now();
+		if !short_of_fragments(&opened, grant.proxies.len()) ||
+			now >= until ||
+			number.saturating_add(1) >= request.deadline
+		{
+			return Ok(opened);
+		}
+		let step = match step {
+			Some(step) => step,
+			None => {
+				eprintln!(
+					"request {id} is fulfilled, but its good capsule fragments do not yet open \
+					 every record: waiting for the grant's other proxies (until block {}, at most \
+					 {} s more)…",
+					request.deadline,
+					until.saturating_duration_since(now).as_secs()
+				);
+				let block_time = chain.block_time().await.unwrap_or(Duration::from_secs(6));
+				*step.insert(block_time.max(Duration::from_secs(1)))
+			},
+		};
+		tokio::time::sleep(step.min(until.saturating_duration_since(now))).await;
+	}
+}
+
+/// Reads one record of a fulfilled request with its key as [`open_keys`] opened it: its
+/// ciphertext from IPFS, checked and decrypted. Fragments set aside are added to `bad`.
+async fn open_record(
+	chain: &Chain,
+	ipfs: &Ipfs,
+	grant: &Grant,
+	record: RecordId,
+	opened: RecordKey,
+	bad: &mut Vec<BadFragmentView>,
+) -> Result<(ResourceType, Zeroizing<Vec<u8>>)> {
+	let RecordKey { key, refused, answered } = opened;
 	for (position, error) in &refused {
 		let proxy = grant
 			.proxies
@@ -277,9 +363,8 @@ async fn open_record(
 	}
 	let key = key.map_err(|e| {
 		anyhow!(
-			"{e} ({} capsule fragment(s), {} refused; the grant needs {}): ask again with `ehr \
-			 request`, other proxies may answer",
-			mine.len(),
+			"{e} ({answered} capsule fragment(s), {} refused; the grant needs {}): ask again with \
+			 `ehr request`, other proxies may answer",
 			refused.len(),
 			grant.threshold
 		)
@@ -339,7 +424,8 @@ pub(super) async fn read(
 		);
 	}
 	let destinations = destinations(output, &request.records)?;
-	let request = wait_until_fulfilled(chain, id, request, Duration::from_secs(wait)).await?;
+	let until = Instant::now() + Duration::from_secs(wait);
+	let request = wait_until_fulfilled(chain, id, request, (until, wait)).await?;
 
 	let curve_point = |what: &str, key: &medfed_primitives::PublicKey| {
 		key.to_umbral()
@@ -350,7 +436,14 @@ pub(super) async fn read(
 		verifying: curve_point("verifying", &grant.verifying_key)?,
 		grantee: grantee.umbral.public_key(),
 	};
-	let fragments = chain.capsule_fragments(id).await?;
+	let mut envelopes = Vec::with_capacity(request.records.len());
+	for record in &request.records {
+		envelopes.push(chain.envelope(grant_id, *record).await.and_then(|sealed| {
+			sealed.ok_or_else(|| anyhow!("grant {grant_id} holds no envelope of record {record}"))
+		}));
+	}
+	let opened =
+		open_keys(chain, (id, &request), &grant, &grantee, &keys, &envelopes, until).await?;
 	let ipfs = Ipfs::new(&context.ipfs, context.timeout)?;
 	prepare(output, &destinations)?;
 	let mut view = ReadView {
@@ -360,18 +453,14 @@ pub(super) async fn read(
 		bad_fragments: vec![],
 		failed: vec![],
 	};
-	for (record, destination) in request.records.iter().zip(&destinations) {
-		let opened = open_record(
-			chain,
-			&ipfs,
-			&grantee,
-			(grant_id, &grant),
-			&keys,
-			*record,
-			&fragments,
-			&mut view.bad_fragments,
-		)
-		.await;
+	let records = request.records.iter().zip(&destinations).zip(envelopes).zip(opened);
+	for (((record, destination), envelope), opened) in records {
+		let opened = match (envelope, opened) {
+			(Ok(_), Some(key)) =>
+				open_record(chain, &ipfs, &grant, *record, key, &mut view.bad_fragments).await,
+			(Err(error), _) => Err(error),
+			(Ok(_), None) => Err(anyhow!("record {record}'s key was not opened")),
+		};
 		let written = opened.and_then(|(resource_type, document)| {
 			let path = write_document(destination, &document)?;
 			Ok(ReadRecordView {
@@ -586,6 +675,30 @@ mod tests {
 		let (key, refused) = shared.open(&[cfrags[0].clone(), cfrags[2].clone()]);
 		assert_eq!(key.map(|_| ()), Err(SharingError::TooFewCapsuleFragments));
 		assert_eq!(refused.len(), 1);
+	}
+
+	#[test]
+	fn a_wrong_fragment_among_the_first_is_waited_past_while_proxies_have_yet_to_answer() {
+		let shared = Shared::new();
+		let key_of = |cfrags: &[(u32, Vec<u8>)]| {
+			let (key, refused) = shared.open(cfrags);
+			Some(RecordKey { key, refused, answered: cfrags.len() })
+		};
+		let mut cfrags = shared.cfrags.clone();
+		cfrags[1].1 = vec![7; 381];
+		// Proxies 0 (good) and 1 (wrong) fulfilled the request; proxy 2 has yet to answer.
+		let first = [key_of(&cfrags[..2])];
+		assert!(first[0].as_ref().unwrap().key.is_err());
+		assert!(short_of_fragments(&first, 3), "proxy 2 may still open it");
+		// Proxy 2's fragment arrives: proxies 0 and 2 make the threshold.
+		let all = [key_of(&cfrags)];
+		assert!(shared.decrypts(all[0].as_ref().unwrap().key.as_ref().unwrap()));
+		assert!(!short_of_fragments(&all, 3));
+		// Every proxy answered and two are wrong: nothing more will come.
+		cfrags[2].1 = vec![9; 381];
+		let wrong = [key_of(&cfrags), None];
+		assert!(wrong[0].as_ref().unwrap().key.is_err());
+		assert!(!short_of_fragments(&wrong, 3), "no proxy is left to wait for");
 	}
 
 	#[test]

@@ -41,18 +41,24 @@ pub fn ehr_ok(url: &str, args: &[&str]) -> serde_json::Value {
 	serde_json::from_slice(&out.stdout).expect("ehr prints JSON")
 }
 
-/// Runs `ehr --url <url> --ipfs <ipfs> --json --keystore <keystore> <args…>` with the tests'
-/// keystore passphrase and no signer from the environment.
-pub fn ehr_with_keystore(url: &str, ipfs: &str, keystore: &Path, args: &[&str]) -> Output {
-	Command::new(env!("CARGO_BIN_EXE_ehr"))
+/// `ehr --url <url> --ipfs <ipfs> --json --keystore <keystore> <args…>` with the tests'
+/// keystore passphrase and no signer from the environment, for the caller to run.
+pub fn ehr_command_with_keystore(url: &str, ipfs: &str, keystore: &Path, args: &[&str]) -> Command {
+	let mut command = Command::new(env!("CARGO_BIN_EXE_ehr"));
+	command
 		.args(["--url", url, "--ipfs", ipfs, "--json", "--keystore"])
 		.arg(keystore)
 		.args(args)
 		.env("EHR_PASSPHRASE", "correct horse battery staple")
 		.env_remove("EHR_SURI")
-		.env_remove("EHR_KEY")
-		.output()
-		.expect("ehr runs")
+		.env_remove("EHR_KEY");
+	command
+}
+
+/// Runs `ehr --url <url> --ipfs <ipfs> --json --keystore <keystore> <args…>` with the tests'
+/// keystore passphrase and no signer from the environment.
+pub fn ehr_with_keystore(url: &str, ipfs: &str, keystore: &Path, args: &[&str]) -> Output {
+	ehr_command_with_keystore(url, ipfs, keystore, args).output().expect("ehr runs")
 }
 
 /// What `ehr` printed as JSON, after asserting that it succeeded.
