@@ -26,6 +26,7 @@ use subxt::{
 	extrinsics::ExtrinsicEvents,
 	utils::AccountId32,
 };
+use subxt_signer::sr25519::Keypair;
 
 /// Checks a new query's patient, and a read's signer and output, before `ehr` connects: a bad
 /// address is refused without a node.
@@ -102,7 +103,7 @@ pub(super) fn hint(error: &str, deposit: Option<u128>) -> Option<String> {
 }
 
 /// `error` with [`hint`]'s words added, when it has some.
-pub(super) async fn explained(chain: &Chain, error: anyhow::Error) -> anyhow::Error {
+async fn explained(chain: &Chain, error: anyhow::Error) -> anyhow::Error {
 	let message = format!("{error:#}");
 	let deposit = if message.contains("Federation.CannotHoldDeposit") {
 		chain.query_deposit().await.ok()
@@ -116,7 +117,7 @@ pub(super) async fn explained(chain: &Chain, error: anyhow::Error) -> anyhow::Er
 }
 
 /// The query id in the `Federation.QueryAsked` event among `events`.
-pub(super) fn asked_query(events: &ExtrinsicEvents<Config>) -> Result<QueryId> {
+fn asked_query(events: &ExtrinsicEvents<Config>) -> Result<QueryId> {
 	for event in events.iter() {
 		let event = event?;
 		if event.pallet_name() != "Federation" || event.event_name() != "QueryAsked" {
@@ -138,7 +139,7 @@ pub(super) fn asked_query(events: &ExtrinsicEvents<Config>) -> Result<QueryId> {
 }
 
 /// Query `nonce` read at `block`, or an error saying it is not kept.
-pub(super) async fn query_at(chain: &Chain, block: BlockHash, nonce: u64) -> Result<Query> {
+async fn query_at(chain: &Chain, block: BlockHash, nonce: u64) -> Result<Query> {
 	chain.reading_at(block).query(nonce).await?.ok_or_else(|| {
 		anyhow!("no query {nonce} in this region: never asked here, or dismissed by its requester")
 	})
@@ -147,7 +148,7 @@ pub(super) async fn query_at(chain: &Chain, block: BlockHash, nonce: u64) -> Res
 /// Follows query `nonce`, which block `from` holds, block by block until it ends, at most
 /// `wait`. Returns the last block read and the query there: ended, or still open when the wait
 /// ran out.
-pub(super) async fn follow(
+async fn follow(
 	chain: &Chain,
 	from: BlockHash,
 	nonce: u64,
@@ -184,6 +185,36 @@ async fn view_at(chain: &Chain, block: BlockHash, id: QueryId, query: &Query) ->
 	Ok(QueryView::new(id, query, &answers, relay_block))
 }
 
+/// Asks query `kind` about `patient`, signed by `keypair`, and follows it until it ends, at most
+/// `wait`, saying so on standard error (`what`: what the query does, after "query N asked").
+/// Returns its id, and the block it was last read at with its state there. For `ehr query` and
+/// `ehr query --read-from`.
+pub(super) async fn ask_and_follow(
+	chain: &Chain,
+	(patient, kind): (&AccountId32, QueryKind),
+	keypair: &Keypair,
+	wait: Duration,
+	what: &str,
+) -> Result<(QueryId, BlockHash, Query)> {
+	let included = match chain.submit(calls::query(patient, kind), keypair).await {
+		Ok(included) => included,
+		Err(error) => return Err(explained(chain, error).await),
+	};
+	let id = asked_query(&included.events)?;
+	let started = query_at(chain, included.block, id.nonce).await?;
+	if started.ended().is_none() && !wait.is_zero() {
+		eprintln!(
+			"query {} asked{what}; following it until it ends (due at relay block {}; at most {} \
+			 s)…",
+			query_id_text(&id),
+			started.deadline,
+			wait.as_secs()
+		);
+	}
+	let (block, query) = follow(chain, included.block, id.nonce, wait).await?;
+	Ok((id, block, query))
+}
+
 /// Runs `ehr query`: the signer asks every region about `patient`'s records, and follows the
 /// query until it ends, at most `wait`.
 async fn ask(
@@ -194,21 +225,8 @@ async fn ask(
 ) -> Result<()> {
 	let chain = &context.chain;
 	let keypair = signer.keypair(&context.keystore)?;
-	let included = match chain.submit(calls::query(patient, QueryKind::Records), &keypair).await {
-		Ok(included) => included,
-		Err(error) => return Err(explained(chain, error).await),
-	};
-	let id = asked_query(&included.events)?;
-	let started = query_at(chain, included.block, id.nonce).await?;
-	if started.ended().is_none() && !wait.is_zero() {
-		eprintln!(
-			"query {} asked; following it until it ends (due at relay block {}; at most {} s)…",
-			query_id_text(&id),
-			started.deadline,
-			wait.as_secs()
-		);
-	}
-	let (block, query) = follow(chain, included.block, id.nonce, wait).await?;
+	let (id, block, query) =
+		ask_and_follow(chain, (patient, QueryKind::Records), &keypair, wait, "").await?;
 	let view = view_at(chain, block, id, &query).await?;
 	print(context.json, &view, query_text);
 	if query.ended().is_none() {

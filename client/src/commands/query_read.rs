@@ -15,7 +15,7 @@
 
 use super::{
 	args::open_keystore,
-	query::{asked_query, explained, follow, query_at},
+	query::ask_and_follow,
 	read::{
 		destinations, fragment_fault, open_with_good_fragments, prepare, write_document,
 		Destination, GrantKeys,
@@ -23,10 +23,7 @@ use super::{
 	Context,
 };
 use crate::{
-	chain::{
-		calls,
-		federation::{Outcome, QueryKind, ReadGrant, ReadRecord},
-	},
+	chain::federation::{Outcome, QueryKind, ReadGrant, ReadRecord},
 	ipfs::Ipfs,
 	render::{
 		print, query_id_text, query_read_text, FailedRecordView, QueryReadView, ReadRecordView,
@@ -193,22 +190,9 @@ pub(super) async fn read(
 		);
 	}
 	let kind = QueryKind::Read { region, grant };
-	let included = match chain.submit(calls::query(patient, kind), &grantee.signer).await {
-		Ok(included) => included,
-		Err(error) => return Err(explained(chain, error).await),
-	};
-	let id = asked_query(&included.events)?;
-	let started = query_at(chain, included.block, id.nonce).await?;
-	if started.ended().is_none() && !wait.is_zero() {
-		eprintln!(
-			"query {} asked: region {region} reads grant {grant} once its proxies answer; \
-			 following it until it ends (due at relay block {}; at most {} s)…",
-			query_id_text(&id),
-			started.deadline,
-			wait.as_secs()
-		);
-	}
-	let (block, query) = follow(chain, included.block, id.nonce, wait).await?;
+	let what = format!(": region {region} reads grant {grant} once its proxies answer");
+	let (id, block, query) =
+		ask_and_follow(chain, (patient, kind), &grantee.signer, wait, &what).await?;
 	let at = chain.reading_at(block);
 	let mut view = QueryReadView::new(id, &query, region, grant, at.relay_block().await?);
 	let Some((Outcome::Answered { records: count }, _)) = query.ended() else {
