@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Starts one MedFed region alone, in development mode (no relay chain), with its IPFS node and
 # the re-encryption proxies (medfed-proxy) of its two authorities, and prints how to reach them.
-# Builds what is missing first: the two nodes (about an hour the first time on a 2-core
-# machine), the runtimes' wasm (about 10), medfed-proxy, the IPFS node's packages.
+# Builds what is missing first: the network's build (the two nodes, the runtimes' wasm and the
+# tools, about 45 minutes the first time on a 2-core machine) and the IPFS node's packages.
 #
 #   scripts/launch-dev.sh [region-a|region-b]   (default region-a; Ctrl-C stops them all)
 #   scripts/launch.sh --dev [region-a|region-b]  (the same)

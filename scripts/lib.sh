@@ -13,21 +13,23 @@ MEDFED_TOOLCHAIN="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$MEDFED_ROOT/rust-too
 # scripts use them instead of building their own.
 MEDFED_NODE_GIVEN="${MEDFED_NODE:+1}"
 MEDFED_RELAY_GIVEN="${MEDFED_RELAY:+1}"
-MEDFED_NODE="${MEDFED_NODE:-$CARGO_TARGET_DIR/release/medfed-node}"
-MEDFED_RELAY="${MEDFED_RELAY:-$CARGO_TARGET_DIR/release/polkadot}"
-# The federation generator and the authorities' re-encryption proxy (`build_federation_tools`
-# builds them).
-MEDFED_FEDERATION_BIN="${MEDFED_FEDERATION_BIN:-$CARGO_TARGET_DIR/debug/medfed-federation}"
+MEDFED_NODE="${MEDFED_NODE:-$CARGO_TARGET_DIR/network/medfed-node}"
+MEDFED_RELAY="${MEDFED_RELAY:-$CARGO_TARGET_DIR/network/polkadot}"
+# The federation generator, the authorities' re-encryption proxy and `ehr` (`build_network`
+# builds them with the nodes).
+MEDFED_FEDERATION_BIN="${MEDFED_FEDERATION_BIN:-$CARGO_TARGET_DIR/network/medfed-federation}"
 MEDFED_PROXY_GIVEN="${MEDFED_PROXY_BIN:+1}"
-MEDFED_PROXY_BIN="${MEDFED_PROXY_BIN:-$CARGO_TARGET_DIR/debug/medfed-proxy}"
+MEDFED_PROXY_BIN="${MEDFED_PROXY_BIN:-$CARGO_TARGET_DIR/network/medfed-proxy}"
 # The relay chain's plain chain spec (Rococo local testnet, fast runtime), generated once from
 # the crates.io rococo-runtime by scripts/relay-spec.sh: the relay chain node has no runtime
 # built in.
 MEDFED_RELAY_SPEC="$MEDFED_ROOT/relay/rococo-local.json"
 # The collator with the benchmarking machinery, for scripts/bench*.sh only.
 MEDFED_BENCH_NODE="$CARGO_TARGET_DIR/benchmarks/medfed-node"
-# Where the runtime wasm builds land, and where scripts keep copies of each runtime and flavour.
-MEDFED_WBUILD="$CARGO_TARGET_DIR/debug/wbuild"
+# Where the runtime wasm builds land (the production flavour is built with the network, the
+# benchmark flavour on its own), and where scripts keep copies of each runtime and flavour.
+MEDFED_WBUILD="$CARGO_TARGET_DIR/network/wbuild"
+MEDFED_BENCH_WBUILD="$CARGO_TARGET_DIR/debug/wbuild"
 MEDFED_ARTIFACTS="$CARGO_TARGET_DIR/medfed"
 
 # The local IPFS node's packages (js-ipfs and the Node.js it needs), installed from the npm
@@ -103,49 +105,83 @@ check_disk() {
 	mkdir -p "$CARGO_TARGET_DIR"
 	local free_gib
 	free_gib=$(($(df -Pk "$CARGO_TARGET_DIR" | awk 'NR == 2 { print $4 }') / 1024 / 1024))
-	if [ ! -e "$CARGO_TARGET_DIR/release" ] && [ "$free_gib" -lt "$MEDFED_DISK_GIB" ] && [ "${MEDFED_DISK_CHECK:-1}" != 0 ]; then
+	if [ ! -e "$CARGO_TARGET_DIR/network" ] && [ "$free_gib" -lt "$MEDFED_DISK_GIB" ] && [ "${MEDFED_DISK_CHECK:-1}" != 0 ]; then
 		echo "error: $CARGO_TARGET_DIR has $free_gib GiB free; a first build needs about $MEDFED_DISK_GIB GiB." \
 			"Free some space, point CARGO_TARGET_DIR elsewhere, or set MEDFED_DISK_CHECK=0 to try anyway" >&2
 		exit 1
 	fi
 }
 
-# Builds both runtimes' wasm in one cargo invocation (production flavour, or with `bench` the
-# one with benchmarks), keeps a copy of each that later builds do not overwrite, and prints the
-# path of `runtime`'s (`region` or `coordinator`). About 10 minutes cold, seconds when nothing
-# changed.
-build_runtime_wasm() {
-	local flavour="${1:-production}" runtime="${2:-region}" features=()
-	[ "$flavour" = bench ] && features=(--features runtime-benchmarks)
-	log "building both runtimes' wasm ($flavour): about 10 minutes the first time, seconds when unchanged"
-	# The wasm build runs in the target directory, outside the checkout: give it our toolchain
-	# and Cargo.lock. Only here: other builds' scripts rerun when these variables change.
-	# WASM_BUILD_TYPE=release: a debug-profile check, yet the compact, compressed wasm (about a
-	# fifth of the size) that a relay chain accepts as validation code.
+# The packages of the network's build: the runtimes' wasm, the tools and the two nodes (not
+# those MEDFED_NODE and MEDFED_RELAY name). Every build of the profile names all of them, so
+# cargo unifies their dependencies' features alike every time and no build redoes another's.
+MEDFED_NETWORK_PACKAGES=(-p medfed-runtime-wasm -p medfed-client)
+[ -n "$MEDFED_NODE_GIVEN" ] || MEDFED_NETWORK_PACKAGES+=(-p medfed-node)
+[ -n "$MEDFED_RELAY_GIVEN" ] || MEDFED_NETWORK_PACKAGES+=(-p medfed-relay)
+
+# Runs `cargo build --profile network` of the network's packages, with ARGS… (such as
+# `--message-format json`) and the environment every build of that profile shares: the wasm
+# builder gets our toolchain and Cargo.lock (it runs in the target directory, outside the
+# checkout) and builds the compact, compressed release wasm that a relay chain accepts as
+# validation code; the storage benchmark's test runtime, which only `benchmark storage --mode
+# validate-block` uses, is not built. The same variables every time: build scripts rerun when
+# they change. Cargo's messages go to standard error, as always.
+network_cargo() {
 	(cd "$MEDFED_ROOT" && WASM_BUILD_TOOLCHAIN="$MEDFED_TOOLCHAIN" WASM_BUILD_WORKSPACE_HINT="$MEDFED_ROOT" \
-		WASM_BUILD_TYPE=release cargo check -p medfed-runtime-wasm "${features[@]}") >&2 ||
-		{ echo "error: the runtimes' wasm ($flavour) did not build" >&2; return 1; }
+		WASM_BUILD_TYPE=release SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1 \
+		cargo build --profile network "${MEDFED_NETWORK_PACKAGES[@]}" "$@")
+}
+
+# Copies both runtimes' wasm of `flavour` from the wasm builder's directory `wbuild` to
+# $MEDFED_ARTIFACTS, where later builds do not overwrite them, and prints the path of
+# `runtime`'s (`region` or `coordinator`).
+keep_runtime_wasm() {
+	local flavour="$1" runtime="$2" wbuild="$3" each
 	mkdir -p "$MEDFED_ARTIFACTS"
-	local each
 	for each in region coordinator; do
 		# Named after the file runtime/wasm/build.rs has the builder write into its OUT_DIR.
-		cp "$MEDFED_WBUILD/medfed-$each-runtime/${each}_wasm.rs.compact.compressed.wasm" \
+		cp "$wbuild/medfed-$each-runtime/${each}_wasm.rs.compact.compressed.wasm" \
 			"$MEDFED_ARTIFACTS/$each-runtime-$flavour.wasm" || return 1
 	done
 	echo "$MEDFED_ARTIFACTS/$runtime-runtime-$flavour.wasm"
 }
 
-# Builds the collator `medfed-node` and the relay chain node `polkadot` with its two PVF workers
-# (release), in one cargo invocation, so that every polkadot-sdk crate they share (nearly all of
-# them) is compiled once, with one feature set. No wasm: neither node carries a runtime. About
-# an hour the first time on a 2-core machine (58 minutes measured), seconds when nothing
-# changed. Builds nothing when MEDFED_NODE and MEDFED_RELAY name binaries of your own.
+# Builds both runtimes' wasm in one cargo invocation (the production flavour as part of the
+# network's build, `network_cargo`; with `bench` the one with benchmarks, on its own), keeps a
+# copy of each that later builds do not overwrite, and prints the path of `runtime`'s (`region`
+# or `coordinator`). Seconds when nothing changed.
+build_runtime_wasm() {
+	local flavour="${1:-production}" runtime="${2:-region}"
+	if [ "$flavour" = production ]; then
+		log "building both runtimes' wasm (production) with the network: seconds when unchanged"
+		network_cargo >&2 ||
+			{ echo "error: the runtimes' wasm ($flavour) did not build" >&2; return 1; }
+		keep_runtime_wasm "$flavour" "$runtime" "$MEDFED_WBUILD"
+		return
+	fi
+	[ "$flavour" = bench ] || { echo "error: no runtime flavour '$flavour' (production, bench)" >&2; return 1; }
+	log "building both runtimes' wasm (bench): about 10 minutes the first time, seconds when unchanged"
+	# A debug-profile check, yet the release wasm (WASM_BUILD_TYPE): the benchmark flavour never
+	# touches the network's build.
+	(cd "$MEDFED_ROOT" && WASM_BUILD_TOOLCHAIN="$MEDFED_TOOLCHAIN" WASM_BUILD_WORKSPACE_HINT="$MEDFED_ROOT" \
+		WASM_BUILD_TYPE=release cargo check -p medfed-runtime-wasm --features runtime-benchmarks) >&2 ||
+		{ echo "error: the runtimes' wasm ($flavour) did not build" >&2; return 1; }
+	keep_runtime_wasm "$flavour" "$runtime" "$MEDFED_BENCH_WBUILD"
+}
+
+# Builds everything the local federation runs, in one cargo invocation of the `network` profile
+# (Cargo.toml), so that every crate two of them share is compiled once, with one feature set:
+# the collator `medfed-node`, the relay chain node `polkadot` with its two PVF workers, both
+# runtimes' production wasm (kept by `keep_runtime_wasm`), and the tools `medfed-federation`,
+# `medfed-proxy` and `ehr`. Neither node carries a runtime. About 45 minutes the first time on a
+# 2-core machine, seconds when nothing changed; a pallet change rebuilds only the wasm. Builds
+# neither node when MEDFED_NODE and MEDFED_RELAY name binaries of your own.
 build_network() {
 	[ -z "$MEDFED_NODE_GIVEN" ] || require_binary "$MEDFED_NODE" MEDFED_NODE
 	[ -z "$MEDFED_RELAY_GIVEN" ] || require_binary "$MEDFED_RELAY" MEDFED_RELAY
-	[ -z "$MEDFED_NODE_GIVEN" ] || [ -z "$MEDFED_RELAY_GIVEN" ] || return 0
-	log "building medfed-node and the relay chain node polkadot (release): about an hour the first time on 2 cores, seconds when unchanged"
-	(cd "$MEDFED_ROOT" && SKIP_WASM_BUILD=1 cargo build --release -p medfed-node -p medfed-relay) >&2
+	log "building the network: medfed-node, polkadot, both runtimes' wasm, medfed-federation, medfed-proxy and ehr (profile network): about 45 minutes the first time on 2 cores, seconds when unchanged"
+	network_cargo >&2 || { echo "error: the network did not build" >&2; exit 1; }
+	keep_runtime_wasm production region "$MEDFED_WBUILD" >/dev/null
 	[ -n "$MEDFED_NODE_GIVEN" ] || require_binary "$MEDFED_NODE" MEDFED_NODE
 	[ -n "$MEDFED_RELAY_GIVEN" ] || require_binary "$MEDFED_RELAY" MEDFED_RELAY
 }
@@ -272,19 +308,20 @@ set_offchain() {
 
 # Builds what `generate_federation` needs besides the node and the relay chain node: both
 # runtimes' production wasm and the `medfed-federation` generator; and `medfed-proxy`, which
-# the launch scripts run for every development authority.
+# the launch scripts run for every development authority. All of it is in `build_network`'s
+# build, so this takes seconds after it.
 build_federation_tools() {
 	build_runtime_wasm production >/dev/null
-	log "building medfed-federation and medfed-proxy: a few minutes the first time"
-	(cd "$MEDFED_ROOT" && cargo build -p medfed-client --bin medfed-federation --bin medfed-proxy) >&2
+	log "building medfed-federation and medfed-proxy with the network: seconds when unchanged"
+	network_cargo >&2
 }
 
 # Builds `medfed-proxy` alone (launch-dev.sh; the federation's tools include it), unless
 # MEDFED_PROXY_BIN names one of your own.
 build_proxy() {
 	[ -z "$MEDFED_PROXY_GIVEN" ] || { require_binary "$MEDFED_PROXY_BIN" MEDFED_PROXY_BIN; return 0; }
-	log "building medfed-proxy: a few minutes the first time"
-	(cd "$MEDFED_ROOT" && cargo build -p medfed-client --bin medfed-proxy) >&2
+	log "building medfed-proxy with the network: seconds when unchanged"
+	network_cargo >&2
 }
 
 # Waits up to 120 s until the proxy logging to `log` has started (checked its setup on chain).

@@ -6,8 +6,8 @@
 # 1. Formatting (nightly rustfmt, when installed) and clippy, then unit, benchmark and runtime
 #    integration tests of every crate but the nodes, and the xcm-emulator tests of the
 #    federation's XCM (integration-tests/). No wasm, no node build.
-# 2. When the two nodes are already built in the cache (`scripts/build.sh node`, about 60
-#    minutes cold), otherwise skipped, and this says so:
+# 2. When the two nodes are already built in the cache (`scripts/build.sh`, about 45 minutes
+#    cold), otherwise skipped, and this says so:
 #    - the check that their build compiles no polkadot-sdk crate twice;
 #    - end-to-end tests against the real collator and a real IPFS node (installed from npm);
 # 3. The network test: the whole federation on zombienet (relay chain, coordinator, two
@@ -52,7 +52,7 @@ if [ -x "$MEDFED_NODE" ] && [ "${MEDFED_E2E:-1}" != 0 ]; then
 elif [ -x "$MEDFED_NODE" ]; then
 	log "SKIPPED end-to-end tests: MEDFED_E2E=0"
 else
-	log "SKIPPED end-to-end tests and the build-once check: no collator at $MEDFED_NODE (build it with: scripts/build.sh node)"
+	log "SKIPPED end-to-end tests and the build-once check: no collator at $MEDFED_NODE (build it with: scripts/build.sh)"
 fi
 
 if [ -x "$MEDFED_NODE" ] && [ -x "$MEDFED_RELAY" ] && [ -f "$MEDFED_RELAY_SPEC" ] && [ "${MEDFED_E2E:-1}" != 0 ]; then

@@ -56,6 +56,7 @@ impl Scratch {
 			.env("MEDFED_RELAY", self.path("bin/polkadot"))
 			.env("MEDFED_STATE", self.path("state"))
 			.env("MEDFED_FEDERATION_BIN", env!("CARGO_BIN_EXE_medfed-federation"))
+			.env("MEDFED_PROXY_BIN", env!("CARGO_BIN_EXE_medfed-proxy"))
 			.stdin(Stdio::null());
 		for (key, value) in env {
 			command.env(key, value);
