@@ -189,6 +189,33 @@ fn announcements_wait_while_max_announcements_in_flight_are_unacknowledged() {
 	});
 }
 
+#[test]
+fn a_block_with_nothing_waiting_or_in_flight_is_charged_counter_reads_not_the_search() {
+	use crate::WeightInfo;
+	new_test_ext(|| {
+		OpenChannels::set(vec![COORDINATOR]);
+		let block = |n| {
+			System::set_block_number(n);
+			Federation::on_initialize(n)
+		};
+		let idle = block(2);
+		Federation::on_first_record(&PATIENT);
+		let sending = block(3);
+		assert_eq!(announced().len(), 1);
+		// In flight, not yet due again: the search through the announcements in flight is charged.
+		let in_flight = block(4);
+		assert_ok!(Federation::announcement_noted(sibling(COORDINATOR), 0));
+		let idle_again = block(5);
+
+		let counter = <Test as polkadot_sdk::frame_system::Config>::DbWeight::get().reads(1);
+		let search = <() as WeightInfo>::find_overdue_announcement();
+		let send = <() as WeightInfo>::send_announcement(1);
+		assert_eq!(idle_again, idle);
+		assert_eq!(sending, idle.saturating_sub(counter).saturating_add(send));
+		assert_eq!(in_flight, idle.saturating_sub(counter).saturating_add(search));
+	});
+}
+
 #[docify::export]
 #[test]
 fn an_announcement_without_a_channel_waits_for_a_retry() {
