@@ -192,6 +192,7 @@ fn announcements_wait_while_max_announcements_in_flight_are_unacknowledged() {
 #[test]
 fn a_block_with_nothing_waiting_or_in_flight_is_charged_counter_reads_not_the_search() {
 	use crate::WeightInfo;
+	use polkadot_sdk::frame_support::{traits::Get, weights::RuntimeDbWeight};
 	new_test_ext(|| {
 		OpenChannels::set(vec![COORDINATOR]);
 		let block = |n| {
@@ -207,7 +208,9 @@ fn a_block_with_nothing_waiting_or_in_flight_is_charged_counter_reads_not_the_se
 		assert_ok!(Federation::announcement_noted(sibling(COORDINATOR), 0));
 		let idle_again = block(5);
 
-		let counter = <Test as polkadot_sdk::frame_system::Config>::DbWeight::get().reads(1);
+		let db: RuntimeDbWeight =
+			<<Test as polkadot_sdk::frame_system::Config>::DbWeight as Get<_>>::get();
+		let counter = db.reads(1);
 		let search = <() as WeightInfo>::find_overdue_announcement();
 		let send = <() as WeightInfo>::send_announcement(1);
 		assert_eq!(idle_again, idle);
