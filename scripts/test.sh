@@ -6,7 +6,7 @@
 # 1. Formatting (nightly rustfmt, when installed) and clippy, then unit, benchmark and runtime
 #    integration tests of every crate but the nodes, and the xcm-emulator tests of the
 #    federation's XCM (integration-tests/). No wasm, no node build.
-# 2. When the two nodes are already built in the cache (`scripts/build.sh`, about 45 minutes
+# 2. When the two nodes are already built in the cache (`scripts/build.sh`, about 65 minutes
 #    cold), otherwise skipped, and this says so:
 #    - the check that their build compiles no polkadot-sdk crate twice;
 #    - end-to-end tests against the real collator and a real IPFS node (installed from npm);
