@@ -308,12 +308,10 @@ set_offchain() {
 
 # Builds what `generate_federation` needs besides the node and the relay chain node: both
 # runtimes' production wasm and the `medfed-federation` generator; and `medfed-proxy`, which
-# the launch scripts run for every development authority. All of it is in `build_network`'s
-# build, so this takes seconds after it.
+# the launch scripts run for every development authority. All of it is the network's one build
+# (`network_cargo`), which building the wasm runs, so this takes seconds after `build_network`.
 build_federation_tools() {
 	build_runtime_wasm production >/dev/null
-	log "building medfed-federation and medfed-proxy with the network: seconds when unchanged"
-	network_cargo >&2
 }
 
 # Builds `medfed-proxy` alone (launch-dev.sh; the federation's tools include it), unless
