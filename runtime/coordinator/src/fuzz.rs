@@ -341,15 +341,16 @@ impl Fuzz {
 		} else {
 			self.admin_call()
 		};
-		let call = if root_may(&call) {
-			call
-		} else {
-			RuntimeCall::System(frame_system::Call::remark_with_event { remark: vec![1] })
-		};
-		if self.rng.chance(60) {
+		let call = if self.rng.chance(60) {
 			RuntimeCall::Governance(pallet_governance::Call::enact { call: Box::new(call) })
 		} else {
 			call
+		};
+		// Checked as proposed: wrapped in `enact`, a call reaches root past every filter.
+		if root_may(&call) {
+			call
+		} else {
+			RuntimeCall::System(frame_system::Call::remark_with_event { remark: vec![1] })
 		}
 	}
 
