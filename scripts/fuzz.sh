@@ -9,8 +9,8 @@
 #
 # MEDFED_FUZZ_SEQUENCE sets the calls of each sequence from genesis (default 1500 for a region,
 # 2000 for the coordinator); MEDFED_FUZZ_ERRORS=1 also prints every call's failures by error.
-# Measured in the debug test build on 2 cores: about 130 calls/s for a region, 340 for the
-# coordinator, so the default takes about 2 h 10 min for a region and 50 min for the coordinator.
+# Built in the `fuzz` profile (Cargo.toml: the test build at opt-level 1, overflow checks and
+# debug assertions on), about 20 minutes the first time; the figures are in docs/benchmarks.md.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$MEDFED_ROOT"
@@ -21,15 +21,14 @@ export MEDFED_FUZZ_CALLS="$calls"
 [ -z "$seed" ] || export MEDFED_FUZZ_SEED="$seed"
 export SKIP_WASM_BUILD=1
 
-status=0
-for runtime in region coordinator; do
-	log "fuzzing the $runtime runtime: $calls calls${seed:+, seed $seed}"
-	started=$SECONDS
-	if ! cargo test -q -p "medfed-$runtime-runtime" --features runtime-benchmarks,try-runtime --lib \
-		fuzz::random_calls_from_every_origin_never_panic_and_keep_every_invariant -- --nocapture --exact; then
-		echo "error: the $runtime fuzzer failed: see FUZZ FAILURE above for the seed and step" >&2
-		status=1
-	fi
-	log "$runtime: $((SECONDS - started)) s"
-done
-exit "$status"
+# Both runtimes in one build (their features unified alike), each fuzzer in its own test binary,
+# one after the other; each prints its figures.
+log "fuzzing both runtimes: $calls calls each${seed:+, seed $seed}; building them (profile fuzz) first, about 20 minutes the first time"
+started=$SECONDS
+if ! cargo test --profile fuzz -p medfed-region-runtime -p medfed-coordinator-runtime \
+	--features runtime-benchmarks,try-runtime --lib --no-fail-fast \
+	fuzz::random_calls_from_every_origin_never_panic_and_keep_every_invariant -- --nocapture --exact; then
+	echo "error: a fuzzer failed: see FUZZ FAILURE above for the seed and step" >&2
+	exit 1
+fi
+log "both runtimes fuzzed: $((SECONDS - started)) s"
