@@ -5,6 +5,7 @@ pub mod access;
 pub mod calls;
 pub mod federation;
 
+use crate::runtime_code::SpecVersion;
 use anyhow::{anyhow, bail, Context, Result};
 use codec::{Decode, Encode};
 use medfed_primitives::{InstitutionInfo, Patient, PinState, RecordId, RecordInfo, RecordPage};
@@ -379,6 +380,56 @@ impl Chain {
 			_ => bail!("unexpected shape of AuthorityCollective.Members"),
 		}
 	}
+
+	/// The runtime's version now: what an upgrade's code must keep (`spec_name`) and raise
+	/// (`spec_version`).
+	pub async fn spec_version(&self) -> Result<SpecVersion> {
+		self.call("Core_version", ()).await
+	}
+
+	/// The code hash a runtime upgrade is authorized for (`System.AuthorizedUpgrade`), if any.
+	pub async fn authorized_upgrade(&self) -> Result<Option<[u8; 32]>> {
+		let at = self.at_reading_block().await?;
+		let Some(authorization) = at
+			.storage()
+			.try_fetch(subxt::dynamic::storage::<(), Value>("System", "AuthorizedUpgrade"), ())
+			.await?
+		else {
+			return Ok(None);
+		};
+		let authorization: Value = authorization.decode()?;
+		authorization
+			.at("code_hash")
+			.and_then(bytes32)
+			.map(Some)
+			.ok_or_else(|| anyhow!("unexpected shape of System.AuthorizedUpgrade"))
+	}
+
+	/// Sends `code`, whose hash a motion authorized, with `System.apply_authorized_upgrade`.
+	/// Returns whether the chain scheduled it: a parachain stores it for the relay chain to
+	/// enact (`ParachainSystem.ValidationFunctionStored`).
+	/// The chain drops the authorization either way; code it rejects (its version) is an error.
+	pub async fn apply_upgrade(&self, code: &[u8], signer: &Keypair) -> Result<bool> {
+		let metadata = self.at_reading_block().await?.metadata();
+		let included = self.submit(calls::apply_authorized_upgrade(code), signer).await?;
+		let mut scheduled = false;
+		for event in included.events.iter() {
+			let event = event?;
+			match (event.pallet_name(), event.event_name()) {
+				("ParachainSystem", "ValidationFunctionStored") | ("System", "CodeUpdated") =>
+					scheduled = true,
+				("System", "RejectedInvalidAuthorizedUpgrade") => {
+					let fields: Value = event.decode_fields_unchecked_as::<Value>()?;
+					bail!(
+						"the chain rejected the code and dropped its authorization: {}",
+						describe_value(fields.at("error"), &metadata)
+					);
+				},
+				_ => {},
+			}
+		}
+		Ok(scheduled)
+	}
 }
 
 /// A motion of the authority collective.
@@ -443,7 +494,11 @@ fn dispatch_result(value: Option<&Value>, metadata: &subxt::Metadata) -> Result<
 	if variant.name == "Ok" {
 		return Ok(());
 	}
-	let error = variant.values.values().next();
+	Err(describe_value(variant.values.values().next(), metadata))
+}
+
+/// Names a `DispatchError` event field's module error with its docs.
+fn describe_value(error: Option<&Value>, metadata: &subxt::Metadata) -> String {
 	let module = error.and_then(|e| e.at("Module").or_else(|| e.at(0)));
 	let described = module.and_then(|m| {
 		let pallet = m.at("index")?.as_u128()? as u8;
@@ -452,7 +507,7 @@ fn dispatch_result(value: Option<&Value>, metadata: &subxt::Metadata) -> Result<
 		let variant = pallet.error_variant_by_index(index)?;
 		Some(format!("{}.{}: {}", pallet.name(), variant.name, variant.docs.join(" ").trim()))
 	});
-	Err(described.unwrap_or_else(|| format!("{error:?}")))
+	described.unwrap_or_else(|| format!("{error:?}"))
 }
 
 /// "Pallet.Error: docs" for a dispatch error.

@@ -58,7 +58,7 @@ pub enum Command {
 	/// The region's member institutions.
 	#[command(subcommand)]
 	Institution(InstitutionCmd),
-	/// Votes on motions of the authority collective.
+	/// Motions of the authority collective: votes, and runtime upgrades.
 	#[command(subcommand)]
 	Proposal(ProposalCmd),
 	/// Patients and their Umbral public keys.
@@ -394,6 +394,15 @@ pub enum InstitutionCmd {
 
 #[derive(Subcommand, Debug)]
 pub enum ProposalCmd {
+	/// Upgrades the chain's runtime, as an authority: proposes the motion that authorizes the
+	/// code's hash (two thirds of the authorities), and sends the code once it has passed.
+	/// Run it again with the same file after the other authorities' votes.
+	Upgrade {
+		#[command(flatten)]
+		signer: Signer,
+		/// The runtime's wasm, as the wasm builder wrote it (`*.compact.compressed.wasm`).
+		file: std::path::PathBuf,
+	},
 	/// Votes, as an authority, on an open motion; executes it once it has a majority.
 	Vote {
 		#[command(flatten)]

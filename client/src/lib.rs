@@ -14,6 +14,8 @@
 //! - [`proxy`]: `medfed-proxy`, an authority's re-encryption proxy: follows open access
 //!   requests and submits its capsule fragments.
 //! - [`render`]: text and JSON output.
+//! - [`runtime_code`]: a runtime's wasm as a file, and the version it declares (`ehr proposal
+//!   upgrade`).
 //! - [`cli`]: `ehr`'s command line (clap types); [`commands`]: one module per command group.
 //! - [`federation`]: a federation description and what `medfed-federation` makes of it (genesis,
 //!   chain specs, the port scheme, the zombienet network, HRMP channels).
@@ -26,5 +28,6 @@ pub mod ipfs;
 pub mod keystore;
 pub mod proxy;
 pub mod render;
+pub mod runtime_code;
 pub mod sharing;
 pub mod storage;

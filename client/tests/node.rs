@@ -247,6 +247,91 @@ fn register_and_read_back_records_through_the_real_node() {
 	let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[test]
+fn a_runtime_upgrade_takes_two_thirds_of_the_authorities_then_anyone_sends_the_code() {
+	let Some((node, wasm, dir)) = setup("upgrade") else { return };
+	let (_node, url) = start_node(&node, &wasm, &dir, &[]);
+	let running = runtime_version(&url);
+
+	// The code the chain runs is refused before anything is proposed: an upgrade raises the
+	// version. So is a file that is no runtime.
+	let wasm_arg = wasm.to_str().expect("a UTF-8 path");
+	let out = ehr(&url, &["proposal", "upgrade", "--as", "//Alice", wasm_arg]);
+	assert!(String::from_utf8_lossy(&out.stderr).contains("must raise it"), "{out:?}");
+	let not_wasm = dir.join("bundle.json");
+	std::fs::copy(workspace().join("examples/fhir-bundle.json"), &not_wasm).expect("copies");
+	let out = ehr(&url, &["proposal", "upgrade", "--as", "//Alice", not_wasm.to_str().unwrap()]);
+	assert!(String::from_utf8_lossy(&out.stderr).contains("is not a runtime"), "{out:?}");
+
+	// The same runtime declaring the next spec_version: what a release's build would be.
+	let next = running + 1;
+	let upgraded = dir.join("upgraded.compact.compressed.wasm");
+	std::fs::write(&upgraded, with_spec_version(&wasm, next)).expect("writes");
+	let upgraded_arg = upgraded.to_str().expect("a UTF-8 path");
+	let code_hash = format!(
+		"0x{}",
+		hex::encode(sp_crypto_hashing::blake2_256(&std::fs::read(&upgraded).expect("reads")))
+	);
+
+	// Alice alone is not two thirds of the two authorities: a motion, nothing authorized.
+	let motion = ehr_ok(&url, &["proposal", "upgrade", "--as", "//Alice", upgraded_arg]);
+	assert_eq!(
+		(&motion["executed"], &motion["threshold"], &motion["code_hash"]),
+		(&serde_json::json!(false), &serde_json::json!(2), &serde_json::json!(code_hash)),
+		"{motion}"
+	);
+	// Bob's vote passes it; then anyone with the file sends the code, here a clinic.
+	assert_eq!(second_vote(&url, &motion)["executed"], true);
+	let applied = ehr_ok(&url, &["proposal", "upgrade", "--as", "//Charlie", upgraded_arg]);
+	assert_eq!(
+		(&applied["applied"], &applied["scheduled"], &applied["code_hash"]),
+		(&serde_json::json!(true), &serde_json::json!(true), &serde_json::json!(code_hash)),
+		"{applied}"
+	);
+
+	// The development node gives the go-ahead a relay chain would: the chain runs the new code
+	// a few blocks later, and still serves.
+	let deadline = Instant::now() + Duration::from_secs(60);
+	while runtime_version(&url) != next {
+		assert!(Instant::now() < deadline, "the upgrade was not enacted within 60 s");
+		std::thread::sleep(Duration::from_millis(500));
+	}
+	let institutions = ehr_ok(&url, &["institution", "list"]);
+	assert!(institutions.as_array().is_some_and(|list| !list.is_empty()), "{institutions}");
+
+	let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The `specVersion` of the runtime the node at `url` runs (`state_getRuntimeVersion`, which
+/// reads the code's embedded version).
+fn runtime_version(url: &str) -> u32 {
+	let body = r#"{"jsonrpc":"2.0","id":1,"method":"state_getRuntimeVersion","params":[]}"#;
+	let out = Command::new("curl")
+		.args(["-sf", "-X", "POST", "-H", "Content-Type: application/json", "-d", body])
+		.arg(url.replace("ws://", "http://"))
+		.output()
+		.expect("curl runs");
+	assert!(out.status.success(), "state_getRuntimeVersion: {out:?}");
+	let answer: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+	answer["result"]["specVersion"].as_u64().expect("a spec version") as u32
+}
+
+/// The runtime blob at `wasm` with its embedded `spec_version` set to `spec_version`,
+/// compressed as the wasm builder compresses it.
+fn with_spec_version(wasm: &Path, spec_version: u32) -> Vec<u8> {
+	use codec::{Decode, Encode};
+	use medfed_client::runtime_code::{compress, decompress, version_section, SpecVersion};
+	let mut module = decompress(&std::fs::read(wasm).expect("reads")).expect("a runtime");
+	let range = version_section(&module).expect("parses").expect("has a version");
+	let mut version = SpecVersion::decode(&mut &module[range.clone()]).expect("decodes");
+	version.spec_version = spec_version;
+	// Same length: the fields before it keep theirs, and a u32 stays four bytes.
+	let head = (&version.spec_name, &version.impl_name, version.authoring_version, spec_version);
+	let encoded = head.encode();
+	module[range.start..range.start + encoded.len()].copy_from_slice(&encoded);
+	compress(&module).expect("compresses")
+}
+
 /// Bob's vote for the motion `motion` (what `ehr institution add` or `ehr record void` printed),
 /// the second of region A's two authorities: what `ehr proposal vote` prints.
 fn second_vote(url: &str, motion: &serde_json::Value) -> serde_json::Value {

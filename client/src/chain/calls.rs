@@ -86,6 +86,31 @@ pub fn void_record(id: RecordId) -> Call {
 	subxt::dynamic::tx("Records", "void_record", Composite::named([("id", Value::u128(id.into()))]))
 }
 
+/// `Governance.enact`: dispatches `call` as root (a two-thirds motion of the authority
+/// collective dispatches it).
+pub fn enact(call: Call) -> Call {
+	subxt::dynamic::tx("Governance", "enact", Composite::named([("call", call.into_value())]))
+}
+
+/// `System.authorize_upgrade`: authorizes the runtime code whose blake2-256 hash is
+/// `code_hash`, checked for its version when it is applied (root: see [`enact`]).
+pub fn authorize_upgrade(code_hash: [u8; 32]) -> Call {
+	subxt::dynamic::tx(
+		"System",
+		"authorize_upgrade",
+		Composite::named([("code_hash", Value::from_bytes(code_hash))]),
+	)
+}
+
+/// `System.apply_authorized_upgrade`: installs `code`, if its hash is the authorized one.
+pub fn apply_authorized_upgrade(code: &[u8]) -> Call {
+	subxt::dynamic::tx(
+		"System",
+		"apply_authorized_upgrade",
+		Composite::named([("code", Value::from_bytes(code))]),
+	)
+}
+
 /// `AuthorityCollective.propose`: a motion to dispatch `call` once `threshold` authorities
 /// approve; `length` is the encoded length of `call`.
 pub fn propose_motion(threshold: u32, call: Call, length: u128) -> Call {

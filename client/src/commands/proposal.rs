@@ -1,12 +1,14 @@
-//! `ehr proposal vote`, and the motions of the authority collective: adding or removing an
-//! institution proposes one, other authorities vote, and it executes once enough approve: a
-//! majority, or two thirds for what changes who governs (an authority).
+//! `ehr proposal vote` and `ehr proposal upgrade`, and the motions of the authority collective:
+//! adding or removing an institution proposes one, other authorities vote, and it executes once
+//! enough approve: a majority, or two thirds for what changes who governs (an authority) and
+//! for what root does (a runtime upgrade, through `Governance.enact`).
 
 use super::{args::hash_arg, Context};
 use crate::{
-	chain::{calls::Call, Chain, Proposal},
+	chain::{calls, calls::Call, Chain, Proposal},
 	cli::ProposalCmd,
 	render::print,
+	runtime_code::{RuntimeCode, SpecVersion},
 };
 use anyhow::{bail, Context as _, Result};
 use subxt_signer::sr25519::Keypair;
@@ -15,6 +17,62 @@ use subxt_signer::sr25519::Keypair;
 pub(super) async fn run(context: &Context, command: ProposalCmd) -> Result<()> {
 	let (chain, json, keystore) = (&context.chain, context.json, &context.keystore);
 	match command {
+		ProposalCmd::Upgrade { signer, file } => {
+			let runtime = RuntimeCode::read(&file)?;
+			check_upgrade(&chain.spec_version().await?, &runtime.version)?;
+			let key = signer.keypair(keystore)?;
+			let code_hash = runtime.hash();
+			let hash_hex = format!("0x{}", hex::encode(code_hash));
+			let to = runtime.version.spec_version;
+			if chain.authorized_upgrade().await? != Some(code_hash) {
+				let call = calls::enact(calls::authorize_upgrade(code_hash));
+				let (proposal, threshold) =
+					open_motion(chain, call, Quorum::TwoThirds, &key).await?;
+				match &proposal.executed {
+					Some(Err(why)) => bail!("the motion executed and failed: {why}"),
+					Some(Ok(())) => {},
+					None => {
+						let motion = format!("0x{}", hex::encode(proposal.hash));
+						let index = proposal.index.unwrap_or_default();
+						print(
+							json,
+							&serde_json::json!({
+								"motion": motion, "index": proposal.index, "threshold": threshold,
+								"executed": false, "code_hash": hash_hex, "spec_version": to,
+							}),
+							|_| {
+								format!(
+									"Motion {motion} (index {index}) authorizes runtime {hash_hex} \
+									 (spec_version {to}) and needs {threshold} votes; other \
+									 authorities run:\n  ehr proposal vote --as <their key> \
+									 {motion} {index}\nthen anyone runs this command again with \
+									 the same file to send the code."
+								)
+							},
+						);
+						return Ok(());
+					},
+				}
+			}
+			let scheduled = chain.apply_upgrade(&runtime.code, &key).await?;
+			print(
+				json,
+				&serde_json::json!({
+					"code_hash": hash_hex, "spec_version": to, "applied": true, "scheduled": scheduled,
+				}),
+				|_| {
+					if scheduled {
+						format!(
+							"Done: runtime {hash_hex} (spec_version {to}) is stored; the relay \
+							 chain enacts it after its validation delay."
+						)
+					} else {
+						format!("Done: runtime {hash_hex} (spec_version {to}) was sent.")
+					}
+				},
+			);
+			Ok(())
+		},
 		ProposalCmd::Vote { signer, hash, index, nay } => {
 			let hash = hash_arg("the motion hash", &hash)?;
 			let key = signer.keypair(keystore)?;
@@ -51,7 +109,8 @@ impl Quorum {
 	}
 }
 
-/// Proposes `call` to the authority collective with `quorum`'s threshold and votes for it.
+/// Proposes `call` to the authority collective with `quorum`'s threshold, votes for it and
+/// prints the motion.
 pub(super) async fn motion(
 	chain: &Chain,
 	json: bool,
@@ -59,6 +118,18 @@ pub(super) async fn motion(
 	quorum: Quorum,
 	signer: &Keypair,
 ) -> Result<()> {
+	let (proposal, threshold) = open_motion(chain, call, quorum, signer).await?;
+	report_motion(json, &proposal, threshold)
+}
+
+/// Proposes `call` to the authority collective with `quorum`'s threshold and votes for it;
+/// returns the motion and its threshold.
+async fn open_motion(
+	chain: &Chain,
+	call: Call,
+	quorum: Quorum,
+	signer: &Keypair,
+) -> Result<(Proposal, u32)> {
 	let authorities = chain.authority_count().await?;
 	let threshold = quorum.threshold(authorities);
 	// With one authority the motion executes as it is proposed; otherwise the proposer votes.
@@ -67,7 +138,29 @@ pub(super) async fn motion(
 		let index = proposal.index.context("the collective did not give the motion an index")?;
 		chain.vote(proposal.hash, index, true, signer).await?;
 	}
-	report_motion(json, &proposal, threshold)
+	Ok((proposal, threshold))
+}
+
+/// Refuses code the chain would refuse when it is applied, before anything is proposed: the
+/// runtime must keep the chain's `spec_name` and raise its `spec_version`.
+fn check_upgrade(running: &SpecVersion, new: &SpecVersion) -> Result<()> {
+	if new.spec_name != running.spec_name {
+		bail!(
+			"the file holds runtime `{}`, the chain runs `{}`: an upgrade keeps the runtime's name \
+			 (is this the right chain, or the other runtime's wasm?)",
+			new.spec_name,
+			running.spec_name
+		);
+	}
+	if new.spec_version <= running.spec_version {
+		bail!(
+			"the file's runtime has spec_version {}, the chain's {}: an upgrade must raise it \
+			 (bump `spec_version` in the runtime's `VERSION` and build it again)",
+			new.spec_version,
+			running.spec_version
+		);
+	}
+	Ok(())
 }
 
 /// Prints a motion: executed, or the votes it still needs and how other authorities give them.
@@ -96,7 +189,26 @@ fn report_motion(json: bool, proposal: &Proposal, threshold: u32) -> Result<()> 
 
 #[cfg(test)]
 mod tests {
-	use super::Quorum;
+	use super::{check_upgrade, Quorum};
+	use crate::runtime_code::SpecVersion;
+
+	#[test]
+	fn an_upgrade_keeps_the_name_and_raises_the_version() {
+		let version = |name: &str, spec_version| SpecVersion {
+			spec_name: name.into(),
+			impl_name: name.into(),
+			authoring_version: 1,
+			spec_version,
+		};
+		let running = version("medfed-region", 3);
+		assert!(check_upgrade(&running, &version("medfed-region", 4)).is_ok());
+		let same = check_upgrade(&running, &version("medfed-region", 3)).unwrap_err();
+		assert!(same.to_string().contains("must raise it"), "{same}");
+		let older = check_upgrade(&running, &version("medfed-region", 2)).unwrap_err();
+		assert!(older.to_string().contains("spec_version 2, the chain's 3"), "{older}");
+		let other = check_upgrade(&running, &version("medfed-coordinator", 4)).unwrap_err();
+		assert!(other.to_string().contains("`medfed-coordinator`"), "{other}");
+	}
 
 	#[test]
 	fn two_thirds_is_never_less_than_the_runtimes_proportion() {
