@@ -4,8 +4,9 @@
 #   scripts/test.sh
 #
 # 1. Formatting (nightly rustfmt, when installed) and clippy, then unit, benchmark and runtime
-#    integration tests of every crate but the nodes, and the xcm-emulator tests of the
-#    federation's XCM (integration-tests/). No wasm, no node build.
+#    integration tests of every crate but the nodes, the xcm-emulator tests of the federation's
+#    XCM (integration-tests/) among them: one feature set, so every crate is checked once and
+#    built once. No wasm, no node build.
 # 2. When the two nodes are already built in the cache (`scripts/build.sh`, about 65 minutes
 #    cold), otherwise skipped, and this says so:
 #    - the check that their build compiles no polkadot-sdk crate twice;
@@ -26,20 +27,16 @@ if rustup run nightly rustfmt --version >/dev/null 2>&1; then
 else
 	log "SKIPPED formatting check: no nightly toolchain with rustfmt (.rustfmt.toml needs one; install it with: rustup toolchain install nightly -c rustfmt)"
 fi
+# Every crate but the nodes (and the wasm, which they build), with the features of benchmarks
+# and try-runtime; clippy and the tests name the same packages and features, so no crate is
+# compiled for a second feature set.
+tested=(--workspace --exclude medfed-node --exclude medfed-relay --exclude medfed-runtime-wasm
+	--features runtime-benchmarks,try-runtime)
 log "lints: cargo clippy with the workspace lints, warnings are errors"
-SKIP_WASM_BUILD=1 cargo clippy --workspace --exclude medfed-node --exclude medfed-relay \
-	--exclude medfed-runtime-wasm --exclude medfed-integration-tests --all-targets \
-	--features runtime-benchmarks,try-runtime -- -D warnings
-SKIP_WASM_BUILD=1 cargo clippy -p medfed-integration-tests --all-targets -- -D warnings
+SKIP_WASM_BUILD=1 cargo clippy "${tested[@]}" --all-targets -- -D warnings
 
-log "unit, benchmark and runtime tests"
-SKIP_WASM_BUILD=1 cargo test --workspace --exclude medfed-node --exclude medfed-relay \
-	--exclude medfed-runtime-wasm --exclude medfed-integration-tests \
-	--features runtime-benchmarks,try-runtime
-
-# Without runtime-benchmarks: with it, the runtimes' message queues execute no XCM.
-log "xcm-emulator tests: the Rococo relay runtime, the coordinator and two regions in one process"
-SKIP_WASM_BUILD=1 cargo test -p medfed-integration-tests
+log "unit, benchmark and runtime tests, and the xcm-emulator tests (the Rococo relay runtime, the coordinator and two regions in one process)"
+SKIP_WASM_BUILD=1 cargo test "${tested[@]}"
 
 if [ -x "$MEDFED_NODE" ] && [ "${MEDFED_E2E:-1}" != 0 ]; then
 	build_network
@@ -47,8 +44,10 @@ if [ -x "$MEDFED_NODE" ] && [ "${MEDFED_E2E:-1}" != 0 ]; then
 	log "end-to-end tests against the collator node and a local IPFS node"
 	ensure_ipfs
 	wasm="$(build_runtime_wasm production region)"
-	MEDFED_NODE="$MEDFED_NODE" MEDFED_RUNTIME_WASM="$wasm" SKIP_WASM_BUILD=1 \
-		cargo test -p medfed-client --test node -- --nocapture
+	# Built by the same invocation, kept beside the region's.
+	coordinator_wasm="$MEDFED_ARTIFACTS/coordinator-runtime-production.wasm"
+	MEDFED_NODE="$MEDFED_NODE" MEDFED_RUNTIME_WASM="$wasm" MEDFED_COORDINATOR_WASM="$coordinator_wasm" \
+		SKIP_WASM_BUILD=1 cargo test -p medfed-client --test node -- --nocapture
 elif [ -x "$MEDFED_NODE" ]; then
 	log "SKIPPED end-to-end tests: MEDFED_E2E=0"
 else

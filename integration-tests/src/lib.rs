@@ -40,10 +40,10 @@
 //! - The relay chain's block number goes up by one with every parachain block, of any
 //!   parachain: every `execute_with` of a parachain is one. A deadline in relay blocks passes
 //!   after that many `execute_with`s of the parachains together.
-//! - With the `runtime-benchmarks` feature, the runtimes' message queues process messages with
-//!   `NoopMessageProcessor` and execute no XCM, so the tests of XCM are ignored then (as in
-//!   `scripts/test.sh`'s workspace run); run them without it: `cargo test -p
-//!   medfed-integration-tests`.
+//! - MedFed's runtimes execute XCM with or without the `runtime-benchmarks` feature, so the tests
+//!   run in `scripts/test.sh`'s one build, which has it. The crates.io Rococo runtime does not
+//!   with it (its message queue then uses `NoopMessageProcessor`): no test sends a message up
+//!   to the relay chain.
 //! - The emulator's parachain blocks run each pallet's `on_initialize` and `on_finalize`, the
 //!   timestamp and validation-data inherents, nothing else: no transaction payment, no signed
 //!   extensions. Calls are dispatched directly.

@@ -26,10 +26,6 @@ const PATIENT: &str = "Patient1";
 /// message the region sent, by its id) and lists region A; the same patient's first record in
 /// region B adds region B, after A.
 #[test]
-#[cfg_attr(
-	feature = "runtime-benchmarks",
-	ignore = "with runtime-benchmarks the runtimes' message queues execute no XCM"
-)]
 fn a_first_record_in_each_region_lists_both_regions_in_the_directory() {
 	let patient = region::patient(PATIENT);
 
@@ -112,10 +108,6 @@ fn a_first_record_in_each_region_lists_both_regions_in_the_directory() {
 /// A patient's second record in a region announces nothing: the coordinator is sent no message
 /// and its directory stays as it was.
 #[test]
-#[cfg_attr(
-	feature = "runtime-benchmarks",
-	ignore = "with runtime-benchmarks the runtimes' message queues execute no XCM"
-)]
 fn only_the_first_record_is_announced() {
 	let patient = region::patient(PATIENT);
 	RegionAPara::execute_with(|| region::first_record(Sr25519Keyring::Charlie, PATIENT));
@@ -134,10 +126,6 @@ fn only_the_first_record_is_announced() {
 /// announces them in two messages over the next two blocks, the coordinator notes every
 /// patient, and acknowledges every announcement, so nothing is left to resend.
 #[test]
-#[cfg_attr(
-	feature = "runtime-benchmarks",
-	ignore = "with runtime-benchmarks the runtimes' message queues execute no XCM"
-)]
 fn a_block_of_first_records_in_each_region_is_announced_in_batches_and_acknowledged() {
 	let count = MAX_ANNOUNCEMENT_PATIENTS + 10;
 	let names: Vec<String> = (0..count).map(|i| format!("Bulk{i}")).collect();
@@ -178,10 +166,6 @@ fn a_block_of_first_records_in_each_region_is_announced_in_batches_and_acknowled
 /// B keeps it and, once the council added B again and the wait is over, resends it, and the
 /// coordinator notes the patient and acknowledges it.
 #[test]
-#[cfg_attr(
-	feature = "runtime-benchmarks",
-	ignore = "with runtime-benchmarks the runtimes' message queues execute no XCM"
-)]
 fn an_announcement_the_coordinator_refused_is_resent_until_it_is_noted() {
 	let patient = region::patient("Patient5");
 	CoordinatorPara::execute_with(|| {

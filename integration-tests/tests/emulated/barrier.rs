@@ -90,10 +90,6 @@ fn other_shapes(patient: &medfed_region_runtime::AccountId) -> Vec<(&'static str
 /// reports it processed without success and the directory notes nothing. The documented
 /// announcement, sent the same way, then executes: what was refused was the shape.
 #[test]
-#[cfg_attr(
-	feature = "runtime-benchmarks",
-	ignore = "with runtime-benchmarks the runtimes' message queues execute no XCM"
-)]
 fn the_coordinator_refuses_a_regions_program_of_another_shape() {
 	let patient = region::patient("Patient2");
 	for (shape, message) in other_shapes(&patient) {
@@ -135,10 +131,6 @@ fn the_coordinator_refuses_a_regions_program_of_another_shape() {
 /// refused by the barrier (B is a sibling, but no region), and the patients B noted before are
 /// no longer listed under B. Region A is not affected.
 #[test]
-#[cfg_attr(
-	feature = "runtime-benchmarks",
-	ignore = "with runtime-benchmarks the runtimes' message queues execute no XCM"
-)]
 fn a_sibling_removed_from_the_federation_is_refused() {
 	let noted_before = region::patient("Patient3");
 	let announced_after = region::patient("Patient4");

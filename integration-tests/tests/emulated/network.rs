@@ -84,10 +84,6 @@ fn remarked() -> bool {
 /// Region A's message reaches region B over HRMP, and B's reaches A: each region's message
 /// queue processes the other's message, and executes no call outside the federation's.
 #[test]
-#[cfg_attr(
-	feature = "runtime-benchmarks",
-	ignore = "with runtime-benchmarks the runtimes' message queues execute no XCM"
-)]
 fn regions_reach_each_other_over_hrmp_and_dispatch_no_foreign_call() {
 	type RuntimeEvent = medfed_region_runtime::RuntimeEvent;
 	RegionAPara::execute_with(|| {

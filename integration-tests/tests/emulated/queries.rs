@@ -94,10 +94,6 @@ fn send_to_a(call: Vec<u8>) {
 /// The doctor in region A finds, through the coordinator, the record region B holds and
 /// granted them; both regions audit it; A's own answer is empty, as A holds nothing.
 #[test]
-#[cfg_attr(
-	feature = "runtime-benchmarks",
-	ignore = "with runtime-benchmarks the runtimes' message queues execute no XCM"
-)]
 fn a_record_held_in_another_region_is_found_through_the_coordinator() {
 	let (record, grant) = held_in_b(true);
 	let grant = grant.expect("granted");
@@ -141,10 +137,6 @@ fn a_record_held_in_another_region_is_found_through_the_coordinator() {
 
 /// Region B holds the patient's records but the doctor holds no grant there: denied.
 #[test]
-#[cfg_attr(
-	feature = "runtime-benchmarks",
-	ignore = "with runtime-benchmarks the runtimes' message queues execute no XCM"
-)]
 fn a_region_without_a_grant_denies_the_query() {
 	held_in_b(false);
 	let nonce = ask(PATIENT);
@@ -161,10 +153,6 @@ fn a_region_without_a_grant_denies_the_query() {
 /// The patient revokes the grant in region B after the doctor asked and before B serves the
 /// query: B answers with the state at its block, a denial.
 #[test]
-#[cfg_attr(
-	feature = "runtime-benchmarks",
-	ignore = "with runtime-benchmarks the runtimes' message queues execute no XCM"
-)]
 fn a_revocation_before_the_query_reaches_the_region_denies_it() {
 	let (_, grant) = held_in_b(true);
 	let nonce = ask(PATIENT);
@@ -177,10 +165,6 @@ fn a_revocation_before_the_query_reaches_the_region_denies_it() {
 /// A patient no region knows: the coordinator forwards the query nowhere, and it ends "not
 /// found" in one terminal event, without waiting for its deadline.
 #[test]
-#[cfg_attr(
-	feature = "runtime-benchmarks",
-	ignore = "with runtime-benchmarks the runtimes' message queues execute no XCM"
-)]
 fn a_query_about_a_patient_no_region_knows_ends_not_found() {
 	let nonce = ask("Nobody1");
 	CoordinatorPara::execute_with(|| {});
@@ -195,10 +179,6 @@ fn a_query_about_a_patient_no_region_knows_ends_not_found() {
 /// at its deadline, once; B's answer after that is recorded as late, changes nothing, and its
 /// message is processed without an error.
 #[test]
-#[cfg_attr(
-	feature = "runtime-benchmarks",
-	ignore = "with runtime-benchmarks the runtimes' message queues execute no XCM"
-)]
 fn a_query_a_region_never_answers_times_out_and_a_late_answer_is_ignored() {
 	held_in_b(true);
 	RegionBPara::execute_with(|| {
@@ -255,10 +235,6 @@ fn a_query_a_region_never_answers_times_out_and_a_late_answer_is_ignored() {
 /// dropped as not asked, and the query ends with A's own answer only. B's real answer sent a
 /// second time after a query ended is late.
 #[test]
-#[cfg_attr(
-	feature = "runtime-benchmarks",
-	ignore = "with runtime-benchmarks the runtimes' message queues execute no XCM"
-)]
 fn an_answer_from_a_region_the_coordinator_did_not_name_is_dropped() {
 	RegionAPara::execute_with(|| {
 		region::first_record(Sr25519Keyring::Charlie, PATIENT);

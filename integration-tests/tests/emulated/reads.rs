@@ -83,10 +83,6 @@ fn fragment(record: u64) -> Vec<u8> {
 /// name, its proxy answers, and the record comes to A with the envelope and the fragment
 /// byte for byte. Both regions audit it.
 #[test]
-#[cfg_attr(
-	feature = "runtime-benchmarks",
-	ignore = "with runtime-benchmarks the runtimes' message queues execute no XCM"
-)]
 fn a_record_held_in_another_region_is_read_with_its_proxies_fragments() {
 	let (record, grant) = granted_in_b();
 	let nonce = read(grant);
@@ -153,10 +149,6 @@ fn a_record_held_in_another_region_is_read_with_its_proxies_fragments() {
 /// answered: B's request is denied at once, A is told, the query ends denied, and the proxy's
 /// fragment is refused.
 #[test]
-#[cfg_attr(
-	feature = "runtime-benchmarks",
-	ignore = "with runtime-benchmarks the runtimes' message queues execute no XCM"
-)]
 fn a_revocation_between_the_reads_arrival_and_its_answer_denies_it() {
 	let (record, grant) = granted_in_b();
 	let nonce = read(grant);
@@ -187,10 +179,6 @@ fn a_revocation_between_the_reads_arrival_and_its_answer_denies_it() {
 /// A read of a grant that is not the doctor's (the patient granted someone else) is denied in
 /// region B without opening any request.
 #[test]
-#[cfg_attr(
-	feature = "runtime-benchmarks",
-	ignore = "with runtime-benchmarks the runtimes' message queues execute no XCM"
-)]
 fn a_read_of_someone_elses_grant_is_denied_without_a_request() {
 	let grant = RegionBPara::execute_with(|| {
 		region::first_record(Sr25519Keyring::One, PATIENT);
