@@ -199,9 +199,11 @@ impl Chain {
 	/// Returns the motion's hash and index, and whether it already executed (threshold 1).
 	pub async fn propose(&self, call: Call, threshold: u32, signer: &Keypair) -> Result<Proposal> {
 		let at = self.at_reading_block().await?;
+		let collective = collective(&at.metadata())?;
 		let length = at.tx().call_data(&call)?.len() as u128;
-		let included = self.submit(calls::propose_motion(threshold, call, length), signer).await?;
-		Proposal::from_events(&included.events, &at.metadata())
+		let call = calls::propose_motion(collective, threshold, call, length);
+		let included = self.submit(call, signer).await?;
+		Proposal::from_events(&included.events, &at.metadata(), collective)
 	}
 
 	/// Votes on an open motion of the authority collective.
@@ -212,7 +214,8 @@ impl Chain {
 		approve: bool,
 		signer: &Keypair,
 	) -> Result<()> {
-		let call = calls::vote_on_motion(hash, index, approve);
+		let collective = collective(&self.at_reading_block().await?.metadata())?;
+		let call = calls::vote_on_motion(collective, hash, index, approve);
 		self.submit(call, signer).await.map(|_| ())
 	}
 
@@ -220,9 +223,10 @@ impl Chain {
 	pub async fn close(&self, hash: [u8; 32], index: u32, signer: &Keypair) -> Result<Proposal> {
 		let at = self.at_reading_block().await?;
 		let (ref_time, proof_size, length) = self.motion_weight(hash).await?;
-		let call = calls::close_motion(hash, index, ref_time, proof_size, length);
+		let collective = collective(&at.metadata())?;
+		let call = calls::close_motion(collective, hash, index, ref_time, proof_size, length);
 		let included = self.submit(call, signer).await?;
-		Proposal::from_events(&included.events, &at.metadata())
+		Proposal::from_events(&included.events, &at.metadata(), collective)
 	}
 
 	/// Reads storage `item` of the authority collective for open motion `hash` with `read`.
@@ -233,12 +237,10 @@ impl Chain {
 		read: impl FnOnce(subxt::storage::StorageValue<'_, Value>) -> Result<R>,
 	) -> Result<R> {
 		let at = self.at_reading_block().await?;
+		let collective = collective(&at.metadata())?;
 		let entry = at
 			.storage()
-			.try_fetch(
-				subxt::dynamic::storage::<([u8; 32],), Value>("AuthorityCollective", item),
-				(hash,),
-			)
+			.try_fetch(subxt::dynamic::storage::<([u8; 32],), Value>(collective, item), (hash,))
 			.await?
 			.ok_or_else(|| anyhow!("no open motion 0x{}", hex::encode(hash)))?;
 		read(entry)
@@ -367,17 +369,19 @@ impl Chain {
 		self.call("InstitutionsApi_institutions", ()).await
 	}
 
-	/// How many members the authority collective has: a majority motion needs more than half.
+	/// How many members the chain's collective has (a region's authorities, the coordinator's
+	/// council): a majority motion needs more than half.
 	pub async fn authority_count(&self) -> Result<u32> {
 		let at = self.at_reading_block().await?;
+		let collective = collective(&at.metadata())?;
 		let members = at
 			.storage()
-			.fetch(subxt::dynamic::storage::<(), Value>("AuthorityCollective", "Members"), ())
+			.fetch(subxt::dynamic::storage::<(), Value>(collective, "Members"), ())
 			.await?
 			.decode()?;
 		match members.value {
 			ValueDef::Composite(c) => Ok(c.values().count() as u32),
-			_ => bail!("unexpected shape of AuthorityCollective.Members"),
+			_ => bail!("unexpected shape of {collective}.Members"),
 		}
 	}
 
@@ -403,6 +407,47 @@ impl Chain {
 			.and_then(bytes32)
 			.map(Some)
 			.ok_or_else(|| anyhow!("unexpected shape of System.AuthorizedUpgrade"))
+	}
+
+	/// The blake2-256 hash of the code the chain has stored for the relay chain to enact
+	/// (`ParachainSystem.PendingValidationCode`), if any.
+	pub async fn pending_code(&self) -> Result<Option<[u8; 32]>> {
+		let at = self.at_reading_block().await?;
+		if at.metadata().pallet_by_name("ParachainSystem").is_none() {
+			return Ok(None);
+		}
+		let code = at
+			.storage()
+			.try_fetch(
+				subxt::dynamic::storage::<(), Value>("ParachainSystem", "PendingValidationCode"),
+				(),
+			)
+			.await?
+			.map(|code| code.into_bytes())
+			.unwrap_or_default();
+		// The stored value is the SCALE-encoded `Vec<u8>`: its length prefix, then the code.
+		let code = Vec::<u8>::decode(&mut &code[..]).unwrap_or_default();
+		Ok((!code.is_empty()).then(|| sp_crypto_hashing::blake2_256(&code)))
+	}
+
+	/// The open motion of the chain's collective that would dispatch `call`, if there is one:
+	/// its hash and index. (A second motion of the same call is refused as a duplicate.)
+	pub async fn open_motion_of(&self, call: &Call) -> Result<Option<([u8; 32], u32)>> {
+		let at = self.at_reading_block().await?;
+		let hash = sp_crypto_hashing::blake2_256(&at.tx().call_data(call)?);
+		let collective = collective(&at.metadata())?;
+		let votes = at
+			.storage()
+			.try_fetch(subxt::dynamic::storage::<([u8; 32],), Value>(collective, "Voting"), (hash,))
+			.await?;
+		let Some(votes) = votes else { return Ok(None) };
+		let votes: Value = votes.decode()?;
+		let index = votes
+			.at("index")
+			.and_then(|v| v.as_u128())
+			.and_then(|i| u32::try_from(i).ok())
+			.ok_or_else(|| anyhow!("the motion's votes have no index"))?;
+		Ok(Some((hash, index)))
 	}
 
 	/// Sends `code`, whose hash a motion authorized, with `System.apply_authorized_upgrade`.
@@ -432,7 +477,7 @@ impl Chain {
 	}
 }
 
-/// A motion of the authority collective.
+/// A motion of the chain's collective.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Proposal {
 	/// The motion's hash.
@@ -444,11 +489,15 @@ pub struct Proposal {
 }
 
 impl Proposal {
-	fn from_events(events: &ExtrinsicEvents<Config>, metadata: &subxt::Metadata) -> Result<Self> {
+	fn from_events(
+		events: &ExtrinsicEvents<Config>,
+		metadata: &subxt::Metadata,
+		collective: &str,
+	) -> Result<Self> {
 		let mut proposal: Option<Proposal> = None;
 		for event in events.iter() {
 			let event = event?;
-			if event.pallet_name() != "AuthorityCollective" {
+			if event.pallet_name() != collective {
 				continue;
 			}
 			let fields: Value = event.decode_fields_unchecked_as::<Value>()?;
@@ -468,6 +517,19 @@ impl Proposal {
 		}
 		proposal.ok_or_else(|| anyhow!("the collective reported no motion"))
 	}
+}
+
+/// The pallet of the collective that governs the chain: a region's `AuthorityCollective`, the
+/// coordinator's `FederationCouncil`.
+fn collective(metadata: &subxt::Metadata) -> Result<&'static str> {
+	["AuthorityCollective", "FederationCouncil"]
+		.into_iter()
+		.find(|name| metadata.pallet_by_name(name).is_some())
+		.ok_or_else(|| {
+			anyhow!(
+				"this chain has no MedFed collective (AuthorityCollective or FederationCouncil)"
+			)
+		})
 }
 
 /// Reads a 32-byte hash, whether it decodes as bytes or as a newtype around them (`H256`).

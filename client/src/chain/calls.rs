@@ -111,20 +111,21 @@ pub fn apply_authorized_upgrade(code: &[u8]) -> Call {
 	)
 }
 
-/// `AuthorityCollective.propose`: a motion to dispatch `call` once `threshold` authorities
-/// approve; `length` is the encoded length of `call`.
-pub fn propose_motion(threshold: u32, call: Call, length: u128) -> Call {
+/// `propose` of `collective` (a region's `AuthorityCollective`, the coordinator's
+/// `FederationCouncil`): a motion to dispatch `call` once `threshold` members approve; `length`
+/// is the encoded length of `call`.
+pub fn propose_motion(collective: &str, threshold: u32, call: Call, length: u128) -> Call {
 	subxt::dynamic::tx(
-		"AuthorityCollective",
+		collective,
 		"propose",
 		Composite::unnamed([Value::u128(threshold.into()), call.into_value(), Value::u128(length)]),
 	)
 }
 
-/// `AuthorityCollective.vote`: an authority's vote on open motion `hash`.
-pub fn vote_on_motion(hash: [u8; 32], index: u32, approve: bool) -> Call {
+/// `vote` of `collective`: a member's vote on open motion `hash`.
+pub fn vote_on_motion(collective: &str, hash: [u8; 32], index: u32, approve: bool) -> Call {
 	subxt::dynamic::tx(
-		"AuthorityCollective",
+		collective,
 		"vote",
 		Composite::unnamed([
 			Value::from_bytes(hash),
@@ -134,9 +135,10 @@ pub fn vote_on_motion(hash: [u8; 32], index: u32, approve: bool) -> Call {
 	)
 }
 
-/// `AuthorityCollective.close`: closes open motion `hash`, executing it if approved; the
-/// weight (`ref_time`, `proof_size`) and `length` bound the call it dispatches.
+/// `close` of `collective`: closes open motion `hash`, executing it if approved; the weight
+/// (`ref_time`, `proof_size`) and `length` bound the call it dispatches.
 pub fn close_motion(
+	collective: &str,
 	hash: [u8; 32],
 	index: u32,
 	ref_time: u64,
@@ -148,7 +150,7 @@ pub fn close_motion(
 		("proof_size", Value::u128(proof_size.into())),
 	]);
 	subxt::dynamic::tx(
-		"AuthorityCollective",
+		collective,
 		"close",
 		Composite::unnamed([
 			Value::from_bytes(hash),

@@ -24,8 +24,39 @@ pub(super) async fn run(context: &Context, command: ProposalCmd) -> Result<()> {
 			let code_hash = runtime.hash();
 			let hash_hex = format!("0x{}", hex::encode(code_hash));
 			let to = runtime.version.spec_version;
+			match chain.pending_code().await? {
+				Some(pending) if pending == code_hash => {
+					print(
+						json,
+						&serde_json::json!({
+							"code_hash": hash_hex, "spec_version": to, "applied": true, "scheduled": true,
+						}),
+						|_| {
+							format!(
+								"Runtime {hash_hex} (spec_version {to}) is stored already: the relay \
+								 chain enacts it after its validation delay."
+							)
+						},
+					);
+					return Ok(());
+				},
+				Some(pending) => bail!(
+					"the chain has stored another runtime (0x{}) for the relay chain to enact: a \
+					 second upgrade can be sent only once it is enacted",
+					hex::encode(pending)
+				),
+				None => {},
+			}
 			if chain.authorized_upgrade().await? != Some(code_hash) {
 				let call = calls::enact(calls::authorize_upgrade(code_hash));
+				if let Some((motion, index)) = chain.open_motion_of(&call).await? {
+					let motion = format!("0x{}", hex::encode(motion));
+					bail!(
+						"motion {motion} (index {index}) to authorize this runtime is open already: \
+						 authorities vote with `ehr proposal vote --as <their key> {motion} {index}`, \
+						 then run this command again"
+					);
+				}
 				let (proposal, threshold) =
 					open_motion(chain, call, Quorum::TwoThirds, &key).await?;
 				match &proposal.executed {
