@@ -10,7 +10,7 @@
 # MEDFED_FUZZ_SEQUENCE sets the calls of each sequence from genesis (default 1500 for a region,
 # 2000 for the coordinator); MEDFED_FUZZ_ERRORS=1 also prints every call's failures by error.
 # Built in the `fuzz` profile (Cargo.toml: the test build at opt-level 1, overflow checks and
-# debug assertions on), about 20 minutes the first time; the figures are in docs/benchmarks.md.
+# debug assertions on): 5 min 42 s the first time here; the figures are in docs/benchmarks.md.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$MEDFED_ROOT"
@@ -23,7 +23,7 @@ export SKIP_WASM_BUILD=1
 
 # Both runtimes in one build (their features unified alike), each fuzzer in its own test binary,
 # one after the other; each prints its figures.
-log "fuzzing both runtimes: $calls calls each${seed:+, seed $seed}; building them (profile fuzz) first, about 20 minutes the first time"
+log "fuzzing both runtimes: $calls calls each${seed:+, seed $seed}; building them (profile fuzz) first, about 6 minutes the first time"
 started=$SECONDS
 if ! cargo test --profile fuzz -p medfed-region-runtime -p medfed-coordinator-runtime \
 	--features runtime-benchmarks,try-runtime --lib --no-fail-fast \
