@@ -17,7 +17,7 @@ use subxt::{
 	ext::scale_value::ValueDef,
 	extrinsics::ExtrinsicEvents,
 	rpcs::{LegacyRpcMethods, RpcClient},
-	transactions::TransactionStatus,
+	transactions::{TransactionInvalid, TransactionStatus, ValidationResult},
 	utils::AccountId32,
 	OnlineClient, SubstrateConfig,
 };
@@ -71,6 +71,10 @@ pub fn keypair(secret_uri: &str) -> Result<Keypair> {
 pub fn account(ss58: &str) -> Result<AccountId32> {
 	AccountId32::from_str(ss58).map_err(|e| anyhow!("'{ss58}' is not an SS58 account address: {e}"))
 }
+
+/// How many times [`Chain::submit`] sends a transaction again that the pool refused but the
+/// best block would take.
+const MAX_RESENDS: u32 = 2;
 
 /// Transaction parameters: `nonce`, and mortal for 256 blocks from the block it is signed at.
 fn mortal(nonce: u64) -> subxt::config::DefaultExtrinsicParams<Config> {
@@ -154,37 +158,82 @@ impl Chain {
 	/// Signs `call` with `signer`, submits it and waits until it is in a best block; returns
 	/// that block and the transaction's events, or the dispatch error with the runtime's
 	/// explanation.
+	///
+	/// A pool that reports the transaction invalid or dropped is not always final: with two
+	/// collators a transaction can be invalid on one fork and included on the other. So
+	/// before giving up `ehr` looks for it in the best chain's blocks since the block it was
+	/// signed at, and asks the runtime at the best block why it would refuse it; a transaction
+	/// the runtime would still take is signed again with the same nonce (new bytes: the pool
+	/// bans the hashes it refused) and sent again, at most [`MAX_RESENDS`] times. One nonce
+	/// lets one of them in at most.
 	pub async fn submit(&self, call: Call, signer: &Keypair) -> Result<Included> {
-		// Mortal from the finalized block: a parachain's best block can be dropped for another
-		// collator's, and with it a transaction whose era starts there (the pool then reports
-		// it invalid).
-		let at = self.at_finalized().await?;
 		let who = signer.public_key().to_account_id();
 		let nonce = self.rpc.system_account_next_index(&who).await?;
 		let watching = async {
-			let mut progress = at
-				.tx()
-				.sign_and_submit_then_watch(&call, signer, mortal(nonce))
-				.await
-				.map_err(|e| anyhow!("the node refused the transaction: {e}"))?;
-			while let Some(status) = progress.next().await {
-				match status? {
-					TransactionStatus::InBestBlock(block) |
-					TransactionStatus::InFinalizedBlock(block) => {
-						let events = block.wait_for_success().await.map_err(|e| match e {
-							TransactionEventsError::ExtrinsicFailed(error) =>
-								anyhow!(describe(&error)),
-							other => anyhow!(other),
-						})?;
-						return Ok(Included { block: block.block_hash(), events });
+			let mut sent = Vec::new();
+			let mut since = None;
+			loop {
+				// Mortal from the finalized block: a parachain's best block can be dropped for
+				// another collator's, and with it a transaction whose era starts there (the
+				// pool then reports it invalid).
+				let at = self.at_finalized().await?;
+				let signed_at = u32::try_from(at.block_number()).unwrap_or(u32::MAX);
+				// Nothing at or below the first signing block can hold any of them.
+				let from = *since.get_or_insert(signed_at.saturating_add(1));
+				let tx = at
+					.tx()
+					.create_signed(&call, signer, mortal(nonce))
+					.await
+					.map_err(|e| anyhow!("cannot sign the transaction: {e}"))?;
+				sent.push(tx.hash());
+				let progress = tx.submit_and_watch().await;
+				let refusal = match progress {
+					Err(e) if sent.len() == 1 => bail!("the node refused the transaction: {e}"),
+					Err(e) => format!("sending it again failed: {e}"),
+					Ok(mut progress) => loop {
+						match progress.next().await {
+							Some(Ok(
+								TransactionStatus::InBestBlock(block) |
+								TransactionStatus::InFinalizedBlock(block),
+							)) => {
+								let events =
+									block.wait_for_success().await.map_err(|e| match e {
+										TransactionEventsError::ExtrinsicFailed(error) =>
+											anyhow!(describe(&error)),
+										other => anyhow!(other),
+									})?;
+								return Ok(Included { block: block.block_hash(), events });
+							},
+							Some(Ok(
+								TransactionStatus::Error { message } |
+								TransactionStatus::Invalid { message } |
+								TransactionStatus::Dropped { message },
+							)) => break message,
+							Some(Ok(_)) => continue,
+							Some(Err(e)) => break format!("lost the node's reports on it: {e}"),
+							None => break "the node stopped reporting on it".into(),
+						}
 					},
-					TransactionStatus::Error { message } |
-					TransactionStatus::Invalid { message } |
-					TransactionStatus::Dropped { message } => bail!("transaction rejected: {message}"),
-					_ => continue,
+				};
+				if let Some(included) = self.find_included(&sent, from).await? {
+					return Ok(included);
+				}
+				match self.refusal_at_best(tx.encoded()).await? {
+					Some(why) => {
+						// A block that came meanwhile may hold it: that is why it is stale.
+						if let Some(included) = self.find_included(&sent, from).await? {
+							return Ok(included);
+						}
+						bail!("transaction rejected: {refusal} ({why})")
+					},
+					None if sent.len() <= MAX_RESENDS as usize => continue,
+					None => bail!(
+						"transaction rejected: {refusal} (sent {} times; the best block would \
+						 still take it)",
+						sent.len()
+					),
 				}
 			}
-			bail!("the node stopped reporting on the transaction")
 		};
 		tokio::time::timeout(self.timeout, watching).await.map_err(|_| {
 			anyhow!(
@@ -193,6 +242,81 @@ impl Chain {
 				self.timeout.as_secs()
 			)
 		})?
+	}
+
+	/// The first of transactions `hashes` in the best chain's blocks from `from` on, with its
+	/// events (or the dispatch error it failed with), if one is there.
+	async fn find_included(&self, hashes: &[BlockHash], from: u32) -> Result<Option<Included>> {
+		let (_, best) = self.best_block().await?;
+		for number in from..=best {
+			let Some(block) = self.rpc.chain_get_block_hash(Some(number.into())).await? else {
+				continue;
+			};
+			let at = self.api.at_block(block).await?;
+			let extrinsics = at.extrinsics().fetch().await?;
+			for extrinsic in extrinsics.iter() {
+				let extrinsic = extrinsic?;
+				if !hashes.contains(&extrinsic.hash()) {
+					continue;
+				}
+				let events = extrinsic.events().await?;
+				for event in events.iter() {
+					let event = event?;
+					if event.pallet_name() == "System" && event.event_name() == "ExtrinsicFailed" {
+						let error = DispatchError::decode_from(event.field_bytes(), at.metadata())
+							.map_err(|e| anyhow!("cannot decode the dispatch error: {e}"))?;
+						bail!(describe(&error));
+					}
+				}
+				return Ok(Some(Included { block, events }));
+			}
+		}
+		Ok(None)
+	}
+
+	/// Why the runtime at the best block refuses transaction `encoded`, or `None` if it would
+	/// take it.
+	async fn refusal_at_best(&self, encoded: &[u8]) -> Result<Option<String>> {
+		let (best, number) = self.best_block().await?;
+		let validity = self
+			.api
+			.at_block(best)
+			.await?
+			.tx()
+			.from_bytes(encoded.to_vec())
+			.validate()
+			.await?;
+		Ok(match validity {
+			ValidationResult::Valid(_) => None,
+			ValidationResult::Invalid(why) => Some(format!(
+				"invalid at best block #{number}: {}",
+				match why {
+					TransactionInvalid::Stale =>
+						"Stale: its nonce is used by another transaction of \
+						the signer"
+							.into(),
+					TransactionInvalid::AncientBirthBlock =>
+						"AncientBirthBlock: the block it was signed at is too old".into(),
+					TransactionInvalid::Payment => "Payment: the signer cannot pay the fee".into(),
+					TransactionInvalid::BadProof =>
+						"BadProof: the signature does not verify".into(),
+					other => format!("{other:?}"),
+				}
+			)),
+			ValidationResult::Unknown(why) =>
+				Some(format!("the runtime at best block #{number} cannot tell: {why:?}")),
+		})
+	}
+
+	/// The node's best block, hash and number.
+	async fn best_block(&self) -> Result<(BlockHash, u32)> {
+		let best = self
+			.rpc
+			.chain_get_block_hash(None)
+			.await?
+			.ok_or_else(|| anyhow!("the node reports no best block"))?;
+		let number = self.api.at_block(best).await?.block_number();
+		Ok((best, u32::try_from(number).context("a block number beyond u32")?))
 	}
 
 	/// Submits a motion of the authority collective to dispatch `call`, with `threshold` votes.
@@ -236,14 +360,26 @@ impl Chain {
 		hash: [u8; 32],
 		read: impl FnOnce(subxt::storage::StorageValue<'_, Value>) -> Result<R>,
 	) -> Result<R> {
+		self.try_motion_entry(item, hash, read)
+			.await?
+			.ok_or_else(|| anyhow!("no open motion 0x{}", hex::encode(hash)))
+	}
+
+	/// Reads storage `item` of the authority collective for motion `hash` with `read`, if the
+	/// motion is open.
+	async fn try_motion_entry<R>(
+		&self,
+		item: &str,
+		hash: [u8; 32],
+		read: impl FnOnce(subxt::storage::StorageValue<'_, Value>) -> Result<R>,
+	) -> Result<Option<R>> {
 		let at = self.at_reading_block().await?;
 		let collective = collective(&at.metadata())?;
 		let entry = at
 			.storage()
 			.try_fetch(subxt::dynamic::storage::<([u8; 32],), Value>(collective, item), (hash,))
-			.await?
-			.ok_or_else(|| anyhow!("no open motion 0x{}", hex::encode(hash)))?;
-		read(entry)
+			.await?;
+		entry.map(read).transpose()
 	}
 
 	/// How many ayes open motion `hash` needs, as it was proposed.
@@ -430,18 +566,20 @@ impl Chain {
 		Ok((!code.is_empty()).then(|| sp_crypto_hashing::blake2_256(&code)))
 	}
 
+	/// `call` encoded with the chain's metadata: fails if the chain has no such call, or the
+	/// arguments do not fit its types.
+	pub async fn call_data(&self, call: &Call) -> Result<Vec<u8>> {
+		Ok(self.at_reading_block().await?.tx().call_data(call)?)
+	}
+
 	/// The open motion of the chain's collective that would dispatch `call`, if there is one:
 	/// its hash and index. (A second motion of the same call is refused as a duplicate.)
 	pub async fn open_motion_of(&self, call: &Call) -> Result<Option<([u8; 32], u32)>> {
 		let at = self.at_reading_block().await?;
 		let hash = sp_crypto_hashing::blake2_256(&at.tx().call_data(call)?);
-		let collective = collective(&at.metadata())?;
-		let votes = at
-			.storage()
-			.try_fetch(subxt::dynamic::storage::<([u8; 32],), Value>(collective, "Voting"), (hash,))
-			.await?;
-		let Some(votes) = votes else { return Ok(None) };
-		let votes: Value = votes.decode()?;
+		let Some(votes) = self.try_motion_entry("Voting", hash, |v| Ok(v.decode()?)).await? else {
+			return Ok(None);
+		};
 		let index = votes
 			.at("index")
 			.and_then(|v| v.as_u128())

@@ -403,6 +403,29 @@ pub enum ProposalCmd {
 		/// The runtime's wasm, as the wasm builder wrote it (`*.compact.compressed.wasm`).
 		file: std::path::PathBuf,
 	},
+	/// Proposes, as an authority, any call of the chain as a motion of its collective: the
+	/// motion dispatches it with the collective's origin, or with --root as root (through
+	/// `Governance.enact`, which takes two thirds). The call's own origin check decides whether
+	/// the motion's votes are enough.
+	Call {
+		#[command(flatten)]
+		signer: Signer,
+		/// The pallet, as the chain's metadata names it (`Directory`, `Federation`, …).
+		pallet: String,
+		/// The call, as the metadata names it (`add_region`, …).
+		call: String,
+		/// The call's arguments in scale-value's syntax: `{ name: value, … }`, or `( … )` in
+		/// order; SS58 addresses and 0x-hex bytes as they are, variants by name with their
+		/// fields in brackets (`Hospital()`, `Some(5)`, `None()`). Default: none.
+		args: Option<String>,
+		/// Dispatch the call as root (two thirds of the collective).
+		#[arg(long)]
+		root: bool,
+		/// A majority of the collective suffices (the default asks two thirds, which every
+		/// origin of the collective accepts).
+		#[arg(long, conflicts_with = "root")]
+		majority: bool,
+	},
 	/// Votes, as an authority, on an open motion; executes it once it has a majority.
 	Vote {
 		#[command(flatten)]

@@ -131,6 +131,20 @@ pub fn version_section(wasm: &[u8]) -> Result<Option<Range<usize>>> {
 	Ok(None)
 }
 
+/// Sets the `spec_version` embedded in wasm module `wasm` in place, leaving the rest of the
+/// module as it is: a test's way to upgrade a chain to the code it already runs.
+pub fn set_spec_version(wasm: &mut [u8], spec_version: u32) -> Result<()> {
+	let range = version_section(wasm)?
+		.ok_or_else(|| anyhow!("the wasm module has no `runtime_version` section"))?;
+	let version = SpecVersion::decode(&mut &wasm[range.clone()])
+		.map_err(|e| anyhow!("cannot decode its `runtime_version` section: {e}"))?;
+	// The fields up to `spec_version` keep their lengths: a u32 stays four bytes.
+	let head = (&version.spec_name, &version.impl_name, version.authoring_version, spec_version);
+	let encoded = codec::Encode::encode(&head);
+	wasm[range.start..range.start + encoded.len()].copy_from_slice(&encoded);
+	Ok(())
+}
+
 /// An unsigned LEB128 number at the start of `bytes` (at most 32 bits, as wasm's sizes) and
 /// how many bytes it takes.
 fn leb128(bytes: &[u8]) -> Option<(usize, usize)> {
@@ -183,15 +197,16 @@ mod tests {
 	}
 
 	#[test]
-	fn the_version_section_is_where_a_patch_changes_the_version() {
-		let mut wasm = module(b"runtime_version", &version(42));
-		let range = version_section(&wasm).expect("parses").expect("has the section");
-		let mut patched = SpecVersion::decode(&mut &wasm[range.clone()]).expect("decodes");
-		patched.spec_version += 1;
-		let encoded = (&patched.spec_name, &patched.impl_name, 1u32, patched.spec_version).encode();
-		wasm[range.start..range.start + encoded.len()].copy_from_slice(&encoded);
-		let code = RuntimeCode::from_blob(wasm).expect("a runtime");
+	fn setting_the_spec_version_changes_it_and_nothing_else() {
+		let original = module(b"runtime_version", &version(42));
+		let mut wasm = original.clone();
+		set_spec_version(&mut wasm, 43).expect("has the section");
+		let code = RuntimeCode::from_blob(wasm.clone()).expect("a runtime");
 		assert_eq!(code.version.spec_version, 43);
+		assert_eq!(code.version.spec_name, "medfed-region");
+		let changed: Vec<usize> = (0..wasm.len()).filter(|i| wasm[*i] != original[*i]).collect();
+		assert_eq!((wasm.len(), changed.len()), (original.len(), 1), "only the version's low byte");
+		assert!(set_spec_version(&mut module(b"other", &version(42)), 43).is_err());
 	}
 
 	#[test]

@@ -261,7 +261,7 @@ fn a_runtime_upgrade_takes_two_thirds_of_the_authorities_then_anyone_sends_the_c
 }
 
 #[test]
-fn the_coordinators_runtime_upgrade_takes_two_thirds_of_the_federation_council() {
+fn the_coordinators_runtime_upgrade_and_a_new_region_take_two_thirds_of_the_federation_council() {
 	let Some((node, _, dir)) = setup("coordinator-upgrade") else { return };
 	let Some(wasm) = std::env::var_os("MEDFED_COORDINATOR_WASM").map(PathBuf::from) else {
 		eprintln!(
@@ -274,6 +274,43 @@ fn the_coordinators_runtime_upgrade_takes_two_thirds_of_the_federation_council()
 	upgrade_by_motion(&url, &wasm, &dir, 3, &["//Bob", "//Eve"]);
 	let regions = ehr_ok(&url, &["directory", "regions"]);
 	assert_eq!(regions.as_array().map(Vec::len), Some(2), "{regions}");
+
+	// Any other call by motion: the council adds a third region (`Directory.add_region`, two
+	// thirds). A call the chain does not have, or arguments that do not fit, cost nothing.
+	let proposing = |args: &[&'static str]| {
+		let mut all = vec!["proposal", "call", "--as", "//Alice"];
+		all.extend(args);
+		all
+	};
+	let refused =
+		ehr(&url, &proposing(&["Directory", "add_regoin", "{ region: 2002, name: 0x43 }"]));
+	assert!(!refused.status.success(), "{refused:?}");
+	assert!(String::from_utf8_lossy(&refused.stderr).contains("not a call of this chain"));
+	let refused =
+		ehr(&url, &proposing(&["Directory", "add_region", "{ region: 0x43, name: 2002 }"]));
+	assert!(!refused.status.success(), "{refused:?}");
+	// "region-c", as bytes.
+	let add = proposing(&["Directory", "add_region", "{ region: 2002, name: 0x726567696f6e2d63 }"]);
+	let motion = ehr_ok(&url, &add);
+	assert_eq!((&motion["executed"], &motion["threshold"]), (&false.into(), &3.into()), "{motion}");
+	let again = ehr(&url, &add);
+	assert!(String::from_utf8_lossy(&again.stderr).contains("is open already"), "{again:?}");
+	let (hash, index) = (
+		motion["motion"].as_str().expect("a hash"),
+		motion["index"].as_u64().expect("an index").to_string(),
+	);
+	let vote = ehr_ok(&url, &["proposal", "vote", "--as", "//Bob", hash, &index]);
+	assert_eq!(vote["executed"], false, "{vote}");
+	assert_eq!(ehr_ok(&url, &["directory", "regions"]).as_array().map(Vec::len), Some(2));
+	let vote = ehr_ok(&url, &["proposal", "vote", "--as", "//Eve", hash, &index]);
+	assert_eq!(vote["executed"], true, "{vote}");
+	let regions = ehr_ok(&url, &["directory", "regions"]);
+	assert!(
+		regions
+			.as_array()
+			.is_some_and(|r| r.len() == 3 && r.iter().any(|r| r["name"] == "region-c")),
+		"{regions}"
+	);
 	let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -359,16 +396,9 @@ fn runtime_version(url: &str) -> Option<u32> {
 /// The runtime blob at `wasm` with its embedded `spec_version` set to `spec_version`,
 /// compressed as the wasm builder compresses it.
 fn with_spec_version(wasm: &Path, spec_version: u32) -> Vec<u8> {
-	use codec::{Decode, Encode};
-	use medfed_client::runtime_code::{compress, decompress, version_section, SpecVersion};
+	use medfed_client::runtime_code::{compress, decompress, set_spec_version};
 	let mut module = decompress(&std::fs::read(wasm).expect("reads")).expect("a runtime");
-	let range = version_section(&module).expect("parses").expect("has a version");
-	let mut version = SpecVersion::decode(&mut &module[range.clone()]).expect("decodes");
-	version.spec_version = spec_version;
-	// Same length: the fields before it keep theirs, and a u32 stays four bytes.
-	let head = (&version.spec_name, &version.impl_name, version.authoring_version, spec_version);
-	let encoded = head.encode();
-	module[range.start..range.start + encoded.len()].copy_from_slice(&encoded);
+	set_spec_version(&mut module, spec_version).expect("has a version");
 	compress(&module).expect("compresses")
 }
 

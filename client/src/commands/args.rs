@@ -2,7 +2,11 @@
 //! Every input is checked with the same code the chain uses, so a bad one is refused before it
 //! costs a fee.
 
-use crate::{chain::keypair, cli::Signer, keystore};
+use crate::{
+	chain::{calls::Call, keypair},
+	cli::Signer,
+	keystore,
+};
 use anyhow::{anyhow, bail, Result};
 use medfed_primitives::PublicKey;
 use std::path::PathBuf;
@@ -61,10 +65,61 @@ pub(super) fn published_key(
 	}
 }
 
+/// The call `pallet.call` with `args` in scale-value's syntax (`{ name: value, … }` or
+/// `( … )`; SS58 addresses and 0x-hex as they are), checked only for syntax here: the chain's
+/// metadata checks the names and types when it is encoded.
+pub(super) fn call_arg(pallet: &str, call: &str, args: Option<&str>) -> Result<Call> {
+	use subxt::ext::scale_value::{stringify, Composite, ValueDef};
+	let fields = match args.map(str::trim).filter(|a| !a.is_empty()) {
+		None => Composite::Unnamed(Vec::new()),
+		Some(text) => {
+			let (parsed, rest) = stringify::from_str_custom()
+				.add_custom_parser(stringify::custom_parsers::parse_ss58)
+				.add_custom_parser(stringify::custom_parsers::parse_hex)
+				.parse(text);
+			let value = parsed.map_err(|e| anyhow!("the call's arguments do not parse: {e}"))?;
+			if !rest.trim().is_empty() {
+				bail!("the call's arguments do not parse: unexpected `{}` after them", rest.trim());
+			}
+			match value.value {
+				ValueDef::Composite(fields) => fields,
+				_ => bail!(
+					"the call's arguments must be `{{ name: value, … }}` or `( … )`, not a single \
+					 value"
+				),
+			}
+		},
+	};
+	Ok(subxt::dynamic::tx(pallet.to_owned(), call.to_owned(), fields))
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
 	use medfed_primitives::umbral;
+
+	#[test]
+	fn a_calls_arguments_parse_with_addresses_and_hex() {
+		let alice = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+		let call =
+			call_arg("Directory", "add_region", Some(&format!("{{ who: {alice}, data: 0x0102 }}")))
+				.expect("parses");
+		assert_eq!((call.pallet_name(), call.call_name()), ("Directory", "add_region"));
+		let fields = call.into_value().to_string();
+		// Alice's account id, byte by byte, and the hex as bytes.
+		assert!(fields.contains("who: (212, 53, 147"), "{fields}");
+		assert!(fields.contains("data: (1, 2)"), "{fields}");
+		assert!(call_arg("System", "remark", None).is_ok());
+		let variants = call_arg("Institutions", "admit", Some("(5, Hospital(), None())"))
+			.expect("parses")
+			.into_value()
+			.to_string();
+		assert!(variants.contains("Hospital") && variants.contains("None"), "{variants}");
+		for bad in ["{ who: }", "{ a: 1 } trailing", "42"] {
+			let error = call_arg("System", "remark", Some(bad)).err().map(|e| e.to_string());
+			assert!(error.as_deref().is_some_and(|e| e.contains("arguments")), "{bad}: {error:?}");
+		}
+	}
 
 	#[test]
 	fn umbral_keys_are_checked() {

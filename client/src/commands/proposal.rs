@@ -1,9 +1,13 @@
-//! `ehr proposal vote` and `ehr proposal upgrade`, and the motions of the authority collective:
-//! adding or removing an institution proposes one, other authorities vote, and it executes once
-//! enough approve: a majority, or two thirds for what changes who governs (an authority) and
-//! for what root does (a runtime upgrade, through `Governance.enact`).
+//! `ehr proposal vote`, `ehr proposal upgrade` and `ehr proposal call`, and the motions of the
+//! chain's collective: adding or removing an institution proposes one, other authorities vote,
+//! and it executes once enough approve: a majority, or two thirds for what changes who governs
+//! (an authority) and for what root does (a runtime upgrade, or any call through
+//! `Governance.enact`).
 
-use super::{args::hash_arg, Context};
+use super::{
+	args::{call_arg, hash_arg},
+	Context,
+};
 use crate::{
 	chain::{calls, calls::Call, Chain, Proposal},
 	cli::ProposalCmd,
@@ -103,6 +107,29 @@ pub(super) async fn run(context: &Context, command: ProposalCmd) -> Result<()> {
 				},
 			);
 			Ok(())
+		},
+		ProposalCmd::Call { signer, pallet, call, args, root, majority } => {
+			let call = call_arg(&pallet, &call, args.as_deref())?;
+			let name = format!("{}.{}", call.pallet_name(), call.call_name());
+			let (call, quorum) = match (root, majority) {
+				(true, _) => (calls::enact(call), Quorum::TwoThirds),
+				(false, true) => (call, Quorum::Majority),
+				(false, false) => (call, Quorum::TwoThirds),
+			};
+			// Encoded with the chain's metadata before anything is sent: a wrong name or
+			// argument is refused here, free.
+			chain.call_data(&call).await.with_context(|| {
+				format!("{name} with these arguments is not a call of this chain")
+			})?;
+			if let Some((motion, index)) = chain.open_motion_of(&call).await? {
+				let motion = format!("0x{}", hex::encode(motion));
+				bail!(
+					"motion {motion} (index {index}) of this call is open already: authorities \
+					 vote with `ehr proposal vote --as <their key> {motion} {index}`"
+				);
+			}
+			let key = signer.keypair(keystore)?;
+			motion(chain, json, call, quorum, &key).await
 		},
 		ProposalCmd::Vote { signer, hash, index, nay } => {
 			let hash = hash_arg("the motion hash", &hash)?;
