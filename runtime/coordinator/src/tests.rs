@@ -571,6 +571,9 @@ fn members_who_do_not_vote_count_against_a_motion() {
 /// queue's share of a block. Prints the figures `docs/benchmarks.md` quotes.
 #[test]
 fn messages_per_block() {
+	// The HRMP channels MedFed opens carry messages of up to 8 KiB
+	// (`client/src/federation/channels.rs`).
+	const HRMP_PAGE: u64 = 8 * 1024;
 	use polkadot_sdk::staging_xcm_executor::traits::WeightBounds;
 	type Weigher = <XcmConfig as polkadot_sdk::staging_xcm_executor::Config>::Weigher;
 	let budget = crate::configs::MessageQueueServiceWeight::get();
@@ -606,19 +609,28 @@ fn messages_per_block() {
 			Transact { origin_kind: OriginKind::Xcm, fallback_max_weight: None, call: call.into() },
 			SetTopic([1; 32]),
 		]);
+		// What one channel carries: a sender's XCMP queue sends one page a channel a block, of
+		// the programs as versioned XCM one after the other behind a format byte.
+		let size = polkadot_sdk::staging_xcm::VersionedXcm::from(message.clone()).encode().len();
+		let per_page = (HRMP_PAGE - 1) / size as u64;
 		let weight = Weigher::weight(&mut message, Weight::MAX).expect("MedFed's program weighs");
 		assert!(weight.all_lte(limit), "{name} weighs {weight:?}, above its limit {limit:?}");
 		let by_ref_time = budget.ref_time() / weight.ref_time().max(1);
 		let by_proof_size = budget.proof_size() / weight.proof_size().max(1);
 		println!(
 			"{name}: {} ps and {} bytes of proof; the message queue's {} ps and {} bytes a block \
-			 fit {by_ref_time} by ref time, {by_proof_size} by proof size",
+			 fit {by_ref_time} by ref time, {by_proof_size} by proof size; {size} bytes, \
+			 {per_page} to a channel's page a block",
 			weight.ref_time(),
 			weight.proof_size(),
 			budget.ref_time(),
 			budget.proof_size(),
 		);
-		assert!(by_ref_time.min(by_proof_size) > 0);
+		assert!(by_ref_time.min(by_proof_size) > 0 && per_page > 0);
+		if name.starts_with("query") {
+			// Queries: one region's channel alone carries more than the coordinator executes.
+			assert!(per_page > by_ref_time.min(by_proof_size), "{per_page} a page");
+		}
 	}
 	// Any other instruction cannot be weighed within a limit.
 	let mut other = Xcm::<RuntimeCall>(vec![ClearOrigin]);
