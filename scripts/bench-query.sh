@@ -33,10 +33,28 @@ require_binary "$ehr" ehr
 
 url_a="${MEDFED_URL_A:-ws://127.0.0.1:9920}" url_b="${MEDFED_URL_B:-ws://127.0.0.1:9930}"
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
 export EHR_IPFS="${MEDFED_IPFS:-http://127.0.0.1:5001}"
 export EHR_KEYSTORE="$work/keystore.json" EHR_PASSPHRASE="benchmark only"
 json() { python3 -c "import json,sys; v=json.load(sys.stdin); print($1)"; }
+summarize() {
+	[ -s "$work/runs.jsonl" ] || return 0
+	python3 - "$work/runs.jsonl" <<'PY'
+import json, statistics, sys
+runs = [json.loads(l) for l in open(sys.argv[1])]
+print("cross-region queries on the running federation, every one answered with the record:")
+for kind, what in [("local", "local query (region A: A answers, the coordinator finds no other region)"),
+                   ("cross", "cross-region metadata query (region B -> coordinator -> region A -> region B)"),
+                   ("read", "cross-region read with capsule fragments (region B -> coordinator -> region A, its proxies -> region B)")]:
+    if not any(r["kind"] == kind for r in runs):
+        continue
+    print("  %s: %d runs" % (what, sum(r["kind"] == kind for r in runs)))
+    for key, unit in [("seconds", "s"), ("relay_blocks", "relay blocks")]:
+        values = [r[key] for r in runs if r["kind"] == kind]
+        print("    %-12s median %7.2f  min %7.2f  max %7.2f %s" % (key, statistics.median(values), min(values), max(values), unit))
+PY
+}
+# A run that fails stops the script; the runs before it are summed up all the same.
+trap 'status=$?; [ "$status" = 0 ] || { echo "stopped by a failure; the runs completed before it:" >&2; summarize >&2 || true; }; rm -rf "$work"' EXIT
 
 log "setting up in region A ($url_a): a patient, a record, a practitioner, a grant"
 export EHR_URL="$url_a"
@@ -85,17 +103,4 @@ PY
 		EHR_URL="$url" "$ehr" --json query dismiss --key doctor "$nonce" >/dev/null
 	done
 done
-python3 - "$work/runs.jsonl" "$runs" <<'PY'
-import json, statistics, sys
-runs = [json.loads(l) for l in open(sys.argv[1])]
-print("cross-region queries on the running federation, %s runs each, every one answered with the record:" % sys.argv[2])
-for kind, what in [("local", "local query (region A: A answers, the coordinator finds no other region)"),
-                   ("cross", "cross-region metadata query (region B -> coordinator -> region A -> region B)"),
-                   ("read", "cross-region read with capsule fragments (region B -> coordinator -> region A, its proxies -> region B)")]:
-    if not any(r["kind"] == kind for r in runs):
-        continue
-    print("  " + what)
-    for key, unit in [("seconds", "s"), ("relay_blocks", "relay blocks")]:
-        values = [r[key] for r in runs if r["kind"] == kind]
-        print("    %-12s median %7.2f  min %7.2f  max %7.2f %s" % (key, statistics.median(values), min(values), max(values), unit))
-PY
+summarize

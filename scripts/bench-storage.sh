@@ -30,9 +30,10 @@ fi
 
 ensure_deps
 build_bench_node
-# The benchmark flavour fills the region too: no need to build the everyday collator.
+# The benchmark flavour, node and runtime, fills the region too: nothing of the network's build
+# is needed (what the runtime stores is the same with the benchmarks compiled in).
 MEDFED_NODE="$MEDFED_BENCH_NODE"
-wasm="$(build_runtime_wasm production region)"
+wasm="$(build_runtime_wasm bench region)"
 spec="$(chain_spec region-a "$wasm")"
 log "building the fill tool"
 SKIP_WASM_BUILD=1 cargo build --release -q -p medfed-client --example fill-region

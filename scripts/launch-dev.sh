@@ -2,7 +2,7 @@
 # Starts one MedFed region alone, in development mode (no relay chain), with its IPFS node and
 # the re-encryption proxies (medfed-proxy) of its two authorities, and prints how to reach them.
 # Builds what is missing first: the network's build (the two nodes, the runtimes' wasm and the
-# tools, about 65 minutes the first time on a 2-core machine) and the IPFS node's packages.
+# tools, 52 to 65 minutes the first time on a 2-core machine) and the IPFS node's packages.
 #
 #   scripts/launch-dev.sh [region-a|region-b]   (default region-a; Ctrl-C stops them all)
 #   scripts/launch.sh --dev [region-a|region-b]  (the same)
@@ -27,16 +27,13 @@ for p in "$port" "$ipfs_port" "$((ipfs_port + 1000))"; do
 done
 ensure_deps
 ensure_ipfs
-if [ "${MEDFED_NO_BUILD:-0}" != 1 ]; then
-	build_network
-	wasm="$(build_runtime_wasm production region)"
-	build_proxy
-else
-	wasm="$MEDFED_ARTIFACTS/region-runtime-production.wasm"
-	[ -f "$wasm" ] || { echo "error: MEDFED_NO_BUILD=1, and no runtime built at $wasm" >&2; exit 1; }
-	require_binary "$MEDFED_NODE" MEDFED_NODE
-	require_binary "$MEDFED_PROXY_BIN" MEDFED_PROXY_BIN
-fi
+# One build: the collator, the runtimes' wasm (kept in $MEDFED_ARTIFACTS) and the tools,
+# medfed-proxy among them.
+[ "${MEDFED_NO_BUILD:-0}" = 1 ] || build_network
+wasm="$MEDFED_ARTIFACTS/region-runtime-production.wasm"
+[ -f "$wasm" ] || { echo "error: no runtime built at $wasm (MEDFED_NO_BUILD=1 builds nothing)" >&2; exit 1; }
+require_binary "$MEDFED_NODE" MEDFED_NODE
+require_binary "$MEDFED_PROXY_BIN" MEDFED_PROXY_BIN
 spec="$(chain_spec "$preset" "$wasm")"
 
 # The region's IPFS node, with a throwaway repository like the chain's.

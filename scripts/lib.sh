@@ -18,7 +18,6 @@ MEDFED_RELAY="${MEDFED_RELAY:-$CARGO_TARGET_DIR/network/polkadot}"
 # The federation generator, the authorities' re-encryption proxy and `ehr` (`build_network`
 # builds them with the nodes).
 MEDFED_FEDERATION_BIN="${MEDFED_FEDERATION_BIN:-$CARGO_TARGET_DIR/network/medfed-federation}"
-MEDFED_PROXY_GIVEN="${MEDFED_PROXY_BIN:+1}"
 MEDFED_PROXY_BIN="${MEDFED_PROXY_BIN:-$CARGO_TARGET_DIR/network/medfed-proxy}"
 # The relay chain's plain chain spec (Rococo local testnet, fast runtime), generated once from
 # the crates.io rococo-runtime by scripts/relay-spec.sh: the relay chain node has no runtime
@@ -173,13 +172,13 @@ build_runtime_wasm() {
 # (Cargo.toml), so that every crate two of them share is compiled once, with one feature set:
 # the collator `medfed-node`, the relay chain node `polkadot` with its two PVF workers, both
 # runtimes' production wasm (kept by `keep_runtime_wasm`), and the tools `medfed-federation`,
-# `medfed-proxy` and `ehr`. Neither node carries a runtime. About 65 minutes the first time on a
+# `medfed-proxy` and `ehr`. Neither node carries a runtime. 52 to 65 minutes the first time on a
 # 2-core machine, seconds when nothing changed; a pallet change rebuilds only the wasm. Builds
 # neither node when MEDFED_NODE and MEDFED_RELAY name binaries of your own.
 build_network() {
 	[ -z "$MEDFED_NODE_GIVEN" ] || require_binary "$MEDFED_NODE" MEDFED_NODE
 	[ -z "$MEDFED_RELAY_GIVEN" ] || require_binary "$MEDFED_RELAY" MEDFED_RELAY
-	log "building the network: medfed-node, polkadot, both runtimes' wasm, medfed-federation, medfed-proxy and ehr (profile network): about 65 minutes the first time on 2 cores, seconds when unchanged"
+	log "building the network: medfed-node, polkadot, both runtimes' wasm, medfed-federation, medfed-proxy and ehr (profile network): 52 to 65 minutes the first time on 2 cores, seconds when unchanged"
 	network_cargo >&2 || { echo "error: the network did not build" >&2; exit 1; }
 	keep_runtime_wasm production region "$MEDFED_WBUILD" >/dev/null
 	[ -n "$MEDFED_NODE_GIVEN" ] || require_binary "$MEDFED_NODE" MEDFED_NODE
@@ -312,14 +311,6 @@ set_offchain() {
 # (`network_cargo`), which building the wasm runs, so this takes seconds after `build_network`.
 build_federation_tools() {
 	build_runtime_wasm production >/dev/null
-}
-
-# Builds `medfed-proxy` alone (launch-dev.sh; the federation's tools include it), unless
-# MEDFED_PROXY_BIN names one of your own.
-build_proxy() {
-	[ -z "$MEDFED_PROXY_GIVEN" ] || { require_binary "$MEDFED_PROXY_BIN" MEDFED_PROXY_BIN; return 0; }
-	log "building medfed-proxy with the network: seconds when unchanged"
-	network_cargo >&2
 }
 
 # Waits up to 120 s until the proxy logging to `log` has started (checked its setup on chain).

@@ -7,7 +7,7 @@
 #    integration tests of every crate but the nodes, the xcm-emulator tests of the federation's
 #    XCM (integration-tests/) among them: one feature set, so every crate is checked once and
 #    built once. No wasm, no node build.
-# 2. When the two nodes are already built in the cache (`scripts/build.sh`, about 65 minutes
+# 2. When the two nodes are already built in the cache (`scripts/build.sh`, 52 to 65 minutes
 #    cold), otherwise skipped, and this says so:
 #    - the check that their build compiles no polkadot-sdk crate twice;
 #    - end-to-end tests against the real collator and a real IPFS node (installed from npm);
@@ -43,8 +43,8 @@ if [ -x "$MEDFED_NODE" ] && [ "${MEDFED_E2E:-1}" != 0 ]; then
 	[ -n "$MEDFED_NODE_GIVEN$MEDFED_RELAY_GIVEN" ] || bash scripts/check-build-once.sh
 	log "end-to-end tests against the collator node and a local IPFS node"
 	ensure_ipfs
-	wasm="$(build_runtime_wasm production region)"
-	# Built by the same invocation, kept beside the region's.
+	# Both built by the network's build, and kept there.
+	wasm="$MEDFED_ARTIFACTS/region-runtime-production.wasm"
 	coordinator_wasm="$MEDFED_ARTIFACTS/coordinator-runtime-production.wasm"
 	MEDFED_NODE="$MEDFED_NODE" MEDFED_RUNTIME_WASM="$wasm" MEDFED_COORDINATOR_WASM="$coordinator_wasm" \
 		SKIP_WASM_BUILD=1 cargo test -p medfed-client --test node -- --nocapture
