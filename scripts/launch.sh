@@ -47,11 +47,10 @@ esac
 federation="$(realpath "${1:-zombienet/federation.toml}")"
 [ -f "$federation" ] || { echo "error: no federation file at $federation" >&2; exit 1; }
 
-if [ "${MEDFED_NO_BUILD:-0}" != 1 ]; then
-	bash "$MEDFED_ROOT/scripts/build.sh"
-	ensure_ipfs
-	ensure_zombienet
-fi
+[ "${MEDFED_NO_BUILD:-0}" = 1 ] || bash "$MEDFED_ROOT/scripts/build.sh"
+# Installs, not builds: MEDFED_NO_BUILD=1 needs them too (seconds when installed).
+ensure_ipfs
+ensure_zombienet
 require_binary "$MEDFED_NODE" MEDFED_NODE
 require_binary "$MEDFED_RELAY" MEDFED_RELAY
 require_binary "$MEDFED_PROXY_BIN" MEDFED_PROXY_BIN
