@@ -170,6 +170,29 @@ pub(super) fn open_with_good_fragments<K>(
 
 /// Waits, polling once a block, until request `id` is fulfilled, at most until `until` (`wait`
 /// seconds from the start); fails clearly if it was denied or expired, or is still open then.
+/// Request `id`, which the node's best block does not hold: one just made may be in a block of
+/// the other collator's fork that the best chain takes up a block or two later. Looks again
+/// every block for three blocks (at most `wait` seconds) before it says there is no such
+/// request.
+async fn appearing_request(chain: &Chain, id: RequestId, wait: u64) -> Result<Request> {
+	let step = chain
+		.block_time()
+		.await
+		.unwrap_or(Duration::from_secs(6))
+		.max(Duration::from_secs(1));
+	let until = Instant::now() + (step * 3).min(Duration::from_secs(wait));
+	loop {
+		let now = Instant::now();
+		if now >= until {
+			bail!("no request {id} in this region");
+		}
+		tokio::time::sleep(step.min(until - now)).await;
+		if let Some(request) = chain.request(id).await? {
+			return Ok(request);
+		}
+	}
+}
+
 async fn wait_until_fulfilled(
 	chain: &Chain,
 	id: RequestId,
@@ -401,10 +424,10 @@ pub(super) async fn read(
 ) -> Result<()> {
 	let grantee = open_keystore(&context.keystore)?.identity(key)?;
 	let chain = &context.chain;
-	let request = chain
-		.request(id)
-		.await?
-		.ok_or_else(|| anyhow!("no request {id} in this region"))?;
+	let request = match chain.request(id).await? {
+		Some(request) => request,
+		None => appearing_request(chain, id, wait).await?,
+	};
 	if request.requester != grantee.account() {
 		bail!(
 			"request {id} was made by {}, not by '{key}' ({}): only its requester reads it",
