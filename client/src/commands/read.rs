@@ -168,18 +168,12 @@ pub(super) fn open_with_good_fragments<K>(
 	}
 }
 
-/// Waits, polling once a block, until request `id` is fulfilled, at most until `until` (`wait`
-/// seconds from the start); fails clearly if it was denied or expired, or is still open then.
 /// Request `id`, which the node's best block does not hold: one just made may be in a block of
 /// the other collator's fork that the best chain takes up a block or two later. Looks again
 /// every block for three blocks (at most `wait` seconds) before it says there is no such
 /// request.
 async fn appearing_request(chain: &Chain, id: RequestId, wait: u64) -> Result<Request> {
-	let step = chain
-		.block_time()
-		.await
-		.unwrap_or(Duration::from_secs(6))
-		.max(Duration::from_secs(1));
+	let step = block_step(chain).await;
 	let until = Instant::now() + (step * 3).min(Duration::from_secs(wait));
 	loop {
 		let now = Instant::now();
@@ -193,6 +187,18 @@ async fn appearing_request(chain: &Chain, id: RequestId, wait: u64) -> Result<Re
 	}
 }
 
+/// How long `ehr` waits between two looks at the chain: a block, at least a second (6 s if the
+/// chain does not say).
+async fn block_step(chain: &Chain) -> Duration {
+	chain
+		.block_time()
+		.await
+		.unwrap_or(Duration::from_secs(6))
+		.max(Duration::from_secs(1))
+}
+
+/// Waits, polling once a block, until request `id` is fulfilled, at most until `until` (`wait`
+/// seconds from the start); fails clearly if it was denied or expired, or is still open then.
 async fn wait_until_fulfilled(
 	chain: &Chain,
 	id: RequestId,
@@ -223,8 +229,7 @@ async fn wait_until_fulfilled(
 		let step = match block_time {
 			Some(step) => step,
 			None => {
-				let step = chain.block_time().await.unwrap_or(Duration::from_secs(6));
-				let step = step.max(Duration::from_secs(1));
+				let step = block_step(chain).await;
 				eprintln!(
 					"waiting for the proxies (request {id} is due at block {}; at most {} s)…",
 					request.deadline, wait
@@ -350,8 +355,7 @@ async fn open_keys(
 					request.deadline,
 					until.saturating_duration_since(now).as_secs()
 				);
-				let block_time = chain.block_time().await.unwrap_or(Duration::from_secs(6));
-				*step.insert(block_time.max(Duration::from_secs(1)))
+				*step.insert(block_step(chain).await)
 			},
 		};
 		tokio::time::sleep(step.min(until.saturating_duration_since(now))).await;
