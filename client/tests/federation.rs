@@ -179,19 +179,79 @@ fn record_call(patient: &AccountId32, key: &umbral_pre::PublicKey, n: u32) -> Ca
 	)
 }
 
-/// Signs and submits `call` with an explicit nonce, without waiting: many calls of one signer
-/// go into the pool at once.
-async fn submit(
+/// Signs `calls` of each signer with consecutive nonces from the signer's next one, hands them
+/// all to the pool at once, and waits up to `limit` until the best block holds them all. With two
+/// collators a fork-aware pool can drop one of them on a reorg, and then those after it wait
+/// behind the gap for ever: when none of them goes in for `STALLED` blocks, what is left is
+/// signed again, mortal from the newer finalized block (new hashes, which the pool has not
+/// banned), and sent again.
+async fn submit_all(
 	api: &OnlineClient<SubstrateConfig>,
 	rpc: &Rpc,
-	call: Call,
-	signer: &Keypair,
-	nonce: u64,
+	batches: &[(&Keypair, Vec<Call>)],
+	limit: Duration,
+	what: &str,
 ) {
-	// Mortal from the finalized block: a best block can be dropped for another collator's.
-	let finalized = rpc.chain_get_finalized_head().await.expect("answers");
-	let at = api.at_block(finalized).await.expect("the finalized block");
-	chain::send(&at, &call, signer, nonce).await.unwrap_or_else(|e| panic!("{e}"));
+	const STALLED: u32 = 4;
+	let mut firsts = Vec::new();
+	for (signer, _) in batches {
+		firsts.push(account_nonce(rpc, signer).await);
+	}
+	let firsts = &firsts;
+	let send = |taken: Vec<u64>| async move {
+		let finalized = rpc.chain_get_finalized_head().await.expect("answers");
+		let at = api.at_block(finalized).await.expect("the finalized block");
+		let mut refused = Vec::new();
+		for (((signer, calls), first), taken) in batches.iter().zip(firsts).zip(taken) {
+			for (nonce, call) in (first + taken..).zip(&calls[taken as usize..]) {
+				if let Err(e) = chain::send(&at, call, signer, nonce).await {
+					refused.push(e.to_string());
+				}
+			}
+		}
+		refused
+	};
+	let refused = send(vec![0; batches.len()]).await;
+	assert!(refused.is_empty(), "{what}: the pool refused {refused:?}");
+	let deadline = Instant::now() + limit;
+	let mut taken = vec![0u64; batches.len()];
+	let mut moved_at = best_number(rpc).await.expect("a best block");
+	let mut resends = 0;
+	loop {
+		let best = best_number(rpc).await.expect("a best block");
+		let mut now_taken = Vec::new();
+		for ((signer, _), first) in batches.iter().zip(firsts) {
+			now_taken.push(account_nonce(rpc, signer).await.saturating_sub(*first));
+		}
+		let left: usize = batches
+			.iter()
+			.zip(&now_taken)
+			.map(|((_, calls), t)| calls.len().saturating_sub(*t as usize))
+			.sum();
+		if left == 0 {
+			return;
+		}
+		if now_taken != taken {
+			taken = now_taken;
+			moved_at = best;
+		} else if best >= moved_at + STALLED {
+			// Refusals here are expected: the transactions still in the pool keep their place.
+			let refused = send(taken.clone()).await;
+			resends += 1;
+			println!(
+				"{what}: {left} transactions not in after {STALLED} blocks at #{best}; sent again ({} refused, as already in the pool or otherwise: {:?})",
+				refused.len(),
+				refused.first(),
+			);
+			moved_at = best;
+		}
+		assert!(
+			Instant::now() < deadline,
+			"timed out after {limit:?}: {what}: {left} transactions not in the best block #{best} after {resends} resends; finalized {:?}",
+			finalized_number(rpc).await,
+		);
+		tokio::time::sleep(Duration::from_secs(1)).await;
+	}
 }
 
 /// For each block of `rpc` from `from` to its best block: the relay parent number the block
@@ -351,12 +411,13 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 	let key = umbral_pre::SecretKey::random().public_key();
 	let key_hex = hex::encode(key.to_compressed_bytes());
 	ehr_ok(&ws(REGION_A[0]), &["patient", "register", "--as", "//One", "--umbral-key", &key_hex]);
-	submit(
+	let charlie = dev::charlie();
+	submit_all(
 		&region_a_api,
 		&region_a,
-		record_call(&one, &key, 0),
-		&dev::charlie(),
-		next_nonce(&region_a, &dev::charlie()).await,
+		&[(&charlie, vec![record_call(&one, &key, 0)])],
+		Duration::from_secs(120),
+		"the first record is registered",
 	)
 	.await;
 	eventually!(
@@ -379,17 +440,15 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 		finalized_number(&region_a).await.unwrap_or(0) >= before + 3
 	},);
 	// A record registered while bob is down.
-	submit(
+	submit_all(
 		&region_a_api,
 		&region_a,
-		record_call(&one, &key, 1),
-		&dev::charlie(),
-		next_nonce(&region_a, &dev::charlie()).await,
+		&[(&charlie, vec![record_call(&one, &key, 1)])],
+		Duration::from_secs(120),
+		"the second record is registered",
 	)
 	.await;
-	eventually!(Duration::from_secs(120), "the second record is registered", {
-		record_count(&region_a, &one, None).await == 2
-	});
+	assert_eq!(record_count(&region_a, &one, None).await, 2);
 	// The block that holds it, once final.
 	let holding = best_number(&region_a).await.expect("a best block");
 	eventually!(Duration::from_secs(180), "the second record's block is finalized", {
@@ -441,66 +500,62 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 			.expect("a key")
 		})
 		.collect();
-	let mut nonce = next_nonce(&region_a, &ferdie).await;
+	let transfers = patients
+		.iter()
+		.map(|p| calls::transfer_keep_alive(&p.public_key().to_account_id(), 1_000_000_000_000))
+		.collect();
+	submit_all(
+		&region_a_api,
+		&region_a,
+		&[(&ferdie, transfers)],
+		Duration::from_secs(180),
+		"the patients are funded",
+	)
+	.await;
+	let keys: Vec<_> =
+		patients.iter().map(|_| umbral_pre::SecretKey::random().public_key()).collect();
+	let registrations: Vec<_> = patients
+		.iter()
+		.zip(&keys)
+		.map(|(p, key)| {
+			let key = PublicKey::parse(&key.to_compressed_bytes()).expect("an Umbral key");
+			(p, vec![calls::register_patient(&key)])
+		})
+		.collect();
+	submit_all(
+		&region_a_api,
+		&region_a,
+		&registrations,
+		Duration::from_secs(180),
+		"the patients are registered",
+	)
+	.await;
 	for p in &patients {
-		let transfer =
-			calls::transfer_keep_alive(&p.public_key().to_account_id(), 1_000_000_000_000);
-		submit(&region_a_api, &region_a, transfer, &ferdie, nonce).await;
-		nonce += 1;
-	}
-	eventually!(Duration::from_secs(180), "the patients are funded", {
 		let bytes = region_a
-			.state_call(
-				"AccountNonceApi_account_nonce",
-				Some(&dev::ferdie().public_key().0.encode()),
-				None,
-			)
+			.state_call("RecordsApi_patient", Some(&p.public_key().0.encode()), None)
 			.await
 			.expect("answers");
-		u32::decode(&mut &bytes[..]).map(|n| n as u64 >= nonce).unwrap_or(false)
-	});
-	let mut keys = Vec::new();
-	for p in &patients {
-		let key = umbral_pre::SecretKey::random().public_key();
-		let call = calls::register_patient(
-			&PublicKey::parse(&key.to_compressed_bytes()).expect("an Umbral key"),
-		);
-		submit(&region_a_api, &region_a, call, p, 0).await;
-		keys.push(key);
+		assert_eq!(bytes.first(), Some(&1), "the patient is registered");
 	}
-	eventually!(Duration::from_secs(180), "the patients are registered", {
-		let mut all = true;
-		for p in &patients {
-			let bytes = region_a
-				.state_call("RecordsApi_patient", Some(&p.public_key().0.encode()), None)
-				.await
-				.expect("answers");
-			all &= bytes.first() == Some(&1);
-		}
-		all
-	});
 	let from = best_number(&region_a).await.expect("best");
 	let coordinator_from = best_number(&coordinator).await.expect("best");
-	let mut nonce = next_nonce(&region_a, &dev::charlie()).await;
-	for (i, (p, key)) in patients.iter().zip(&keys).enumerate() {
-		let who = p.public_key().to_account_id();
-		submit(
-			&region_a_api,
-			&region_a,
-			record_call(&who, key, 100 + i as u32),
-			&dev::charlie(),
-			nonce,
-		)
-		.await;
-		nonce += 1;
+	let records = patients
+		.iter()
+		.zip(&keys)
+		.enumerate()
+		.map(|(i, (p, key))| record_call(&p.public_key().to_account_id(), key, 100 + i as u32))
+		.collect();
+	submit_all(
+		&region_a_api,
+		&region_a,
+		&[(&charlie, records)],
+		Duration::from_secs(180),
+		"the 20 first records are registered",
+	)
+	.await;
+	for p in &patients {
+		assert_eq!(record_count(&region_a, &p.public_key().to_account_id(), None).await, 1);
 	}
-	eventually!(Duration::from_secs(180), "the 20 first records are registered", {
-		let mut all = true;
-		for p in &patients {
-			all &= record_count(&region_a, &p.public_key().to_account_id(), None).await == 1;
-		}
-		all
-	});
 	let deadline = Instant::now() + Duration::from_secs(600);
 	loop {
 		let mut missing = Vec::new();
@@ -850,8 +905,12 @@ fn tree_memory(root: i32) -> (usize, u64) {
 	(tree.len(), tree.iter().map(|pid| resident[pid]).sum())
 }
 
-async fn next_nonce(rpc: &Rpc, who: &Keypair) -> u64 {
-	rpc.system_account_next_index(&who.public_key().to_account_id())
+/// The nonce of `who`'s next transaction at the best block (transactions in the pool not
+/// counted).
+async fn account_nonce(rpc: &Rpc, who: &Keypair) -> u64 {
+	let bytes = rpc
+		.state_call("AccountNonceApi_account_nonce", Some(&who.public_key().0.encode()), None)
 		.await
-		.expect("a nonce")
+		.expect("answers");
+	u32::decode(&mut &bytes[..]).expect("a nonce").into()
 }
