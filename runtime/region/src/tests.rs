@@ -575,6 +575,50 @@ fn genesis_collators_pin_as_their_authority_institutions() {
 	}
 }
 
+/// A pin report goes through the transaction pipeline as the off-chain worker sends it (the
+/// runtime's authorized-transaction extension, no signer) and is applied, and nobody pays for it:
+/// no fee event, the reporting authority's balance and the total issuance unchanged.
+#[test]
+fn a_pin_report_is_applied_and_costs_no_fee() {
+	use medfed_primitives::PinState;
+	use polkadot_sdk::{
+		frame_system::offchain::CreateAuthorizedTransaction, sp_core::crypto::ByteArray,
+	};
+	chain(REGION_A).execute_with(|| {
+		register_a_record_of_ferdie();
+		let alice = Sr25519Keyring::Alice;
+		let report = pallet_pinning::PinReport {
+			key: alice.public().into(),
+			at: System::block_number(),
+			pins: vec![0].try_into().expect("one"),
+			unpinnable: Default::default(),
+		};
+		let payload = crate::Pinning::signing_payload(&report);
+		let signature =
+			pallet_pinning::crypto::Signature::from_slice(alice.sign(&payload).as_ref())
+				.expect("an sr25519 signature");
+		let call = RuntimeCall::Pinning(pallet_pinning::Call::report_pins { report, signature });
+		let extension = <Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_extension();
+		let issuance = crate::Balances::total_issuance();
+		let balance = crate::Balances::free_balance(account(alice));
+		System::reset_events();
+
+		let applied = crate::Executive::apply_extrinsic(
+			crate::UncheckedExtrinsic::new_transaction(call, extension),
+		);
+
+		assert_eq!(applied, Ok(Ok(())));
+		assert!(crate::Pinning::pin_status(0)
+			.iter()
+			.any(|(who, state)| *who == account(alice) && matches!(state, PinState::Pinned { .. })));
+		assert!(!System::events()
+			.iter()
+			.any(|r| matches!(r.event, RuntimeEvent::TransactionPayment(_))));
+		assert_eq!(crate::Balances::free_balance(account(alice)), balance);
+		assert_eq!(crate::Balances::total_issuance(), issuance);
+	});
+}
+
 /// Sharing through the real pallets of region A, with real Umbral: Ferdie grants Dave 2 of 2
 /// (Alice's and Bob's proxies), Dave requests the record, both proxies re-encrypt its capsule
 /// and submit free of charge, and Dave opens the document key from their fragments. The audit
