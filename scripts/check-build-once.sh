@@ -7,7 +7,7 @@
 #   scripts/check-build-once.sh
 #
 # It runs that very build with `--message-format json`, which reports every compiled unit, fresh
-# or not: seconds on a warm target directory, the whole build (52 to 65 minutes) on a cold one.
+# or not: seconds on a warm target directory, the whole build (52 to 76 minutes) on a cold one.
 # Build tools that cargo compiles for build scripts and proc macros (the build-override profile,
 # opt-level 0) are a separate compilation by design; they are listed, not counted. (The wasm
 # the builder compiles is another cargo invocation, for another target, and not listed.)

@@ -2,7 +2,7 @@
 # Starts one MedFed region alone, in development mode (no relay chain), with its IPFS node and
 # the re-encryption proxies (medfed-proxy) of its two authorities, and prints how to reach them.
 # Builds what is missing first: the network's build (the two nodes, the runtimes' wasm and the
-# tools, 52 to 65 minutes the first time on a 2-core machine) and the IPFS node's packages.
+# tools, 52 to 76 minutes the first time on a 2-core machine) and the IPFS node's packages.
 #
 #   scripts/launch-dev.sh [region-a|region-b]   (default region-a; Ctrl-C stops them all)
 #   scripts/launch.sh --dev [region-a|region-b]  (the same)

@@ -172,13 +172,13 @@ build_runtime_wasm() {
 # (Cargo.toml), so that every crate two of them share is compiled once, with one feature set:
 # the collator `medfed-node`, the relay chain node `polkadot` with its two PVF workers, both
 # runtimes' production wasm (kept by `keep_runtime_wasm`), and the tools `medfed-federation`,
-# `medfed-proxy` and `ehr`. Neither node carries a runtime. 52 to 65 minutes the first time on a
+# `medfed-proxy` and `ehr`. Neither node carries a runtime. 52 to 76 minutes the first time on a
 # 2-core machine, seconds when nothing changed; a pallet change rebuilds only the wasm. Builds
 # neither node when MEDFED_NODE and MEDFED_RELAY name binaries of your own.
 build_network() {
 	[ -z "$MEDFED_NODE_GIVEN" ] || require_binary "$MEDFED_NODE" MEDFED_NODE
 	[ -z "$MEDFED_RELAY_GIVEN" ] || require_binary "$MEDFED_RELAY" MEDFED_RELAY
-	log "building the network: medfed-node, polkadot, both runtimes' wasm, medfed-federation, medfed-proxy and ehr (profile network): 52 to 65 minutes the first time on 2 cores, seconds when unchanged"
+	log "building the network: medfed-node, polkadot, both runtimes' wasm, medfed-federation, medfed-proxy and ehr (profile network): 52 to 76 minutes the first time on 2 cores, seconds when unchanged"
 	network_cargo >&2 || { echo "error: the network did not build" >&2; exit 1; }
 	keep_runtime_wasm production region "$MEDFED_WBUILD" >/dev/null
 	[ -n "$MEDFED_NODE_GIVEN" ] || require_binary "$MEDFED_NODE" MEDFED_NODE

@@ -7,7 +7,7 @@
 #    integration tests of every crate but the nodes, the xcm-emulator tests of the federation's
 #    XCM (integration-tests/) among them: one feature set, so every crate is checked once and
 #    built once. No wasm, no node build.
-# 2. When the two nodes are already built in the cache (`scripts/build.sh`, 52 to 65 minutes
+# 2. When the two nodes are already built in the cache (`scripts/build.sh`, 52 to 76 minutes
 #    cold), otherwise skipped, and this says so:
 #    - the check that their build compiles no polkadot-sdk crate twice;
 #    - end-to-end tests against the real collator and a real IPFS node (installed from npm);
