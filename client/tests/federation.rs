@@ -448,7 +448,10 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 		"the second record is registered",
 	)
 	.await;
-	assert_eq!(record_count(&region_a, &one, None).await, 2);
+	// Read at the best block, which a reorg can move to a fork without it for a while.
+	eventually!(Duration::from_secs(60), "the second record is in the best block", {
+		record_count(&region_a, &one, None).await == 2
+	});
 	// The block that holds it, once final.
 	let holding = best_number(&region_a).await.expect("a best block");
 	eventually!(Duration::from_secs(180), "the second record's block is finalized", {
@@ -530,13 +533,17 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 		"the patients are registered",
 	)
 	.await;
-	for p in &patients {
-		let bytes = region_a
-			.state_call("RecordsApi_patient", Some(&p.public_key().0.encode()), None)
-			.await
-			.expect("answers");
-		assert_eq!(bytes.first(), Some(&1), "the patient is registered");
-	}
+	eventually!(Duration::from_secs(60), "the patients are registered in the best block", {
+		let mut all = true;
+		for p in &patients {
+			let bytes = region_a
+				.state_call("RecordsApi_patient", Some(&p.public_key().0.encode()), None)
+				.await
+				.expect("answers");
+			all &= bytes.first() == Some(&1);
+		}
+		all
+	});
 	let from = best_number(&region_a).await.expect("best");
 	let coordinator_from = best_number(&coordinator).await.expect("best");
 	let records = patients
@@ -553,9 +560,13 @@ async fn the_federation_runs_routes_announcements_and_survives_a_collator_restar
 		"the 20 first records are registered",
 	)
 	.await;
-	for p in &patients {
-		assert_eq!(record_count(&region_a, &p.public_key().to_account_id(), None).await, 1);
-	}
+	eventually!(Duration::from_secs(60), "the 20 first records are in the best block", {
+		let mut all = true;
+		for p in &patients {
+			all &= record_count(&region_a, &p.public_key().to_account_id(), None).await == 1;
+		}
+		all
+	});
 	let deadline = Instant::now() + Duration::from_secs(600);
 	loop {
 		let mut missing = Vec::new();
