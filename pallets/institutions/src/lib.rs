@@ -19,8 +19,10 @@
 //! and handed to [`Config::AuthoritiesChanged`] whenever it changes, which keeps the runtime's
 //! authority collective in step with membership.
 //!
-//! A removed institution stays in [`Institutions`] with its removal block, so records it issued
-//! still name a known issuer; it can no longer act as a member. It may be admitted again.
+//! A removed institution can no longer act as a member. If anything on chain names it (records
+//! it issued, as [`Config::Named`] tells; every authority, whose account grants name as a
+//! re-encryption proxy), it stays in [`Institutions`] with its removal block, so those still name
+//! a known institution; otherwise it is forgotten. Either way it may be admitted again.
 //!
 //! ## Example
 //!
@@ -29,8 +31,12 @@
 //!
 //! ## Low-level notes
 //!
-//! - [`Institutions`] holds at most [`Config::MaxInstitutions`] entries, members and removed
-//!   ones together; [`Authorities`] at most [`Config::MaxAuthorities`].
+//! - At most [`Config::MaxInstitutions`] institutions are members at once; removed ones do not
+//!   count, so a region that replaces its members over the years never runs out of room.
+//!   [`Institutions`] also keeps the removed institutions something names: each issued at
+//!   least one record (records are bounded, each with its patient's deposit) or was an
+//!   authority (each admitted by two thirds of the authorities). [`Authorities`] holds at most
+//!   [`Config::MaxAuthorities`].
 //! - A region never loses its last authority: removing it is refused.
 //! - Other pallets ask about membership through [`medfed_primitives::Membership`], which this
 //!   pallet implements.
@@ -61,7 +67,7 @@ use polkadot_sdk::{
 	frame_support::{
 		self,
 		pallet_prelude::*,
-		traits::{ChangeMembers, InitializeMembers},
+		traits::{ChangeMembers, Contains, InitializeMembers},
 	},
 	frame_system::{self, pallet_prelude::*},
 	sp_runtime::traits::Zero,
@@ -110,9 +116,14 @@ pub mod pallet {
 		/// Told the active authorities at genesis.
 		type AuthoritiesInitialized: InitializeMembers<Self::AccountId>;
 
-		/// Most institutions the region keeps, members and removed ones together.
+		/// Most member institutions at once; removed ones do not count.
 		#[pallet::constant]
 		type MaxInstitutions: Get<u32>;
+
+		/// The accounts something on chain names as an institution besides its own entry (the
+		/// records they issued): when removed, these stay in [`Institutions`], marked removed,
+		/// as authorities always do. Any other removed institution is forgotten.
+		type Named: Contains<Self::AccountId>;
 
 		/// Most active authorities at once; also the most re-encryption proxies a grant can use.
 		#[pallet::constant]
@@ -130,7 +141,7 @@ pub mod pallet {
 		type WeightInfo: WeightInfo;
 	}
 
-	/// Every institution the region has admitted, by account; removed ones stay, marked so.
+	/// Every member institution, by account, and the removed ones something names, marked so.
 	#[pallet::storage]
 	pub type Institutions<T: Config> = StorageMap<
 		_,
@@ -196,6 +207,8 @@ pub mod pallet {
 		InstitutionRemoved {
 			/// The institution's account.
 			institution: T::AccountId,
+			/// Whether its entry went too, nothing on chain naming it.
+			forgotten: bool,
 		},
 		/// An authority changed the Umbral public key of its re-encryption proxy.
 		ProxyKeyRotated {
@@ -226,7 +239,7 @@ pub mod pallet {
 		InvalidName,
 		/// The name is longer than `MaxNameLen`.
 		NameTooLong,
-		/// The region keeps `MaxInstitutions` institutions already.
+		/// The region has `MaxInstitutions` members already. Remove one first.
 		TooManyInstitutions,
 		/// The region has `MaxAuthorities` authorities already.
 		TooManyAuthorities,
@@ -272,7 +285,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Removes `institution` from the region. Its records stay; it can register no more.
+		/// Removes `institution` from the region. Its records stay; it can register no more. Its
+		/// entry stays, marked removed, if it is an authority or [`Config::Named`] names it, and
+		/// goes otherwise.
 		///
 		/// Origin: [`Config::AdminOrigin`]; for an authority, [`Config::AuthorityAdminOrigin`].
 		#[pallet::call_index(1)]
@@ -303,9 +318,15 @@ pub mod pallet {
 				);
 				Authorities::<T>::put(authorities);
 			}
-			Institutions::<T>::insert(&institution, entry);
+			let forgotten = entry.role != Role::Authority && !T::Named::contains(&institution);
+			if forgotten {
+				Institutions::<T>::remove(&institution);
+				InstitutionCount::<T>::mutate(|n| *n = n.saturating_sub(1));
+			} else {
+				Institutions::<T>::insert(&institution, entry);
+			}
 			MemberCount::<T>::mutate(|n| *n = n.saturating_sub(1));
-			Self::deposit_event(Event::InstitutionRemoved { institution });
+			Self::deposit_event(Event::InstitutionRemoved { institution, forgotten });
 			Ok(())
 		}
 
@@ -359,10 +380,8 @@ impl<T: Config> Pallet<T> {
 	) -> Result<(), Error<T>> {
 		let previous = Institutions::<T>::get(who);
 		ensure!(!previous.as_ref().is_some_and(|p| p.is_active()), Error::<T>::AlreadyMember);
-		let known = InstitutionCount::<T>::get();
-		if previous.is_none() {
-			ensure!(known < T::MaxInstitutions::get(), Error::<T>::TooManyInstitutions);
-		}
+		let members = MemberCount::<T>::get();
+		ensure!(members < T::MaxInstitutions::get(), Error::<T>::TooManyInstitutions);
 		if entry.role == Role::Authority {
 			let mut authorities = Authorities::<T>::get();
 			let position = authorities.binary_search(who).err().ok_or(Error::<T>::AlreadyMember)?;
@@ -372,9 +391,9 @@ impl<T: Config> Pallet<T> {
 			Authorities::<T>::put(authorities);
 		}
 		if previous.is_none() {
-			InstitutionCount::<T>::put(known.saturating_add(1));
+			InstitutionCount::<T>::mutate(|n| *n = n.saturating_add(1));
 		}
-		MemberCount::<T>::mutate(|n| *n = n.saturating_add(1));
+		MemberCount::<T>::put(members.saturating_add(1));
 		Institutions::<T>::insert(who, entry);
 		Ok(())
 	}
@@ -455,14 +474,20 @@ impl<T: Config> Pallet<T> {
 		Self::try_state_proxy_keys()
 	}
 
-	/// [`InstitutionCount`] counts every entry and stays within `MaxInstitutions`;
-	/// [`MemberCount`] counts the active ones.
+	/// [`InstitutionCount`] counts every entry; [`MemberCount`] counts the active ones and stays
+	/// within `MaxInstitutions`; every removed entry is an authority's or a named one's.
 	fn try_state_counts() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		let (known, active) = Institutions::<T>::iter_values()
 			.fold((0u32, 0u32), |(k, a), i| (k + 1, a + i.is_active() as u32));
 		ensure!(known == InstitutionCount::<T>::get(), "InstitutionCount is off");
-		ensure!(known <= T::MaxInstitutions::get(), "more institutions than MaxInstitutions");
 		ensure!(active == MemberCount::<T>::get(), "MemberCount is off");
+		ensure!(active <= T::MaxInstitutions::get(), "more members than MaxInstitutions");
+		ensure!(
+			Institutions::<T>::iter().all(|(who, i)| i.is_active() ||
+				i.role == Role::Authority ||
+				T::Named::contains(&who)),
+			"a removed institution nothing names is kept"
+		);
 		Ok(())
 	}
 

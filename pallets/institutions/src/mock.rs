@@ -32,6 +32,16 @@ parameter_types! {
 	pub const MaxNameLen: u32 = 16;
 	/// What the authority collective was last told: its sorted members.
 	pub static CollectiveMembers: Vec<u64> = vec![];
+	/// The accounts that stand for institutions something names (records they issued).
+	pub static NamedAccounts: Vec<u64> = vec![];
+}
+
+/// Stands in for the records pallet: names the accounts in `NamedAccounts`.
+pub struct Named;
+impl frame_support::traits::Contains<u64> for Named {
+	fn contains(who: &u64) -> bool {
+		NamedAccounts::get().contains(who)
+	}
 }
 
 ord_parameter_types! {
@@ -63,6 +73,7 @@ impl pallet_institutions::Config for Test {
 	type AuthoritiesChanged = RecordCollective;
 	type AuthoritiesInitialized = RecordCollective;
 	type MaxInstitutions = MaxInstitutions;
+	type Named = Named;
 	type MaxAuthorities = MaxAuthorities;
 	type MaxNameLen = MaxNameLen;
 	type WeightInfo = ();
@@ -80,6 +91,7 @@ pub fn key() -> PublicKey {
 /// The test region: `FOUNDER` is its one authority.
 pub fn new_bench_ext() -> sp_io::TestExternalities {
 	CollectiveMembers::set(vec![]);
+	NamedAccounts::set(vec![]);
 	let mut storage =
 		frame_system::GenesisConfig::<Test>::default().build_storage().expect("builds");
 	pallet_institutions::GenesisConfig::<Test> {

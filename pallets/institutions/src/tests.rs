@@ -109,18 +109,26 @@ fn names_must_be_non_empty_utf8_within_the_bound() {
 }
 
 #[test]
-fn the_region_keeps_at_most_max_institutions() {
+fn the_region_keeps_at_most_max_institutions_as_members() {
 	new_test_ext(|| {
 		for who in 100..107 {
 			assert_ok!(admit(who, Role::Lab, None));
 		}
-		assert_eq!(InstitutionCount::<Test>::get(), 8);
+		assert_eq!(MemberCount::<Test>::get(), 8);
 		assert_noop!(admit(200, Role::Lab, None), Error::<Test>::TooManyInstitutions);
-		// A removed institution still counts, but may come back without a new slot.
+		// Removed institutions do not count, kept (named by a record) or forgotten: a region
+		// that replaces its members never runs out of room.
+		NamedAccounts::set(vec![100]);
 		assert_ok!(Institutions::remove(RuntimeOrigin::root(), 100));
-		assert_noop!(admit(200, Role::Lab, None), Error::<Test>::TooManyInstitutions);
+		assert_ok!(admit(200, Role::Lab, None));
+		assert_ok!(Institutions::remove(RuntimeOrigin::root(), 101));
+		assert_ok!(admit(201, Role::Lab, None));
+		assert_eq!((MemberCount::<Test>::get(), InstitutionCount::<Test>::get()), (8, 9));
+		// Coming back takes a member's place like any admission.
+		assert_noop!(admit(100, Role::Lab, None), Error::<Test>::TooManyInstitutions);
+		assert_ok!(Institutions::remove(RuntimeOrigin::root(), 200));
 		assert_ok!(admit(100, Role::Lab, None));
-		assert_eq!(InstitutionCount::<Test>::get(), 8);
+		assert_eq!((MemberCount::<Test>::get(), InstitutionCount::<Test>::get()), (8, 8));
 	});
 }
 
@@ -134,17 +142,45 @@ fn the_region_keeps_at_most_max_authorities() {
 }
 
 #[test]
-fn remove_keeps_the_entry_and_ends_membership() {
+fn remove_keeps_the_entry_of_a_named_institution_and_ends_membership() {
 	new_test_ext(|| {
 		assert_ok!(admit(HOSPITAL, Role::Hospital, None));
+		NamedAccounts::set(vec![HOSPITAL]);
 		System::set_block_number(5);
 		assert_ok!(Institutions::remove(RuntimeOrigin::root(), HOSPITAL));
-		System::assert_last_event(Event::InstitutionRemoved { institution: HOSPITAL }.into());
+		System::assert_last_event(
+			Event::InstitutionRemoved { institution: HOSPITAL, forgotten: false }.into(),
+		);
 		let entry = InstitutionStore::<Test>::get(HOSPITAL).expect("kept");
 		assert_eq!(entry.status, MembershipStatus::Removed { at: 5 });
 		assert_eq!(Institutions::active_role(&HOSPITAL), Err(MembershipError::Removed));
 		assert_eq!(Institutions::active_role(&99), Err(MembershipError::NotMember));
 		assert_eq!(MemberCount::<Test>::get(), 1);
+	});
+}
+
+#[test]
+fn a_removed_institution_nothing_names_is_forgotten_and_an_authority_never_is() {
+	new_test_ext(|| {
+		assert_ok!(admit(HOSPITAL, Role::Hospital, None));
+		assert_ok!(admit(AUTHORITY, Role::Authority, Some(key())));
+		assert_eq!(InstitutionCount::<Test>::get(), 3);
+		assert_ok!(Institutions::remove(RuntimeOrigin::root(), HOSPITAL));
+		System::assert_last_event(
+			Event::InstitutionRemoved { institution: HOSPITAL, forgotten: true }.into(),
+		);
+		assert!(InstitutionStore::<Test>::get(HOSPITAL).is_none());
+		assert_eq!(Institutions::active_role(&HOSPITAL), Err(MembershipError::NotMember));
+		// Grants name authorities as proxies: a removed authority stays, named or not.
+		assert_ok!(Institutions::remove(RuntimeOrigin::root(), AUTHORITY));
+		System::assert_last_event(
+			Event::InstitutionRemoved { institution: AUTHORITY, forgotten: false }.into(),
+		);
+		assert_eq!(Institutions::active_role(&AUTHORITY), Err(MembershipError::Removed));
+		assert_eq!((MemberCount::<Test>::get(), InstitutionCount::<Test>::get()), (1, 2));
+		// Forgotten, it may be admitted again, as new.
+		assert_ok!(admit(HOSPITAL, Role::Lab, None));
+		assert_eq!(Institutions::active_role(&HOSPITAL), Ok(Role::Lab));
 	});
 }
 
@@ -171,6 +207,7 @@ fn remove_errors() {
 			Error::<Test>::LastAuthority
 		);
 		assert_ok!(admit(HOSPITAL, Role::Hospital, None));
+		NamedAccounts::set(vec![HOSPITAL]);
 		assert_ok!(Institutions::remove(RuntimeOrigin::root(), HOSPITAL));
 		assert_noop!(
 			Institutions::remove(RuntimeOrigin::root(), HOSPITAL),
@@ -233,6 +270,7 @@ fn set_proxy_key_errors() {
 fn runtime_api_views_show_members_and_removed_ones() {
 	new_test_ext(|| {
 		assert_ok!(admit(HOSPITAL, Role::Hospital, None));
+		NamedAccounts::set(vec![HOSPITAL]);
 		assert_ok!(Institutions::remove(RuntimeOrigin::root(), HOSPITAL));
 		let info = Institutions::info(HOSPITAL).expect("known");
 		assert_eq!(

@@ -60,6 +60,8 @@ impl pallet_institutions::Config for Test {
 	type AuthoritiesChanged = ();
 	type AuthoritiesInitialized = ();
 	type MaxInstitutions = MaxInstitutions;
+	// Keeps every removed institution, as one that issued records is kept.
+	type Named = polkadot_sdk::frame_support::traits::Everything;
 	type MaxAuthorities = MaxAuthorities;
 	type MaxNameLen = MaxNameLen;
 	type WeightInfo = ();

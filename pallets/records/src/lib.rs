@@ -583,6 +583,15 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
+/// The institutions that have registered a record: what names a removed institution, so the
+/// institutions pallet keeps its entry (its `Named`).
+pub struct Issuers<T>(core::marker::PhantomData<T>);
+impl<T: Config> polkadot_sdk::frame_support::traits::Contains<T::AccountId> for Issuers<T> {
+	fn contains(who: &T::AccountId) -> bool {
+		InstitutionRecordCount::<T>::contains_key(who)
+	}
+}
+
 impl<T: Config> RecordsInspect for Pallet<T> {
 	fn next_record_id() -> RecordId {
 		NextRecordId::<T>::get()

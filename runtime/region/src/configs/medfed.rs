@@ -47,7 +47,7 @@ parameter_types! {
 	pub const MaxProposals: u32 = 100;
 	/// A motion may use at most half a block.
 	pub MaxProposalWeight: Weight = RuntimeBlockWeights::get().max_block.saturating_div(2);
-	/// Most institutions a region keeps, members and removed ones together.
+	/// Most member institutions of a region at once (removed ones do not count).
 	pub const MaxInstitutions: u32 = 4_096;
 	/// Most authorities, and so most re-encryption proxies, of a region.
 	pub const MaxAuthorities: u32 = 32;
@@ -127,6 +127,8 @@ impl pallet_institutions::Config for Runtime {
 	type AuthoritiesChanged = AuthoritySetChanged;
 	type AuthoritiesInitialized = AuthorityCollective;
 	type MaxInstitutions = MaxInstitutions;
+	// A removed institution that issued records stays known, so they name a known issuer.
+	type Named = pallet_records::Issuers<Runtime>;
 	type MaxAuthorities = MaxAuthorities;
 	type MaxNameLen = MaxNameLen;
 	#[cfg(feature = "runtime-benchmarks")]
