@@ -82,5 +82,26 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// Clearing `n` records of a removed authority, each holding both a pin and an unpinnable
+	/// mark of it (more than it can hold: both writes remove a value), to the end of its range.
+	#[benchmark]
+	fn prune_pins(n: Linear<0, 1_000>) {
+		let authority: T::AccountId = account("departed", 0, 0);
+		let at = frame_system::Pallet::<T>::block_number();
+		for id in 0..n as RecordId {
+			PinnedAt::<T>::insert(id, &authority, at);
+			Unpinnable::<T>::insert(&authority, id, (Reason::NotFound, at));
+		}
+		Departed::<T>::insert(&authority, (0, n as RecordId));
+
+		#[block]
+		{
+			Pallet::<T>::prune(Weight::MAX);
+		}
+
+		assert!(!Departed::<T>::contains_key(&authority));
+		assert_eq!(Unpinnable::<T>::iter_prefix(&authority).count(), 0);
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_bench_ext(), crate::mock::Test);
 }

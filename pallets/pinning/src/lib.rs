@@ -28,6 +28,12 @@
 //! authority, so a record whose content nobody serves costs the chain one report and nothing
 //! more. An authority admitted later starts at record 0 and pins everything.
 //!
+//! What the chain keeps of an authority's pins goes with the authority: the runtime calls
+//! [`Pallet::forget_authority`] when one is removed, which drops its cursor and queues its pins
+//! and unpinnable marks in [`Departed`]; blocks' spare weight ([`Hooks::on_idle`]) then clears
+//! them, record by record, as far as the weight allows. An authority admitted again before
+//! that is done reports nothing until it is, then starts at record 0.
+//!
 //! The IPFS API address is node configuration, not chain state: the worker reads it from the
 //! node's persistent off-chain storage under [`IPFS_API_KEY`] (set with the
 //! `offchain_localStorageSet` RPC, or by `scripts/launch.sh`) and falls back to
@@ -241,6 +247,13 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
+	/// Removed authorities whose pins and unpinnable marks are being cleared: `authority →
+	/// (first record not cleared yet, end)`; no record at or past `end` holds any. One entry
+	/// per authority removed and not cleared yet.
+	#[pallet::storage]
+	pub type Departed<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, (RecordId, RecordId), OptionQuery>;
+
 	/// Events of the pinning pallet.
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -263,6 +276,11 @@ pub mod pallet {
 			/// Every record below this one is now settled by the authority.
 			cursor: RecordId,
 		},
+		/// A removed authority's pins and unpinnable marks are all cleared.
+		PinsForgotten {
+			/// The former authority institution.
+			authority: T::AccountId,
+		},
 	}
 
 	/// Errors of the pinning pallet.
@@ -276,6 +294,11 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn offchain_worker(now: BlockNumberFor<T>) {
 			offchain::run::<T>(now);
+		}
+
+		/// Clears removed authorities' pins with the block's spare weight.
+		fn on_idle(_n: BlockNumberFor<T>, remaining: Weight) -> Weight {
+			Self::prune(remaining)
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -344,10 +367,62 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
-	/// The active authority institution that owns `key`.
+	/// The active authority institution that owns `key`, unless its pins from an earlier
+	/// membership are still being cleared.
 	pub fn authority_of(key: &T::AuthorityId) -> Option<T::AccountId> {
 		let owner = T::KeyOwner::owner(key)?;
-		(T::Membership::active_role(&owner) == Ok(Role::Authority)).then_some(owner)
+		(T::Membership::active_role(&owner) == Ok(Role::Authority) &&
+			!Departed::<T>::contains_key(&owner))
+		.then_some(owner)
+	}
+
+	/// Drops `authority`'s cursor and queues its pins and unpinnable marks for clearing: the
+	/// runtime calls it when an authority is removed. Two reads and writes; the clearing
+	/// happens in later blocks' spare weight ([`Self::prune`]).
+	pub fn forget_authority(authority: &T::AccountId) {
+		let end = T::Records::next_record_id();
+		Cursor::<T>::remove(authority);
+		// Removed again while an earlier removal's pins are being cleared: clear from where that
+		// is, to the newer end (it reported nothing since).
+		Departed::<T>::mutate(authority, |entry| {
+			let next = entry.map_or(0, |(next, _)| next);
+			*entry = Some((next, end));
+		});
+	}
+
+	/// Clears removed authorities' pins and unpinnable marks, record by record, as far as
+	/// `remaining` allows; returns the weight used.
+	pub fn prune(remaining: Weight) -> Weight {
+		let base = T::WeightInfo::prune_pins(0);
+		let per_record = T::WeightInfo::prune_pins(1).saturating_sub(base);
+		if remaining.any_lt(base) {
+			return Weight::zero();
+		}
+		let Some((authority, (next, end))) = Departed::<T>::iter().next() else {
+			return base;
+		};
+		let spare = remaining.saturating_sub(base);
+		let fits = |total: u64, each: u64| total.checked_div(each).unwrap_or(u64::MAX);
+		let n = fits(spare.ref_time(), per_record.ref_time())
+			.min(fits(spare.proof_size(), per_record.proof_size()))
+			.min(end.saturating_sub(next));
+		let stop = next.saturating_add(n);
+		if stop < end && n == 0 {
+			return base;
+		}
+		// Read before removed (`take`): the proof of a block must hold each key's trie path,
+		// and the benchmark then weighs it into `prune_pins`' proof size.
+		for id in next..stop {
+			let _ = PinnedAt::<T>::take(id, &authority);
+			let _ = Unpinnable::<T>::take(&authority, id);
+		}
+		if stop >= end {
+			Departed::<T>::remove(&authority);
+			Self::deposit_event(Event::PinsForgotten { authority });
+		} else {
+			Departed::<T>::insert(&authority, (stop, end));
+		}
+		T::WeightInfo::prune_pins(n.try_into().unwrap_or(u32::MAX))
 	}
 
 	/// Whether `authority` has pinned record `id` or reported it unpinnable.
@@ -434,13 +509,16 @@ impl<T: Config> Pallet<T> {
 		T::Membership::authorities()
 			.into_iter()
 			.map(|authority| {
-				let state = match (
-					PinnedAt::<T>::get(id, &authority),
-					Unpinnable::<T>::get(&authority, id),
-				) {
-					(Some(at), _) => PinState::Pinned { at },
-					(None, Some((reason, at))) => PinState::Unpinnable { reason, at },
-					(None, None) => PinState::Pending,
+				// Admitted again while its old pins are cleared: it has pinned nothing yet.
+				let state = if Departed::<T>::contains_key(&authority) {
+					PinState::Pending
+				} else {
+					match (PinnedAt::<T>::get(id, &authority), Unpinnable::<T>::get(&authority, id))
+					{
+						(Some(at), _) => PinState::Pinned { at },
+						(None, Some((reason, at))) => PinState::Unpinnable { reason, at },
+						(None, None) => PinState::Pending,
+					}
 				};
 				(authority, state)
 			})
@@ -503,7 +581,30 @@ impl<T: Config> Pallet<T> {
 	pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 		Self::try_state_pins_exist()?;
 		Self::try_state_unpinnable()?;
-		Self::try_state_cursors()
+		Self::try_state_cursors()?;
+		Self::try_state_departed()
+	}
+
+	/// Pins and unpinnable marks are an active authority's, or a removed one's not cleared yet
+	/// (at or past its [`Departed`] entry's first record, before its end), which has no cursor.
+	fn try_state_departed() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+		let kept = |id: RecordId, authority: &T::AccountId| match Departed::<T>::get(authority) {
+			Some((next, end)) => next <= id && id < end,
+			None => T::Membership::active_role(authority) == Ok(Role::Authority),
+		};
+		ensure!(
+			PinnedAt::<T>::iter_keys().all(|(id, authority)| kept(id, &authority)),
+			"a pin of a removed authority outlives its clearing"
+		);
+		ensure!(
+			Unpinnable::<T>::iter_keys().all(|(authority, id)| kept(id, &authority)),
+			"an unpinnable mark of a removed authority outlives its clearing"
+		);
+		ensure!(
+			Departed::<T>::iter_keys().all(|authority| !Cursor::<T>::contains_key(&authority)),
+			"an authority whose pins are being cleared has a cursor"
+		);
+		Ok(())
 	}
 
 	/// Every unpinnable mark names an existing record that authority has not pinned.

@@ -52,12 +52,23 @@ parameter_types! {
 	pub static KeyOwners: Vec<(Public, u64)> = Vec::new();
 }
 
+/// Does what the runtime does for pinning when the authorities change: a removed authority's
+/// pins are forgotten.
+pub struct ForgetPins;
+impl polkadot_sdk::frame_support::traits::ChangeMembers<u64> for ForgetPins {
+	fn change_members_sorted(_incoming: &[u64], outgoing: &[u64], _new: &[u64]) {
+		for who in outgoing {
+			Pinning::forget_authority(who);
+		}
+	}
+}
+
 impl pallet_institutions::Config for Test {
 	type AdminOrigin = EnsureRoot<u64>;
 	type AuthorityAdminOrigin = EnsureRoot<u64>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = ();
-	type AuthoritiesChanged = ();
+	type AuthoritiesChanged = ForgetPins;
 	type AuthoritiesInitialized = ();
 	type MaxInstitutions = MaxInstitutions;
 	// Keeps every removed institution, as one that issued records is kept.

@@ -2,15 +2,19 @@
 //! a scripted Kubo RPC API.
 
 use crate::{
-	mock::*, offchain::*, Cursor, Event, PinReport, PinnedAt, Reason, Unpinnable, DEFAULT_IPFS_API,
-	FIRST_RETRY_BLOCKS,
+	mock::*, offchain::*, Cursor, Departed, Event, PinReport, PinnedAt, Reason, Unpinnable,
+	DEFAULT_IPFS_API, FIRST_RETRY_BLOCKS,
 };
 use codec::{Decode, Encode};
 use core::cell::RefCell;
 use medfed_primitives::{Cid, PinState, RecordId};
 use polkadot_sdk::{
 	frame_support::{
-		assert_noop, assert_ok, dispatch::DispatchResult, traits::Authorize, BoundedVec,
+		assert_noop, assert_ok,
+		dispatch::DispatchResult,
+		traits::{Authorize, Hooks},
+		weights::Weight,
+		BoundedVec,
 	},
 	frame_system::RawOrigin,
 	sp_core::offchain::testing::PendingRequest,
@@ -234,6 +238,92 @@ fn a_removed_authority_can_no_longer_report() {
 			Err(InvalidTransaction::BadSigner.into())
 		);
 		assert_eq!(Pinning::pin_status(0), vec![(OTHER_AUTHORITY, PinState::Pending)]);
+		Pinning::do_try_state().unwrap();
+	});
+}
+
+/// The weight that lets `on_idle` clear `n` records of a removed authority, and no more.
+fn weight_to_clear(n: u32) -> Weight {
+	<() as crate::WeightInfo>::prune_pins(n)
+}
+
+#[test]
+fn a_removed_authoritys_pins_are_cleared_in_spare_weight_and_no_one_elses() {
+	let (mut ext, node) = new_test_ext();
+	ext.execute_with(|| {
+		add_records(5);
+		assert_eq!(
+			include(full_report_call(&node.keys[0], 1, &[0, 1, 3], &[(2, Reason::NotFound)])),
+			Ok(Ok(()))
+		);
+		assert_eq!(include(report_call(&node.keys[1], 1, &[0, 1])), Ok(Ok(())));
+		assert_eq!(Cursor::<Test>::get(AUTHORITY), 4);
+
+		assert_ok!(Institutions::remove(RuntimeOrigin::root(), AUTHORITY));
+		// The cursor goes at once; the pins and the mark wait for spare weight.
+		assert!(!Cursor::<Test>::contains_key(AUTHORITY));
+		assert_eq!(Departed::<Test>::get(AUTHORITY), Some((0, 5)));
+		Pinning::do_try_state().unwrap();
+
+		// Too little weight for one record: nothing is cleared, and nothing is charged but the
+		// look at the queue.
+		let base = weight_to_clear(0);
+		assert_eq!(Pinning::on_idle(2, base), base);
+		assert_eq!(Departed::<Test>::get(AUTHORITY), Some((0, 5)));
+		assert_eq!(
+			Pinning::on_idle(2, base.saturating_sub(Weight::from_parts(1, 0))),
+			Weight::zero()
+		);
+
+		// Weight for three records: records 0 to 2.
+		assert_eq!(Pinning::on_idle(2, weight_to_clear(3)), weight_to_clear(3));
+		assert_eq!(Departed::<Test>::get(AUTHORITY), Some((3, 5)));
+		assert!(!pinned(0, AUTHORITY) && !pinned(1, AUTHORITY) && pinned(3, AUTHORITY));
+		assert_eq!(unpinnable(2, AUTHORITY), None);
+		Pinning::do_try_state().unwrap();
+
+		// The rest, with more weight than it needs: charged for what it did.
+		assert_eq!(Pinning::on_idle(3, Weight::MAX), weight_to_clear(2));
+		assert_eq!(Departed::<Test>::get(AUTHORITY), None);
+		System::assert_last_event(Event::PinsForgotten { authority: AUTHORITY }.into());
+		assert_eq!(PinnedAt::<Test>::iter().filter(|(_, who, _)| *who == AUTHORITY).count(), 0);
+		assert_eq!(Unpinnable::<Test>::iter_prefix(AUTHORITY).count(), 0);
+		// The other authority's pins stay.
+		assert!(pinned(0, OTHER_AUTHORITY) && pinned(1, OTHER_AUTHORITY));
+		// Nothing left to clear: one look at the queue.
+		assert_eq!(Pinning::on_idle(4, Weight::MAX), base);
+		Pinning::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn an_authority_admitted_again_reports_nothing_until_its_old_pins_are_cleared() {
+	let (mut ext, node) = new_test_ext();
+	ext.execute_with(|| {
+		add_records(2);
+		assert_eq!(include(report_call(&node.keys[0], 1, &[0, 1])), Ok(Ok(())));
+		assert_ok!(Institutions::remove(RuntimeOrigin::root(), AUTHORITY));
+		assert_ok!(Institutions::admit(
+			RuntimeOrigin::root(),
+			AUTHORITY,
+			medfed_primitives::Role::Authority,
+			b"Authority one".to_vec(),
+			Some(medfed_primitives::umbral::dev::public_key("One")),
+		));
+		// Its old pins are not its pins now: it has pinned nothing, and reports nothing yet.
+		assert_eq!(Pinning::pin_status(0)[0], (AUTHORITY, PinState::Pending));
+		assert_eq!(
+			include(report_call(&node.keys[0], 1, &[0])),
+			Err(InvalidTransaction::BadSigner.into())
+		);
+		Pinning::do_try_state().unwrap();
+
+		Pinning::on_idle(2, Weight::MAX);
+		assert_eq!(Departed::<Test>::get(AUTHORITY), None);
+		// Then it starts at record 0, as a new authority does.
+		assert_eq!(Pinning::pending(&AUTHORITY), 2);
+		assert_eq!(include(report_call(&node.keys[0], 1, &[0, 1])), Ok(Ok(())));
+		assert_eq!(Cursor::<Test>::get(AUTHORITY), 2);
 		Pinning::do_try_state().unwrap();
 	});
 }

@@ -338,6 +338,62 @@ fn a_removed_authority_collates_no_more() {
 	});
 }
 
+/// The runtime tells the pinning pallet when an authority goes (`AuthoritySetChanged`), and the
+/// runtime's idle hooks clear its pins: Bob's pin of record 0 goes, Alice's stays.
+#[test]
+fn a_removed_authoritys_pins_are_cleared_by_the_runtimes_idle_hooks() {
+	use medfed_primitives::PinState;
+	use polkadot_sdk::frame_support::{traits::OnIdle, weights::Weight};
+	chain(REGION_A).execute_with(|| {
+		register_a_record_of_ferdie();
+		let (alice, bob) = (Sr25519Keyring::Alice, Sr25519Keyring::Bob);
+		assert_eq!(apply_pin_report(alice, 0), Ok(Ok(())));
+		assert_eq!(apply_pin_report(bob, 0), Ok(Ok(())));
+		assert!(pallet_pinning::PinnedAt::<Runtime>::contains_key(0, account(bob)));
+
+		assert_ok!(Institutions::remove(RuntimeOrigin::root(), account(bob)));
+		assert_eq!(pallet_pinning::Departed::<Runtime>::get(account(bob)), Some((0, 1)));
+		assert!(!pallet_pinning::Cursor::<Runtime>::contains_key(account(bob)));
+
+		<crate::AllPalletsWithSystem as OnIdle<_>>::on_idle(1, Weight::MAX);
+		assert_eq!(pallet_pinning::Departed::<Runtime>::get(account(bob)), None);
+		assert!(!pallet_pinning::PinnedAt::<Runtime>::contains_key(0, account(bob)));
+		assert!(matches!(
+			crate::Pinning::pin_status(0).as_slice(),
+			[(who, PinState::Pinned { .. })] if *who == account(alice)
+		));
+	});
+}
+
+/// Removed by a majority, Charlie, who issued a record, stays known as its issuer; Dave, who
+/// issued none, is forgotten (`pallet_records::Issuers` is the institutions' `Named`).
+#[test]
+fn a_removed_issuer_stays_known_and_a_removed_institution_without_records_is_forgotten() {
+	use medfed_primitives::MembershipError;
+	chain(REGION_A).execute_with(|| {
+		register_a_record_of_ferdie();
+		let (charlie, dave) = (account(Sr25519Keyring::Charlie), account(Sr25519Keyring::Dave));
+		pass_motion(
+			RuntimeCall::Institutions(pallet_institutions::Call::remove {
+				institution: charlie.clone(),
+			}),
+			|| {},
+		);
+		pass_motion(
+			RuntimeCall::Institutions(pallet_institutions::Call::remove {
+				institution: dave.clone(),
+			}),
+			|| {},
+		);
+		assert_eq!(Institutions::active_role(&charlie), Err(MembershipError::Removed));
+		assert_eq!(Records::record_info(0).expect("kept").record.issuer, charlie);
+		assert!(Institutions::info(charlie).is_some());
+		assert_eq!(Institutions::active_role(&dave), Err(MembershipError::NotMember));
+		assert!(Institutions::info(dave).is_none());
+		assert_eq!(pallet_institutions::MemberCount::<Runtime>::get(), 2);
+	});
+}
+
 #[test]
 fn only_an_active_authority_can_be_made_a_collator() {
 	use polkadot_sdk::{pallet_collator_selection::Error as CollatorError, pallet_session};
@@ -540,6 +596,22 @@ fn block_capacity() {
 		);
 		assert!(by_ref_time.min(by_proof_size) > 0, "a block must fit at least one {call}");
 	}
+	// A removed authority's pins are cleared in blocks' spare weight: at most what a block
+	// leaves beside its base weight.
+	use pallet_pinning::WeightInfo as _;
+	let base = pallet_pinning::weights::SubstrateWeight::<Runtime>::prune_pins(0);
+	let per_record =
+		pallet_pinning::weights::SubstrateWeight::<Runtime>::prune_pins(1).saturating_sub(base);
+	let idle = weights.max_block.saturating_sub(weights.base_block).saturating_sub(base);
+	let by_ref_time = idle.ref_time() / per_record.ref_time().max(1);
+	let by_proof_size = idle.proof_size() / per_record.proof_size().max(1);
+	println!(
+		"prune_pins: {} ps and {} bytes of proof a record; an otherwise empty block clears \
+		 {by_ref_time} records of a removed authority by ref time, {by_proof_size} by proof size",
+		per_record.ref_time(),
+		per_record.proof_size(),
+	);
+	assert!(by_ref_time.min(by_proof_size) > 0, "an idle block must clear at least one record");
 }
 
 /// Each genesis collator's pinning session key maps to its authority institution, and to no one
@@ -575,37 +647,44 @@ fn genesis_collators_pin_as_their_authority_institutions() {
 	}
 }
 
+/// Applies, as the off-chain worker sends it, a report by `authority`'s collator (its pinning
+/// key is its dev key) that it pinned record `id`.
+fn apply_pin_report(
+	authority: Sr25519Keyring,
+	id: medfed_primitives::RecordId,
+) -> polkadot_sdk::sp_runtime::ApplyExtrinsicResult {
+	use polkadot_sdk::{
+		frame_system::offchain::CreateAuthorizedTransaction, sp_core::crypto::ByteArray,
+	};
+	let report = pallet_pinning::PinReport {
+		key: authority.public().into(),
+		at: System::block_number(),
+		pins: vec![id].try_into().expect("one"),
+		unpinnable: Default::default(),
+	};
+	let payload = crate::Pinning::signing_payload(&report);
+	let signature =
+		pallet_pinning::crypto::Signature::from_slice(authority.sign(&payload).as_ref())
+			.expect("an sr25519 signature");
+	let call = RuntimeCall::Pinning(pallet_pinning::Call::report_pins { report, signature });
+	let extension = <Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_extension();
+	crate::Executive::apply_extrinsic(crate::UncheckedExtrinsic::new_transaction(call, extension))
+}
+
 /// A pin report goes through the transaction pipeline as the off-chain worker sends it (the
 /// runtime's authorized-transaction extension, no signer) and is applied, and nobody pays for it:
 /// no fee event, the reporting authority's balance and the total issuance unchanged.
 #[test]
 fn a_pin_report_is_applied_and_costs_no_fee() {
 	use medfed_primitives::PinState;
-	use polkadot_sdk::{
-		frame_system::offchain::CreateAuthorizedTransaction, sp_core::crypto::ByteArray,
-	};
 	chain(REGION_A).execute_with(|| {
 		register_a_record_of_ferdie();
 		let alice = Sr25519Keyring::Alice;
-		let report = pallet_pinning::PinReport {
-			key: alice.public().into(),
-			at: System::block_number(),
-			pins: vec![0].try_into().expect("one"),
-			unpinnable: Default::default(),
-		};
-		let payload = crate::Pinning::signing_payload(&report);
-		let signature =
-			pallet_pinning::crypto::Signature::from_slice(alice.sign(&payload).as_ref())
-				.expect("an sr25519 signature");
-		let call = RuntimeCall::Pinning(pallet_pinning::Call::report_pins { report, signature });
-		let extension = <Runtime as CreateAuthorizedTransaction<RuntimeCall>>::create_extension();
 		let issuance = crate::Balances::total_issuance();
 		let balance = crate::Balances::free_balance(account(alice));
 		System::reset_events();
 
-		let applied = crate::Executive::apply_extrinsic(
-			crate::UncheckedExtrinsic::new_transaction(call, extension),
-		);
+		let applied = apply_pin_report(alice, 0);
 
 		assert_eq!(applied, Ok(Ok(())));
 		assert!(crate::Pinning::pin_status(0)

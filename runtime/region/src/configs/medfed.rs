@@ -3,9 +3,9 @@
 
 use crate::{
 	configs::RuntimeBlockWeights, AccountId, AuthorityCollective, Balance, Balances, BlockNumber,
-	CollatorSelection, Federation, Institutions, Records, Runtime, RuntimeCall, RuntimeEvent,
-	RuntimeHoldReason, RuntimeOrigin, Session, TxExtension, UncheckedExtrinsic, DAYS, MINUTES,
-	UNIT,
+	CollatorSelection, Federation, Institutions, Pinning, Records, Runtime, RuntimeCall,
+	RuntimeEvent, RuntimeHoldReason, RuntimeOrigin, Session, TxExtension, UncheckedExtrinsic, DAYS,
+	MINUTES, UNIT,
 };
 use medfed_primitives::{Membership, Role};
 use polkadot_sdk::{
@@ -84,14 +84,16 @@ impl pallet_collective::Config<AuthorityCollectiveInstance> for Runtime {
 	type Consideration = ();
 }
 
-/// What follows the set of active authorities when it changes: the authority collective, and
-/// the collators. A removed authority is no longer an invulnerable collator, so it is out of
-/// the collator set from the session after next (the session pallet queues one session ahead).
+/// What follows the set of active authorities when it changes: the authority collective, the
+/// collators and the pins. A removed authority is no longer an invulnerable collator, so it is
+/// out of the collator set from the session after next (the session pallet queues one session
+/// ahead); what the chain kept of its pins is cleared in later blocks' spare weight.
 pub struct AuthoritySetChanged;
 impl ChangeMembers<AccountId> for AuthoritySetChanged {
 	fn change_members_sorted(incoming: &[AccountId], outgoing: &[AccountId], new: &[AccountId]) {
 		AuthorityCollective::change_members_sorted(incoming, outgoing, new);
 		for who in outgoing {
+			Pinning::forget_authority(who);
 			if !polkadot_sdk::pallet_collator_selection::Invulnerables::<Runtime>::get()
 				.contains(who)
 			{
